@@ -1,0 +1,230 @@
+"""Readers: a file on disk -> its lines of text, with line numbers, pages and heading styles.
+
+Every problem a user can meet (empty, binary, damaged, password-protected, too large)
+is raised as InputFileError with the file's name, what is wrong and what to do.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefer.errors import InputFileError
+
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
+PDF_SUFFIXES = frozenset({".pdf"})
+DOCX_SUFFIXES = frozenset({".docx"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | DOCX_SUFFIXES
+
+MAX_TEXT_BYTES = 20 * 1024 * 1024
+MAX_BINARY_BYTES = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class RawLine:
+    text: str
+    number: int  # 1-based: line of a text file, line of a PDF's extracted text, docx paragraph
+    page: int | None = None
+    style_level: int | None = None  # heading level from a Word style; 0 for "Title"
+    ends_paragraph: bool = False  # a Word paragraph is whole: never joined to the next
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    path: Path
+    kind: str  # "text", "pdf" or "docx"
+    lines: list[RawLine]
+    page_count: int | None = None
+
+
+def read_document(path: Path) -> RawDocument:
+    """Read a supported file. Raises InputFileError for anything a user must fix."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InputFileError(
+            path,
+            f"unsupported file type '{suffix or '(none)'}'",
+            "Briefer reads .txt, .pdf and .docx files; save it in one of those formats",
+        )
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputFileError(path, "file not found", "check the path") from None
+    except OSError as error:
+        raise InputFileError(path, f"cannot be read ({error.strerror})") from None
+    if size == 0:
+        raise InputFileError(path, "the file is empty", "choose the file that holds the report")
+    limit = MAX_TEXT_BYTES if suffix in TEXT_SUFFIXES else MAX_BINARY_BYTES
+    if size > limit:
+        raise InputFileError(
+            path,
+            f"the file is too large ({size / 1_048_576:.0f} MB; the limit is "
+            f"{limit // 1_048_576} MB)",
+            "split it into one file per report",
+        )
+    if suffix in TEXT_SUFFIXES:
+        document = _read_text(path)
+    elif suffix in PDF_SUFFIXES:
+        document = _read_pdf(path)
+    else:
+        document = _read_docx(path)
+    if not any(line.text.strip() for line in document.lines):
+        raise InputFileError(
+            path,
+            "no text found in the file" + (" (a scanned PDF?)" if document.kind == "pdf" else ""),
+            "run OCR on it first, or choose a file with text" if document.kind == "pdf" else "",
+        )
+    return document
+
+
+# --- plain text ---------------------------------------------------------------------------
+
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+
+
+def decode_text(data: bytes) -> str | None:
+    """Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252.
+
+    Returns None when the bytes are not text at all.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    if b"\x00" in data:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        # Windows-1252 leaves five bytes undefined; a file that uses them is not text.
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            return None
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > max(2, len(text) // 1000):
+        return None
+    return text
+
+
+def _read_text(path: Path) -> RawDocument:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputFileError(path, f"cannot be read ({error.strerror})") from None
+    text = decode_text(data)
+    if text is None:
+        raise InputFileError(
+            path,
+            "this is not a text file (it holds binary data)",
+            "check that it is the right file; save reports as .txt, .pdf or .docx",
+        )
+    # A form feed marks a page break in text saved by PDF tools (pdftotext).
+    has_pages = "\f" in text
+    page = 1
+    lines: list[RawLine] = []
+    for number, line in enumerate(_LINE_BREAK_RE.split(text), start=1):
+        if "\f" in line:
+            page += line.count("\f")
+            line = line.replace("\f", "")
+        lines.append(RawLine(line, number, page if has_pages else None))
+    return RawDocument(path, "text", lines, page if has_pages else None)
+
+
+# --- PDF ------------------------------------------------------------------------------------
+
+
+def _read_pdf(path: Path) -> RawDocument:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as error:
+        if getattr(error, "err_code", None) == 4 or "password" in str(error).lower():
+            raise InputFileError(
+                path,
+                "the PDF is password-protected",
+                "open it with its password and save an unprotected copy, then add that",
+            ) from None
+        raise InputFileError(
+            path,
+            "the PDF is damaged and cannot be read",
+            "download or export it again",
+        ) from None
+    lines: list[RawLine] = []
+    number = 0
+    try:
+        page_count = len(pdf)
+        for index in range(page_count):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            try:
+                text = textpage.get_text_range()
+            finally:
+                textpage.close()
+                page.close()
+            for line in _LINE_BREAK_RE.split(text):
+                number += 1
+                lines.append(RawLine(line, number, index + 1))
+    except pdfium.PdfiumError:
+        raise InputFileError(
+            path, "the PDF is damaged and cannot be read", "download or export it again"
+        ) from None
+    finally:
+        pdf.close()
+    return RawDocument(path, "pdf", lines, page_count)
+
+
+# --- Word -----------------------------------------------------------------------------------
+
+_HEADING_STYLE_RE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
+
+
+def _style_level(paragraph) -> int | None:
+    style = paragraph.style
+    while style is not None:
+        name = (style.name or "").strip()
+        if name.lower() == "title":
+            return 0
+        match = _HEADING_STYLE_RE.match(name) or _HEADING_STYLE_RE.match(style.style_id or "")
+        if match:
+            return int(match.group(1))
+        style = style.base_style
+    return None
+
+
+def _read_docx(path: Path) -> RawDocument:
+    import zipfile
+
+    from docx import Document
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = Document(str(path))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError):
+        raise InputFileError(
+            path,
+            "not a readable Word document (damaged, password-protected, or an old .doc)",
+            "open it in Word and save it again as .docx without a password",
+        ) from None
+    lines: list[RawLine] = []
+
+    def add(text: str, level: int | None = None) -> None:
+        lines.append(RawLine(text, len(lines) + 1, None, level, ends_paragraph=True))
+
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            text = block.text
+            add(text, _style_level(block) if text.strip() else None)
+        elif isinstance(block, Table):
+            for row in block.rows:
+                cells: list[str] = []
+                for cell in row.cells:
+                    value = " ".join(cell.text.split())
+                    if value and (not cells or cells[-1] != value):  # merged cells repeat
+                        cells.append(value)
+                add(" | ".join(cells))
+    return RawDocument(path, "docx", lines)

@@ -1,0 +1,50 @@
+"""Which strings are English words: the evidence behind hyphen and debris decisions.
+
+The word list is pyspellchecker's English frequency list (MIT licence), loaded once and
+only when a decision needs it. A document's own words count too: a report that writes
+"capacity-building" elsewhere tells us how to join "capacity-" at a line end.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+
+
+@lru_cache(maxsize=1)
+def _english() -> dict[str, int]:
+    from spellchecker import SpellChecker
+
+    return dict(SpellChecker(language="en", distance=1).word_frequency.dictionary)
+
+
+def english_frequency(word: str) -> int:
+    """How common a lowercase word is in English (0 when unknown)."""
+    return _english().get(word.lower(), 0)
+
+
+def is_english_word(word: str) -> bool:
+    return english_frequency(word) > 0
+
+
+class Vocabulary:
+    """The words of one document, with counts, plus the English list as a fallback."""
+
+    def __init__(self, texts: Iterable[str] = ()) -> None:
+        self.counts: Counter[str] = Counter()
+        for text in texts:
+            self.add(text)
+
+    def add(self, text: str) -> None:
+        self.counts.update(word.lower() for word in _WORD_RE.findall(text))
+
+    def count(self, word: str) -> int:
+        return self.counts.get(word.lower(), 0)
+
+    def knows(self, word: str) -> bool:
+        """A word seen in the document or in English."""
+        return self.count(word) > 0 or is_english_word(word)
