@@ -496,7 +496,17 @@ def _heading_at(
             return unit("emphasis", title, last)
         return None
     if _plain_title(lines, i, width):
-        return unit("title", text, i)
+        last = i  # a title that ends on "of the" runs on to the next line
+        while (
+            last + 1 < len(lines)
+            and last - i < 3
+            and re.search(r"\b(?:of|the|and|for|on|with|to|in)$", lines[last].text)
+            and lines[last + 1].text
+            and len(lines[last + 1].text) < 0.85 * width
+            and not _ends_sentence(lines[last + 1].text)
+        ):
+            last += 1
+        return unit("title", _join_lines([lines[k].text for k in range(i, last + 1)]), last)
     return None
 
 
@@ -519,7 +529,7 @@ def _plain_title(lines: list[Line], i: int, width: int) -> bool:
 
 # --- units ------------------------------------------------------------------------------
 
-_NUMBERED_PARAGRAPH_RE = re.compile(r"^(\d{1,3})\.\s+\S")
+_NUMBERED_PARAGRAPH_RE = re.compile(r"^(\d{1,3})\.\s+[A-Z“\"‘(]")
 
 
 def _join_lines(parts: list[str]) -> str:

@@ -6,6 +6,7 @@ is raised as InputFileError with the file's name, what is wrong and what to do.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,9 @@ class RawDocument:
     path: Path
     kind: str  # "text", "pdf" or "docx"
     lines: list[RawLine]
-    page_count: int | None = None
+    page_count: int | None
+    sha256: str  # of the file's bytes: an unchanged file is recognised by it
+    size: int
 
 
 def read_document(path: Path) -> RawDocument:
@@ -63,12 +66,17 @@ def read_document(path: Path) -> RawDocument:
             f"{limit // 1_048_576} MB)",
             "split it into one file per report",
         )
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputFileError(path, f"cannot be read ({error.strerror})") from None
     if suffix in TEXT_SUFFIXES:
-        document = _read_text(path)
+        kind, lines, pages = "text", *_read_text(path, data)
     elif suffix in PDF_SUFFIXES:
-        document = _read_pdf(path)
+        kind, lines, pages = "pdf", *_read_pdf(path, data)
     else:
-        document = _read_docx(path)
+        kind, lines, pages = "docx", *_read_docx(path, data)
+    document = RawDocument(path, kind, lines, pages, hashlib.sha256(data).hexdigest(), len(data))
     if not any(line.text.strip() for line in document.lines):
         raise InputFileError(
             path,
@@ -108,11 +116,7 @@ def decode_text(data: bytes) -> str | None:
     return text
 
 
-def _read_text(path: Path) -> RawDocument:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputFileError(path, f"cannot be read ({error.strerror})") from None
+def _read_text(path: Path, data: bytes) -> tuple[list[RawLine], int | None]:
     text = decode_text(data)
     if text is None:
         raise InputFileError(
@@ -129,17 +133,17 @@ def _read_text(path: Path) -> RawDocument:
             page += line.count("\f")
             line = line.replace("\f", "")
         lines.append(RawLine(line, number, page if has_pages else None))
-    return RawDocument(path, "text", lines, page if has_pages else None)
+    return lines, page if has_pages else None
 
 
 # --- PDF ------------------------------------------------------------------------------------
 
 
-def _read_pdf(path: Path) -> RawDocument:
+def _read_pdf(path: Path, data: bytes) -> tuple[list[RawLine], int | None]:
     import pypdfium2 as pdfium
 
     try:
-        pdf = pdfium.PdfDocument(str(path))
+        pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
         if getattr(error, "err_code", None) == 4 or "password" in str(error).lower():
             raise InputFileError(
@@ -173,7 +177,7 @@ def _read_pdf(path: Path) -> RawDocument:
         ) from None
     finally:
         pdf.close()
-    return RawDocument(path, "pdf", lines, page_count)
+    return lines, page_count
 
 
 # --- Word -----------------------------------------------------------------------------------
@@ -194,7 +198,8 @@ def _style_level(paragraph) -> int | None:
     return None
 
 
-def _read_docx(path: Path) -> RawDocument:
+def _read_docx(path: Path, data: bytes) -> tuple[list[RawLine], int | None]:
+    import io
     import zipfile
 
     from docx import Document
@@ -203,7 +208,7 @@ def _read_docx(path: Path) -> RawDocument:
     from docx.text.paragraph import Paragraph
 
     try:
-        document = Document(str(path))
+        document = Document(io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError):
         raise InputFileError(
             path,
@@ -227,4 +232,4 @@ def _read_docx(path: Path) -> RawDocument:
                     if value and (not cells or cells[-1] != value):  # merged cells repeat
                         cells.append(value)
                 add(" | ".join(cells))
-    return RawDocument(path, "docx", lines)
+    return lines, None

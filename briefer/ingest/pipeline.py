@@ -1,0 +1,106 @@
+"""The ingest pipeline: file -> read -> lay out -> meetings and sections -> metadata -> themes."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from briefer.errors import InputFileError
+from briefer.ingest.document import ParsedDocument, ParsedMeeting
+from briefer.ingest.layout import Layout, lay_out
+from briefer.ingest.metadata import read_metadata, smart_title
+from briefer.ingest.places import Gazetteer, default_gazetteer
+from briefer.ingest.readers import SUPPORTED_SUFFIXES, read_document
+from briefer.ingest.segment import build_sections, split_meetings
+from briefer.ingest.themes import Lexicon, default_lexicon
+
+_ACRONYM_RE = re.compile(r"\b[A-Z][A-Z0-9&]{1,9}s?\b")
+_ABOUT_RE = re.compile(r"^about\s+(?:the\s+)?(?P<name>[A-Z][\w&]{1,15})$", re.IGNORECASE)
+
+
+def find_inputs(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files to ingest: the files given, and the supported files inside folders given.
+
+    Hidden files and Office lock files ("~$report.docx") inside folders are skipped; a
+    file named directly is always returned, so that its problem gets reported.
+    """
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if name.startswith((".", "~$")):
+                        continue
+                    candidate = Path(root) / name
+                    if candidate.suffix.lower() in SUPPORTED_SUFFIXES:
+                        yield candidate
+        else:
+            yield path
+
+
+def document_acronyms(layout: Layout) -> set[str]:
+    """Words a document writes in capitals inside ordinary sentences: its acronyms."""
+    acronyms: set[str] = set()
+    for unit in layout.units:
+        if unit.kind == "paragraph" and any(ch.islower() for ch in unit.text):
+            acronyms.update(_ACRONYM_RE.findall(unit.text))
+    return acronyms
+
+
+def parse_document(
+    path: Path, lexicon: Lexicon | None = None, gazetteer: Gazetteer | None = None
+) -> ParsedDocument:
+    """Read one file into meetings and sections. Raises InputFileError on bad input."""
+    lexicon = lexicon or default_lexicon()
+    gazetteer = gazetteer or default_gazetteer()
+    raw = read_document(path)
+    layout = lay_out(raw)
+    acronyms = document_acronyms(layout)
+    meetings: list[ParsedMeeting] = []
+    publisher: str | None = None
+    keys: dict[str, int] = {}
+    for index, draft in enumerate(split_meetings(layout.units)):
+        header, report = draft.split_header()
+        sections = build_sections(report, None, first_meeting=index == 0)
+        if not sections:
+            continue
+        for section in sections:
+            section.heading = smart_title(section.heading, acronyms)
+            section.title = smart_title(section.title, acronyms)
+            section.path = [smart_title(p, acronyms) for p in section.path]
+            if section.kind == "front_matter" and publisher is None:
+                about = _ABOUT_RE.match(section.title)
+                publisher = about.group("name") if about else None
+        body = [p for s in sections if s.kind == "body" for p in s.paragraphs]
+        metadata = read_metadata(
+            header, body, gazetteer, acronyms, publisher if index == 0 else None
+        )
+        for section in sections:
+            if not section.number and section.heading == "Opening text" and metadata.title:
+                section.heading = section.title = metadata.title
+            if section.kind == "body":
+                section.themes = lexicon.tag(section.heading, section.text)
+        key = (metadata.title or f"#{len(meetings) + 1}").casefold()
+        keys[key] = keys.get(key, 0) + 1
+        if keys[key] > 1:
+            key = f"{key} #{keys[key]}"
+        first_line = min([u.first_line for u in draft.labels + draft.units])
+        last_line = max(u.last_line for u in draft.units)
+        meetings.append(ParsedMeeting(key, metadata, sections, first_line, last_line))
+    if not meetings:
+        raise InputFileError(
+            path,
+            "no report text was found in the file",
+            "check that it is a meeting report with paragraphs of text",
+        )
+    return ParsedDocument(
+        file_name=path.name,
+        path=str(path),
+        kind=raw.kind,
+        sha256=raw.sha256,
+        size=raw.size,
+        page_count=raw.page_count,
+        meetings=meetings,
+    )

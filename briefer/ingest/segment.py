@@ -1,0 +1,231 @@
+"""Units -> meetings -> sections, following the document's own headings and their levels.
+
+A file may hold several meeting reports: a new one starts at a report label ("WORKSHOP
+REPORT"), at a "Summary of discussions" heading once the current report has a body, or
+where the top numbering starts again ("Session I" after "Session III").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from briefer.ingest.document import Note, ParsedSection
+from briefer.ingest.layout import Unit
+
+_LABEL_RE = re.compile(
+    r"^(?:(?:summary|workshop|briefing|seminar|meeting|conference|expert\s+(?:group\s+)?meeting"
+    r"|final|draft|background|discussion)\s+)?(?:report|note|paper)$",
+    re.IGNORECASE,
+)
+_SUMMARY_RE = re.compile(
+    r"^summary\s+of\s+(?:the\s+)?(?:interventions|discussions?|conclusions|proceedings|"
+    r"deliberations|presentations|debates?)$",
+    re.IGNORECASE,
+)
+_FRONT_MATTER_RE = re.compile(
+    r"^(?:about\s+(?:the\s+)?[\w ]{2,40}|acknowledge?ments?|foreword|preface|(?:table\s+of\s+)?contents"
+    r"|abbreviations(?:\s+and\s+acronyms)?|acronyms(?:\s+and\s+abbreviations)?|list\s+of\s+acronyms"
+    r"|disclaimer|copyright|publisher'?s?\s+note|note\s+to\s+the\s+reader)$",
+    re.IGNORECASE,
+)
+_ANNEX_RE = re.compile(r"^(?:annex(?:es)?|appendix|appendices)\b", re.IGNORECASE)
+_ANNEX_TOPIC_RE = re.compile(
+    r"^(?:(?:provisional\s+|draft\s+|final\s+)?(?:programme|program|agenda)\b"
+    r"|list\s+of\s+(?:participants|speakers|documents)|participants\s+list|schedule\b)",
+    re.IGNORECASE,
+)
+_NUMBERED_TOP = frozenset({"roman", "session", "keyword"})
+_NUMBERED_LOWER = frozenset({"letter", "arabic", "paren"})
+_UNNUMBERED_RANK = {"docx": 0, "markdown": 0, "caps": 1, "emphasis": 2, "title": 3}
+_ORDINALS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+BODY_MIN = 150  # characters: a paragraph this long is report text, not a title-page line
+
+
+@dataclass(slots=True)
+class MeetingDraft:
+    labels: list[Unit] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
+    top_numbers: dict[str, int] = field(default_factory=dict)
+    in_annex: bool = False
+
+    def has_body(self) -> bool:
+        return any(u.kind == "paragraph" and len(u.text) >= BODY_MIN for u in self.units)
+
+    def split_header(self) -> tuple[list[Unit], list[Unit]]:
+        """(title-page units, report units): the header ends where the report begins."""
+        for index, unit in enumerate(self.units):
+            if _opens_report(self.units, index):
+                return self.units[:index], self.units[index:]
+        return self.units, []
+
+
+def _opens_report(units: list[Unit], index: int) -> bool:
+    unit = units[index]
+    if unit.kind == "paragraph":
+        return len(unit.text) >= BODY_MIN
+    if unit.style in _NUMBERED_TOP or unit.style in _NUMBERED_LOWER or _SUMMARY_RE.match(unit.title):
+        return True
+    if unit.style in {"docx", "markdown"}:
+        return True
+    following = units[index + 1] if index + 1 < len(units) else None
+    return following is not None and following.kind == "paragraph" and len(following.text) >= BODY_MIN
+
+
+def _number_value(style: str, number: str | None) -> int | None:
+    if not number:
+        return None
+    if number.isdigit():
+        return int(number)
+    if number.lower() in _ORDINALS:
+        return _ORDINALS[number.lower()]
+    if style in {"roman", "session"} and re.fullmatch(r"[IVXL]+", number):
+        values = {"I": 1, "V": 5, "X": 10, "L": 50}
+        total = 0
+        for a, b in zip(number, number[1:] + " "):
+            total += -values[a] if values.get(b, 0) > values[a] else values[a]
+        return total
+    return None
+
+
+def split_meetings(units: list[Unit]) -> list[MeetingDraft]:
+    drafts = [MeetingDraft()]
+    for unit in units:
+        current = drafts[-1]
+        is_label = unit.kind == "heading" and unit.style not in _NUMBERED_TOP | _NUMBERED_LOWER and bool(
+            _LABEL_RE.match(unit.title)
+        )
+        if _starts_meeting(unit, current, is_label):
+            current = MeetingDraft()
+            drafts.append(current)
+        if is_label:
+            current.labels.append(unit)
+            continue
+        if unit.kind == "heading":
+            if _ANNEX_RE.match(unit.title):
+                current.in_annex = True
+            value = _number_value(unit.style or "", unit.number)
+            if unit.style in {"roman", "session"} and value is not None and not current.in_annex:
+                current.top_numbers[unit.style] = max(current.top_numbers.get(unit.style, 0), value)
+        current.units.append(unit)
+    return [draft for draft in drafts if draft.units]
+
+
+def _starts_meeting(unit: Unit, current: MeetingDraft, is_label: bool) -> bool:
+    if unit.kind != "heading" or not current.has_body():
+        return False
+    if is_label or _SUMMARY_RE.match(unit.title):
+        return True
+    if unit.style in {"roman", "session"} and not current.in_annex:
+        value = _number_value(unit.style, unit.number)
+        return value == 1 and current.top_numbers.get(unit.style, 0) >= 2
+    return False
+
+
+# --- sections -----------------------------------------------------------------------------
+
+
+def _level_of(stack: list[tuple[str, str]], style: str, heading: str, forced: int | None) -> int:
+    """Place a heading in the outline; `stack` holds (style, heading) of open headings.
+
+    A style seen before closes everything under it. A new style goes under the open
+    headings, except that a roman or session number closes open unnumbered headings
+    (they were its peers: an unnumbered "Introduction" before "I."), and a more
+    prominent unnumbered style closes less prominent ones (capitals over bold over
+    plain title lines).
+    """
+    if forced is not None:
+        del stack[max(0, forced - 1) :]
+        while len(stack) < forced - 1:
+            stack.append(("(implied)", ""))
+        stack.append((style, heading))
+        return forced
+    styles = [entry[0] for entry in stack]
+    if style in styles:
+        del stack[styles.index(style) :]
+    elif style in _NUMBERED_TOP:
+        while stack and stack[-1][0] not in _NUMBERED_TOP | _NUMBERED_LOWER:
+            stack.pop()
+    elif style in _UNNUMBERED_RANK:
+        rank = _UNNUMBERED_RANK[style]
+        while stack and _UNNUMBERED_RANK.get(stack[-1][0], -1) > rank:
+            stack.pop()
+    stack.append((style, heading))
+    return len(stack)
+
+
+def build_sections(units: list[Unit], meeting_title: str | None, first_meeting: bool) -> list[ParsedSection]:
+    sections: list[ParsedSection] = []
+    stack: list[tuple[str, str]] = []
+    current: ParsedSection | None = None
+    kind_stack: list[tuple[int, str]] = []  # (level, kind) for annex/front matter scopes
+    seen_substance = not first_meeting
+    in_annex = False
+
+    def open_section(unit: Unit | None, level: int, heading: str, title: str, kind: str) -> ParsedSection:
+        path = [entry[1] for entry in stack[:-1] if entry[1]] if unit is not None else []
+        first = unit
+        return ParsedSection(
+            key="",
+            level=level,
+            heading=heading,
+            title=title,
+            number=unit.number if unit is not None and unit.kind == "heading" else None,
+            path=path,
+            kind=kind,
+            paragraphs=[],
+            paragraph_numbers=[],
+            notes=[],
+            line_start=first.first_line if first else 0,
+            line_end=first.last_line if first else 0,
+            page_start=first.page_start if first else None,
+            page_end=first.page_end if first else None,
+        )
+
+    for unit in units:
+        if unit.kind == "heading":
+            style = "session" if unit.style == "keyword" else (unit.style or "title")
+            forced = unit.level if unit.style in {"docx", "markdown"} else None
+            if _ANNEX_RE.match(unit.title):
+                stack.clear()
+                in_annex = True
+                forced = 1
+            level = _level_of(stack, style, unit.text, forced)
+            while kind_stack and kind_stack[-1][0] >= level:
+                kind_stack.pop()
+            if in_annex or _ANNEX_TOPIC_RE.match(unit.title):
+                kind_stack.append((level, "annex"))
+            elif not seen_substance and _FRONT_MATTER_RE.match(unit.title):
+                kind_stack.append((level, "front_matter"))
+            kind = kind_stack[-1][1] if kind_stack else "body"
+            if kind == "body":
+                seen_substance = True
+            current = open_section(unit, level, unit.text, unit.title, kind)
+            current.notes.extend(Note(n.number, n.text) for n in unit.notes)
+            sections.append(current)
+            continue
+        if current is None:
+            heading = meeting_title or "Opening text"
+            current = open_section(None, 1, heading, heading, "body")
+            current.line_start, current.page_start = unit.first_line, unit.page_start
+            sections.append(current)
+        current.paragraphs.append(unit.text)
+        if unit.number:
+            current.paragraph_numbers.append(unit.number)
+        current.notes.extend(Note(n.number, n.text) for n in unit.notes)
+        current.line_end = unit.last_line
+        current.page_end = unit.page_end if unit.page_end is not None else current.page_end
+
+    kept = [section for section in sections if section.paragraphs]
+    _assign_keys(kept)
+    return kept
+
+
+def _assign_keys(sections: list[ParsedSection]) -> None:
+    """A key per section from its heading path; repeated headings get an occurrence count."""
+    seen: Counter[str] = Counter()
+    for section in sections:
+        base = " / ".join([*section.path, section.heading]).casefold()
+        seen[base] += 1
+        section.key = base if seen[base] == 1 else f"{base} #{seen[base]}"
