@@ -81,14 +81,16 @@ def _is_anchor(part: str, copies: int) -> bool:
 
     Three copies or more of a fragment with a letter in it are noise. Two copies are
     noise only when glued ("IntroductionIntroduction", "Session I:Session I:") or long;
-    "Walla Walla" and "had had" are real.
+    "Walla Walla", "had had" and "murmur" are real.
     """
     if not any(ch.isalnum() for ch in part):
         return False
     if copies >= 3:
         return True
     glued = not part[-1].isspace() and not part[0].isspace()
-    return (glued and len(part) >= 3) or len(part.strip()) >= 10
+    if glued and (len(part) >= 5 or part[0].isupper()):  # not "murmur" or "couscous"
+        return True
+    return len(part.strip()) >= 10
 
 
 def _chain_step_right(text: str, pos: int, copies: int) -> int:

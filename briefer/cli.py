@@ -1,0 +1,356 @@
+"""The command line: the same core as the app, for power users, scripts and tests.
+
+`briefer` alone opens the desktop app. Errors print as one line naming what is wrong
+and what to do, with a non-zero exit code: 1 for a problem with the input or the
+library, 2 for a command line that does not parse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from briefer import __version__, paths
+from briefer.errors import BrieferError, UsageError
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefer",
+        description="Build briefing packs from a library of past meeting reports. "
+        "Without a command, the desktop app opens.",
+    )
+    parser.add_argument("--version", action="version", version=f"briefer {__version__}")
+    parser.add_argument(
+        "--library",
+        metavar="DIR",
+        help=f"library folder (default: ${paths.LIBRARY_ENV}, else your own library)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    ingest = commands.add_parser("ingest", help="add documents (files or folders) to the library")
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ingest.add_argument("--json", action="store_true", help="report on each file as JSON")
+
+    meetings = commands.add_parser("meetings", help="list the meetings in the library")
+    meetings.add_argument("--json", action="store_true")
+
+    sections = commands.add_parser("sections", help="list sections, filtered")
+    sections.add_argument("--theme", action="append", default=[], metavar="ID")
+    sections.add_argument("--all-themes", action="store_true", help="require every --theme, not any")
+    sections.add_argument("--meeting", metavar="ID")
+    sections.add_argument("--from", dest="date_from", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD")
+    sections.add_argument("--to", dest="date_to", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD")
+    sections.add_argument("--query", metavar="TEXT", help="words that must all appear")
+    sections.add_argument(
+        "--kind",
+        action="append",
+        choices=["body", "front_matter", "annex"],
+        help="only these kinds of section (default: all)",
+    )
+    sections.add_argument("--json", action="store_true")
+
+    show = commands.add_parser("show", help="show one section in full")
+    show.add_argument("section_id", metavar="SECTION_ID")
+    show.add_argument("--json", action="store_true")
+
+    themes = commands.add_parser("themes", help="the theme taxonomy with section counts")
+    themes.add_argument("--json", action="store_true")
+
+    tag = commands.add_parser("tag", help="add or remove themes of a section (kept across re-ingest)")
+    tag.add_argument("section_id", metavar="SECTION_ID")
+    tag.add_argument("--add", action="append", default=[], metavar="THEME")
+    tag.add_argument("--remove", action="append", default=[], metavar="THEME")
+    tag.add_argument("--json", action="store_true")
+
+    note = commands.add_parser("note", help="set your note on a section ('' clears it)")
+    note.add_argument("section_id", metavar="SECTION_ID")
+    note.add_argument("text")
+
+    heading = commands.add_parser("rename", help="correct a section's heading ('' restores it)")
+    heading.add_argument("section_id", metavar="SECTION_ID")
+    heading.add_argument("heading")
+
+    meeting = commands.add_parser(
+        "set-meeting", help="correct a meeting's details ('' for a field restores what was read)"
+    )
+    meeting.add_argument("meeting_id", metavar="MEETING_ID")
+    for name in ("title", "city", "country", "symbol"):
+        meeting.add_argument(f"--{name}")
+    meeting.add_argument("--start-date", metavar="YYYY-MM-DD")
+    meeting.add_argument("--end-date", metavar="YYYY-MM-DD")
+    meeting.add_argument("--organizer", action="append", metavar="NAME", help="repeat for several")
+    meeting.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        from briefer.app import main as run_app
+
+        return run_app(library_dir=args.library)
+    try:
+        return _COMMANDS[args.command](args)
+    except BrieferError as error:
+        print(f"briefer: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("briefer: interrupted; the library is as it was before the command", file=sys.stderr)
+        return EXIT_ERROR
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _open_library(args: argparse.Namespace):
+    from briefer.ingest.service import ensure_samples
+    from briefer.library import Library
+
+    folder, is_default = paths.resolve_library_dir(args.library)
+    library = Library.open(folder)
+    if is_default and library.is_empty() and not library.seeded:
+        print(f"briefer: setting up your library in {folder} with the sample reports", file=sys.stderr)
+        ensure_samples(library)
+    return library
+
+
+def _print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _iso_bound(value: str | None, end: bool) -> str | None:
+    """"2005" -> "2005-01-01" (or "2005-12-31" as an end); full dates pass through."""
+    if value is None:
+        return None
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value.strip())
+    if not match:
+        raise UsageError(f"'{value}' is not a date; write it as YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = match.groups()
+    if day:
+        from datetime import date
+
+        try:
+            return date(int(year), int(month), int(day)).isoformat()
+        except ValueError:
+            raise UsageError(f"'{value}' is not a real date") from None
+    if month:
+        if not 1 <= int(month) <= 12:
+            raise UsageError(f"'{value}' is not a real month")
+        return f"{year}-{month}-31" if end else f"{year}-{month}-01"
+    return f"{year}-12-31" if end else f"{year}-01-01"
+
+
+def _lexicon():
+    from briefer.ingest.themes import default_lexicon
+
+    return default_lexicon()
+
+
+def _dates(start: str | None, end: str | None) -> str:
+    if not start:
+        return "date unknown"
+    return start if not end or end == start else f"{start} to {end}"
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from briefer.ingest.service import ingest_paths
+
+    library = _open_library(args)
+    reports = ingest_paths(library, args.paths)
+    if args.json:
+        _print_json(
+            [
+                {
+                    "file": str(r.path),
+                    "status": r.status,
+                    "meetings": r.meetings,
+                    "sections": r.sections,
+                    "message": r.message,
+                }
+                for r in reports
+            ]
+        )
+    for report in reports:
+        if not report.ok:
+            print(f"briefer: error: {report.message}", file=sys.stderr)
+        elif not args.json:
+            counts = f"{report.meetings} meeting(s), {report.sections} section(s)"
+            line = f"{report.status:9} {report.path}  ({counts})"
+            if report.status == "duplicate":
+                line = f"{report.status:9} {report.path}  ({report.message})"
+            elif report.message:
+                line += f"; {report.message}"
+            print(line)
+    return EXIT_OK if all(r.ok for r in reports) else EXIT_ERROR
+
+
+def _cmd_meetings(args: argparse.Namespace) -> int:
+    library = _open_library(args)
+    meetings = library.meetings()
+    if args.json:
+        _print_json([m.to_json() for m in meetings])
+        return EXIT_OK
+    for m in meetings:
+        place = ", ".join(p for p in (m.city, m.country) if p) or "place unknown"
+        print(f"{m.id}  {_dates(m.start_date, m.end_date):24}  {place:28}  {m.label}")
+    print(f"{len(meetings)} meeting(s)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_sections(args: argparse.Namespace) -> int:
+    from briefer.library import SectionFilter
+
+    library = _open_library(args)
+    known = {theme.id for theme in _lexicon().themes}
+    for theme in args.theme:
+        if theme not in known:
+            raise UsageError(f"unknown theme '{theme}'; 'briefer themes' lists the theme ids")
+    if args.meeting:
+        library.meeting(args.meeting)
+    selection = SectionFilter(
+        themes=args.theme,
+        all_themes=args.all_themes,
+        meeting_id=args.meeting,
+        date_from=_iso_bound(args.date_from, end=False),
+        date_to=_iso_bound(args.date_to, end=True),
+        query=args.query,
+        kinds=tuple(args.kind) if args.kind else ("body", "front_matter", "annex"),
+    )
+    sections = library.sections(selection)
+    if args.json:
+        _print_json([s.to_json() for s in sections])
+        return EXIT_OK
+    for s in sections:
+        meeting = library.meeting(s.meeting_id)
+        themes = ",".join(s.theme_ids) or "-"
+        kind = "" if s.kind == "body" else f"[{s.kind}] "
+        print(f"{s.id}  {meeting.start_date or '----------'}  {kind}{s.heading[:70]}  ({themes})")
+    print(f"{len(sections)} section(s)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    library = _open_library(args)
+    section = library.section(args.section_id)
+    meeting = library.meeting(section.meeting_id)
+    if args.json:
+        data = section.to_json()
+        data["meeting"] = meeting.to_json()
+        _print_json(data)
+        return EXIT_OK
+    labels = {t.id: t.label for t in _lexicon().themes}
+    print(section.heading)
+    if section.path:
+        print("in: " + " > ".join(section.path))
+    print(f"meeting: {meeting.label} ({_dates(meeting.start_date, meeting.end_date)})")
+    source = f"source: {section.source_file}, lines {section.line_start}-{section.line_end}"
+    if section.page_start:
+        source += f", pages {section.page_start}-{section.page_end}"
+    if section.paragraph_numbers:
+        source += ", paras " + ", ".join(section.paragraph_numbers)
+    print(source)
+    for tag in section.themes:
+        why = "added by you" if tag.by_user else "terms: " + ", ".join(tag.evidence)
+        print(f"theme: {labels.get(tag.id, tag.id)} ({why})")
+    if section.note:
+        print(f"your note: {section.note}")
+    print()
+    print(section.text)
+    for note in section.notes:
+        print(f"\n[{note['number']}] {note['text']}")
+    return EXIT_OK
+
+
+def _cmd_themes(args: argparse.Namespace) -> int:
+    library = _open_library(args)
+    counts = library.theme_counts()
+    rows = [
+        {"id": t.id, "label": t.label, "scope": t.scope, "sections": counts.get(t.id, 0)}
+        for t in _lexicon().themes
+    ]
+    if args.json:
+        _print_json(rows)
+        return EXIT_OK
+    for row in rows:
+        print(f"{row['id']:28} {row['sections']:5}  {row['label']}")
+    return EXIT_OK
+
+
+def _cmd_tag(args: argparse.Namespace) -> int:
+    library = _open_library(args)
+    known = [t.id for t in _lexicon().themes]
+    section = library.set_section_themes(args.section_id, args.add, args.remove, known)
+    if args.json:
+        _print_json(section.to_json())
+    else:
+        print(f"{section.id}: themes now {', '.join(section.theme_ids) or '(none)'}")
+    return EXIT_OK
+
+
+def _cmd_note(args: argparse.Namespace) -> int:
+    library = _open_library(args)
+    section = library.set_section_note(args.section_id, args.text)
+    print(f"{section.id}: note {'saved' if section.note else 'cleared'}")
+    return EXIT_OK
+
+
+def _cmd_rename(args: argparse.Namespace) -> int:
+    library = _open_library(args)
+    section = library.set_section_heading(args.section_id, args.heading)
+    print(f"{section.id}: heading now '{section.heading}'")
+    return EXIT_OK
+
+
+def _cmd_set_meeting(args: argparse.Namespace) -> int:
+    library = _open_library(args)
+    values: dict[str, Any] = {}
+    for name in ("title", "city", "country", "symbol"):
+        value = getattr(args, name)
+        if value is not None:
+            values[name] = value.strip() or None
+    for name in ("start_date", "end_date"):
+        value = getattr(args, name)
+        if value is not None:
+            values[name] = _exact_date(value) if value.strip() else None
+    if args.organizer is not None:
+        organizers = [o.strip() for o in args.organizer if o.strip()]
+        values["organizers"] = organizers or None
+    if not values:
+        raise UsageError("say what to change, e.g. --title 'New title' or --city Geneva")
+    meeting = library.update_meeting(args.meeting_id, **values)
+    if args.json:
+        _print_json(meeting.to_json())
+    else:
+        print(f"{meeting.id}: {meeting.label}, {_dates(meeting.start_date, meeting.end_date)}")
+    return EXIT_OK
+
+
+def _exact_date(value: str) -> str:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise UsageError(f"'{value}' is not a date; write it as YYYY-MM-DD")
+    return _iso_bound(value, end=False) or value
+
+
+_COMMANDS = {
+    "ingest": _cmd_ingest,
+    "meetings": _cmd_meetings,
+    "sections": _cmd_sections,
+    "show": _cmd_show,
+    "themes": _cmd_themes,
+    "tag": _cmd_tag,
+    "note": _cmd_note,
+    "rename": _cmd_rename,
+    "set-meeting": _cmd_set_meeting,
+}

@@ -1,0 +1,63 @@
+"""Schema versions of the library files, and the steps that bring old files up to date.
+
+Each file keeps its version in its "meta" table. `MIGRATIONS[n]` turns a file of version
+n into version n + 1, working on the raw TinyDB data (table -> doc id -> document). The
+file is copied aside before it is migrated, so an upgrade can always be undone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from briefer.errors import LibraryError
+
+SCHEMA_VERSION = 1
+META_TABLE = "meta"
+
+Data = dict[str, dict[str, dict[str, Any]]]
+
+
+def stored_version(data: Data | None) -> int:
+    """The schema version a file was written with; 0 for a file from before versions."""
+    if not data:
+        return SCHEMA_VERSION  # a new file starts at the current version
+    for document in data.get(META_TABLE, {}).values():
+        if "schema" in document:
+            return int(document["schema"])
+    return 0
+
+
+def set_version(data: Data, version: int) -> None:
+    meta = data.setdefault(META_TABLE, {})
+    for document in meta.values():
+        if "schema" in document:
+            document["schema"] = version
+            return
+    meta[str(len(meta) + 1)] = {"schema": version}
+
+
+def _unversioned_to_1(data: Data) -> None:
+    """Files from before schema versions already have schema 1's shape: only the version
+    number is new."""
+
+
+MIGRATIONS: dict[int, Callable[[Data], None]] = {0: _unversioned_to_1}
+
+
+def migrate(data: Data, name: str) -> bool:
+    """Bring `data` to SCHEMA_VERSION in place. True when anything changed."""
+    version = stored_version(data)
+    if version > SCHEMA_VERSION:
+        raise LibraryError(
+            f"{name}: this library was written by a newer version of Briefer "
+            f"(schema {version}, this version knows {SCHEMA_VERSION}); install the newer "
+            "version to open it"
+        )
+    if data and version == SCHEMA_VERSION:
+        return False
+    while version < SCHEMA_VERSION:
+        MIGRATIONS[version](data)
+        version += 1
+    set_version(data, version)
+    return True

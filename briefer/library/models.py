@@ -1,0 +1,107 @@
+"""The library's records as the rest of the program sees them: meetings and sections.
+
+`to_json` gives the forms DESIGN.md fixes for `--json` output (other tools rely on
+them); extra keys may be added, none removed or renamed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+MEETING_FIELDS = ("title", "organizers", "city", "country", "start_date", "end_date", "symbol")
+
+
+@dataclass(slots=True)
+class Meeting:
+    id: str
+    document_id: str
+    title: str | None
+    organizers: list[str]
+    city: str | None
+    country: str | None
+    start_date: str | None
+    end_date: str | None
+    symbol: str | None
+    source_file: str
+    line_start: int
+    line_end: int
+    evidence: dict[str, str] = field(default_factory=dict)
+    edited: list[str] = field(default_factory=list)  # fields the user has set
+
+    @property
+    def label(self) -> str:
+        """What to call the meeting on screen when the report gives no title."""
+        return self.title or f"Untitled meeting in {self.source_file} (line {self.line_start})"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "organizers": list(self.organizers),
+            "city": self.city,
+            "country": self.country,
+            "start_date": self.start_date,
+            "end_date": self.end_date,
+            "symbol": self.symbol,
+            "source": {"file": self.source_file, "line_start": self.line_start, "line_end": self.line_end},
+            "evidence": dict(self.evidence),
+            "edited": list(self.edited),
+        }
+
+
+@dataclass(slots=True)
+class ThemeTag:
+    id: str
+    evidence: list[str]  # terms found in the text; empty when the user added the theme
+    by_user: bool = False
+
+
+@dataclass(slots=True)
+class Section:
+    id: str
+    meeting_id: str
+    level: int
+    heading: str
+    title: str
+    number: str | None
+    path: list[str]
+    kind: str  # "body", "front_matter", "annex"
+    text: str
+    paragraph_numbers: list[str]
+    notes: list[dict[str, str]]
+    themes: list[ThemeTag]
+    source_file: str
+    line_start: int
+    line_end: int
+    page_start: int | None
+    page_end: int | None
+    note: str = ""  # the user's own note
+    ordinal: int = 0  # position in its document
+
+    @property
+    def theme_ids(self) -> list[str]:
+        return [tag.id for tag in self.themes]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "meeting_id": self.meeting_id,
+            "level": self.level,
+            "heading": self.heading,
+            "path": list(self.path),
+            "text": self.text,
+            "paragraph_numbers": list(self.paragraph_numbers),
+            "themes": self.theme_ids,
+            "source": {
+                "file": self.source_file,
+                "line_start": self.line_start,
+                "line_end": self.line_end,
+                "page_start": self.page_start,
+                "page_end": self.page_end,
+            },
+            "kind": self.kind,
+            "notes": [dict(note) for note in self.notes],
+            "theme_evidence": {tag.id: list(tag.evidence) for tag in self.themes},
+            "user_note": self.note,
+        }

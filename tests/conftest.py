@@ -1,0 +1,53 @@
+"""Shared fixtures. The GUI tests run offscreen; nothing here touches the user's library."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "data" / "sources"
+SAMPLE_FILES = sorted(SOURCES.glob("*.txt"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory, monkeypatch):
+    """Point the per-user folders at a temporary home, so no test sees a real library."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.delenv("BRIEFER_LIBRARY", raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def parsed_samples():
+    """The five sample reports, parsed once for the whole session."""
+    from briefer.ingest.pipeline import parse_document
+
+    return {path.name: parse_document(path) for path in SAMPLE_FILES}
+
+
+@pytest.fixture(scope="session")
+def sample_library_dir(tmp_path_factory, parsed_samples):
+    """A library holding the five samples, built once; copy it before changing it."""
+    from briefer.library import Library
+
+    folder = tmp_path_factory.mktemp("samples") / "library"
+    Library.open(folder).add_documents(parsed_samples.values())
+    return folder
+
+
+@pytest.fixture
+def library_copy(sample_library_dir, tmp_path):
+    folder = tmp_path / "library"
+    shutil.copytree(sample_library_dir, folder)
+    return folder
