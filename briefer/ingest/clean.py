@@ -225,12 +225,14 @@ def undouble_small_caps(text: str) -> str:
 # --- markup left by converters ----------------------------------------------------------
 
 _EMPHASIS_PAIR_RE = re.compile(r"(\*{2,3}|_{2,3})(?=\S)(.+?)(?<=\S)\1")
+_ITALIC_PAIR_RE = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?!\*|(?![¹²³⁴⁵⁶⁷⁸⁹⁰])[^\W\d_])")
 _EMPHASIS_EDGE_RE = re.compile(r"^\*{2,3}(?=\S)|(?<=\S)\*{2,3}$")
 
 
 def strip_emphasis_markers(text: str) -> str:
-    """Drop Markdown bold/italic markers (``**bold**``) that converters leave in text."""
+    """Drop Markdown bold/italic markers (``**bold**``, ``*title*``) that converters leave."""
     text = _EMPHASIS_PAIR_RE.sub(r"\2", text)
+    text = _ITALIC_PAIR_RE.sub(r"\1", text)
     return _EMPHASIS_EDGE_RE.sub("", text)
 
 
@@ -353,27 +355,22 @@ _LOWER_WORD_RE = re.compile(r"\b[a-z]{8,}\b")
 
 
 def restore_dropped_hyphens(text: str, vocabulary_count: Callable[[str], int]) -> str:
-    """"capacitybuilding" -> "capacity-building", where the split is certain.
+    """"capacitybuilding" -> "capacity-building", where the document itself says so.
 
-    A lowercase word that is neither English nor used again in the document is split
-    into two common English words, if the hyphenated compound is written so in the
-    document or both halves are common words.
+    Extraction sometimes drops the hyphen of a compound split at a line end. A word that
+    is not English is given its hyphen back only when the same document writes the
+    hyphenated compound elsewhere: "panellists" must not become "panel-lists".
     """
 
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
         if is_english_word(word) or vocabulary_count(word) > 1:
             return word
-        best = None
         for cut in range(3, len(word) - 2):
-            left, right = word[:cut], word[cut:]
-            if vocabulary_count(f"{left}-{right}") > 0:
-                return f"{left}-{right}"
-            if english_frequency(left) >= 1000 and english_frequency(right) >= 1000:
-                score = min(english_frequency(left), english_frequency(right))
-                if best is None or score > best[0]:
-                    best = (score, f"{left}-{right}")
-        return best[1] if best else word
+            compound = f"{word[:cut]}-{word[cut:]}"
+            if vocabulary_count(compound) > 0:
+                return compound
+        return word
 
     return _LOWER_WORD_RE.sub(fix, text)
 

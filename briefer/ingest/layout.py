@@ -25,6 +25,7 @@ class Line:
     style_level: int | None = None
     ends_paragraph: bool = False
     emphasis: bool = False  # drawn bold (repeated runs) or marked bold in the source
+    indent: int = 0  # leading spaces in the source: a change often marks a page top
 
 
 @dataclass(slots=True)
@@ -89,8 +90,9 @@ def prepare_lines(document: RawDocument) -> tuple[list[Line], Vocabulary]:
         if closes:
             in_marked_bold = False
         text = clean.undouble_small_caps(clean.strip_emphasis_markers(collapsed))
+        indent = len(collapsed) - len(collapsed.lstrip(" "))
         lines.append(
-            Line(text, raw.number, raw.page, raw.style_level, raw.ends_paragraph, emphasis)
+            Line(text, raw.number, raw.page, raw.style_level, raw.ends_paragraph, emphasis, indent)
         )
     vocabulary = Vocabulary(line.text for line in lines)
 
@@ -203,15 +205,22 @@ def extract_footnotes(lines: list[Line]) -> tuple[list[Line], list[Footnote]]:
         i += 1
         while i < len(lines):
             nxt = lines[i]
-            if not nxt.text or _FOOTNOTE_RE.match(nxt.text) or _numbered_heading(nxt.text):
+            if not nxt.text:
+                # A note set with blank lines between its lines runs on mid-sentence.
+                j = _next_text_index(lines, i, limit=2)
+                if j is None or _ends_sentence(parts[-1]) or lines[j].indent != first.indent:
+                    break
+                i, nxt = j, lines[j]
+            if _FOOTNOTE_RE.match(nxt.text) or _numbered_heading(nxt.text):
                 break
             if nxt.emphasis and not first.emphasis:
                 break
+            if nxt.indent != first.indent and nxt.indent > 0:
+                break  # the body text of the next page starts here
             parts.append(nxt.text)
             i += 1
         notes.append(Footnote(number, _join_lines(parts), first.number, first.page))
         expected = int(number) + 1
-        # Leave a break behind, so a paragraph split by the note can be joined later.
         body.append(Line("", first.number, first.page))
     return body, notes
 
@@ -605,13 +614,14 @@ def build_units(lines: list[Line], width: int) -> list[Unit]:
                 emphasis=all(part.emphasis for part in parts),
             )
         )
-    return _join_split_paragraphs(units)
+    return units
 
 
-def _join_split_paragraphs(units: list[Unit]) -> list[Unit]:
+def _join_split_paragraphs(units: list[Unit], breaks: list[int]) -> list[Unit]:
     """Rejoin a paragraph cut in two by a page break or a footnote block.
 
-    The first part stops mid-sentence and the second starts in lower case.
+    The first part stops mid-sentence, and the second starts in lower case or comes
+    after a footnote that stood between the two parts (at a line in `breaks`).
     """
     joined: list[Unit] = []
     for unit in units:
@@ -620,12 +630,16 @@ def _join_split_paragraphs(units: list[Unit]) -> list[Unit]:
             previous is not None
             and previous.kind == unit.kind == "paragraph"
             and unit.number is None
-            and unit.text[:1].islower()
-            and not _ends_sentence(previous.text)
+            and not re.search(r"[.!?…:](?:[\"”’')\]]*)$|\[…\]$", previous.text)
+            and (
+                unit.text[:1].islower()
+                or any(previous.last_line < line < unit.first_line for line in breaks)
+            )
         ):
             previous.text = _join_lines([previous.text, unit.text])
             previous.last_line = unit.last_line
             previous.page_end = unit.page_end
+            previous.notes.extend(unit.notes)
             continue
         joined.append(unit)
     return joined
@@ -664,7 +678,7 @@ def lay_out(document: RawDocument) -> Layout:
     lines, footnotes = extract_footnotes(lines)
     join_hyphenated_words(lines, vocabulary)
     width = typical_width(lines)
-    units = build_units(lines, width)
+    units = _join_split_paragraphs(build_units(lines, width), [note.line for note in footnotes])
     for unit in units:
         if unit.kind == "paragraph":
             unit.text = clean.restore_dropped_hyphens(unit.text, vocabulary.count)
