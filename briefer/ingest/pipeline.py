@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from briefer.errors import InputFileError
-from briefer.ingest.document import ParsedDocument, ParsedMeeting
+from briefer.ingest.document import Note, ParsedDocument, ParsedMeeting
 from briefer.ingest.layout import Layout, lay_out
 from briefer.ingest.metadata import read_metadata, smart_title
 from briefer.ingest.places import Gazetteer, default_gazetteer
@@ -73,6 +73,8 @@ def parse_document(
             if section.kind == "front_matter" and publisher is None:
                 about = _ABOUT_RE.match(section.title)
                 publisher = about.group("name") if about else None
+        # Notes on the title page ("supported by the Government of...") go with the report.
+        sections[0].notes[:0] = [Note(n.number, n.text) for unit in header for n in unit.notes]
         body = [p for s in sections if s.kind == "body" for p in s.paragraphs]
         metadata = read_metadata(
             header, body, gazetteer, acronyms, publisher if index == 0 else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from briefer.ingest.document import Note, ParsedSection
 from briefer.ingest.layout import Unit
@@ -184,6 +184,13 @@ def build_sections(units: list[Unit], meeting_title: str | None, first_meeting: 
         )
 
     for unit in units:
+        if unit.kind == "heading" and in_annex and not _ANNEX_RE.match(unit.title) and unit.style not in {
+            "docx",
+            "markdown",
+        }:
+            # Inside an annex, short lines (a programme's times and items, names in a list
+            # of participants) are its text, not headings of their own.
+            unit = replace(unit, kind="paragraph", number=None)
         if unit.kind == "heading":
             style = "session" if unit.style == "keyword" else (unit.style or "title")
             forced = unit.level if unit.style in {"docx", "markdown"} else None

@@ -30,7 +30,12 @@ from briefer.errors import LibraryError, NotFoundError, UsageError
 from briefer.ingest.document import ParsedDocument
 from briefer.library.migrations import SCHEMA_VERSION, migrate, stored_version
 from briefer.library.models import MEETING_FIELDS, Meeting, Section, ThemeTag
-from briefer.library.storage import AtomicJSONStorage, LibraryLock, TransactionMiddleware
+from briefer.library.storage import (
+    AtomicJSONStorage,
+    LibraryLock,
+    TransactionMiddleware,
+    remove_stale_temporaries,
+)
 
 LIBRARY_FILE = "library.json"
 USER_FILE = "user.json"
@@ -124,6 +129,7 @@ class Library:
                 f"{folder}: the library folder cannot be created ({error.strerror}); "
                 "choose a folder you can write to"
             ) from None
+        remove_stale_temporaries(folder)
         library = cls(folder)
         library._migrate_if_needed()
         library._refresh()

@@ -48,6 +48,29 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     _fsync_folder(path.parent)
 
 
+def remove_stale_temporaries(folder: Path) -> None:
+    """Delete temporary files left by a process that was killed while writing."""
+    for temporary in folder.glob(".*.tmp"):
+        pid = temporary.name.rsplit(".", 2)[-2]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            try:
+                temporary.unlink()
+            except OSError:
+                pass
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid() or os.name != "posix":  # no harmless probe on Windows: keep it
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
 def _fsync_folder(folder: Path) -> None:
     if os.name != "posix":
         return

@@ -1,0 +1,271 @@
+"""The library store: stable ids, re-ingesting, user edits that survive, atomic writes, locking,
+schema versions."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from briefer.errors import LibraryDamagedError, LibraryError, LibraryLockedError, NotFoundError, UsageError
+from briefer.ingest.pipeline import parse_document
+from briefer.library import Library, SectionFilter
+from briefer.library import migrations
+from briefer.library.storage import LibraryLock, atomic_write_bytes
+from tests.conftest import SOURCES
+
+GCIM = SOURCES / "gcim-regional-hearing-americas-2005.txt"
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix == ".json"}
+
+
+def test_ids_are_stable_across_runs(tmp_path: Path, parsed_samples) -> None:
+    first = Library.open(tmp_path / "a")
+    first.add_documents(parsed_samples.values())
+    again = Library.open(tmp_path / "b")
+    again.add_documents([parse_document(p) for p in sorted(SOURCES.glob("*.txt"))])
+    assert [s.id for s in first.sections()] == [s.id for s in again.sections()]
+    assert {m.id for m in first.meetings()} == {m.id for m in again.meetings()}
+    assert len(set(s.id for s in first.sections())) == len(first.sections())
+
+
+def test_reingesting_an_unchanged_file_changes_nothing(library_copy: Path, parsed_samples) -> None:
+    before = _snapshot(library_copy)
+    outcomes = Library.open(library_copy).add_documents(parsed_samples.values())
+    assert {o.status for o in outcomes} == {"unchanged"}
+    assert _snapshot(library_copy) == before
+
+
+def test_same_content_under_another_name_is_not_added_twice(tmp_path: Path, library_copy: Path) -> None:
+    copy = tmp_path / "renamed.txt"
+    shutil.copy(GCIM, copy)
+    outcome = Library.open(library_copy).add_documents([parse_document(copy)])[0]
+    assert outcome.status == "duplicate" and GCIM.name in outcome.detail
+
+
+def test_a_changed_file_keeps_the_users_edits(tmp_path: Path) -> None:
+    source = tmp_path / GCIM.name
+    shutil.copy(GCIM, source)
+    library = Library.open(tmp_path / "library")
+    library.add_documents([parse_document(source)])
+    remittances = next(s for s in library.sections() if s.heading == "Migrant remittances")
+    trafficking = next(s for s in library.sections() if s.heading == "Human trafficking")
+    meeting = library.meeting(remittances.meeting_id)
+    library.set_section_themes(remittances.id, add=["diaspora"], remove=["remittances"])
+    library.set_section_note(remittances.id, "Cite para on costs")
+    library.set_section_heading(trafficking.id, "Trafficking in the Americas")
+    library.update_meeting(meeting.id, title="GCIM Regional Hearing for the Americas")
+
+    # A new version: one paragraph reworded, the trafficking section dropped.
+    text = source.read_text(encoding="utf-8")
+    start = text.index("Human trafficking\n")
+    end = text.index("The problem of xenophobia\n")
+    source.write_text(
+        text[:start].replace("some $16 billion", "some $17 billion") + text[end:], encoding="utf-8"
+    )
+    outcome = library.add_documents([parse_document(source)])[0]
+    assert outcome.status == "updated"
+    assert "1 of your section edits" in outcome.detail
+
+    reopened = Library.open(tmp_path / "library")
+    section = reopened.section(remittances.id)
+    assert "some $17 billion" in section.text
+    assert set(section.theme_ids) == {"diaspora"}
+    assert [t.by_user for t in section.themes] == [True]
+    assert section.note == "Cite para on costs"
+    assert reopened.meeting(meeting.id).title == "GCIM Regional Hearing for the Americas"
+    assert reopened.meeting(meeting.id).edited == ["title"]
+    with pytest.raises(NotFoundError):
+        reopened.section(trafficking.id)
+    # The orphaned edit is kept: if the section comes back, so does the heading.
+    shutil.copy(GCIM, source)
+    reopened.add_documents([parse_document(source)])
+    assert reopened.section(trafficking.id).heading == "Trafficking in the Americas"
+
+
+def test_theme_edits_validate_and_undo(library_copy: Path) -> None:
+    library = Library.open(library_copy)
+    section = next(s for s in library.sections() if s.heading == "Migrant remittances")
+    known = ["remittances", "diaspora"]
+    with pytest.raises(UsageError, match="unknown theme 'nonsense'"):
+        library.set_section_themes(section.id, add=["nonsense"], known=known)
+    library.set_section_themes(section.id, remove=["remittances"])
+    assert "remittances" not in library.section(section.id).theme_ids
+    library.set_section_themes(section.id, add=["remittances"])
+    restored = library.section(section.id)
+    assert "remittances" in restored.theme_ids
+    assert not [t for t in restored.themes if t.by_user]  # back to the automatic tag, evidence and all
+
+
+def test_edits_do_not_rewrite_the_section_bodies(library_copy: Path) -> None:
+    library = Library.open(library_copy)
+    before = (library_copy / "library.json").read_bytes()
+    section = library.sections()[0]
+    library.set_section_note(section.id, "note")
+    assert (library_copy / "library.json").read_bytes() == before
+    assert "note" in (library_copy / "user.json").read_text(encoding="utf-8")
+
+
+def test_filters(library_copy: Path) -> None:
+    library = Library.open(library_copy)
+    remittances = library.sections(SectionFilter(themes=["remittances"]))
+    assert remittances and all("remittances" in s.theme_ids for s in remittances)
+    both = library.sections(SectionFilter(themes=["remittances", "diaspora"], all_themes=True))
+    assert both and all({"remittances", "diaspora"} <= set(s.theme_ids) for s in both)
+    since = library.sections(SectionFilter(date_from="2006-01-01"))
+    for section in since:
+        assert library.meeting(section.meeting_id).start_date >= "2006-01-01"
+    words = library.sections(SectionFilter(query="remittance costs"))
+    assert words and all("remittance" in s.text.lower() and "costs" in s.text.lower() for s in words)
+    meeting = library.meetings()[0]
+    assert {s.meeting_id for s in library.sections(SectionFilter(meeting_id=meeting.id))} == {meeting.id}
+
+
+# --- atomic writes, damage, locking --------------------------------------------------------
+
+
+def test_a_damaged_library_file_is_reported_and_left_alone(library_copy: Path) -> None:
+    path = library_copy / "library.json"
+    path.write_bytes(path.read_bytes()[:1000])
+    damaged = path.read_bytes()
+    with pytest.raises(LibraryDamagedError, match="damaged"):
+        Library.open(library_copy)
+    assert path.read_bytes() == damaged
+
+
+def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "file.json"
+    path.write_bytes(b"old")
+
+    def no_space(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", no_space)
+    with pytest.raises(LibraryError, match="disk is full"):
+        atomic_write_bytes(path, b"new")
+    assert path.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["file.json"]
+
+
+def _hold_lock(folder: str, ready, release) -> None:
+    with LibraryLock(Path(folder)):
+        ready.set()
+        release.wait(10)
+
+
+def test_a_second_writer_is_told_the_library_is_busy(library_copy: Path, monkeypatch) -> None:
+    context = multiprocessing.get_context("spawn")
+    ready, release = context.Event(), context.Event()
+    holder = context.Process(target=_hold_lock, args=(str(library_copy), ready, release))
+    holder.start()
+    try:
+        assert ready.wait(20)
+        monkeypatch.setattr("briefer.library.storage.LOCK_TIMEOUT_SECONDS", 0.2)
+        library = Library.open(library_copy)
+        before = _snapshot(library_copy)
+        with pytest.raises(LibraryLockedError, match="another Briefer process"):
+            LibraryLock(library_copy, timeout=0.2).__enter__()
+        with pytest.raises(LibraryLockedError):
+            library._writing().__enter__()
+        assert _snapshot(library_copy) == before
+    finally:
+        release.set()
+        holder.join(10)
+
+
+KILL_SCRIPT = """
+import sys
+from pathlib import Path
+from briefer.ingest.pipeline import parse_document
+from briefer.library import Library
+library = Library.open(Path(sys.argv[1]))
+docs = [parse_document(Path(p)) for p in sys.argv[2:]]
+print("ready", flush=True)
+library.add_documents(docs)
+print("done", flush=True)
+"""
+
+
+def test_killing_an_ingest_leaves_old_or_new_library(tmp_path: Path) -> None:
+    folder = tmp_path / "library"
+    Library.open(folder).add_documents([parse_document(GCIM)])
+    old = _snapshot(folder)
+    others = [str(p) for p in sorted(SOURCES.glob("*.txt")) if p != GCIM]
+    outcomes = set()
+    for delay in (0.0, 0.02, 0.05, 0.1, 0.2, 0.4):
+        process = subprocess.Popen(
+            [sys.executable, "-c", KILL_SCRIPT, str(folder), *others],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdout.readline().strip() == "ready"
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        library = Library.open(folder)  # always opens
+        count = len(library.documents())
+        assert count in (1, 5)
+        outcomes.add(count)
+        if count == 5:  # start again from the old state
+            shutil.rmtree(folder)
+            folder.mkdir()
+            for name, data in old.items():
+                (folder / name).write_bytes(data)
+        assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+    assert outcomes <= {1, 5}
+
+
+# --- schema versions -----------------------------------------------------------------------
+
+
+def test_new_library_records_its_schema(tmp_path: Path) -> None:
+    Library.open(tmp_path / "library")
+    data = json.loads((tmp_path / "library" / "library.json").read_text(encoding="utf-8"))
+    assert migrations.stored_version(data) == migrations.SCHEMA_VERSION
+
+
+def test_an_unversioned_library_is_migrated_with_a_backup(library_copy: Path) -> None:
+    path = library_copy / "library.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del data["meta"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    library = Library.open(library_copy)
+    assert library.sections()
+    assert migrations.stored_version(json.loads(path.read_text(encoding="utf-8"))) == migrations.SCHEMA_VERSION
+    assert (library_copy / "library.json.v0.bak").exists()
+
+
+def test_migrations_run_in_order(library_copy: Path, monkeypatch) -> None:
+    calls = []
+
+    def rename_kind(data):
+        calls.append("1->2")
+        for record in data.get("sections", {}).values():
+            record["kind"] = record["kind"].upper()
+
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(migrations.MIGRATIONS, 1, rename_kind)
+    monkeypatch.setattr("briefer.library.repository.SCHEMA_VERSION", 2)
+    library = Library.open(library_copy)
+    assert calls == ["1->2", "1->2"]  # library.json and user.json
+    assert {s.kind for s in library.sections()} <= {"BODY", "FRONT_MATTER", "ANNEX"}
+    assert (library_copy / "library.json.v1.bak").exists()
+
+
+def test_a_library_from_a_newer_version_is_refused(library_copy: Path) -> None:
+    path = library_copy / "library.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    migrations.set_version(data, migrations.SCHEMA_VERSION + 1)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(LibraryError, match="newer version of Briefer"):
+        Library.open(library_copy)
