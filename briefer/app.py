@@ -1,0 +1,36 @@
+"""GUI bootstrap: logging to a file the user can find, Qt settings, the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from logging.handlers import RotatingFileHandler
+
+from briefer import APP_NAME, __version__, paths
+
+log = logging.getLogger(__name__)
+
+
+def configure_logging() -> None:
+    folder = paths.user_log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    handler = RotatingFileHandler(folder / "briefer.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
+
+
+def main(library_dir: str | None = None) -> int:
+    configure_logging()
+    from PySide6.QtWidgets import QApplication
+
+    from briefer.gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    folder, is_default = paths.resolve_library_dir(library_dir)
+    log.info("starting %s %s on %s", APP_NAME, __version__, folder)
+    window = MainWindow(folder, fill_with_samples=is_default)
+    window.show()
+    return app.exec()
