@@ -231,12 +231,16 @@ _EMPHASIS_EDGE_RE = re.compile(r"^\*{2,3}(?=\S)|(?<=\S)\*{2,3}$")
 
 def strip_emphasis_markers(text: str) -> str:
     """Drop Markdown bold/italic markers (``**bold**``, ``*title*``) that converters leave."""
+    if "*" not in text and "__" not in text:
+        return text
     text = _EMPHASIS_PAIR_RE.sub(r"\2", text)
     text = _ITALIC_PAIR_RE.sub(r"\1", text)
     return _EMPHASIS_EDGE_RE.sub("", text)
 
 
 def has_emphasis_markers(text: str) -> bool:
+    if "*" not in text and "__" not in text:
+        return False
     return bool(_EMPHASIS_PAIR_RE.search(text) or _EMPHASIS_EDGE_RE.search(text))
 
 
@@ -250,6 +254,8 @@ _OPERATOR_RE = re.compile(
     r"|(?:-?\d*\.?\d+\s+){2,5}-?\d*\.?\d+\s+(?:rg|RG|re|cm|k|K|Td|TD|Tm)\b"  # "0 0 1 rg"
     r"|\b(?:BT|ET)\b(?=\s+[-\d/(])"
 )
+# Every match of _OPERATOR_RE holds one of these: a cheap test before the costly one.
+_OPERATOR_HINT_RE = re.compile(r"T[jJwcfdDm]\b|\b(?:rg|RG|BT|ET)\b|\d\s+(?:re|cm|k|K)\b")
 DEBRIS_MARK = "[…]"
 _OPERATOR_NAMES = frozenset(
     "BT ET Tj TJ Tw Tc Tf Td TD Tm Tz TL Ts rg RG re cm BDC EMC BMC Do gs sh W n q Q".split()
@@ -277,6 +283,8 @@ def strip_pdf_operators(text: str, knows: Knows = is_english_word) -> str:
     The debris and the garbled words around it are replaced by one "[…]" so that a reader
     sees that text is missing there; the words on either side are kept.
     """
+    if not _OPERATOR_HINT_RE.search(text):
+        return text
     matches = list(_OPERATOR_RE.finditer(text))
     if not matches:
         return text
@@ -354,23 +362,21 @@ def join_line_end_hyphen(
 _LOWER_WORD_RE = re.compile(r"\b[a-z]{8,}\b")
 
 
-def restore_dropped_hyphens(text: str, vocabulary_count: Callable[[str], int]) -> str:
+def restore_dropped_hyphens(text: str, compounds: dict[str, str]) -> str:
     """"capacitybuilding" -> "capacity-building", where the document itself says so.
 
     Extraction sometimes drops the hyphen of a compound split at a line end. A word that
-    is not English is given its hyphen back only when the same document writes the
-    hyphenated compound elsewhere: "panellists" must not become "panel-lists".
+    is not English gets its hyphen back only when the same document writes the compound
+    with a hyphen elsewhere: `compounds` maps "capacitybuilding" to "capacity-building"
+    for every hyphenated word of the document. "panellists" never becomes "panel-lists".
     """
+    if not compounds:
+        return text
 
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
-        if is_english_word(word) or vocabulary_count(word) > 1:
-            return word
-        for cut in range(3, len(word) - 2):
-            compound = f"{word[:cut]}-{word[cut:]}"
-            if vocabulary_count(compound) > 0:
-                return compound
-        return word
+        compound = compounds.get(word)
+        return compound if compound and not is_english_word(word) else word
 
     return _LOWER_WORD_RE.sub(fix, text)
 
@@ -379,10 +385,19 @@ def restore_dropped_hyphens(text: str, vocabulary_count: Callable[[str], int]) -
 
 
 def clean_line(text: str, knows: Knows = is_english_word) -> str:
-    """Every line-level repair, in order. Idempotent."""
-    text = normalize_characters(text)
-    text = collapse_repeats(text)
-    text = strip_emphasis_markers(text)
-    text = undouble_small_caps(text)
-    text = strip_pdf_operators(text, knows)
-    return squeeze_spaces(text)
+    """Every line-level repair, in order, until nothing changes. Idempotent.
+
+    One repair can uncover work for another (markers removed between two copies of a
+    run make them adjacent), hence the repeat.
+    """
+    for _ in range(6):
+        cleaned = normalize_characters(text)
+        cleaned = strip_emphasis_markers(cleaned)
+        cleaned = collapse_repeats(cleaned)
+        cleaned = undouble_small_caps(cleaned)
+        cleaned = strip_pdf_operators(cleaned, knows)
+        cleaned = squeeze_spaces(cleaned)
+        if cleaned == text:
+            break
+        text = cleaned
+    return text

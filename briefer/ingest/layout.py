@@ -94,7 +94,7 @@ def prepare_lines(document: RawDocument) -> tuple[list[Line], Vocabulary]:
         lines.append(
             Line(text, raw.number, raw.page, raw.style_level, raw.ends_paragraph, emphasis, indent)
         )
-    vocabulary = Vocabulary(line.text for line in lines)
+    vocabulary = Vocabulary("\n".join(line.text for line in lines))
 
     def knows(word: str) -> bool:
         return vocabulary.count(word) > 1 or is_english_word(word)
@@ -225,9 +225,9 @@ def extract_footnotes(lines: list[Line]) -> tuple[list[Line], list[Footnote]]:
     return body, notes
 
 
-def _referenced_before(body: list[Line], number: str, lookback: int = 120) -> bool:
-    pattern = _marker_re(number)
-    return any(pattern.search(line.text) for line in body[-lookback:] if line.text)
+def _referenced_before(body: list[Line], number: str, lookback: int = 80) -> bool:
+    text = "\n".join(line.text for line in body[-lookback:])
+    return _marker_re(number).search(text) is not None
 
 
 # --- hyphenation ------------------------------------------------------------------------
@@ -679,8 +679,9 @@ def lay_out(document: RawDocument) -> Layout:
     join_hyphenated_words(lines, vocabulary)
     width = typical_width(lines)
     units = _join_split_paragraphs(build_units(lines, width), [note.line for note in footnotes])
+    compounds = vocabulary.compounds()
     for unit in units:
         if unit.kind == "paragraph":
-            unit.text = clean.restore_dropped_hyphens(unit.text, vocabulary.count)
+            unit.text = clean.restore_dropped_hyphens(unit.text, compounds)
     attach_footnotes(units, footnotes)
     return Layout(units, footnotes, vocabulary, width)

@@ -89,6 +89,7 @@ def read_document(path: Path) -> RawDocument:
 # --- plain text ---------------------------------------------------------------------------
 
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def decode_text(data: bytes) -> str | None:
@@ -110,7 +111,7 @@ def decode_text(data: bytes) -> str | None:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
             return None
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    controls = len(_CONTROL_RE.findall(text))
     if controls > max(2, len(text) // 1000):
         return None
     return text

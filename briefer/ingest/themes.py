@@ -1,7 +1,8 @@
 """Themes: the taxonomy with its weighted lexicon (data/themes.json), and tagging by it.
 
-A term matches whole words, ignoring case; a trailing "*" lets the last word run on
-("remittance*" finds "remittances"). A section's score for a theme is the sum of the
+A term matches whole words, ignoring case (a hyphenated compound is one word, an
+apostrophe ends one); a trailing "*" lets the last word run on ("remittance*" finds
+"remittances"). Where terms overlap, the longest wins. A section's score for a theme is the sum of the
 weights of the terms found, with terms in the heading counting double. A section gets its
 best one to three themes, each with the terms that put it there.
 """
@@ -33,26 +34,35 @@ class Theme:
     terms: dict[str, int]
 
 
+_WORD_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+
+
 class Lexicon:
+    """The themes and their terms, indexed by word sequences for fast matching."""
+
     def __init__(self, themes: list[Theme]) -> None:
         self.themes = themes
         self.by_id = {theme.id: theme for theme in themes}
-        self._exact: dict[str, list[tuple[str, int]]] = defaultdict(list)
-        self._prefix: list[tuple[str, int, str, int]] = []  # (prefix, words, theme, weight)
-        patterns: list[str] = []
+        # Exact terms by their words; "*" terms by the words before their stem.
+        self._exact: dict[tuple[str, ...], list[tuple[str, int]]] = defaultdict(list)
+        self._stems: dict[tuple[str, ...], dict[str, list[tuple[str, int]]]] = defaultdict(dict)
+        self._longest_from: dict[str, int] = {}  # first word -> longest term starting with it
         for theme in themes:
             for term, weight in theme.terms.items():
-                term = " ".join(term.lower().split())
+                words = tuple(_WORD_RE.findall(term.lower()))
+                if not words:
+                    continue
                 if term.endswith("*"):
-                    stem = term[:-1]
-                    self._prefix.append((stem, len(stem.split()), theme.id, weight))
-                    patterns.append(r"\s+".join(map(re.escape, stem.split())) + r"[\w'’-]*")
+                    self._stems[words[:-1]].setdefault(words[-1], []).append((theme.id, weight))
                 else:
-                    self._exact[term].append((theme.id, weight))
-                    patterns.append(r"\s+".join(map(re.escape, term.split())))
-        patterns.sort(key=len, reverse=True)
-        self._regex = re.compile(r"(?<![\w-])(?:" + "|".join(patterns) + r")(?![\w])", re.IGNORECASE)
-        self._prefix.sort(key=lambda entry: len(entry[0]), reverse=True)
+                    self._exact[words].append((theme.id, weight))
+                if len(words) > 1:
+                    self._longest_from[words[0]] = max(self._longest_from.get(words[0], 1), len(words))
+        # Stem lengths per head, longest first: the longest stem wins.
+        self._stem_lengths = {
+            head: sorted({len(stem) for stem in stems}, reverse=True) for head, stems in self._stems.items()
+        }
+        self._single: dict[str, list[tuple[str, int]]] = {}
 
     @classmethod
     def load(cls, path: Path) -> Lexicon:
@@ -69,25 +79,52 @@ class Lexicon:
             ) from None
         return cls(themes)
 
-    def _weights(self, found: str) -> list[tuple[str, int]]:
-        key = " ".join(found.lower().split())
-        if key in self._exact:
-            return self._exact[key]
-        words = len(key.split())
-        hits: dict[str, int] = {}
-        for stem, count, theme, weight in self._prefix:
-            if count == words and key.startswith(stem) and theme not in hits:
-                hits[theme] = weight
-        return list(hits.items())
+    def _stem_hits(self, head: tuple[str, ...], word: str) -> list[tuple[str, int]]:
+        stems = self._stems.get(head)
+        if stems:
+            for length in self._stem_lengths[head]:
+                hits = stems.get(word[:length]) if length <= len(word) else None
+                if hits:
+                    return hits
+        return []
+
+    def _match_at(self, words: list[str], start: int) -> tuple[int, list[tuple[str, int]]]:
+        """The longest term starting at words[start]: (its length in words, its themes)."""
+        first = words[start]
+        for size in range(min(self._longest_from.get(first, 1), len(words) - start), 1, -1):
+            span = tuple(words[start : start + size])
+            hits = self._exact.get(span) or self._stem_hits(span[:-1], span[-1])
+            if hits:
+                return size, hits
+        hits = self._single.get(first)
+        if hits is None:
+            hits = self._exact.get((first,)) or self._stem_hits((), first)
+            self._single[first] = hits
+        return (1, hits) if hits else (0, [])
 
     def score(self, heading: str, text: str) -> dict[str, dict[str, float]]:
         """theme -> {matched term: contribution}."""
         scores: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        single, starters = self._single, self._longest_from
         for body, factor in ((heading, HEADING_WEIGHT), (text, 1.0)):
-            for match in self._regex.finditer(body):
-                found = match.group(0)
-                for theme, weight in self._weights(found):
-                    scores[theme][" ".join(found.lower().split())] += weight * factor
+            words = _WORD_RE.findall(body.lower())
+            position = 0
+            while position < len(words):
+                word = words[position]
+                if word in starters:  # may open a term of several words
+                    size, hits = self._match_at(words, position)
+                else:
+                    hits = single.get(word)
+                    if hits is None:
+                        hits = single[word] = self._exact.get((word,)) or self._stem_hits((), word)
+                    size = 1 if hits else 0
+                if not size:
+                    position += 1
+                    continue
+                found = " ".join(words[position : position + size])
+                for theme, weight in hits:
+                    scores[theme][found] += weight * factor
+                position += size
         return scores
 
     def tag(self, heading: str, text: str) -> list[ThemeMatch]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
 from functools import lru_cache
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
@@ -34,13 +33,8 @@ def is_english_word(word: str) -> bool:
 class Vocabulary:
     """The words of one document, with counts, plus the English list as a fallback."""
 
-    def __init__(self, texts: Iterable[str] = ()) -> None:
-        self.counts: Counter[str] = Counter()
-        for text in texts:
-            self.add(text)
-
-    def add(self, text: str) -> None:
-        self.counts.update(word.lower() for word in _WORD_RE.findall(text))
+    def __init__(self, text: str = "") -> None:
+        self.counts: Counter[str] = Counter(_WORD_RE.findall(text.lower()))
 
     def count(self, word: str) -> int:
         return self.counts.get(word.lower(), 0)
@@ -48,3 +42,14 @@ class Vocabulary:
     def knows(self, word: str) -> bool:
         """A word seen in the document or in English."""
         return self.count(word) > 0 or is_english_word(word)
+
+    def compounds(self) -> dict[str, str]:
+        """Hyphenated words of the document by their spelling without hyphens, when that
+        spelling is not itself used: {"capacitybuilding": "capacity-building"}."""
+        found = {}
+        for word in self.counts:
+            if "-" in word:
+                joined = word.replace("-", "")
+                if self.counts.get(joined, 0) <= 1:
+                    found[joined] = word
+        return found

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefer.ingest import clean
+from briefer.ingest.vocabulary import Vocabulary
 from tests.conftest import SOURCES
 
 # --- repeated runs: bold drawn several times, interleaved fragments, small capitals --------
@@ -185,16 +186,14 @@ def test_join_line_end_hyphen_moves_the_word() -> None:
 
 
 def test_restore_dropped_hyphens() -> None:
-    counts = {"capacity-building": 2}
+    compounds = Vocabulary("the capacity-building measures").compounds()
     text = "the need for additional capacitybuilding at the national level"
-    assert clean.restore_dropped_hyphens(text, lambda w: counts.get(w, 0)) == (
+    assert clean.restore_dropped_hyphens(text, compounds) == (
         "the need for additional capacity-building at the national level"
     )
     # Without the document's word for it, no hyphen is invented ("panellists").
-    assert clean.restore_dropped_hyphens("the panellists agreed", _no_vocabulary) == "the panellists agreed"
-    assert clean.restore_dropped_hyphens("policymakers and stakeholders", _no_vocabulary) == (
-        "policymakers and stakeholders"
-    )
+    assert clean.restore_dropped_hyphens("the panellists agreed", compounds) == "the panellists agreed"
+    assert clean.restore_dropped_hyphens("policymakers and stakeholders", {}) == "policymakers and stakeholders"
 
 
 def test_markdown_emphasis_is_dropped() -> None:
