@@ -65,6 +65,7 @@ class Layout:
     footnotes: list[Footnote]
     vocabulary: Vocabulary
     width: int
+    running_heads: list[str]
 
 
 # --- line preparation -------------------------------------------------------------------
@@ -118,12 +119,13 @@ _PAGE_NUMBER_RE = re.compile(
 _SEPARATOR_RE = re.compile(r"^[_\-–—=*.·•\s]{4,}$")
 
 
-def remove_page_furniture(lines: list[Line]) -> list[Line]:
+def remove_page_furniture(lines: list[Line]) -> tuple[list[Line], list[str]]:
     """Drop page numbers, rules and running heads/feet; keep everything else.
 
     A running head is a short line that stands at the top or foot of at least two pages
     in five. Without page breaks (plain text) there is no telling a running head from a
-    heading that a report repeats, so none is removed.
+    heading that a report repeats, so none is removed. The running heads are returned:
+    a UN document prints its symbol there.
     """
     edges = _page_edges(lines)
     page_count = len({line.page for line in lines if line.page is not None})
@@ -143,7 +145,7 @@ def remove_page_furniture(lines: list[Line]) -> list[Line]:
         ):
             line = Line("", line.number, line.page)  # keep the break, drop the text
         kept.append(line)
-    return kept
+    return kept, sorted(running)
 
 
 def _page_edges(lines: list[Line], depth: int = 3) -> list[int]:
@@ -674,7 +676,7 @@ def attach_footnotes(units: list[Unit], footnotes: list[Footnote]) -> None:
 
 def lay_out(document: RawDocument) -> Layout:
     lines, vocabulary = prepare_lines(document)
-    lines = remove_page_furniture(lines)
+    lines, running_heads = remove_page_furniture(lines)
     lines, footnotes = extract_footnotes(lines)
     join_hyphenated_words(lines, vocabulary)
     width = typical_width(lines)
@@ -684,4 +686,4 @@ def lay_out(document: RawDocument) -> Layout:
         if unit.kind == "paragraph":
             unit.text = clean.restore_dropped_hyphens(unit.text, compounds)
     attach_footnotes(units, footnotes)
-    return Layout(units, footnotes, vocabulary, width)
+    return Layout(units, footnotes, vocabulary, width, running_heads)

@@ -10,7 +10,7 @@ from pathlib import Path
 from briefer.errors import InputFileError
 from briefer.ingest.document import Note, ParsedDocument, ParsedMeeting
 from briefer.ingest.layout import Layout, lay_out
-from briefer.ingest.metadata import read_metadata, smart_title
+from briefer.ingest.metadata import SYMBOL_RE, read_metadata, smart_title
 from briefer.ingest.places import Gazetteer, default_gazetteer
 from briefer.ingest.readers import SUPPORTED_SUFFIXES, read_document
 from briefer.ingest.segment import build_sections, split_meetings
@@ -79,6 +79,11 @@ def parse_document(
         metadata = read_metadata(
             header, body, gazetteer, acronyms, publisher if index == 0 else None
         )
+        if not metadata.symbol:  # UN documents print their symbol at the top of each page
+            symbol = next((m.group("symbol") for m in map(SYMBOL_RE.match, layout.running_heads) if m), None)
+            if symbol and any(ch.isdigit() for ch in symbol):
+                metadata.symbol = symbol
+                metadata.evidence["symbol"] = f"{symbol} (at the top or foot of every page)"
         for section in sections:
             if not section.number and section.heading == "Opening text" and metadata.title:
                 section.heading = section.title = metadata.title

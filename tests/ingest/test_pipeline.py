@@ -386,3 +386,52 @@ def test_docx_report_uses_its_heading_styles(tmp_path: Path) -> None:
         "2010-03-03",
         "2010-03-04",
     )
+
+
+def _pdf_from_text(path: Path, lines: list[str], symbol: str, per_page: int = 40) -> Path:
+    """A real PDF laid out as UN documents are: symbol at the top, page number at the foot."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    font = "Helvetica"
+    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if dejavu.exists():  # curly quotes and dashes need a Unicode font
+        pdfmetrics.registerFont(TTFont("DejaVu", str(dejavu)))
+        font = "DejaVu"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    for page, start in enumerate(range(0, len(lines), per_page), start=1):
+        pdf.setFont(font, 9)
+        pdf.drawString(72, 800, symbol)
+        pdf.drawString(290, 40, str(page))
+        pdf.setFont(font, 10)
+        y = 770
+        for line in lines[start : start + per_page]:
+            pdf.drawString(72, y, line.strip())
+            y -= 17
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def test_pdf_report_end_to_end(tmp_path: Path) -> None:
+    lines = (SOURCES / HEARINGS).read_text(encoding="utf-8").splitlines()[:340]
+    path = _pdf_from_text(tmp_path / "A-61-187.pdf", lines, "A/61/187")
+    document = parse_document(path)
+    assert document.kind == "pdf" and document.page_count == 9
+    meeting = document.meetings[0]
+    assert meeting.metadata.symbol == "A/61/187"
+    assert meeting.metadata.start_date == "2006-07-12"
+    sections = meeting.sections
+    headings = [s.heading for s in sections]
+    assert headings[:3] == ["I. Introduction", "II. Key findings", "A. Promoting a rights-based approach to international migration"]
+    promoting = sections[2]
+    assert promoting.paragraph_numbers == ["23", "24", "25"]
+    assert promoting.page_start is not None and promoting.page_end >= promoting.page_start
+    findings = sections[1]
+    assert (findings.page_start, findings.page_end) == (2, 6)
+    for section in sections:
+        assert "A/61/187" not in section.text  # the running head is gone
+        assert not re.search(r"(?:^|\n\n)\d{1,2}(?:\n\n|$)", section.text)  # and the page numbers
+    assert "A rights-based approach implied the recognition of the full dignity of migrants" in findings.text
