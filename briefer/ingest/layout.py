@@ -596,6 +596,8 @@ def build_units(lines: list[Line], width: int) -> list[Unit]:
                     break
                 if heading_at(lines, i, width, numbering):
                     break
+            elif len(previous) < 0.85 * width and _NUMBERED_RE.match(following.text):
+                break  # the next item of a list: "I. The economic dimensions" / "II. Irregular..."
             elif following.emphasis and not parts[-1].emphasis and _numbered_heading(following.text):
                 break
             parts.append(following)
