@@ -15,9 +15,26 @@ from pathlib import Path
 from briefer import paths
 from briefer.ingest.pipeline import parse_document
 
-CITIES = ["Geneva", "New York", "Bangkok", "Dakar", "Mexico City", "Brussels", "Manila", "Rabat", "Nairobi", "Lima"]
+CITIES = [
+    "Geneva",
+    "New York",
+    "Bangkok",
+    "Dakar",
+    "Mexico City",
+    "Brussels",
+    "Manila",
+    "Rabat",
+    "Nairobi",
+    "Lima",
+]
 MONTHS = ["January", "March", "April", "May", "June", "September", "October", "November"]
-EVENTS = ["Regional Workshop", "Expert Group Meeting", "Intersessional Workshop", "Regional Consultation", "Seminar"]
+EVENTS = [
+    "Regional Workshop",
+    "Expert Group Meeting",
+    "Intersessional Workshop",
+    "Regional Consultation",
+    "Seminar",
+]
 TOPICS = [
     "Labour Mobility and Development",
     "Remittances and Financial Inclusion",

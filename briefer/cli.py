@@ -128,7 +128,7 @@ def _print_json(value: Any) -> None:
 
 
 def _iso_bound(value: str | None, end: bool) -> str | None:
-    """"2005" -> "2005-01-01" (or "2005-12-31" as an end); full dates pass through."""
+    """ "2005" -> "2005-01-01" (or "2005-12-31" as an end); full dates pass through."""
     if value is None:
         return None
     match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value.strip())

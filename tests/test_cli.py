@@ -16,7 +16,17 @@ from tests.conftest import SAMPLE_FILES, SOURCES
 
 GCIM = SOURCES / "gcim-regional-hearing-americas-2005.txt"
 MEETING_KEYS = {"id", "title", "organizers", "city", "country", "start_date", "end_date", "symbol", "source"}
-SECTION_KEYS = {"id", "meeting_id", "level", "heading", "path", "text", "paragraph_numbers", "themes", "source"}
+SECTION_KEYS = {
+    "id",
+    "meeting_id",
+    "level",
+    "heading",
+    "path",
+    "text",
+    "paragraph_numbers",
+    "themes",
+    "source",
+}
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -60,7 +70,11 @@ def test_ingest_then_list(tmp_path: Path, capsys) -> None:
             assert meeting[field] is None or len(meeting[field]) == 10
     hearing = next(m for m in meetings if m["title"] == "Hearing for the Americas")
     assert hearing["source"]["file"] == GCIM.name
-    assert (hearing["city"], hearing["start_date"], hearing["end_date"]) == ("Mexico City", "2005-05-16", "2005-05-17")
+    assert (hearing["city"], hearing["start_date"], hearing["end_date"]) == (
+        "Mexico City",
+        "2005-05-16",
+        "2005-05-17",
+    )
 
     sections = run_json(capsys, "--library", library, "sections")
     for section in sections:
@@ -112,7 +126,9 @@ def test_themes(lib: str, capsys) -> None:
 
 def test_user_theme_choice_persists(lib: str, capsys) -> None:
     section = run_json(capsys, "--library", lib, "sections", "--query", "consular matricula")[0]
-    tagged = run_json(capsys, "--library", lib, "tag", section["id"], "--add", "diaspora", "--remove", "human_rights")
+    tagged = run_json(
+        capsys, "--library", lib, "tag", section["id"], "--add", "diaspora", "--remove", "human_rights"
+    )
     assert "diaspora" in tagged["themes"] and "human_rights" not in tagged["themes"]
     code, _, _ = run(capsys, "--library", lib, "ingest", str(GCIM))
     assert code == 0
@@ -122,7 +138,9 @@ def test_user_theme_choice_persists(lib: str, capsys) -> None:
 
 def test_set_meeting(lib: str, capsys) -> None:
     meeting = next(m for m in run_json(capsys, "--library", lib, "meetings") if m["city"] is None)
-    fixed = run_json(capsys, "--library", lib, "set-meeting", meeting["id"], "--city", "Geneva", "--country", "Switzerland")
+    fixed = run_json(
+        capsys, "--library", lib, "set-meeting", meeting["id"], "--city", "Geneva", "--country", "Switzerland"
+    )
     assert (fixed["city"], fixed["country"]) == ("Geneva", "Switzerland")
     restored = run_json(capsys, "--library", lib, "set-meeting", meeting["id"], "--city", "", "--country", "")
     assert restored["city"] is None
@@ -195,8 +213,12 @@ def test_bad_files_are_reported_and_the_good_one_goes_in(tmp_path: Path, lib: st
     assert "added" in out and "new-report.txt" in out
 
 
-@pytest.mark.parametrize("kind", ["empty", "binary", "corrupt pdf", "encrypted pdf", "unsupported", "huge", "missing"])
-def test_each_bad_input_leaves_the_library_exactly_as_it_was(tmp_path: Path, lib: str, capsys, kind: str) -> None:
+@pytest.mark.parametrize(
+    "kind", ["empty", "binary", "corrupt pdf", "encrypted pdf", "unsupported", "huge", "missing"]
+)
+def test_each_bad_input_leaves_the_library_exactly_as_it_was(
+    tmp_path: Path, lib: str, capsys, kind: str
+) -> None:
     path = tmp_path / "missing.txt" if kind == "missing" else _bad_files(tmp_path / "bad")[kind]
     before = {p.name: p.read_bytes() for p in Path(lib).iterdir() if p.is_file()}
     code, out, err = run(capsys, "--library", lib, "ingest", str(path))

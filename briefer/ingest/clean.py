@@ -206,7 +206,7 @@ _DOUBLED_CAP_RE = re.compile(r"\b([A-Z])\1([A-Z]{2,}|[a-z]{2,})\b")
 
 
 def undouble_small_caps(text: str) -> str:
-    """"RREPORT" -> "REPORT": a small-capital word whose initial was drawn twice.
+    """ "RREPORT" -> "REPORT": a small-capital word whose initial was drawn twice.
 
     Only where the undoubled word is English and the doubled one is not, so acronyms
     such as "LLDC" stay.
@@ -363,7 +363,7 @@ _LOWER_WORD_RE = re.compile(r"\b[a-z]{8,}\b")
 
 
 def restore_dropped_hyphens(text: str, compounds: dict[str, str]) -> str:
-    """"capacitybuilding" -> "capacity-building", where the document itself says so.
+    """ "capacitybuilding" -> "capacity-building", where the document itself says so.
 
     Extraction sometimes drops the hyphen of a compound split at a line end. A word that
     is not English gets its hyphen back only when the same document writes the compound

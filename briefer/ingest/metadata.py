@@ -14,8 +14,8 @@ import re
 
 from briefer.ingest.dates import find_date_range
 from briefer.ingest.document import MeetingMetadata
-from briefer.ingest.layout import Unit
 from briefer.ingest.places import Gazetteer
+from briefer.ingest.units import Unit
 
 SYMBOL_RE = re.compile(r"^(?:Symbol:\s*)?(?P<symbol>[A-Z]{1,8}(?:/[A-Z0-9][A-Za-z0-9.\-]*){1,6})$")
 _ORG_LIST_RE = re.compile(r"^(?P<orgs>[A-Z][A-Z0-9&]{1,9}(?:\s*/\s*[A-Z][A-Z0-9&]{1,9})+)\s+(?P<rest>.+)$")
@@ -50,7 +50,7 @@ _SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with de 
 
 
 def smart_title(text: str, acronyms: set[str]) -> str:
-    """"HIV, AIDS AND MIGRATION" -> "HIV, AIDS and Migration".
+    """ "HIV, AIDS AND MIGRATION" -> "HIV, AIDS and Migration".
 
     A word in capitals stays so when the document writes it in capitals in running text
     too (an acronym); small words go lower case except at the start; text that is not
@@ -83,7 +83,7 @@ def _title_word(token: str, acronyms: set[str], first: bool) -> str:
 
 
 def _split_organizers(text: str) -> list[str]:
-    """"OECD and the European Commission" -> two; "Economic and Social Affairs" stays one."""
+    """ "OECD and the European Commission" -> two; "Economic and Social Affairs" stays one."""
     text = re.sub(r"^the\s+", "", text.strip().rstrip(".,;"), flags=re.IGNORECASE)
     parts = re.split(r",\s+(?=the\s+[A-Z]|[A-Z]{2,}\b)|\s+and\s+(?=the\s+[A-Z]|[A-Z]{2,}\b)", text)
     result = []
@@ -95,7 +95,7 @@ def _split_organizers(text: str) -> list[str]:
 
 
 def _org_line(text: str) -> str | None:
-    """"IOM International Organization for Migration" -> "International Organization for Migration (IOM)"."""
+    """ "IOM International Organization for Migration" -> "International Organization for Migration (IOM)"."""
     match = re.match(r"^(?P<acronym>[A-Z]{2,8})\s+(?P<name>[A-Z].{5,120})$", text)
     if not match:
         return None

@@ -76,9 +76,7 @@ def parse_document(
         # Notes on the title page ("supported by the Government of...") go with the report.
         sections[0].notes[:0] = [Note(n.number, n.text) for unit in header for n in unit.notes]
         body = [p for s in sections if s.kind == "body" for p in s.paragraphs]
-        metadata = read_metadata(
-            header, body, gazetteer, acronyms, publisher if index == 0 else None
-        )
+        metadata = read_metadata(header, body, gazetteer, acronyms, publisher if index == 0 else None)
         if not metadata.symbol:  # UN documents print their symbol at the top of each page
             symbol = next((m.group("symbol") for m in map(SYMBOL_RE.match, layout.running_heads) if m), None)
             if symbol and any(ch.isdigit() for ch in symbol):

@@ -24,9 +24,7 @@ class Gazetteer:
             for variant in [name, *variants]:
                 self._countries[_key(variant)] = name
         self._cities = {_key(city): (city, country) for city, country in cities.items()}
-        self.longest = max(
-            (len(k.split()) for k in [*self._countries, *self._cities]), default=1
-        )
+        self.longest = max((len(k.split()) for k in [*self._countries, *self._cities]), default=1)
 
     @classmethod
     def load(cls, path: Path) -> Gazetteer:

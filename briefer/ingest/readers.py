@@ -62,8 +62,7 @@ def read_document(path: Path) -> RawDocument:
     if size > limit:
         raise InputFileError(
             path,
-            f"the file is too large ({size / 1_048_576:.0f} MB; the limit is "
-            f"{limit // 1_048_576} MB)",
+            f"the file is too large ({size / 1_048_576:.0f} MB; the limit is {limit // 1_048_576} MB)",
             "split it into one file per report",
         )
     try:

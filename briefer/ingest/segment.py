@@ -12,7 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from briefer.ingest.document import Note, ParsedSection
-from briefer.ingest.layout import Unit
+from briefer.ingest.headings import roman_value
+from briefer.ingest.units import Unit
 
 _LABEL_RE = re.compile(
     r"^(?:(?:summary|workshop|briefing|seminar|meeting|conference|expert\s+(?:group\s+)?meeting"
@@ -55,7 +56,7 @@ class MeetingDraft:
 
     def split_header(self) -> tuple[list[Unit], list[Unit]]:
         """(title-page units, report units): the header ends where the report begins."""
-        for index, unit in enumerate(self.units):
+        for index in range(len(self.units)):
             if _opens_report(self.units, index):
                 return self.units[:index], self.units[index:]
         return self.units, []
@@ -80,12 +81,8 @@ def _number_value(style: str, number: str | None) -> int | None:
         return int(number)
     if number.lower() in _ORDINALS:
         return _ORDINALS[number.lower()]
-    if style in {"roman", "session"} and re.fullmatch(r"[IVXL]+", number):
-        values = {"I": 1, "V": 5, "X": 10, "L": 50}
-        total = 0
-        for a, b in zip(number, number[1:] + " "):
-            total += -values[a] if values.get(b, 0) > values[a] else values[a]
-        return total
+    if style in {"roman", "session"} and re.fullmatch(r"[IVXLC]+", number):
+        return roman_value(number)
     return None
 
 
@@ -93,8 +90,10 @@ def split_meetings(units: list[Unit]) -> list[MeetingDraft]:
     drafts = [MeetingDraft()]
     for unit in units:
         current = drafts[-1]
-        is_label = unit.kind == "heading" and unit.style not in _NUMBERED_TOP | _NUMBERED_LOWER and bool(
-            _LABEL_RE.match(unit.title)
+        is_label = (
+            unit.kind == "heading"
+            and unit.style not in _NUMBERED_TOP | _NUMBERED_LOWER
+            and bool(_LABEL_RE.match(unit.title))
         )
         if _starts_meeting(unit, current, is_label):
             current = MeetingDraft()
@@ -184,10 +183,16 @@ def build_sections(units: list[Unit], meeting_title: str | None, first_meeting: 
         )
 
     for unit in units:
-        if unit.kind == "heading" and in_annex and not _ANNEX_RE.match(unit.title) and unit.style not in {
-            "docx",
-            "markdown",
-        }:
+        if (
+            unit.kind == "heading"
+            and in_annex
+            and not _ANNEX_RE.match(unit.title)
+            and unit.style
+            not in {
+                "docx",
+                "markdown",
+            }
+        ):
             # Inside an annex, short lines (a programme's times and items, names in a list
             # of participants) are its text, not headings of their own.
             unit = replace(unit, kind="paragraph", number=None)

@@ -62,7 +62,7 @@ def ingest_paths(
     if progress:
         progress(len(files), len(files), Path())
     outcomes = library.add_documents(document for _, document in parsed) if parsed else []
-    for (path, _), outcome in zip(parsed, outcomes):
+    for (path, _), outcome in zip(parsed, outcomes, strict=True):
         reports.append(FileReport(path, outcome.status, outcome.meetings, outcome.sections, outcome.detail))
     order = {path: index for index, path in enumerate(files)}
     reports.sort(key=lambda report: order.get(report.path, -1))

@@ -20,7 +20,7 @@ import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +67,7 @@ def _stable_id(prefix: str, *parts: str, length: int = 10) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class _Store:
@@ -213,8 +213,7 @@ class Library:
             return self._meetings[meeting_id]
         except KeyError:
             raise NotFoundError(
-                f"no meeting with id '{meeting_id}' in the library; "
-                "'briefer meetings' lists the ids"
+                f"no meeting with id '{meeting_id}' in the library; 'briefer meetings' lists the ids"
             ) from None
 
     def section(self, section_id: str) -> Section:
@@ -222,8 +221,7 @@ class Library:
             return self._sections[section_id]
         except KeyError:
             raise NotFoundError(
-                f"no section with id '{section_id}' in the library; "
-                "'briefer sections' lists the ids"
+                f"no section with id '{section_id}' in the library; 'briefer sections' lists the ids"
             ) from None
 
     def sections(self, selection: SectionFilter | None = None) -> list[Section]:
@@ -282,11 +280,15 @@ class Library:
         key = parsed.file_name.casefold()
         existing = documents.get(Query().key == key)
         if existing and existing["sha256"] == parsed.sha256:
-            return IngestOutcome(parsed.file_name, "unchanged", len(existing["meeting_ids"]), existing["sections"])
+            return IngestOutcome(
+                parsed.file_name, "unchanged", len(existing["meeting_ids"]), existing["sections"]
+            )
         twin = documents.get((Query().sha256 == parsed.sha256) & (Query().key != key))
         if twin:
             return IngestOutcome(
-                parsed.file_name, "duplicate", detail=f"same content as {twin['file']}, already in the library"
+                parsed.file_name,
+                "duplicate",
+                detail=f"same content as {twin['file']}, already in the library",
             )
         document_id = _stable_id("d", key)
         meetings, sections = _records(parsed, document_id, key)
@@ -316,8 +318,10 @@ class Library:
         if existing:
             new_ids = {s["id"] for s in sections}
             old_edits = [
-                e for e in self._user.table("section_edits").all()
-                if self._sections.get(e["section_id"]) and self._sections[e["section_id"]].source_file.casefold() == key
+                e
+                for e in self._user.table("section_edits").all()
+                if self._sections.get(e["section_id"])
+                and self._sections[e["section_id"]].source_file.casefold() == key
             ]
             lost = [e for e in old_edits if e["section_id"] not in new_ids]
             if lost:
@@ -343,9 +347,7 @@ class Library:
         add, remove, known = list(add), list(remove), set(known)
         unknown = [t for t in add + remove if known and t not in known]
         if unknown:
-            raise UsageError(
-                f"unknown theme '{unknown[0]}'; 'briefer themes' lists the theme ids"
-            )
+            raise UsageError(f"unknown theme '{unknown[0]}'; 'briefer themes' lists the theme ids")
         self.section(section_id)
         with self._writing():
             edit = self._section_edit(section_id)
@@ -423,7 +425,11 @@ def _records(parsed: ParsedDocument, document_id: str, key: str) -> tuple[list[d
                 "end_date": meta.end_date,
                 "symbol": meta.symbol,
                 "evidence": dict(meta.evidence),
-                "source": {"file": parsed.file_name, "line_start": meeting.line_start, "line_end": meeting.line_end},
+                "source": {
+                    "file": parsed.file_name,
+                    "line_start": meeting.line_start,
+                    "line_end": meeting.line_end,
+                },
             }
         )
         for section in meeting.sections:
@@ -444,7 +450,8 @@ def _records(parsed: ParsedDocument, document_id: str, key: str) -> tuple[list[d
                     "paragraph_numbers": list(section.paragraph_numbers),
                     "notes": [{"number": n.number, "text": n.text} for n in section.notes],
                     "themes": [
-                        {"id": t.theme, "score": t.score, "evidence": list(t.evidence)} for t in section.themes
+                        {"id": t.theme, "score": t.score, "evidence": list(t.evidence)}
+                        for t in section.themes
                     ],
                     "source": {
                         "file": parsed.file_name,

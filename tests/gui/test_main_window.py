@@ -36,7 +36,8 @@ def test_opens_on_the_library(window) -> None:
 
 def test_filter_by_theme_and_meeting(window) -> None:
     remittances = next(
-        window.themes.item(i) for i in range(window.themes.count())
+        window.themes.item(i)
+        for i in range(window.themes.count())
         if window.themes.item(i).data(Qt.ItemDataRole.UserRole) == "remittances"
     )
     remittances.setCheckState(Qt.CheckState.Checked)
@@ -46,11 +47,15 @@ def test_filter_by_theme_and_meeting(window) -> None:
         section = window.library.section(window.table.item(row, 0).data(Qt.ItemDataRole.UserRole))
         assert "remittances" in section.theme_ids
     hearing = next(
-        i for i in range(window.meetings.count()) if window.meetings.item(i).text().startswith("Hearing for the Americas")
+        i
+        for i in range(window.meetings.count())
+        if window.meetings.item(i).text().startswith("Hearing for the Americas")
     )
     window.meetings.setCurrentRow(hearing)
     assert "Migrant remittances" in _rows(window)
-    assert all(window.table.item(r, 1).text() == "Hearing for the Americas" for r in range(window.table.rowCount()))
+    assert all(
+        window.table.item(r, 1).text() == "Hearing for the Americas" for r in range(window.table.rowCount())
+    )
 
 
 def test_search_and_read(window, qtbot) -> None:

@@ -98,7 +98,9 @@ def test_collapse_repeats_leaves_real_repetition(text: str) -> None:
 
 
 def test_whole_bold_line_is_measured_as_repeated() -> None:
-    _, share = clean.collapse_repeats_measured("Demographic factorsDemographic factorsDemographic factorsDemographic factors    ")
+    _, share = clean.collapse_repeats_measured(
+        "Demographic factorsDemographic factorsDemographic factorsDemographic factors    "
+    )
     assert share > 0.9
     _, share = clean.collapse_repeats_measured(
         "Mr. Jose Miguel GuzmanMr. Jose Miguel GuzmanMr. Jose Miguel GuzmanMr. Jose Miguel Guzman, "
@@ -122,7 +124,10 @@ def test_pdf_operator_debris_is_cut_and_marked() -> None:
     )
     assert clean.strip_pdf_operators(line) == "She recalled that, given the […]"
     line = "less volatile than the flows of foreign direct investment (FID) oriTc 1.1607 Tw 1.160e5d"
-    assert clean.strip_pdf_operators(line) == "less volatile than the flows of foreign direct investment (FID) […]"
+    assert (
+        clean.strip_pdf_operators(line)
+        == "less volatile than the flows of foreign direct investment (FID) […]"
+    )
 
 
 def test_pdf_operators_in_the_middle_keep_the_text_after() -> None:
@@ -193,7 +198,9 @@ def test_restore_dropped_hyphens() -> None:
     )
     # Without the document's word for it, no hyphen is invented ("panellists").
     assert clean.restore_dropped_hyphens("the panellists agreed", compounds) == "the panellists agreed"
-    assert clean.restore_dropped_hyphens("policymakers and stakeholders", {}) == "policymakers and stakeholders"
+    assert (
+        clean.restore_dropped_hyphens("policymakers and stakeholders", {}) == "policymakers and stakeholders"
+    )
 
 
 def test_markdown_emphasis_is_dropped() -> None:

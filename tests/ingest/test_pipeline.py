@@ -75,7 +75,13 @@ def test_real_hyphens_survive_line_ends(parsed_samples) -> None:
     for word in ("rights-based", "Secretary-General", "low-income", "capacity-building"):
         assert word in text
     text = " ".join(s.text for s in _sections(parsed_samples[UNITAR]))
-    for word in ("migration-related", "inter-agency", "life-saving", "IOM-facilitated", "Under-Secretary-General"):
+    for word in (
+        "migration-related",
+        "inter-agency",
+        "life-saving",
+        "IOM-facilitated",
+        "Under-Secretary-General",
+    ):
         assert word in text
 
 
@@ -154,7 +160,9 @@ def test_gcim_outline(parsed_samples) -> None:
 
 def test_hearings_outline_and_multi_line_headings(parsed_samples) -> None:
     sections = _sections(parsed_samples[HEARINGS])
-    promoting = _find(parsed_samples[HEARINGS], "A. Promoting a rights-based approach to international migration")
+    promoting = _find(
+        parsed_samples[HEARINGS], "A. Promoting a rights-based approach to international migration"
+    )
     assert promoting.level == 2
     assert promoting.path == [
         "III. Interactive segment on promoting a comprehensive rights-based approach to international "
@@ -164,13 +172,18 @@ def test_hearings_outline_and_multi_line_headings(parsed_samples) -> None:
     female = _find(parsed_samples[HEARINGS], "Female migrants")
     assert female.level == 4
     assert female.path[-1] == "2. Vulnerable groups: migrant women, migrant children and indigenous peoples"
-    assert _find(parsed_samples[HEARINGS], "D. Intergovernmental cooperation on international migration and the role of civil society")
+    assert _find(
+        parsed_samples[HEARINGS],
+        "D. Intergovernmental cooperation on international migration and the role of civil society",
+    )
     numbered = [s.heading for s in sections if re.match(r"\d+\.", s.heading)]
     assert "12. The positive impact of international migration was underscored" not in " ".join(numbered)
 
 
 def test_numbered_paragraphs_stay_in_the_body(parsed_samples) -> None:
-    promoting = _find(parsed_samples[HEARINGS], "A. Promoting a rights-based approach to international migration")
+    promoting = _find(
+        parsed_samples[HEARINGS], "A. Promoting a rights-based approach to international migration"
+    )
     assert promoting.paragraph_numbers == ["23", "24", "25"]
     assert promoting.paragraphs[0].startswith("23. Participants underscored the need to ensure")
     all_numbers = [int(n) for s in _sections(parsed_samples[HEARINGS]) for n in s.paragraph_numbers]
@@ -273,7 +286,9 @@ def test_metadata_read_from_the_documents(parsed_samples) -> None:
     }
     assert _meta(parsed_samples, COORDINATION) == {
         "title": "Second United Nations Coordination Meeting on International Migration",
-        "organizers": ["United Nations Population Division of the Department of Economic and Social Affairs (DESA)"],
+        "organizers": [
+            "United Nations Population Division of the Department of Economic and Social Affairs (DESA)"
+        ],
         "city": "New York",
         "country": "United States",
         "start_date": "2003-10-15",
@@ -425,7 +440,11 @@ def test_pdf_report_end_to_end(tmp_path: Path) -> None:
     assert meeting.metadata.start_date == "2006-07-12"
     sections = meeting.sections
     headings = [s.heading for s in sections]
-    assert headings[:3] == ["I. Introduction", "II. Key findings", "A. Promoting a rights-based approach to international migration"]
+    assert headings[:3] == [
+        "I. Introduction",
+        "II. Key findings",
+        "A. Promoting a rights-based approach to international migration",
+    ]
     promoting = sections[2]
     assert promoting.paragraph_numbers == ["23", "24", "25"]
     assert promoting.page_start is not None and promoting.page_end >= promoting.page_start

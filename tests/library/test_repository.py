@@ -17,8 +17,7 @@ import pytest
 
 from briefer.errors import LibraryDamagedError, LibraryError, LibraryLockedError, NotFoundError, UsageError
 from briefer.ingest.pipeline import parse_document
-from briefer.library import Library, SectionFilter
-from briefer.library import migrations
+from briefer.library import Library, SectionFilter, migrations
 from briefer.library.storage import LibraryLock, atomic_write_bytes
 from tests.conftest import SOURCES
 
@@ -241,7 +240,9 @@ def test_an_unversioned_library_is_migrated_with_a_backup(library_copy: Path) ->
     path.write_text(json.dumps(data), encoding="utf-8")
     library = Library.open(library_copy)
     assert library.sections()
-    assert migrations.stored_version(json.loads(path.read_text(encoding="utf-8"))) == migrations.SCHEMA_VERSION
+    assert (
+        migrations.stored_version(json.loads(path.read_text(encoding="utf-8"))) == migrations.SCHEMA_VERSION
+    )
     assert (library_copy / "library.json.v0.bak").exists()
 
 

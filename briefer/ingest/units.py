@@ -1,0 +1,84 @@
+"""The pieces the layout step works with: cleaned lines, footnotes, units (headings and
+paragraphs), and small helpers on their text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Line:
+    text: str
+    number: int
+    page: int | None
+    style_level: int | None = None
+    ends_paragraph: bool = False
+    emphasis: bool = False  # drawn bold (repeated runs) or marked bold in the source
+    indent: int = 0  # leading spaces in the source: a change often marks a page top
+
+
+@dataclass(slots=True)
+class Footnote:
+    number: str
+    text: str
+    line: int
+    page: int | None
+
+
+@dataclass(slots=True)
+class Unit:
+    kind: str  # "heading" or "paragraph"
+    text: str
+    first_line: int
+    last_line: int
+    page_start: int | None
+    page_end: int | None
+    number: str | None = None  # heading number ("III", "A", "1.2") or paragraph number ("23")
+    style: str | None = None  # heading numbering style, see HEADING_STYLES
+    title: str = ""  # a heading's text without its number
+    level: int | None = None  # a level the source states (Word styles, Markdown)
+    emphasis: bool = False
+    notes: list[Footnote] = field(default_factory=list)
+
+
+# Numbered styles first, from the outermost by convention; then unnumbered ones.
+
+
+HEADING_STYLES = ("roman", "session", "letter", "arabic", "paren", "keyword", "caps", "emphasis", "title")
+NUMBERED_STYLES = frozenset({"roman", "session", "letter", "arabic", "paren"})
+
+SENTENCE_END_RE = re.compile(r"[.!?;:…](?:[\"”’')\]]*)$|\[…\]$")
+
+
+def ends_sentence(text: str) -> bool:
+    return bool(SENTENCE_END_RE.search(text))
+
+
+def next_text_index(lines: list[Line], i: int, limit: int = 3) -> int | None:
+    for j in range(i + 1, min(len(lines), i + 1 + limit)):
+        if lines[j].text:
+            return j
+    return None
+
+
+def previous_text(lines: list[Line], i: int) -> str:
+    for j in range(i - 1, max(-1, i - 4), -1):
+        if lines[j].text:
+            return lines[j].text
+    return ""
+
+
+def join_lines(parts: list[str]) -> str:
+    text = ""
+    for part in parts:
+        part = part.strip()
+        if not part:
+            continue
+        if not text:
+            text = part
+        elif text.endswith("-") and not text.endswith(" -"):
+            text += part  # a real hyphen at the line end stays, without a space after it
+        else:
+            text += " " + part
+    return text
