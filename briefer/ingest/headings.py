@@ -163,7 +163,14 @@ def _heading_at(lines: list[Line], i: int, width: int, numbering: Numbering) -> 
     line = lines[i]
     text = line.text
 
-    def unit(style: str, title: str, last: int, number: str | None = None, prefix: str = ""):
+    def unit(
+        style: str,
+        title: str,
+        last: int,
+        number: str | None = None,
+        prefix: str = "",
+        level: int | None = None,
+    ) -> tuple[Unit, int]:
         heading = Unit(
             "heading",
             f"{prefix} {title}".strip(),
@@ -179,14 +186,11 @@ def _heading_at(lines: list[Line], i: int, width: int, numbering: Numbering) -> 
         )
         return heading, last + 1
 
-    level = None
     if line.style_level is not None:
-        level = max(1, line.style_level)
-        return unit("docx", text, i)
+        return unit("docx", text, i, level=max(1, line.style_level))
     markdown = _MARKDOWN_RE.match(text)
     if markdown:
-        level = len(markdown.group(1))
-        return unit("markdown", markdown.group(2), i)
+        return unit("markdown", markdown.group(2), i, level=len(markdown.group(1)))
 
     numbered = _match_numbered(text, numbering)
     if numbered:

@@ -13,7 +13,7 @@ from briefer.ingest.layout import Layout, lay_out
 from briefer.ingest.metadata import SYMBOL_RE, read_metadata, smart_title
 from briefer.ingest.places import Gazetteer, default_gazetteer
 from briefer.ingest.readers import SUPPORTED_SUFFIXES, read_document
-from briefer.ingest.segment import build_sections, split_meetings
+from briefer.ingest.segment import OPENING_TEXT, build_sections, split_meetings
 from briefer.ingest.themes import Lexicon, default_lexicon
 
 _ACRONYM_RE = re.compile(r"\b[A-Z][A-Z0-9&]{1,9}s?\b")
@@ -63,7 +63,7 @@ def parse_document(
     keys: dict[str, int] = {}
     for index, draft in enumerate(split_meetings(layout.units)):
         header, report = draft.split_header()
-        sections = build_sections(report, None, first_meeting=index == 0)
+        sections = build_sections(report, first_meeting=index == 0)
         if not sections:
             continue
         for section in sections:
@@ -83,7 +83,7 @@ def parse_document(
                 metadata.symbol = symbol
                 metadata.evidence["symbol"] = f"{symbol} (at the top or foot of every page)"
         for section in sections:
-            if not section.number and section.heading == "Opening text" and metadata.title:
+            if section.heading == OPENING_TEXT and metadata.title:
                 section.heading = section.title = metadata.title
             if section.kind == "body":
                 section.themes = lexicon.tag(section.heading, section.text)

@@ -154,73 +154,45 @@ def _level_of(stack: list[tuple[str, str]], style: str, heading: str, forced: in
     return len(stack)
 
 
-def build_sections(units: list[Unit], meeting_title: str | None, first_meeting: bool) -> list[ParsedSection]:
+OPENING_TEXT = "Opening text"  # the heading of text that comes before a report's first heading
+
+
+def build_sections(units: list[Unit], first_meeting: bool) -> list[ParsedSection]:
+    """Sections of one meeting: each heading opens one; headings with no text of their
+    own (a chapter whose text is all in sub-sections) live on in their children's path."""
     sections: list[ParsedSection] = []
-    stack: list[tuple[str, str]] = []
-    current: ParsedSection | None = None
-    kind_stack: list[tuple[int, str]] = []  # (level, kind) for annex/front matter scopes
+    stack: list[tuple[str, str]] = []  # open headings: (style, heading)
+    kinds: list[tuple[int, str]] = []  # open annex or front-matter scopes: (level, kind)
     seen_substance = not first_meeting
     in_annex = False
-
-    def open_section(unit: Unit | None, level: int, heading: str, title: str, kind: str) -> ParsedSection:
-        path = [entry[1] for entry in stack[:-1] if entry[1]] if unit is not None else []
-        first = unit
-        return ParsedSection(
-            key="",
-            level=level,
-            heading=heading,
-            title=title,
-            number=unit.number if unit is not None and unit.kind == "heading" else None,
-            path=path,
-            kind=kind,
-            paragraphs=[],
-            paragraph_numbers=[],
-            notes=[],
-            line_start=first.first_line if first else 0,
-            line_end=first.last_line if first else 0,
-            page_start=first.page_start if first else None,
-            page_end=first.page_end if first else None,
-        )
+    current: ParsedSection | None = None
 
     for unit in units:
-        if (
-            unit.kind == "heading"
-            and in_annex
-            and not _ANNEX_RE.match(unit.title)
-            and unit.style
-            not in {
-                "docx",
-                "markdown",
-            }
-        ):
+        if unit.kind == "heading" and in_annex and not _ANNEX_RE.match(unit.title) and unit.level is None:
             # Inside an annex, short lines (a programme's times and items, names in a list
             # of participants) are its text, not headings of their own.
             unit = replace(unit, kind="paragraph", number=None)
         if unit.kind == "heading":
             style = "session" if unit.style == "keyword" else (unit.style or "title")
-            forced = unit.level if unit.style in {"docx", "markdown"} else None
+            forced = unit.level
             if _ANNEX_RE.match(unit.title):
                 stack.clear()
-                in_annex = True
-                forced = 1
+                in_annex, forced = True, 1
             level = _level_of(stack, style, unit.text, forced)
-            while kind_stack and kind_stack[-1][0] >= level:
-                kind_stack.pop()
+            while kinds and kinds[-1][0] >= level:
+                kinds.pop()
             if in_annex or _ANNEX_TOPIC_RE.match(unit.title):
-                kind_stack.append((level, "annex"))
+                kinds.append((level, "annex"))
             elif not seen_substance and _FRONT_MATTER_RE.match(unit.title):
-                kind_stack.append((level, "front_matter"))
-            kind = kind_stack[-1][1] if kind_stack else "body"
-            if kind == "body":
-                seen_substance = True
-            current = open_section(unit, level, unit.text, unit.title, kind)
-            current.notes.extend(Note(n.number, n.text) for n in unit.notes)
+                kinds.append((level, "front_matter"))
+            kind = kinds[-1][1] if kinds else "body"
+            seen_substance = seen_substance or kind == "body"
+            path = [heading for _, heading in stack[:-1] if heading]
+            current = _open(unit, level, unit.text, unit.title, unit.number, path, kind)
             sections.append(current)
             continue
         if current is None:
-            heading = meeting_title or "Opening text"
-            current = open_section(None, 1, heading, heading, "body")
-            current.line_start, current.page_start = unit.first_line, unit.page_start
+            current = _open(unit, 1, OPENING_TEXT, OPENING_TEXT, None, [], "body")
             sections.append(current)
         current.paragraphs.append(unit.text)
         if unit.number:
@@ -232,6 +204,29 @@ def build_sections(units: list[Unit], meeting_title: str | None, first_meeting: 
     kept = [section for section in sections if section.paragraphs]
     _assign_keys(kept)
     return kept
+
+
+def _open(
+    start: Unit, level: int, heading: str, title: str, number: str | None, path: list[str], kind: str
+) -> ParsedSection:
+    """A new section beginning at `start` (its heading, or its first paragraph)."""
+    notes = [Note(n.number, n.text) for n in start.notes] if start.kind == "heading" else []
+    return ParsedSection(
+        key="",
+        level=level,
+        heading=heading,
+        title=title,
+        number=number,
+        path=path,
+        kind=kind,
+        paragraphs=[],
+        paragraph_numbers=[],
+        notes=notes,
+        line_start=start.first_line,
+        line_end=start.last_line,
+        page_start=start.page_start,
+        page_end=start.page_end,
+    )
 
 
 def _assign_keys(sections: list[ParsedSection]) -> None:
