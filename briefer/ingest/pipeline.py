@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from briefer.errors import InputFileError
-from briefer.ingest.document import Note, ParsedDocument, ParsedMeeting
+from briefer.ingest.document import MeetingMetadata, Note, ParsedDocument, ParsedMeeting
 from briefer.ingest.layout import Layout, lay_out
 from briefer.ingest.metadata import SYMBOL_RE, read_metadata, smart_title
 from briefer.ingest.places import Gazetteer, default_gazetteer
@@ -60,7 +60,6 @@ def parse_document(
     acronyms = document_acronyms(layout)
     meetings: list[ParsedMeeting] = []
     publisher: str | None = None
-    keys: dict[str, int] = {}
     for index, draft in enumerate(split_meetings(layout.units)):
         header, report = draft.split_header()
         sections = build_sections(report, first_meeting=index == 0)
@@ -70,29 +69,22 @@ def parse_document(
             section.heading = smart_title(section.heading, acronyms)
             section.title = smart_title(section.title, acronyms)
             section.path = [smart_title(p, acronyms) for p in section.path]
-            if section.kind == "front_matter" and publisher is None:
-                about = _ABOUT_RE.match(section.title)
-                publisher = about.group("name") if about else None
+            about = _ABOUT_RE.match(section.title) if section.kind == "front_matter" else None
+            publisher = publisher or (about.group("name") if about else None)
         # Notes on the title page ("supported by the Government of...") go with the report.
         sections[0].notes[:0] = [Note(n.number, n.text) for unit in header for n in unit.notes]
         body = [p for s in sections if s.kind == "body" for p in s.paragraphs]
         metadata = read_metadata(header, body, gazetteer, acronyms, publisher if index == 0 else None)
-        if not metadata.symbol:  # UN documents print their symbol at the top of each page
-            symbol = next((m.group("symbol") for m in map(SYMBOL_RE.match, layout.running_heads) if m), None)
-            if symbol and any(ch.isdigit() for ch in symbol):
-                metadata.symbol = symbol
-                metadata.evidence["symbol"] = f"{symbol} (at the top or foot of every page)"
+        if not metadata.symbol:
+            _symbol_from_running_heads(metadata, layout.running_heads)
         for section in sections:
             if section.heading == OPENING_TEXT and metadata.title:
                 section.heading = section.title = metadata.title
             if section.kind == "body":
                 section.themes = lexicon.tag(section.heading, section.text)
-        key = (metadata.title or f"#{len(meetings) + 1}").casefold()
-        keys[key] = keys.get(key, 0) + 1
-        if keys[key] > 1:
-            key = f"{key} #{keys[key]}"
-        first_line = min([u.first_line for u in draft.labels + draft.units])
+        first_line = min(u.first_line for u in draft.labels + draft.units)
         last_line = max(u.last_line for u in draft.units)
+        key = _meeting_key(metadata.title, len(meetings) + 1, [m.key for m in meetings])
         meetings.append(ParsedMeeting(key, metadata, sections, first_line, last_line))
     if not meetings:
         raise InputFileError(
@@ -109,3 +101,20 @@ def parse_document(
         page_count=raw.page_count,
         meetings=meetings,
     )
+
+
+def _symbol_from_running_heads(metadata: MeetingMetadata, running_heads: list[str]) -> None:
+    """UN documents print their symbol at the top of every page."""
+    for head in running_heads:
+        match = SYMBOL_RE.match(head)
+        if match and any(ch.isdigit() for ch in head):
+            metadata.symbol = match.group("symbol")
+            metadata.evidence["symbol"] = f"{head} (at the top or foot of every page)"
+            return
+
+
+def _meeting_key(title: str | None, ordinal: int, taken: list[str]) -> str:
+    """A meeting's key within its document (part of its id): its title, or its place."""
+    key = (title or f"#{ordinal}").casefold()
+    count = sum(1 for other in taken if other == key or other.startswith(f"{key} #"))
+    return key if not count else f"{key} #{count + 1}"
