@@ -146,6 +146,18 @@ def test_set_meeting(lib: str, capsys) -> None:
     assert restored["city"] is None
     code, _, err = run(capsys, "--library", lib, "set-meeting", meeting["id"], "--start-date", "17 April")
     assert code == 1 and "YYYY-MM-DD" in err
+    code, _, err = run(
+        capsys,
+        "--library",
+        lib,
+        "set-meeting",
+        meeting["id"],
+        "--start-date",
+        "2019-03-01",
+        "--end-date",
+        "2019-02-01",
+    )
+    assert code == 1 and "before the start date" in err
 
 
 @pytest.mark.parametrize(
@@ -231,7 +243,7 @@ def test_each_bad_input_leaves_the_library_exactly_as_it_was(
 def test_empty_folder_is_an_error(tmp_path: Path, lib: str, capsys) -> None:
     (tmp_path / "empty").mkdir()
     code, _, err = run(capsys, "--library", lib, "ingest", str(tmp_path / "empty"))
-    assert code == 1 and "no .txt, .pdf or .docx files" in err
+    assert code == 1 and "no .txt, .md, .pdf or .docx files" in err
 
 
 # --- the user's own library --------------------------------------------------------------------

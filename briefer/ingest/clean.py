@@ -336,6 +336,26 @@ def should_join_hyphen(left: str, right: str, vocabulary_count: Callable[[str], 
     return not left_freq and not right_freq
 
 
+_SOFT_HYPHEN_RE = re.compile(r"([^\W\d_]+)\ufffe\s*([^\W\d_]+)")
+
+
+def resolve_soft_hyphens(text: str, vocabulary_count: Callable[[str], int]) -> str:
+    """PDFium marks a word hyphenated at a line end with U+FFFE ("dis\ufffecussion").
+
+    Join the word ("discussion") or keep a real hyphen ("gender-responsive"), with the
+    same evidence as for hyphens at line ends; a mark left at the line end becomes "-".
+    """
+    if "\ufffe" not in text:
+        return text
+
+    def fix(match: re.Match[str]) -> str:
+        left, right = match.group(1), match.group(2)
+        joined = should_join_hyphen(left, right, vocabulary_count)
+        return f"{left}{right}" if joined else f"{left}-{right}"
+
+    return _SOFT_HYPHEN_RE.sub(fix, text).replace("\ufffe", "-")
+
+
 def join_line_end_hyphen(
     line: str, next_line: str, vocabulary_count: Callable[[str], int]
 ) -> tuple[str, str]:

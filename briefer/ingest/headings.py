@@ -29,17 +29,20 @@ _SESSION_RE = re.compile(
     rf"|(?P<ordinal>\d{{1,2}})(?:st|nd|rd|th)\s+(?:{_SESSION_WORDS})\b)"
     r"\s*[:.\-–—]?\s*(?P<title>.*)$"
 )
+# Headings that name a part of any meeting: peers of its sessions or chapters.
 _KEYWORD_RE = re.compile(
-    r"^(?P<keyword>(?:Opening|Closing|Concluding|Plenary|Introductory)\s+(?:Session|Remarks|Plenary)"
+    r"^(?P<keyword>(?:Opening|Closing|Concluding|Plenary|Introductory|Final)\s+(?:Session|Remarks|Plenary|Statements?)"
     r"|Panel\s+Discussion|General\s+Discussion|Keynote\s+(?:Address|Speech)"
-    r"|(?:Introduction|Conclusions?|Recommendations|Background|Overview)(?=\s*:))"
+    r"|(?:Introduction|Conclusions?|Recommendations|Background|Overview)(?=\s*:)"
+    r"|(?:Conclusions?(?: and recommendations)?|Recommendations|Closing|(?:The )?way forward|Next steps|Follow-up"
+    r"|Summary and conclusions)$)"
     r"\s*[:.\-–—]?\s*(?P<title>.*)$",
     re.IGNORECASE,
 )
 _MARKDOWN_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 _TWO_SENTENCES_RE = re.compile(r"[a-z\d)]{2}[.!?] +[A-Z]")
 ITEM_RE = re.compile(r"^(?:[•◦▪●‣\-–—*]\s|\(?[a-z\d]{1,3}\)\.?\s|\d{1,2}\.\)\s)")
-_CONNECTOR_END_RE = re.compile(
+CONNECTOR_END_RE = re.compile(
     r"(?:\b(?:and|or|of|the|to|for|in|on|with|a|an|by|at|from|between|its|their)|[,:;\-–—&])$",
     re.IGNORECASE,
 )
@@ -120,15 +123,15 @@ def _match_numbered(text: str, numbering: Numbering) -> tuple[str, str, str, str
     if not match:
         return None
     title = match.group("title").strip()
+    prefix = text[: match.start("title")].strip()  # the number as the document writes it
     if match.group("roman") or match.group("letter"):
         token = match.group("roman") or match.group("letter")
         if len(token) > 1 and not _ROMAN_RE.match(token):
             return None
-        return numbering.style_of(token), token, f"{token}.", title
+        return numbering.style_of(token), token, prefix, title
     if match.group("arabic"):
-        number = match.group("arabic").rstrip(".")
-        return "arabic", number, f"{number}.", title
-    return "paren", match.group("paren"), f"({match.group('paren')})", title
+        return "arabic", match.group("arabic").rstrip("."), prefix, title
+    return "paren", match.group("paren"), prefix, title
 
 
 def _continues(previous: str, line: Line, width: int, emphasis: bool) -> bool:
@@ -140,7 +143,7 @@ def _continues(previous: str, line: Line, width: int, emphasis: bool) -> bool:
         return False
     if text[0].islower():
         return True
-    if _CONNECTOR_END_RE.search(previous):
+    if CONNECTOR_END_RE.search(previous):
         return True
     return emphasis and len(previous) >= 0.6 * width and not ends_sentence(previous)
 
@@ -186,8 +189,10 @@ def _heading_at(lines: list[Line], i: int, width: int, numbering: Numbering) -> 
         )
         return heading, last + 1
 
+    if line.style_level == 0:  # Word's "Title" style: the document's title, on its title page
+        return unit("doctitle", text, i)
     if line.style_level is not None:
-        return unit("docx", text, i, level=max(1, line.style_level))
+        return unit("docx", text, i, level=line.style_level)
     markdown = _MARKDOWN_RE.match(text)
     if markdown:
         return unit("markdown", markdown.group(2), i, level=len(markdown.group(1)))
@@ -221,8 +226,8 @@ def _heading_at(lines: list[Line], i: int, width: int, numbering: Numbering) -> 
         return unit(style, title, last, number, prefix)
 
     keyword = _KEYWORD_RE.match(text)
-    if keyword and (not keyword.group("title") or _title_like(keyword.group("title"))):
-        return unit("keyword", text, i)
+    if keyword and (not keyword.group("title") or _title_like(keyword.group("title"))) and not _is_caps(text):
+        return unit("keyword", text, i)  # a line in capitals is read with its capital peers
 
     if METADATA_LINE_RE.search(text):
         return None
@@ -234,7 +239,7 @@ def _heading_at(lines: list[Line], i: int, width: int, numbering: Numbering) -> 
             and not numbered_heading(lines[last + 1].text)
             and not METADATA_LINE_RE.search(lines[last + 1].text)
             and (line.emphasis == lines[last + 1].emphasis)
-            and _CONNECTOR_END_RE.search(lines[last].text)
+            and CONNECTOR_END_RE.search(lines[last].text)
         ):
             last += 1
         title = join_lines([lines[k].text for k in range(i, last + 1)])

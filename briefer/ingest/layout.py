@@ -13,7 +13,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 from briefer.ingest import clean
-from briefer.ingest.headings import ITEM_RE, NUMBERED_RE, Numbering, heading_at, numbered_heading
+from briefer.ingest.headings import (
+    CONNECTOR_END_RE,
+    ITEM_RE,
+    NUMBERED_RE,
+    Numbering,
+    heading_at,
+    numbered_heading,
+)
 from briefer.ingest.readers import RawDocument
 from briefer.ingest.units import Footnote, Line, Unit, ends_sentence, join_lines, next_text_index
 from briefer.ingest.vocabulary import Vocabulary, is_english_word
@@ -75,6 +82,8 @@ _PAGE_NUMBER_RE = re.compile(
     r"^(?:page\s+)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE
 )
 _SEPARATOR_RE = re.compile(r"^[_\-–—=*.·•\s]{4,}$")
+# UN job numbers and bar codes printed at a page foot: "GE.19-05612(E)", "*1905612*".
+_JOB_NUMBER_RE = re.compile(r"^(?:[A-Z]{1,3}\.)?\d{2}-\d{4,6}\s*\([A-Z]\)(?:\s+\d{6,})?$|^\*\d{6,}\*$")
 
 
 def remove_page_furniture(lines: list[Line]) -> tuple[list[Line], list[str]]:
@@ -90,15 +99,23 @@ def remove_page_furniture(lines: list[Line]) -> tuple[list[Line], list[str]]:
     at_edge: Counter[str] = Counter()
     for index in edges:
         at_edge[lines[index].text] += 1
+    # A short head with a number in it (a symbol, a date) needs two pages; words need three.
     running = {
         text
         for text, count in at_edge.items()
-        if count >= 3 and count >= 0.4 * page_count and len(text) <= 100
+        if count >= (2 if len(text) <= 40 and any(ch.isdigit() for ch in text) else 3)
+        and count >= 0.4 * page_count
+        and len(text) <= 100
     }
     kept: list[Line] = []
     for line in lines:
         text = line.text
-        if text and (_PAGE_NUMBER_RE.match(text) or _SEPARATOR_RE.match(text) or text in running):
+        if text and (
+            _PAGE_NUMBER_RE.match(text)
+            or _SEPARATOR_RE.match(text)
+            or _JOB_NUMBER_RE.match(text)
+            or text in running
+        ):
             line = Line("", line.number, line.page)  # keep the break, drop the text
         kept.append(line)
     return kept, sorted(running)
@@ -137,14 +154,20 @@ def extract_footnotes(lines: list[Line]) -> tuple[list[Line], list[Footnote]]:
     body: list[Line] = []
     notes: list[Footnote] = []
     expected = 1
+    below = _lines_below(lines)
     i = 0
     while i < len(lines):
         line = lines[i]
         match = _FOOTNOTE_RE.match(line.text)
         superscript = bool(match and not match.group("number").isascii())
         number = match.group("number").translate(_SUPERSCRIPTS) if match else ""
+        # Notes start after a break, or (in a PDF) anywhere near the foot of the page.
         at_break = (
-            not body or not body[-1].text or ends_sentence(body[-1].text) or (i > 0 and not lines[i - 1].text)
+            not body
+            or not body[-1].text
+            or ends_sentence(body[-1].text)
+            or (i > 0 and not lines[i - 1].text)
+            or below[i] <= 12
         )
         is_note = bool(match) and (
             superscript or (int(number) == expected and at_break and _referenced_before(body, number))
@@ -168,7 +191,7 @@ def extract_footnotes(lines: list[Line]) -> tuple[list[Line], list[Footnote]]:
                 break
             if nxt.emphasis and not first.emphasis:
                 break
-            if nxt.indent != first.indent and nxt.indent > 0:
+            if (nxt.indent != first.indent and nxt.indent > 0) or nxt.page != first.page:
                 break  # the body text of the next page starts here
             parts.append(nxt.text)
             i += 1
@@ -176,6 +199,23 @@ def extract_footnotes(lines: list[Line]) -> tuple[list[Line], list[Footnote]]:
         expected = int(number) + 1
         body.append(Line("", first.number, first.page))
     return body, notes
+
+
+def _lines_below(lines: list[Line]) -> list[int]:
+    """For each line, how many lines with text follow it on its page (many when pages
+    are unknown)."""
+    below = [10**6] * len(lines)
+    count, page = 0, None
+    for index in range(len(lines) - 1, -1, -1):
+        line = lines[index]
+        if line.page is None:
+            continue
+        if line.page != page:
+            count, page = 0, line.page
+        below[index] = count
+        if line.text:
+            count += 1
+    return below
 
 
 def _referenced_before(body: list[Line], number: str, lookback: int = 80) -> bool:
@@ -190,6 +230,7 @@ def join_hyphenated_words(lines: list[Line], vocabulary: Vocabulary) -> None:
     """Join words split by a hyphen at a line end, in place; real hyphens stay."""
     previous: Line | None = None
     for line in lines:
+        line.text = clean.resolve_soft_hyphens(line.text, vocabulary.count)
         if not line.text:
             continue
         if previous is not None and previous.text.endswith("-") and not previous.ends_paragraph:
@@ -241,8 +282,16 @@ def build_units(lines: list[Line], width: int) -> list[Unit]:
                     break
                 if heading_at(lines, i, width, numbering):
                     break
+            elif len(previous) < 0.85 * width and heading_at(lines, i, width, numbering):
+                break  # a short last line without a full stop: "(FMM West Africa project)"
             elif len(previous) < 0.85 * width and NUMBERED_RE.match(following.text):
                 break  # the next item of a list: "I. The economic dimensions" / "II. Irregular..."
+            elif (
+                len(previous) < 0.6 * width
+                and following.text[:1].isupper()
+                and not CONNECTOR_END_RE.search(previous)
+            ):
+                break  # short lines of a title page: "Human Rights Council" / "Forty-first session"
             elif following.emphasis and not parts[-1].emphasis and numbered_heading(following.text):
                 break
             parts.append(following)

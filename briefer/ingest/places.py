@@ -39,7 +39,7 @@ class Gazetteer:
 
     def find(self, text: str) -> tuple[Place, str] | None:
         """The first place named in text ("Mexico City, Mexico", "New York"), with its words."""
-        words = list(re.finditer(r"[^\W\d_][\w.'’-]*", text))
+        words = list(re.finditer(r"[^\W\d_¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:['’.-][^\W\d_¹²³⁴⁵⁶⁷⁸⁹⁰]+)*\.?", text))
         for start in range(len(words)):
             if not words[start].group(0)[0].isupper():
                 continue

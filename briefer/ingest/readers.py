@@ -48,7 +48,7 @@ def read_document(path: Path) -> RawDocument:
         raise InputFileError(
             path,
             f"unsupported file type '{suffix or '(none)'}'",
-            "Briefer reads .txt, .pdf and .docx files; save it in one of those formats",
+            "Briefer reads .txt, .md, .pdf and .docx files; save it in one of those formats",
         )
     try:
         size = path.stat().st_size
@@ -69,6 +69,7 @@ def read_document(path: Path) -> RawDocument:
         data = path.read_bytes()
     except OSError as error:
         raise InputFileError(path, f"cannot be read ({error.strerror})") from None
+    _check_content_matches_name(path, suffix, data)
     if suffix in TEXT_SUFFIXES:
         kind, lines, pages = "text", *_read_text(path, data)
     elif suffix in PDF_SUFFIXES:
@@ -83,6 +84,24 @@ def read_document(path: Path) -> RawDocument:
             "run OCR on it first, or choose a file with text" if document.kind == "pdf" else "",
         )
     return document
+
+
+def _check_content_matches_name(path: Path, suffix: str, data: bytes) -> None:
+    """A PDF saved as "report.docx" gets an error that says what the file really is."""
+    if data.startswith(b"%PDF") and suffix != ".pdf":
+        raise InputFileError(path, f"the file is a PDF, not a {suffix} file", "rename it to end in .pdf")
+    if data.startswith(b"PK\x03\x04") and suffix != ".docx":
+        raise InputFileError(
+            path,
+            f"the file is a ZIP archive (a Word .docx?), not a {suffix} file",
+            "rename it to end in .docx",
+        )
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputFileError(
+            path,
+            "the file is an old Word .doc or a password-protected document",
+            "open it in Word and save it as .docx without a password",
+        )
 
 
 # --- plain text ---------------------------------------------------------------------------

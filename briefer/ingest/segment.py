@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from briefer.ingest.document import Note, ParsedSection
 from briefer.ingest.headings import roman_value
-from briefer.ingest.units import Unit
+from briefer.ingest.units import Unit, ends_sentence
 
 _LABEL_RE = re.compile(
     r"^(?:(?:summary|workshop|briefing|seminar|meeting|conference|expert\s+(?:group\s+)?meeting"
@@ -39,7 +39,7 @@ _ANNEX_TOPIC_RE = re.compile(
 )
 _NUMBERED_TOP = frozenset({"roman", "session", "keyword"})
 _NUMBERED_LOWER = frozenset({"letter", "arabic", "paren"})
-_UNNUMBERED_RANK = {"docx": 0, "markdown": 0, "caps": 1, "emphasis": 2, "title": 3}
+_UNNUMBERED_RANK = {"doctitle": 0, "docx": 0, "markdown": 0, "caps": 1, "emphasis": 2, "title": 3}
 _ORDINALS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 BODY_MIN = 150  # characters: a paragraph this long is report text, not a title-page line
 
@@ -64,14 +64,14 @@ class MeetingDraft:
 
 def _opens_report(units: list[Unit], index: int) -> bool:
     unit = units[index]
-    if unit.kind == "paragraph":
-        return len(unit.text) >= BODY_MIN
+    if unit.kind == "paragraph":  # report text, not a long line of a title page
+        return len(unit.text) >= BODY_MIN and ends_sentence(unit.text)
     if unit.style in _NUMBERED_TOP or unit.style in _NUMBERED_LOWER or _SUMMARY_RE.match(unit.title):
         return True
     if unit.style in {"docx", "markdown"}:
         return True
     following = units[index + 1] if index + 1 < len(units) else None
-    return following is not None and following.kind == "paragraph" and len(following.text) >= BODY_MIN
+    return following is not None and following.kind == "paragraph" and _opens_report(units, index + 1)
 
 
 def _number_value(style: str, number: str | None) -> int | None:
@@ -96,7 +96,12 @@ def split_meetings(units: list[Unit]) -> list[MeetingDraft]:
             and bool(_LABEL_RE.match(unit.title))
         )
         if _starts_meeting(unit, current, is_label):
-            current = MeetingDraft()
+            # The new report's title lines may stand before its label ("Workshop on..."
+            # above "Report"): they belong to it, not to the report before.
+            title_block: list[Unit] = []
+            while current.units and current.units[-1].kind == "heading" and len(title_block) < 3:
+                title_block.insert(0, current.units.pop())
+            current = MeetingDraft(units=title_block)
             drafts.append(current)
         if is_label:
             current.labels.append(unit)
@@ -114,7 +119,7 @@ def split_meetings(units: list[Unit]) -> list[MeetingDraft]:
 def _starts_meeting(unit: Unit, current: MeetingDraft, is_label: bool) -> bool:
     if unit.kind != "heading" or not current.has_body():
         return False
-    if is_label or _SUMMARY_RE.match(unit.title):
+    if is_label or (_SUMMARY_RE.match(unit.title) and unit.style not in _NUMBERED_TOP | _NUMBERED_LOWER):
         return True
     if unit.style in {"roman", "session"} and not current.in_annex:
         value = _number_value(unit.style, unit.number)
@@ -130,9 +135,10 @@ def _level_of(stack: list[tuple[str, str]], style: str, heading: str, forced: in
 
     A style seen before closes everything under it. A new style goes under the open
     headings, except that a roman or session number closes open unnumbered headings
-    (they were its peers: an unnumbered "Introduction" before "I."), and a more
-    prominent unnumbered style closes less prominent ones (capitals over bold over
-    plain title lines).
+    (they were its peers: an unnumbered "Introduction" before "I."), a heading such as
+    "Conclusions" or "Closing session" takes the level of the outermost numbered one, and
+    a more prominent unnumbered style closes less prominent ones (capitals over bold
+    over plain title lines).
     """
     if forced is not None:
         del stack[max(0, forced - 1) :]
@@ -141,10 +147,13 @@ def _level_of(stack: list[tuple[str, str]], style: str, heading: str, forced: in
         stack.append((style, heading))
         return forced
     styles = [entry[0] for entry in stack]
-    if style in styles:
+    top = next((i for i, entry in enumerate(styles) if entry in _NUMBERED_TOP), None)
+    if style == "keyword" and top is not None:
+        del stack[top:]  # "Conclusions" after "Session II": a peer of the sessions
+    elif style in styles:
         del stack[styles.index(style) :]
     elif style in _NUMBERED_TOP:
-        while stack and stack[-1][0] not in _NUMBERED_TOP | _NUMBERED_LOWER:
+        while stack and (stack[-1][0] == "keyword" or stack[-1][0] not in _NUMBERED_TOP | _NUMBERED_LOWER):
             stack.pop()
     elif style in _UNNUMBERED_RANK:
         rank = _UNNUMBERED_RANK[style]
@@ -173,7 +182,7 @@ def build_sections(units: list[Unit], first_meeting: bool) -> list[ParsedSection
             # of participants) are its text, not headings of their own.
             unit = replace(unit, kind="paragraph", number=None)
         if unit.kind == "heading":
-            style = "session" if unit.style == "keyword" else (unit.style or "title")
+            style = unit.style or "title"
             forced = unit.level
             if _ANNEX_RE.match(unit.title):
                 stack.clear()

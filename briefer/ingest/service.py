@@ -44,7 +44,9 @@ def ingest_paths(
     for given in inputs:
         if given.is_dir() and not any(True for _ in find_inputs([given])):
             reports.append(
-                FileReport(given, "error", message=f"{given}: no .txt, .pdf or .docx files in this folder")
+                FileReport(
+                    given, "error", message=f"{given}: no .txt, .md, .pdf or .docx files in this folder"
+                )
             )
     files = list(find_inputs(inputs))
     parsed: list[tuple[Path, ParsedDocument]] = []

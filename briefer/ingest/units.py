@@ -48,11 +48,16 @@ class Unit:
 HEADING_STYLES = ("roman", "session", "letter", "arabic", "paren", "keyword", "caps", "emphasis", "title")
 NUMBERED_STYLES = frozenset({"roman", "session", "letter", "arabic", "paren"})
 
-SENTENCE_END_RE = re.compile(r"[.!?;:…](?:[\"”’')\]]*)$|\[…\]$")
+# A sentence end, perhaps followed by closing quotes and a footnote mark ("sea.5", "media.¹").
+SENTENCE_END_RE = re.compile(r"[.!?;:…](?:[\"”’')\]]*)(?:\d{1,2}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,2})?$|\[…\]$")
+# Abbreviations whose full stop does not end a sentence: "(No. / 189)", "Mr. / Smith".
+_ABBREVIATION_END_RE = re.compile(
+    r"\b(?:No|Nos|Mr|Ms|Mrs|Dr|Prof|para|paras|Art|arts|vol|p|pp|e\.g|i\.e|cf|St|Rev|H\.E|Amb)\.$"
+)
 
 
 def ends_sentence(text: str) -> bool:
-    return bool(SENTENCE_END_RE.search(text))
+    return bool(SENTENCE_END_RE.search(text)) and not _ABBREVIATION_END_RE.search(text)
 
 
 def next_text_index(lines: list[Line], i: int, limit: int = 3) -> int | None:

@@ -387,6 +387,11 @@ class Library:
                     fields.pop(name, None)
                 else:
                     fields[name] = value
+            record = self._content.table("meetings").get(Query().id == meeting_id)
+            start = fields.get("start_date", record.get("start_date"))
+            end = fields.get("end_date", record.get("end_date"))
+            if start and end and end < start:
+                raise UsageError(f"the end date {end} is before the start date {start}; check the dates")
             table.upsert(
                 {"meeting_id": meeting_id, "fields": fields, "updated_at": _now()},
                 Query().meeting_id == meeting_id,

@@ -137,6 +137,17 @@ def test_corrupt_docx(tmp_path: Path) -> None:
     assert "Word document" in _error(path).problem
 
 
+def test_a_file_named_for_another_type(tmp_path: Path) -> None:
+    pdf = _make_pdf(tmp_path / "report.pdf", [["Some text"]])
+    disguised = tmp_path / "report.docx"
+    disguised.write_bytes(pdf.read_bytes())
+    error = _error(disguised)
+    assert "is a PDF" in error.problem and "rename it to end in .pdf" in error.remedy
+    old_word = tmp_path / "old.docx"
+    old_word.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500))
+    assert "old Word .doc" in _error(old_word).problem
+
+
 def test_unsupported_extension(tmp_path: Path) -> None:
     path = tmp_path / "table.xlsx"
     path.write_bytes(b"whatever")
