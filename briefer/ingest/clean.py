@@ -231,11 +231,12 @@ _EMPHASIS_EDGE_RE = re.compile(r"^\*{2,3}(?=\S)|(?<=\S)\*{2,3}$")
 
 def strip_emphasis_markers(text: str) -> str:
     """Drop Markdown bold/italic markers (``**bold**``, ``*title*``) that converters leave."""
-    if "*" not in text and "__" not in text:
-        return text
-    text = _EMPHASIS_PAIR_RE.sub(r"\2", text)
-    text = _ITALIC_PAIR_RE.sub(r"\1", text)
-    return _EMPHASIS_EDGE_RE.sub("", text)
+    while "*" in text or "__" in text:  # removing one pair can make another; each pass shortens
+        stripped = _EMPHASIS_EDGE_RE.sub("", _ITALIC_PAIR_RE.sub(r"\1", _EMPHASIS_PAIR_RE.sub(r"\2", text)))
+        if stripped == text:
+            break
+        text = stripped
+    return text
 
 
 def has_emphasis_markers(text: str) -> bool:
@@ -255,7 +256,9 @@ _OPERATOR_RE = re.compile(
     r"|\b(?:BT|ET)\b(?=\s+[-\d/(])"
 )
 # Every match of _OPERATOR_RE holds one of these: a cheap test before the costly one.
-_OPERATOR_HINT_RE = re.compile(r"T[jJwcfdDm]\b|\b(?:rg|RG|BT|ET)\b|\d\s+(?:re|cm|k|K)\b")
+# (Two patterns, each starting with a literal or a class: the regex engine scans for it fast.)
+_TEXT_OPERATOR_RE = re.compile(r"T[jJwcfdDm]\b")
+_OTHER_OPERATOR_RE = re.compile(r"\b(?:rg|RG|BT|ET)\b|\d\s+(?:re|cm|k|K)\b")
 DEBRIS_MARK = "[…]"
 _OPERATOR_NAMES = frozenset(
     "BT ET Tj TJ Tw Tc Tf Td TD Tm Tz TL Ts rg RG re cm BDC EMC BMC Do gs sh W n q Q".split()
@@ -283,7 +286,7 @@ def strip_pdf_operators(text: str, knows: Knows = is_english_word) -> str:
     The debris and the garbled words around it are replaced by one "[…]" so that a reader
     sees that text is missing there; the words on either side are kept.
     """
-    if not _OPERATOR_HINT_RE.search(text):
+    if not (_TEXT_OPERATOR_RE.search(text) or _OTHER_OPERATOR_RE.search(text)):
         return text
     matches = list(_OPERATOR_RE.finditer(text))
     if not matches:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -88,43 +88,48 @@ class Lexicon:
                     return hits
         return []
 
-    def _match_at(self, words: list[str], start: int) -> tuple[int, list[tuple[str, int]]]:
-        """The longest term starting at words[start]: (its length in words, its themes)."""
-        first = words[start]
-        for size in range(min(self._longest_from.get(first, 1), len(words) - start), 1, -1):
+    def _longest_phrase_at(self, words: list[str], start: int) -> tuple[int, list[tuple[str, int]]]:
+        """The longest term of two words or more starting at words[start]."""
+        for size in range(min(self._longest_from[words[start]], len(words) - start), 1, -1):
             span = tuple(words[start : start + size])
             hits = self._exact.get(span) or self._stem_hits(span[:-1], span[-1])
             if hits:
                 return size, hits
-        hits = self._single.get(first)
+        return 0, []
+
+    def _word_hits(self, word: str) -> list[tuple[str, int]]:
+        hits = self._single.get(word)
         if hits is None:
-            hits = self._exact.get((first,)) or self._stem_hits((), first)
-            self._single[first] = hits
-        return (1, hits) if hits else (0, [])
+            hits = self._single[word] = self._exact.get((word,)) or self._stem_hits((), word)
+        return hits
 
     def score(self, heading: str, text: str) -> dict[str, dict[str, float]]:
-        """theme -> {matched term: contribution}."""
+        """theme -> {matched term: contribution}.
+
+        Phrases are found first, longest first, at the words that can open one; each
+        word is then counted once, so the work goes by distinct words, not by words.
+        """
         scores: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        single, starters = self._single, self._longest_from
+        starters = self._longest_from
         for body, factor in ((heading, HEADING_WEIGHT), (text, 1.0)):
             words = _WORD_RE.findall(body.lower())
-            position = 0
-            while position < len(words):
-                word = words[position]
-                if word in starters:  # may open a term of several words
-                    size, hits = self._match_at(words, position)
-                else:
-                    hits = single.get(word)
-                    if hits is None:
-                        hits = single[word] = self._exact.get((word,)) or self._stem_hits((), word)
-                    size = 1 if hits else 0
+            counts = Counter(words)
+            taken_until = 0
+            for position in [i for i, word in enumerate(words) if word in starters]:
+                if position < taken_until:
+                    continue
+                size, hits = self._longest_phrase_at(words, position)
                 if not size:
-                    position += 1
                     continue
                 found = " ".join(words[position : position + size])
                 for theme, weight in hits:
                     scores[theme][found] += weight * factor
-                position += size
+                counts.subtract(words[position : position + size])  # its words are spent
+                taken_until = position + size
+            for word, count in counts.items():
+                if count > 0:
+                    for theme, weight in self._word_hits(word):
+                        scores[theme][word] += weight * factor * count
         return scores
 
     def tag(self, heading: str, text: str) -> list[ThemeMatch]:
