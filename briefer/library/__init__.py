@@ -1,6 +1,16 @@
 """The library: TinyDB files of meetings, sections and the user's edits, in one folder."""
 
+from briefer.library.index import Hit, SearchResult, SectionFilter
 from briefer.library.models import Meeting, Section, ThemeTag
-from briefer.library.repository import IngestOutcome, Library, SectionFilter
+from briefer.library.repository import IngestOutcome, Library
 
-__all__ = ["IngestOutcome", "Library", "Meeting", "Section", "SectionFilter", "ThemeTag"]
+__all__ = [
+    "Hit",
+    "IngestOutcome",
+    "Library",
+    "Meeting",
+    "SearchResult",
+    "Section",
+    "SectionFilter",
+    "ThemeTag",
+]

@@ -1,9 +1,13 @@
 """The library: a folder holding the sections of every ingested report, and the user's edits.
 
-Two TinyDB files, each written atomically:
+Two TinyDB files, the store of record, each written atomically:
 - library.json: documents, meetings and sections, written only when documents are ingested;
-- user.json: what the user changed (themes, headings, notes, meeting details), written on
-  every edit; a small file, so an edit never rewrites the section bodies.
+- user.json: what the user changed (themes, headings, notes, meeting details, "not a
+  duplicate" marks), written on every edit: a small file, so an edit never rewrites the
+  section bodies.
+Beside them, index.sqlite3 (see `index`): derived from the two, rebuilt when missing,
+stale or damaged, and the way every read is answered, so that opening and searching a
+library of 50,000 sections needs no parsing of library.json.
 
 Edits are kept by section and meeting id, and ids come from the document's name and the
 section's heading path, so an edit survives re-ingesting a changed document wherever its
@@ -19,7 +23,7 @@ import hashlib
 import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,8 +32,9 @@ from tinydb import Query, TinyDB
 
 from briefer.errors import LibraryError, NotFoundError, UsageError
 from briefer.ingest.document import ParsedDocument
-from briefer.library.migrations import SCHEMA_VERSION, migrate, stored_version
-from briefer.library.models import MEETING_FIELDS, Meeting, Section, ThemeTag
+from briefer.library.index import INDEX_FILE, SearchIndex, SearchResult, SectionFilter
+from briefer.library.migrations import SCHEMA_VERSION, migrate, set_version, stored_version
+from briefer.library.models import MEETING_FIELDS, Meeting, Section
 from briefer.library.storage import (
     AtomicJSONStorage,
     LibraryLock,
@@ -39,6 +44,7 @@ from briefer.library.storage import (
 
 LIBRARY_FILE = "library.json"
 USER_FILE = "user.json"
+USER_TABLES = ("section_edits", "meeting_edits", "not_duplicates")
 
 
 @dataclass(slots=True)
@@ -48,17 +54,6 @@ class IngestOutcome:
     meetings: int = 0
     sections: int = 0
     detail: str = ""
-
-
-@dataclass(slots=True)
-class SectionFilter:
-    themes: list[str] = field(default_factory=list)
-    all_themes: bool = False  # every theme (True) or any of them (False)
-    meeting_id: str | None = None
-    date_from: str | None = None  # ISO dates, compared with the meeting's dates
-    date_to: str | None = None
-    query: str | None = None
-    kinds: tuple[str, ...] = ("body", "front_matter", "annex")
 
 
 def _stable_id(prefix: str, *parts: str, length: int = 10) -> str:
@@ -71,54 +66,59 @@ def _now() -> str:
 
 
 class _Store:
-    """One TinyDB file with transactions."""
+    """One TinyDB file with transactions, parsed only when it is needed and has changed."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.middleware = TransactionMiddleware(AtomicJSONStorage)
         self.db = TinyDB(str(path), storage=self.middleware)
+        self.loaded: str | None = None  # the signature of the file the cache holds
 
     def table(self, name: str):
         return self.db.table(name, cache_size=0)
 
-    def signature(self) -> tuple[int, int, int] | None:
+    def signature(self) -> str:
         try:
             info = self.path.stat()
         except FileNotFoundError:
-            return None
-        return (info.st_mtime_ns, info.st_size, info.st_ino)
+            return "missing"
+        return f"{info.st_mtime_ns}:{info.st_size}:{info.st_ino}"
 
     def raw(self) -> dict[str, Any]:
         return self.middleware.read() or {}
 
-    def reload(self) -> None:
-        self.middleware.rollback()
-        self.db.clear_cache()
+    def load_if_changed(self) -> None:
+        current = self.signature()
+        if current != self.loaded:
+            self.middleware.rollback()
+            self.db.clear_cache()
+            self.middleware.read()
+            self.loaded = current
 
     def commit(self) -> None:
         self.middleware.commit()
+        self.loaded = self.signature()
 
     def rollback(self) -> None:
-        self.reload()
+        self.middleware.rollback()
+        self.db.clear_cache()
+        self.loaded = None
 
 
 class Library:
-    """A library folder. Open with `Library.open(folder)`."""
+    """A library folder. Open with `Library.open(folder)`; all calls from one thread."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._content = _Store(folder / LIBRARY_FILE)
         self._user = _Store(folder / USER_FILE)
-        self._signatures: tuple[Any, Any] = (None, None)
-        self._meetings: dict[str, Meeting] = {}
-        self._sections: dict[str, Section] = {}
-        self._documents: list[dict[str, Any]] = []
+        self.index = SearchIndex(folder / INDEX_FILE)
 
     # --- opening ----------------------------------------------------------------------------
 
     @classmethod
     def open(cls, folder: Path) -> Library:
-        """Open (or create) the library in `folder`, upgrading old files if needed."""
+        """Open (or create) the library in `folder`: upgrade old files, update the index."""
         folder = Path(folder)
         if folder.exists() and not folder.is_dir():
             raise LibraryError(f"{folder}: this is a file, not a library folder; choose a folder")
@@ -131,57 +131,80 @@ class Library:
             ) from None
         remove_stale_temporaries(folder)
         library = cls(folder)
-        library._migrate_if_needed()
-        library._refresh()
+        library.refresh_if_changed()
         return library
 
-    def _migrate_if_needed(self) -> None:
-        stores = [self._content, self._user]
-        if all(s.path.exists() and stored_version(s.raw()) == SCHEMA_VERSION for s in stores):
-            return
-        with LibraryLock(self.folder):
-            for store in stores:
-                store.reload()
-                data = store.raw()
-                version = stored_version(data)
-                if not migrate(data, str(store.path)):
-                    continue
-                if store.path.exists():  # keep the old file: an upgrade can be undone
-                    shutil.copy2(store.path, store.path.with_name(f"{store.path.name}.v{version}.bak"))
-                store.middleware.write(data)
-                store.commit()
-
-    def _refresh(self) -> None:
-        """Rebuild the in-memory view from the files."""
-        self._content.reload()
-        self._user.reload()
-        self._signatures = (self._content.signature(), self._user.signature())
-        section_edits = {e["section_id"]: e for e in self._user.table("section_edits").all()}
-        meeting_edits = {e["meeting_id"]: e for e in self._user.table("meeting_edits").all()}
-        self._documents = [dict(d) for d in self._content.table("documents").all()]
-        self._meetings = {}
-        for record in self._content.table("meetings").all():
-            meeting = _meeting_from(record, meeting_edits.get(record["id"]))
-            self._meetings[meeting.id] = meeting
-        self._sections = {}
-        for record in sorted(
-            self._content.table("sections").all(), key=lambda r: (r["document_id"], r["ordinal"])
-        ):
-            section = _section_from(record, section_edits.get(record["id"]))
-            self._sections[section.id] = section
+    def _stamp(self) -> dict[str, str]:
+        """What the index records to know it is up to date."""
+        return {
+            "library": self._content.signature(),
+            "user": self._user.signature(),
+            "schema": str(SCHEMA_VERSION),
+        }
 
     def refresh_if_changed(self) -> bool:
-        """Re-read the files if another process changed them. True if it did."""
-        if (self._content.signature(), self._user.signature()) != self._signatures:
-            self._refresh()
-            return True
-        return False
+        """Bring the index up to date with the files (another process may have written
+        them). True if anything had changed. Cheap when nothing has."""
+        if self._index_is_current():
+            return False
+        with LibraryLock(self.folder):
+            self._update_index()
+        return True
+
+    def _index_is_current(self) -> bool:
+        stamp, current = self.index.stamp(), self._stamp()
+        return all(stamp.get(key) == value for key, value in current.items())
+
+    def _update_index(self) -> None:
+        """Under the lock: migrate old files, then rebuild the index or replay the edits."""
+        self._migrate_if_needed()
+        stamp, current = self.index.stamp(), self._stamp()
+        if stamp.get("library") != current["library"] or stamp.get("schema") != current["schema"]:
+            self._content.load_if_changed()
+            self._user.load_if_changed()
+            content = self._content.raw()
+            self.index.rebuild(
+                _records_of(content, "documents"),
+                _records_of(content, "meetings"),
+                _records_of(content, "sections"),
+                self._user_records(),
+                {**current, "seeded": "1" if _seeded(content) else ""},
+            )
+        elif stamp.get("user") != current["user"]:
+            self._user.load_if_changed()
+            self.index.apply_user(self._user_records(), current)
+
+    def _user_records(self) -> dict[str, list[dict]]:
+        data = self._user.raw()
+        return {name: _records_of(data, name) for name in USER_TABLES}
+
+    def _migrate_if_needed(self) -> None:
+        for store in (self._content, self._user):
+            if not store.path.exists():  # a new library: its files start at this schema
+                store.load_if_changed()
+                data = store.raw()
+                set_version(data, SCHEMA_VERSION)
+                store.middleware.write(data)
+                store.commit()
+                continue
+            store.load_if_changed()
+            data = store.raw()
+            version = stored_version(data)
+            if not migrate(data, str(store.path)):
+                continue
+            shutil.copy2(store.path, store.path.with_name(f"{store.path.name}.v{version}.bak"))
+            store.middleware.write(data)  # kept: an upgrade can be undone from the copy
+            store.commit()
 
     @contextmanager
-    def _writing(self) -> Iterator[None]:
+    def _writing(self, content: bool = False) -> Iterator[None]:
+        """One change: under the lock, on the latest files, all or nothing. `content` when
+        the change needs library.json (ingesting); edits need user.json only."""
         with LibraryLock(self.folder):
-            self._content.reload()
-            self._user.reload()
+            self._update_index()
+            if content:
+                self._content.load_if_changed()
+            self._user.load_if_changed()
             try:
                 yield
                 self._content.commit()
@@ -190,79 +213,53 @@ class Library:
                 self._content.rollback()
                 self._user.rollback()
                 raise
-            finally:
-                self._refresh()
 
     # --- reading ----------------------------------------------------------------------------
 
     def is_empty(self) -> bool:
-        return not self._documents
+        return self.index.document_count() == 0
 
     @property
     def seeded(self) -> bool:
-        return any(m.get("seeded") for m in self._content.table("meta").all())
+        return bool(self.index.stamp().get("seeded"))
 
     def documents(self) -> list[dict[str, Any]]:
-        return [dict(d) for d in self._documents]
+        return self.index.documents()
 
     def meetings(self) -> list[Meeting]:
-        return sorted(self._meetings.values(), key=lambda m: (m.start_date or "9999", m.label))
+        return sorted(self.index.meetings(), key=lambda m: (m.start_date or "9999", m.label))
 
     def meeting(self, meeting_id: str) -> Meeting:
-        try:
-            return self._meetings[meeting_id]
-        except KeyError:
+        meeting = self.index.meeting(meeting_id)
+        if meeting is None:
             raise NotFoundError(
                 f"no meeting with id '{meeting_id}' in the library; 'briefer meetings' lists the ids"
-            ) from None
+            )
+        return meeting
 
     def section(self, section_id: str) -> Section:
-        try:
-            return self._sections[section_id]
-        except KeyError:
+        section = self.index.section(section_id)
+        if section is None:
             raise NotFoundError(
                 f"no section with id '{section_id}' in the library; 'briefer sections' lists the ids"
-            ) from None
+            )
+        return section
+
+    def search(
+        self, selection: SectionFilter | None = None, limit: int | None = None, offset: int = 0
+    ) -> SearchResult:
+        """Ranked, filtered sections with snippets, near-duplicates and facet counts."""
+        return self.index.search(selection or SectionFilter(), limit=limit, offset=offset)
 
     def sections(self, selection: SectionFilter | None = None) -> list[Section]:
-        selection = selection or SectionFilter()
-        words = [w.casefold() for w in (selection.query or "").split()]
-        result = []
-        for section in self._sections.values():
-            if section.kind not in selection.kinds:
-                continue
-            if selection.meeting_id and section.meeting_id != selection.meeting_id:
-                continue
-            if selection.themes:
-                have = set(section.theme_ids)
-                wanted = set(selection.themes)
-                if selection.all_themes and not wanted <= have:
-                    continue
-                if not selection.all_themes and not wanted & have:
-                    continue
-            if selection.date_from or selection.date_to:
-                meeting = self._meetings.get(section.meeting_id)
-                start = meeting.start_date if meeting else None
-                end = (meeting.end_date or start) if meeting else None
-                if start is None:
-                    continue
-                if selection.date_from and end < selection.date_from:
-                    continue
-                if selection.date_to and start > selection.date_to:
-                    continue
-            if words:
-                haystack = f"{section.heading}\n{section.text}".casefold()
-                if not all(word in haystack for word in words):
-                    continue
-            result.append(section)
-        return result
+        return [hit.section for hit in self.index.search(selection or SectionFilter(), facets=False).hits]
 
     def theme_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for section in self._sections.values():
-            for theme in section.theme_ids:
-                counts[theme] = counts.get(theme, 0) + 1
-        return counts
+        return self.index.search(SectionFilter(), limit=0).theme_counts
+
+    def duplicates_of(self, section_id: str) -> list[str]:
+        self.section(section_id)
+        return self.index.duplicates_of(section_id)
 
     # --- ingesting --------------------------------------------------------------------------
 
@@ -270,12 +267,18 @@ class Library:
         """Add parsed documents in one write. An unchanged document changes nothing."""
         documents = list(documents)
         outcomes: list[IngestOutcome] = []
-        with self._writing():
+        removed: list[str] = []
+        added: tuple[list, list, list] = ([], [], [])
+        with self._writing(content=True):
             for document in documents:
-                outcomes.append(self._add_document(document))
+                outcomes.append(self._add_document(document, removed, added))
+        if removed or added[0]:
+            self.index.replace_documents(removed, *added, self._user_records(), self._stamp())
         return outcomes
 
-    def _add_document(self, parsed: ParsedDocument) -> IngestOutcome:
+    def _add_document(
+        self, parsed: ParsedDocument, removed: list[str], added: tuple[list, list, list]
+    ) -> IngestOutcome:
         documents = self._content.table("documents")
         key = parsed.file_name.casefold()
         existing = documents.get(Query().key == key)
@@ -292,51 +295,51 @@ class Library:
             )
         document_id = _stable_id("d", key)
         meetings, sections = _records(parsed, document_id, key)
+        detail = ""
         if existing:
             self._content.table("meetings").remove(Query().document_id == document_id)
             self._content.table("sections").remove(Query().document_id == document_id)
             documents.remove(Query().key == key)
-        documents.insert(
-            {
-                "id": document_id,
-                "key": key,
-                "file": parsed.file_name,
-                "path": parsed.path,
-                "kind": parsed.kind,
-                "sha256": parsed.sha256,
-                "size": parsed.size,
-                "page_count": parsed.page_count,
-                "meeting_ids": [m["id"] for m in meetings],
-                "sections": len(sections),
-                "ingested_at": _now(),
-            }
-        )
-        self._content.table("meetings").insert_multiple(meetings)
-        self._content.table("sections").insert_multiple(sections)
-        status = "updated" if existing else "added"
-        detail = ""
-        if existing:
+            removed.append(document_id)
+            old_ids = set(self.index.section_ids_of(document_id))
             new_ids = {s["id"] for s in sections}
-            old_edits = [
-                e
-                for e in self._user.table("section_edits").all()
-                if self._sections.get(e["section_id"])
-                and self._sections[e["section_id"]].source_file.casefold() == key
+            lost = [
+                e for e in self._user.table("section_edits").all() if e["section_id"] in old_ids - new_ids
             ]
-            lost = [e for e in old_edits if e["section_id"] not in new_ids]
             if lost:
                 detail = (
                     f"{len(lost)} of your section edits belong to sections no longer in this "
                     "version; they are kept in case the section comes back"
                 )
+        record = {
+            "id": document_id,
+            "key": key,
+            "file": parsed.file_name,
+            "path": parsed.path,
+            "kind": parsed.kind,
+            "sha256": parsed.sha256,
+            "size": parsed.size,
+            "page_count": parsed.page_count,
+            "meeting_ids": [m["id"] for m in meetings],
+            "sections": len(sections),
+            "ingested_at": _now(),
+        }
+        documents.insert(record)
+        self._content.table("meetings").insert_multiple(meetings)
+        self._content.table("sections").insert_multiple(sections)
+        added[0].append(record)
+        added[1].extend(meetings)
+        added[2].extend(sections)
+        status = "updated" if existing else "added"
         return IngestOutcome(parsed.file_name, status, len(meetings), len(sections), detail)
 
     def mark_seeded(self) -> None:
-        with self._writing():
+        with self._writing(content=True):
             meta = self._content.table("meta")
             for document in meta.all():
                 if "schema" in document:
                     meta.update({"seeded": True}, doc_ids=[document.doc_id])
+        self.index.set_stamp(**self._stamp(), seeded="1")
 
     # --- user edits -------------------------------------------------------------------------
 
@@ -349,27 +352,30 @@ class Library:
         if unknown:
             raise UsageError(f"unknown theme '{unknown[0]}'; 'briefer themes' lists the theme ids")
         self.section(section_id)
+        auto = {t["id"] for t in self.index.section_record(section_id)["themes"]}
         with self._writing():
             edit = self._section_edit(section_id)
             added = [t for t in edit.get("themes_added", []) if t not in remove]
             removed = [t for t in edit.get("themes_removed", []) if t not in add]
-            auto = {t["id"] for t in self._content.table("sections").get(Query().id == section_id)["themes"]}
             added += [t for t in add if t not in added and t not in auto]
             removed += [t for t in remove if t not in removed and t in auto]
-            self._save_section_edit(section_id, themes_added=added, themes_removed=removed)
+            edit = self._save_section_edit(section_id, themes_added=added, themes_removed=removed)
+        self.index.set_section_edit(section_id, edit, self._stamp())
         return self.section(section_id)
 
     def set_section_heading(self, section_id: str, heading: str | None) -> Section:
         heading = (heading or "").strip() or None
         self.section(section_id)
         with self._writing():
-            self._save_section_edit(section_id, heading=heading)
+            edit = self._save_section_edit(section_id, heading=heading)
+        self.index.set_section_edit(section_id, edit, self._stamp())
         return self.section(section_id)
 
     def set_section_note(self, section_id: str, note: str) -> Section:
         self.section(section_id)
         with self._writing():
-            self._save_section_edit(section_id, note=note.strip())
+            edit = self._save_section_edit(section_id, note=note.strip())
+        self.index.set_section_edit(section_id, edit, self._stamp())
         return self.section(section_id)
 
     def update_meeting(self, meeting_id: str, **values: Any) -> Meeting:
@@ -378,6 +384,7 @@ class Library:
         if unknown:
             raise UsageError(f"a meeting has no field '{unknown[0]}'; use one of {', '.join(MEETING_FIELDS)}")
         self.meeting(meeting_id)
+        record = self.index.meeting_record(meeting_id)
         with self._writing():
             table = self._user.table("meeting_edits")
             edit = table.get(Query().meeting_id == meeting_id)
@@ -387,25 +394,46 @@ class Library:
                     fields.pop(name, None)
                 else:
                     fields[name] = value
-            record = self._content.table("meetings").get(Query().id == meeting_id)
             start = fields.get("start_date", record.get("start_date"))
             end = fields.get("end_date", record.get("end_date"))
             if start and end and end < start:
                 raise UsageError(f"the end date {end} is before the start date {start}; check the dates")
-            table.upsert(
-                {"meeting_id": meeting_id, "fields": fields, "updated_at": _now()},
-                Query().meeting_id == meeting_id,
-            )
+            saved = {"meeting_id": meeting_id, "fields": fields, "updated_at": _now()}
+            table.upsert(saved, Query().meeting_id == meeting_id)
+        self.index.set_meeting_edit(meeting_id, saved, self._stamp())
         return self.meeting(meeting_id)
+
+    def mark_not_duplicate(self, section_id: str, other_id: str, not_duplicate: bool = True) -> None:
+        """Say that two sections the library grouped as near-duplicates are not (or are again)."""
+        self.section(section_id)
+        self.section(other_id)
+        pair = sorted([section_id, other_id])
+        with self._writing():
+            table = self._user.table("not_duplicates")
+            match = (Query().a == pair[0]) & (Query().b == pair[1])
+            if not_duplicate:
+                table.upsert({"a": pair[0], "b": pair[1], "updated_at": _now()}, match)
+            else:
+                table.remove(match)
+        self.index.set_not_duplicates(self._user_records()["not_duplicates"], self._stamp())
 
     def _section_edit(self, section_id: str) -> dict[str, Any]:
         edit = self._user.table("section_edits").get(Query().section_id == section_id)
         return dict(edit) if edit else {}
 
-    def _save_section_edit(self, section_id: str, **changes: Any) -> None:
+    def _save_section_edit(self, section_id: str, **changes: Any) -> dict[str, Any]:
         edit = self._section_edit(section_id)
         edit.update(changes, section_id=section_id, updated_at=_now())
         self._user.table("section_edits").upsert(edit, Query().section_id == section_id)
+        return edit
+
+
+def _records_of(data: dict[str, Any], table: str) -> list[dict[str, Any]]:
+    return list(data.get(table, {}).values())
+
+
+def _seeded(content: dict[str, Any]) -> bool:
+    return any(m.get("seeded") for m in content.get("meta", {}).values())
 
 
 # --- records <-> models ---------------------------------------------------------------------
@@ -468,52 +496,3 @@ def _records(parsed: ParsedDocument, document_id: str, key: str) -> tuple[list[d
                 }
             )
     return meetings, sections
-
-
-def _meeting_from(record: dict[str, Any], edit: dict[str, Any] | None) -> Meeting:
-    fields = {name: record.get(name) for name in MEETING_FIELDS}
-    fields["organizers"] = list(fields["organizers"] or [])
-    edited = []
-    if edit:
-        for name, value in edit["fields"].items():
-            fields[name] = value
-            edited.append(name)
-    return Meeting(
-        id=record["id"],
-        document_id=record["document_id"],
-        source_file=record["source"]["file"],
-        line_start=record["source"]["line_start"],
-        line_end=record["source"]["line_end"],
-        evidence=dict(record.get("evidence", {})),
-        edited=edited,
-        **fields,
-    )
-
-
-def _section_from(record: dict[str, Any], edit: dict[str, Any] | None) -> Section:
-    edit = edit or {}
-    removed = set(edit.get("themes_removed", []))
-    themes = [ThemeTag(t["id"], list(t["evidence"])) for t in record["themes"] if t["id"] not in removed]
-    themes += [ThemeTag(t, [], by_user=True) for t in edit.get("themes_added", [])]
-    source = record["source"]
-    return Section(
-        id=record["id"],
-        meeting_id=record["meeting_id"],
-        level=record["level"],
-        heading=edit.get("heading") or record["heading"],
-        title=record["title"],
-        number=record["number"],
-        path=list(record["path"]),
-        kind=record["kind"],
-        text=record["text"],
-        paragraph_numbers=list(record["paragraph_numbers"]),
-        notes=[dict(n) for n in record["notes"]],
-        themes=themes,
-        source_file=source["file"],
-        line_start=source["line_start"],
-        line_end=source["line_end"],
-        page_start=source["page_start"],
-        page_end=source["page_end"],
-        note=edit.get("note", ""),
-        ordinal=record["ordinal"],
-    )

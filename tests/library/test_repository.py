@@ -25,6 +25,7 @@ GCIM = SOURCES / "gcim-regional-hearing-americas-2005.txt"
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
+    """The library's store of record (the search index is derived from it)."""
     return {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix == ".json"}
 
 
@@ -124,8 +125,8 @@ def test_filters(library_copy: Path) -> None:
     since = library.sections(SectionFilter(date_from="2006-01-01"))
     for section in since:
         assert library.meeting(section.meeting_id).start_date >= "2006-01-01"
-    words = library.sections(SectionFilter(query="remittance costs"))
-    assert words and all("remittance" in s.text.lower() and "costs" in s.text.lower() for s in words)
+    words = library.sections(SectionFilter(query="remittance costs"))  # any English form of each word
+    assert words and all("remittance" in s.text.lower() and "cost" in s.text.lower() for s in words)
     meeting = library.meetings()[0]
     assert {s.meeting_id for s in library.sections(SectionFilter(meeting_id=meeting.id))} == {meeting.id}
 
@@ -162,24 +163,27 @@ def _hold_lock(folder: str, ready, release) -> None:
         release.wait(10)
 
 
-def test_a_second_writer_is_told_the_library_is_busy(library_copy: Path, monkeypatch) -> None:
+def test_a_second_writer_is_told_the_library_is_busy(library_copy: Path) -> None:
+    library = Library.open(library_copy)
+    section = library.sections()[0]
     context = multiprocessing.get_context("spawn")
     ready, release = context.Event(), context.Event()
     holder = context.Process(target=_hold_lock, args=(str(library_copy), ready, release))
     holder.start()
     try:
         assert ready.wait(20)
-        monkeypatch.setattr("briefer.library.storage.LOCK_TIMEOUT_SECONDS", 0.2)
-        library = Library.open(library_copy)
         before = _snapshot(library_copy)
         with pytest.raises(LibraryLockedError, match="another Briefer process"):
             LibraryLock(library_copy, timeout=0.2).__enter__()
+        started = time.monotonic()
         with pytest.raises(LibraryLockedError):
-            library._writing().__enter__()
+            library.set_section_note(section.id, "a note")
+        assert time.monotonic() - started < 30
         assert _snapshot(library_copy) == before
     finally:
         release.set()
         holder.join(10)
+    assert library.set_section_note(section.id, "a note").note == "a note"  # free again
 
 
 KILL_SCRIPT = """

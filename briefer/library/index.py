@@ -1,0 +1,711 @@
+"""The search index: an SQLite file beside the TinyDB files, derived from them only.
+
+It answers every read of the library fast at any size: filtered, ranked full-text search
+(FTS5, BM25, snippets), facet counts, near-duplicate groups, and single sections and
+meetings without parsing the TinyDB files. It records the signatures of the TinyDB files
+it was built from; when they differ it is brought up to date (edits alone are replayed;
+new or changed documents are re-indexed), and when it is missing or damaged it is built
+again. It is never the other way round: nothing in it is the only copy of anything.
+
+Where SQLite lacks FTS5, the same queries run on a plain table of normalised text with
+LIKE, unranked: slower and without word forms, but the same answers otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from briefer.library.models import MEETING_FIELDS, Meeting, Section, ThemeTag
+from briefer.library.query import parse_query
+
+INDEX_FILE = "index.sqlite3"
+INDEX_VERSION = "1"
+_HIT_START, _HIT_END = "\x01", "\x02"
+
+
+def fts5_available() -> bool:
+    try:
+        connection = sqlite3.connect(":memory:")
+        connection.execute("CREATE VIRTUAL TABLE probe USING fts5(text)")
+        connection.close()
+        return True
+    except sqlite3.OperationalError:
+        return False
+
+
+@dataclass(slots=True)
+class SectionFilter:
+    themes: list[str] = field(default_factory=list)
+    all_themes: bool = False
+    meeting_id: str | None = None
+    organizer: str | None = None  # part of an organiser's name, any case
+    country: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    levels: list[int] = field(default_factory=list)
+    kinds: tuple[str, ...] = ("body", "front_matter", "annex")
+    query: str | None = None
+
+
+@dataclass(slots=True)
+class Hit:
+    section: Section
+    score: float | None  # BM25, higher is better; None without a query
+    snippet: str  # a short extract; `highlights` are the spans of matched words in it
+    highlights: list[tuple[int, int]]
+    duplicates: list[str]  # ids of sections with the same or nearly the same text
+
+
+@dataclass(slots=True)
+class SearchResult:
+    hits: list[Hit]
+    total: int
+    theme_counts: dict[str, int]
+    meeting_counts: dict[str, int]
+
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE documents (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE meetings (
+    id TEXT PRIMARY KEY, document_id TEXT NOT NULL, data TEXT NOT NULL, edit TEXT,
+    start_date TEXT, end_date TEXT, country TEXT, organizers TEXT
+);
+CREATE TABLE sections (
+    rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, meeting_id TEXT NOT NULL,
+    document_id TEXT NOT NULL, ordinal INTEGER NOT NULL, position INTEGER NOT NULL DEFAULT 0,
+    level INTEGER NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL, edit TEXT,
+    dup_group INTEGER
+);
+CREATE INDEX sections_meeting ON sections(meeting_id);
+CREATE INDEX sections_document ON sections(document_id);
+CREATE INDEX sections_position ON sections(position);
+CREATE TABLE section_themes (theme TEXT NOT NULL, section INTEGER NOT NULL, PRIMARY KEY (theme, section))
+    WITHOUT ROWID;
+CREATE INDEX themes_by_section ON section_themes(section);
+CREATE TABLE not_duplicates (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
+"""
+_FTS_SCHEMA = (
+    "CREATE VIRTUAL TABLE section_text USING fts5(heading, body, "
+    "tokenize = 'porter unicode61 remove_diacritics 2')"
+)
+_PLAIN_SCHEMA = "CREATE TABLE section_text (rowid INTEGER PRIMARY KEY, heading TEXT, body TEXT, folded TEXT)"
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents: the fallback's way of matching like FTS5 does."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return (
+        " "
+        + " ".join(re.findall(r"[^\W_]+", "".join(ch for ch in text if not unicodedata.combining(ch))))
+        + " "
+    )
+
+
+class SearchIndex:
+    """One index file. All access on the thread that made it (the library's worker)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fts = fts5_available()
+        self._db: sqlite3.Connection | None = None
+
+    # --- the file ------------------------------------------------------------------------------
+
+    def _connect(self, path: Path) -> sqlite3.Connection:
+        connection = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        connection.execute("PRAGMA temp_store = MEMORY")
+        return connection
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = self._connect(self.path)
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def stamp(self) -> dict[str, str]:
+        """The signatures this index was built from; {} when it is missing or damaged."""
+        if not self.path.exists():
+            return {}
+        try:
+            rows = self.db.execute("SELECT key, value FROM meta").fetchall()
+        except sqlite3.DatabaseError:
+            self.discard()
+            return {}
+        stamp = dict(rows)
+        if stamp.get("version") != INDEX_VERSION or stamp.get("fts") != str(self.fts):
+            return {}
+        return stamp
+
+    def set_stamp(self, **values: str) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
+
+    def discard(self) -> None:
+        """Forget a damaged or outdated index: it is built again from the library."""
+        self.close()
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.unlink(f"{self.path}{suffix}")
+            except FileNotFoundError:
+                pass
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    # --- building ------------------------------------------------------------------------------
+
+    def rebuild(
+        self,
+        documents: list[dict],
+        meetings: list[dict],
+        sections: list[dict],
+        user: dict[str, list[dict]],
+        stamp: dict[str, str],
+    ) -> None:
+        """Build the whole index from the library's records, into a new file, then swap it in."""
+        self.close()
+        building = self.path.with_name(f".{self.path.name}.{os.getpid()}.building")
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(f"{building}{suffix}"):
+                os.unlink(f"{building}{suffix}")
+        connection = sqlite3.connect(str(building), isolation_level=None)
+        try:
+            connection.execute("PRAGMA journal_mode = OFF")
+            connection.execute("PRAGMA synchronous = OFF")
+            connection.executescript(_SCHEMA)
+            connection.execute(_FTS_SCHEMA if self.fts else _PLAIN_SCHEMA)
+            connection.execute("BEGIN")
+            self._insert(connection, documents, meetings, sections)
+            self._apply_user(connection, user)
+            _assign_positions(connection)
+            _assign_duplicate_groups(connection)
+            connection.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                {**stamp, "version": INDEX_VERSION, "fts": str(self.fts)}.items(),
+            )
+            connection.execute("COMMIT")
+        finally:
+            connection.close()
+        os.replace(building, self.path)
+        for suffix in ("-wal", "-shm"):
+            try:
+                os.unlink(f"{self.path}{suffix}")
+            except FileNotFoundError:
+                pass
+
+    def replace_documents(
+        self,
+        removed: Iterable[str],
+        documents: list[dict],
+        meetings: list[dict],
+        sections: list[dict],
+        user: dict[str, list[dict]],
+        stamp: dict[str, str],
+    ) -> None:
+        """Re-index some documents (new or changed) without touching the others."""
+        with self.transaction() as db:
+            for document_id in set(removed):
+                rowids = [
+                    r
+                    for (r,) in db.execute("SELECT rowid FROM sections WHERE document_id = ?", (document_id,))
+                ]
+                db.executemany("DELETE FROM section_text WHERE rowid = ?", ((r,) for r in rowids))
+                db.executemany("DELETE FROM section_themes WHERE section = ?", ((r,) for r in rowids))
+                db.execute("DELETE FROM sections WHERE document_id = ?", (document_id,))
+                db.execute("DELETE FROM meetings WHERE document_id = ?", (document_id,))
+                db.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+            self._insert(db, documents, meetings, sections)
+            self._apply_user(db, user)
+            _assign_positions(db)
+            _assign_duplicate_groups(db)
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", stamp.items())
+
+    def _insert(
+        self, db: sqlite3.Connection, documents: list[dict], meetings: list[dict], sections: list[dict]
+    ) -> None:
+        db.executemany("INSERT INTO documents VALUES (?, ?)", ((d["id"], _dump(d)) for d in documents))
+        db.executemany(
+            "INSERT INTO meetings (id, document_id, data) VALUES (?, ?, ?)",
+            ((m["id"], m["document_id"], _dump(m)) for m in meetings),
+        )
+        cursor = db.cursor()
+        for record in sections:
+            base = {key: value for key, value in record.items() if key != "text"}
+            cursor.execute(
+                "INSERT INTO sections (id, meeting_id, document_id, ordinal, level, kind, data) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record["id"],
+                    record["meeting_id"],
+                    record["document_id"],
+                    record["ordinal"],
+                    record["level"],
+                    record["kind"],
+                    _dump(base),
+                ),
+            )
+            heading, body = record["heading"], record["text"]
+            rowid = cursor.lastrowid
+            cursor.executemany(
+                "INSERT OR IGNORE INTO section_themes VALUES (?, ?)", ((t["id"], rowid) for t in record["themes"])
+            )
+            if self.fts:
+                cursor.execute(
+                    "INSERT INTO section_text (rowid, heading, body) VALUES (?, ?, ?)", (rowid, heading, body)
+                )
+            else:
+                cursor.execute(
+                    "INSERT INTO section_text (rowid, heading, body, folded) VALUES (?, ?, ?, ?)",
+                    (rowid, heading, body, _fold(f"{heading}\n{body}")),
+                )
+
+    # --- the user's edits ---------------------------------------------------------------------
+
+    def apply_user(self, user: dict[str, list[dict]], stamp: dict[str, str]) -> None:
+        """Replay all the user's edits (another process changed them)."""
+        with self.transaction() as db:
+            self._apply_user(db, user)
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", stamp.items())
+
+    def _apply_user(self, db: sqlite3.Connection, user: dict[str, list[dict]]) -> None:
+        section_edits = {e["section_id"]: e for e in user.get("section_edits", [])}
+        meeting_edits = {e["meeting_id"]: e for e in user.get("meeting_edits", [])}
+        changed = {row[0] for row in db.execute("SELECT id FROM sections WHERE edit IS NOT NULL")}
+        changed |= set(section_edits)
+        for section_id in changed:
+            self._set_section_edit(db, section_id, section_edits.get(section_id))
+        for (meeting_id,) in db.execute("SELECT id FROM meetings").fetchall():
+            self._set_meeting_edit(db, meeting_id, meeting_edits.get(meeting_id))
+        db.execute("DELETE FROM not_duplicates")
+        db.executemany(
+            "INSERT OR IGNORE INTO not_duplicates VALUES (?, ?)",
+            ((a, b) for mark in user.get("not_duplicates", []) for a, b in _pair(mark["a"], mark["b"])),
+        )
+
+    def set_section_edit(self, section_id: str, edit: dict | None, stamp: dict[str, str]) -> None:
+        with self.transaction() as db:
+            self._set_section_edit(db, section_id, edit)
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", stamp.items())
+
+    def _set_section_edit(self, db: sqlite3.Connection, section_id: str, edit: dict | None) -> None:
+        row = db.execute("SELECT rowid, data FROM sections WHERE id = ?", (section_id,)).fetchone()
+        if row is None:
+            return  # an edit of a section no longer in its document: kept in user.json only
+        rowid, data = row
+        base = json.loads(data)
+        db.execute("UPDATE sections SET edit = ? WHERE rowid = ?", (_dump(edit) if edit else None, rowid))
+        db.execute("DELETE FROM section_themes WHERE section = ?", (rowid,))
+        db.executemany(
+            "INSERT OR IGNORE INTO section_themes VALUES (?, ?)",
+            ((tag.id, rowid) for tag in _effective_themes(base, edit)),
+        )
+        heading = (edit or {}).get("heading") or base["heading"]
+        if self.fts:
+            body = db.execute("SELECT body FROM section_text WHERE rowid = ?", (rowid,)).fetchone()[0]
+            db.execute("DELETE FROM section_text WHERE rowid = ?", (rowid,))
+            db.execute(
+                "INSERT INTO section_text (rowid, heading, body) VALUES (?, ?, ?)", (rowid, heading, body)
+            )
+        else:
+            db.execute(
+                "UPDATE section_text SET heading = ?, folded = ? || body WHERE rowid = ?",
+                (heading, _fold(heading), rowid),
+            )
+
+    def set_meeting_edit(self, meeting_id: str, edit: dict | None, stamp: dict[str, str]) -> None:
+        with self.transaction() as db:
+            self._set_meeting_edit(db, meeting_id, edit)
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", stamp.items())
+
+    def _set_meeting_edit(self, db: sqlite3.Connection, meeting_id: str, edit: dict | None) -> None:
+        row = db.execute("SELECT data FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
+        if row is None:
+            return
+        meeting = _meeting(json.loads(row[0]), edit)
+        db.execute(
+            "UPDATE meetings SET edit = ?, start_date = ?, end_date = ?, country = ?, organizers = ? WHERE id = ?",
+            (
+                _dump(edit) if edit else None,
+                meeting.start_date,
+                meeting.end_date or meeting.start_date,
+                (meeting.country or "").casefold() or None,
+                " | ".join(meeting.organizers).casefold(),
+                meeting_id,
+            ),
+        )
+
+    def set_not_duplicates(self, marks: list[dict], stamp: dict[str, str]) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM not_duplicates")
+            db.executemany(
+                "INSERT OR IGNORE INTO not_duplicates VALUES (?, ?)",
+                ((a, b) for mark in marks for a, b in _pair(mark["a"], mark["b"])),
+            )
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", stamp.items())
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def documents(self) -> list[dict]:
+        return [json.loads(data) for (data,) in self.db.execute("SELECT data FROM documents ORDER BY id")]
+
+    def document_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def meetings(self) -> list[Meeting]:
+        rows = self.db.execute("SELECT data, edit FROM meetings").fetchall()
+        return [_meeting(json.loads(data), json.loads(edit) if edit else None) for data, edit in rows]
+
+    def meeting(self, meeting_id: str) -> Meeting | None:
+        row = self.db.execute("SELECT data, edit FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
+        return _meeting(json.loads(row[0]), json.loads(row[1]) if row[1] else None) if row else None
+
+    def meeting_record(self, meeting_id: str) -> dict | None:
+        row = self.db.execute("SELECT data FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def section(self, section_id: str) -> Section | None:
+        row = self.db.execute(
+            "SELECT s.data, s.edit, t.body FROM sections s JOIN section_text t ON t.rowid = s.rowid WHERE s.id = ?",
+            (section_id,),
+        ).fetchone()
+        return _section(row[0], row[1], row[2]) if row else None
+
+    def section_record(self, section_id: str) -> dict | None:
+        row = self.db.execute("SELECT data FROM sections WHERE id = ?", (section_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def section_ids_of(self, document_id: str) -> list[str]:
+        return [
+            r for (r,) in self.db.execute("SELECT id FROM sections WHERE document_id = ?", (document_id,))
+        ]
+
+    def duplicates_of(self, section_id: str) -> list[str]:
+        return self._duplicates([section_id]).get(section_id, [])
+
+    def search(
+        self, filters: SectionFilter, limit: int | None = None, offset: int = 0, facets: bool = True
+    ) -> SearchResult:
+        """Sections matching the filters and the query, best first, with facet counts."""
+        db = self.db
+        query = parse_query(filters.query or "")
+        where, params = self._filter_sql(filters)
+        ranked = not query.empty and bool(query.include)
+        if ranked and self.fts:
+            source = "section_text JOIN sections s ON s.rowid = section_text.rowid"
+            where.insert(0, "section_text MATCH ?")
+            params.insert(0, query.match_expression())
+            score = "-bm25(section_text, 4.0, 1.0)"  # BM25, heading words weigh four times
+        else:
+            source = "sections s"
+            score = "NULL"
+            if not query.empty and self.fts:  # exclusions only: "-smuggling"
+                where.append("s.rowid NOT IN (SELECT rowid FROM section_text WHERE section_text MATCH ?)")
+                params.append(query.exclusion_expression())
+            elif not query.empty:
+                clause, clause_params = self._plain_match(query)
+                where.append(clause)
+                params.extend(clause_params)
+        condition = " AND ".join(where) or "1"
+        db.execute("DROP TABLE IF EXISTS temp.hits")
+        db.execute(
+            f"CREATE TEMP TABLE hits AS SELECT s.rowid AS rowid, {score} AS score, s.position AS position "
+            f"FROM {source} WHERE {condition}",
+            params,
+        )
+        order = "h.score DESC, h.position" if ranked and self.fts else "h.position"
+        total = db.execute("SELECT count(*) FROM temp.hits").fetchone()[0]
+        theme_counts: dict[str, int] = {}
+        meeting_counts: dict[str, int] = {}
+        if facets:
+            theme_counts = dict(
+                db.execute(
+                    "SELECT theme, count(*) FROM section_themes WHERE section IN (SELECT rowid FROM temp.hits) "
+                    "GROUP BY theme"
+                )
+            )
+            meeting_counts = dict(
+                db.execute(
+                    "SELECT s.meeting_id, count(*) FROM temp.hits h JOIN sections s ON s.rowid = h.rowid "
+                    "GROUP BY s.meeting_id"
+                )
+            )
+        page = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+        snippet = (
+            f"snippet(section_text, 1, '{_HIT_START}', '{_HIT_END}', '…', 24)"
+            if ranked and self.fts
+            else "substr(t.body, 1, 240)"
+        )
+        if ranked and self.fts:
+            rows = db.execute(
+                f"SELECT s.id, s.data, s.edit, t.body, h.score, {snippet} FROM temp.hits h "
+                "JOIN sections s ON s.rowid = h.rowid JOIN section_text t ON t.rowid = h.rowid "
+                f"WHERE section_text MATCH ? ORDER BY {order} {page}",
+                (query.match_expression(),),
+            ).fetchall()
+        else:
+            rows = db.execute(
+                f"SELECT s.id, s.data, s.edit, t.body, h.score, {snippet} FROM temp.hits h "
+                f"JOIN sections s ON s.rowid = h.rowid JOIN section_text t ON t.rowid = h.rowid ORDER BY {order} {page}"
+            ).fetchall()
+        duplicates = self._duplicates([row[0] for row in rows])
+        hits = []
+        for section_id, data, edit, body, score_value, extract in rows:
+            text, highlights = _marked(extract, query.words if not (ranked and self.fts) else None)
+            hits.append(
+                Hit(
+                    _section(data, edit, body),
+                    round(score_value, 4) if score_value is not None else None,
+                    text,
+                    highlights,
+                    duplicates.get(section_id, []),
+                )
+            )
+        return SearchResult(hits, total, theme_counts, meeting_counts)
+
+    def _filter_sql(self, filters: SectionFilter) -> tuple[list[str], list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        if filters.kinds and set(filters.kinds) != {"body", "front_matter", "annex"}:
+            where.append(f"s.kind IN ({','.join('?' * len(filters.kinds))})")
+            params.extend(filters.kinds)
+        if filters.themes:
+            marks = ",".join("?" * len(filters.themes))
+            if filters.all_themes:
+                where.append(
+                    f"s.rowid IN (SELECT section FROM section_themes WHERE theme IN ({marks}) "
+                    f"GROUP BY section HAVING count(*) = {len(set(filters.themes))})"
+                )
+            else:
+                where.append(f"s.rowid IN (SELECT section FROM section_themes WHERE theme IN ({marks}))")
+            params.extend(filters.themes)
+        if filters.meeting_id:
+            where.append("s.meeting_id = ?")
+            params.append(filters.meeting_id)
+        meeting_conditions = []
+        if filters.organizer:
+            meeting_conditions.append("m.organizers LIKE ?")
+            params.append(f"%{filters.organizer.casefold()}%")
+        if filters.country:
+            meeting_conditions.append("m.country = ?")
+            params.append(filters.country.casefold())
+        if filters.date_from:
+            meeting_conditions.append("m.end_date >= ?")
+            params.append(filters.date_from)
+        if filters.date_to:
+            meeting_conditions.append("m.start_date <= ?")
+            params.append(filters.date_to)
+        if meeting_conditions:
+            where.append(
+                f"s.meeting_id IN (SELECT id FROM meetings m WHERE {' AND '.join(meeting_conditions)})"
+            )
+        if filters.levels:
+            where.append(f"s.level IN ({','.join('?' * len(filters.levels))})")
+            params.extend(filters.levels)
+        return where, params
+
+    def _plain_match(self, query) -> tuple[str, list[Any]]:
+        """The fallback without FTS5: every word (or phrase) in the folded text, by LIKE."""
+        clauses, params = [], []
+        for term, negative in [(t, False) for t in query.include] + [(t, True) for t in query.exclude]:
+            prefix = term.endswith("*")
+            words = _fold(term.strip("*").strip('"').replace('""', '"')).strip()
+            pattern = f"% {words}%" if prefix else f"% {words} %"
+            clauses.append(
+                f"s.rowid {'NOT ' if negative else ''}IN (SELECT rowid FROM section_text WHERE folded LIKE ?)"
+            )
+            params.append(pattern)
+        return " AND ".join(clauses), params
+
+    def _duplicates(self, section_ids: list[str]) -> dict[str, list[str]]:
+        if not section_ids:
+            return {}
+        marks = ",".join("?" * len(section_ids))
+        rows = self.db.execute(
+            f"SELECT a.id, b.id FROM sections a JOIN sections b ON a.dup_group = b.dup_group AND a.rowid != b.rowid "
+            f"WHERE a.id IN ({marks}) AND a.dup_group IS NOT NULL "
+            "AND NOT EXISTS (SELECT 1 FROM not_duplicates n WHERE n.a = a.id AND n.b = b.id) "
+            "ORDER BY b.position",
+            section_ids,
+        ).fetchall()
+        found: dict[str, list[str]] = defaultdict(list)
+        for a, b in rows:
+            found[a].append(b)
+        return found
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _pair(a: str, b: str) -> list[tuple[str, str]]:
+    return [(a, b), (b, a)]
+
+
+def _marked(extract: str, words: list[str] | None) -> tuple[str, list[tuple[int, int]]]:
+    """A snippet with its hit markers taken out, and where the hits are."""
+    if words is not None:  # no FTS5: mark the query's words by hand
+        pattern = "|".join(re.escape(w) for w in words if w)
+        if pattern:
+            extract = re.sub(rf"(?i)\b({pattern})\w*", f"{_HIT_START}\\g<0>{_HIT_END}", extract)
+    text, spans, start = [], [], None
+    for char in extract:
+        if char == _HIT_START:
+            start = sum(len(piece) for piece in text)
+        elif char == _HIT_END and start is not None:
+            spans.append((start, sum(len(piece) for piece in text)))
+            start = None
+        else:
+            text.append(char)
+    return "".join(text), spans
+
+
+def _effective_themes(base: dict, edit: dict | None) -> list[ThemeTag]:
+    edit = edit or {}
+    removed = set(edit.get("themes_removed", []))
+    tags = [ThemeTag(t["id"], list(t["evidence"])) for t in base["themes"] if t["id"] not in removed]
+    tags += [ThemeTag(t, [], by_user=True) for t in edit.get("themes_added", [])]
+    return tags
+
+
+def _section(data: str, edit: str | None, body: str) -> Section:
+    base = json.loads(data)
+    changes = json.loads(edit) if edit else {}
+    source = base["source"]
+    return Section(
+        id=base["id"],
+        meeting_id=base["meeting_id"],
+        level=base["level"],
+        heading=changes.get("heading") or base["heading"],
+        title=base["title"],
+        number=base["number"],
+        path=list(base["path"]),
+        kind=base["kind"],
+        text=body,
+        paragraph_numbers=list(base["paragraph_numbers"]),
+        notes=[dict(n) for n in base["notes"]],
+        themes=_effective_themes(base, changes),
+        source_file=source["file"],
+        line_start=source["line_start"],
+        line_end=source["line_end"],
+        page_start=source["page_start"],
+        page_end=source["page_end"],
+        note=changes.get("note", ""),
+        ordinal=base["ordinal"],
+    )
+
+
+def _meeting(record: dict, edit: dict | None) -> Meeting:
+    fields = {name: record.get(name) for name in MEETING_FIELDS}
+    fields["organizers"] = list(fields["organizers"] or [])
+    edited = []
+    for name, value in ((edit or {}).get("fields") or {}).items():
+        fields[name] = value
+        edited.append(name)
+    return Meeting(
+        id=record["id"],
+        document_id=record["document_id"],
+        source_file=record["source"]["file"],
+        line_start=record["source"]["line_start"],
+        line_end=record["source"]["line_end"],
+        evidence=dict(record.get("evidence", {})),
+        edited=edited,
+        **fields,
+    )
+
+
+def _assign_positions(db: sqlite3.Connection) -> None:
+    """The library's reading order: by meeting date (undated last), then document order."""
+    rows = db.execute(
+        "SELECT s.rowid FROM sections s JOIN meetings m ON m.id = s.meeting_id "
+        "ORDER BY m.start_date IS NULL, m.start_date, s.document_id, s.ordinal"
+    ).fetchall()
+    db.executemany(
+        "UPDATE sections SET position = ? WHERE rowid = ?", ((i, r) for i, (r,) in enumerate(rows))
+    )
+
+
+_SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?;])\s+")
+_WORDS_RE = re.compile(r"[^\W\d_]+")
+MIN_SENTENCE_WORDS = 8
+SHARED_SENTENCE_LIMIT = 25  # a sentence in more sections than this is boilerplate
+DUPLICATE_SHARE = 0.6
+
+
+def _fingerprints(text: str) -> set[int]:
+    """The section's sentences, normalised and hashed."""
+    prints = set()
+    for sentence in _SENTENCE_SPLIT_RE.split(text):
+        words = _WORDS_RE.findall(sentence.casefold())
+        if len(words) >= MIN_SENTENCE_WORDS:
+            prints.add(hash(" ".join(words)))
+    return prints
+
+
+def _assign_duplicate_groups(db: sqlite3.Connection) -> None:
+    """Group sections whose text is the same or nearly the same.
+
+    Two body sections are near-duplicates when most of their sentences are the same
+    (normalised: case, punctuation and numbers ignored): shared sentences are at least
+    60 % of the sentences of the two together. Groups are the connected pairs.
+    """
+    prints: dict[int, set[int]] = {}
+    by_print: dict[int, list[int]] = defaultdict(list)
+    for rowid, body in db.execute(
+        "SELECT s.rowid, t.body FROM sections s JOIN section_text t ON t.rowid = s.rowid WHERE s.kind = 'body'"
+    ):
+        found = _fingerprints(body)
+        if found:
+            prints[rowid] = found
+            for value in found:
+                by_print[value].append(rowid)
+    shared: dict[tuple[int, int], int] = defaultdict(int)
+    for rowids in by_print.values():
+        if 1 < len(rowids) <= SHARED_SENTENCE_LIMIT:
+            for i, a in enumerate(rowids):
+                for b in rowids[i + 1 :]:
+                    shared[(a, b)] += 1
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    for (a, b), count in shared.items():
+        union = len(prints[a]) + len(prints[b]) - count
+        if count >= DUPLICATE_SHARE * union:
+            parent[root(a)] = root(b)
+    db.execute("UPDATE sections SET dup_group = NULL")
+    db.executemany("UPDATE sections SET dup_group = ? WHERE rowid = ?", ((root(r), r) for r in parent))
+    db.executemany(
+        "UPDATE sections SET dup_group = ? WHERE rowid = ?", ((r, r) for r in {root(r) for r in parent})
+    )

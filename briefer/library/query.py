@@ -1,0 +1,69 @@
+"""The search box's little language -> an SQLite FTS5 query.
+
+    remittance costs        both words (any English form: "remittances", "cost")
+    "agreed language"       the exact phrase
+    remit*                  words starting so
+    trafficking -smuggling  the first word, not the second
+
+Case and accents never matter ("Cote d'Ivoire" finds "Côte d’Ivoire"); the index's
+tokenizer (porter over unicode61, diacritics removed) takes care of that and of word forms.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_TOKEN_RE = re.compile(r'(?P<neg>-)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
+_WORD_PART_RE = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@dataclass(slots=True)
+class ParsedQuery:
+    include: list[str] = field(default_factory=list)  # FTS5 terms, each quoted
+    exclude: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # what the user asked for, for highlighting
+
+    @property
+    def empty(self) -> bool:
+        return not self.include and not self.exclude
+
+    def match_expression(self) -> str | None:
+        """The FTS5 MATCH expression, or None when only exclusions were given."""
+        if not self.include:
+            return None
+        expression = " ".join(self.include)
+        for term in self.exclude:
+            expression += f" NOT {term}"
+        return expression
+
+    def exclusion_expression(self) -> str | None:
+        """For a query of exclusions only: what to leave out."""
+        return " OR ".join(self.exclude) if self.exclude else None
+
+
+def _quote(parts: list[str]) -> str:
+    return '"' + " ".join(part.replace('"', '""') for part in parts) + '"'
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Parse the search box. Never raises: what cannot be a term is ignored."""
+    query = ParsedQuery()
+    for match in _TOKEN_RE.finditer(text or ""):
+        negative = bool(match.group("neg"))
+        if match.group("phrase") is not None:
+            parts = _WORD_PART_RE.findall(match.group("phrase"))
+            prefix = False
+        else:
+            raw = match.group("word")
+            prefix = raw.endswith("*")
+            parts = _WORD_PART_RE.findall(raw.rstrip("*"))
+        if not parts:
+            continue
+        term = _quote(parts) + ("*" if prefix else "")
+        if negative:
+            query.exclude.append(term)
+        else:
+            query.include.append(term)
+            query.words.extend(parts)
+    return query
