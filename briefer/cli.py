@@ -43,20 +43,23 @@ def _parser() -> argparse.ArgumentParser:
     meetings = commands.add_parser("meetings", help="list the meetings in the library")
     meetings.add_argument("--json", action="store_true")
 
-    sections = commands.add_parser("sections", help="list sections, filtered")
-    sections.add_argument("--theme", action="append", default=[], metavar="ID")
-    sections.add_argument("--all-themes", action="store_true", help="require every --theme, not any")
-    sections.add_argument("--meeting", metavar="ID")
-    sections.add_argument("--from", dest="date_from", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD")
-    sections.add_argument("--to", dest="date_to", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD")
-    sections.add_argument("--query", metavar="TEXT", help="words that must all appear")
-    sections.add_argument(
-        "--kind",
-        action="append",
-        choices=["body", "front_matter", "annex"],
-        help="only these kinds of section (default: all)",
-    )
+    sections = commands.add_parser("sections", help="find sections: filters and a search query")
+    _search_arguments(sections)
+    sections.add_argument("--limit", type=int, metavar="N", help="at most N sections, best first")
     sections.add_argument("--json", action="store_true")
+
+    stats = commands.add_parser(
+        "search-stats", help="how many sections match, per theme and per meeting (facet counts)"
+    )
+    _search_arguments(stats)
+    stats.add_argument("--json", action="store_true")
+
+    duplicate = commands.add_parser(
+        "not-duplicate", help="say two sections grouped as near-duplicates are not ('--undo' to regroup)"
+    )
+    duplicate.add_argument("section_id", metavar="SECTION_ID")
+    duplicate.add_argument("other_id", metavar="OTHER_ID")
+    duplicate.add_argument("--undo", action="store_true")
 
     show = commands.add_parser("show", help="show one section in full")
     show.add_argument("section_id", metavar="SECTION_ID")
@@ -90,6 +93,27 @@ def _parser() -> argparse.ArgumentParser:
     meeting.add_argument("--organizer", action="append", metavar="NAME", help="repeat for several")
     meeting.add_argument("--json", action="store_true")
     return parser
+
+
+QUERY_HELP = 'words (any English form), "exact phrases", prefix*, -excluded; case and accents do not matter'
+
+
+def _search_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--query", metavar="TEXT", help=QUERY_HELP)
+    parser.add_argument("--theme", action="append", default=[], metavar="ID")
+    parser.add_argument("--all-themes", action="store_true", help="require every --theme, not any")
+    parser.add_argument("--meeting", metavar="ID")
+    parser.add_argument("--organizer", metavar="NAME", help="part of an organiser's name")
+    parser.add_argument("--country", metavar="NAME")
+    parser.add_argument("--from", dest="date_from", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD")
+    parser.add_argument("--to", dest="date_to", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD")
+    parser.add_argument("--level", action="append", type=int, default=[], metavar="N", help="heading level")
+    parser.add_argument(
+        "--kind",
+        action="append",
+        choices=["body", "front_matter", "annex"],
+        help="only these kinds of section (default: all)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -213,35 +237,102 @@ def _cmd_meetings(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_sections(args: argparse.Namespace) -> int:
+def _selection(args: argparse.Namespace, library):
     from briefer.library import SectionFilter
 
-    library = _open_library(args)
     known = {theme.id for theme in _lexicon().themes}
     for theme in args.theme:
         if theme not in known:
             raise UsageError(f"unknown theme '{theme}'; 'briefer themes' lists the theme ids")
     if args.meeting:
         library.meeting(args.meeting)
-    selection = SectionFilter(
+    return SectionFilter(
         themes=args.theme,
         all_themes=args.all_themes,
         meeting_id=args.meeting,
+        organizer=args.organizer,
+        country=args.country,
         date_from=_iso_bound(args.date_from, end=False),
         date_to=_iso_bound(args.date_to, end=True),
-        query=args.query,
+        levels=args.level,
         kinds=tuple(args.kind) if args.kind else ("body", "front_matter", "annex"),
+        query=args.query,
     )
-    sections = library.sections(selection)
+
+
+def _cmd_sections(args: argparse.Namespace) -> int:
+    library = _open_library(args)
+    result = library.search(_selection(args, library), limit=args.limit)
     if args.json:
-        _print_json([s.to_json() for s in sections])
+        rows = []
+        for hit in result.hits:
+            row = hit.section.to_json()
+            row.update(
+                snippet=hit.snippet,
+                highlights=[list(span) for span in hit.highlights],
+                score=hit.score,
+                duplicates=hit.duplicates,
+            )
+            rows.append(row)
+        _print_json(rows)
         return EXIT_OK
-    for s in sections:
-        meeting = library.meeting(s.meeting_id)
+    meetings = {m.id: m for m in library.meetings()}
+    for hit in result.hits:
+        s = hit.section
         themes = ",".join(s.theme_ids) or "-"
         kind = "" if s.kind == "body" else f"[{s.kind}] "
-        print(f"{s.id}  {meeting.start_date or '----------'}  {kind}{s.heading[:70]}  ({themes})")
-    print(f"{len(sections)} section(s)", file=sys.stderr)
+        twins = f"  (+{len(hit.duplicates)} near-duplicate)" if hit.duplicates else ""
+        print(
+            f"{s.id}  {meetings[s.meeting_id].start_date or '----------'}  {kind}{s.heading[:70]}  ({themes}){twins}"
+        )
+        if args.query:
+            print(f"    {_highlighted(hit.snippet, hit.highlights)}")
+    shown = f"{len(result.hits)} of {result.total}" if len(result.hits) < result.total else str(result.total)
+    print(f"{shown} section(s)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _highlighted(snippet: str, spans: list[tuple[int, int]]) -> str:
+    """The snippet with its matched words in [brackets], for a terminal."""
+    out, last = [], 0
+    for start, end in spans:
+        out += [snippet[last:start], "[", snippet[start:end], "]"]
+        last = end
+    out.append(snippet[last:])
+    return " ".join("".join(out).split())
+
+
+def _cmd_search_stats(args: argparse.Namespace) -> int:
+    library = _open_library(args)
+    result = library.search(_selection(args, library), limit=0)
+    labels = {t.id: t.label for t in _lexicon().themes}
+    meetings = {m.id: m for m in library.meetings()}
+    themes = [
+        {"id": theme, "label": labels.get(theme, theme), "sections": count}
+        for theme, count in sorted(result.theme_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    by_meeting = [
+        {"id": meeting, "title": meetings[meeting].label, "sections": count}
+        for meeting, count in sorted(result.meeting_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    if args.json:
+        _print_json({"total": result.total, "themes": themes, "meetings": by_meeting})
+        return EXIT_OK
+    print(f"{result.total} section(s)")
+    print("\nby theme:")
+    for row in themes:
+        print(f"  {row['sections']:5}  {row['label']}")
+    print("\nby meeting:")
+    for row in by_meeting:
+        print(f"  {row['sections']:5}  {row['title']}")
+    return EXIT_OK
+
+
+def _cmd_not_duplicate(args: argparse.Namespace) -> int:
+    library = _open_library(args)
+    library.mark_not_duplicate(args.section_id, args.other_id, not_duplicate=not args.undo)
+    verb = "grouped again as near-duplicates" if args.undo else "marked as not duplicates"
+    print(f"{args.section_id} and {args.other_id}: {verb}")
     return EXIT_OK
 
 
@@ -249,9 +340,11 @@ def _cmd_show(args: argparse.Namespace) -> int:
     library = _open_library(args)
     section = library.section(args.section_id)
     meeting = library.meeting(section.meeting_id)
+    duplicates = library.duplicates_of(section.id)
     if args.json:
         data = section.to_json()
         data["meeting"] = meeting.to_json()
+        data["duplicates"] = duplicates
         _print_json(data)
         return EXIT_OK
     labels = {t.id: t.label for t in _lexicon().themes}
@@ -270,6 +363,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
         print(f"theme: {labels.get(tag.id, tag.id)} ({why})")
     if section.note:
         print(f"your note: {section.note}")
+    if duplicates:
+        print(f"near-duplicates: {', '.join(duplicates)}")
     print()
     print(section.text)
     for note in section.notes:
@@ -351,6 +446,8 @@ _COMMANDS = {
     "ingest": _cmd_ingest,
     "meetings": _cmd_meetings,
     "sections": _cmd_sections,
+    "search-stats": _cmd_search_stats,
+    "not-duplicate": _cmd_not_duplicate,
     "show": _cmd_show,
     "themes": _cmd_themes,
     "tag": _cmd_tag,

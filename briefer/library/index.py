@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from briefer.library.models import MEETING_FIELDS, Meeting, Section, ThemeTag
-from briefer.library.query import parse_query
+from briefer.library.query import parse_query, word_stem
 
 INDEX_FILE = "index.sqlite3"
 INDEX_VERSION = "1"
@@ -272,7 +272,8 @@ class SearchIndex:
             heading, body = record["heading"], record["text"]
             rowid = cursor.lastrowid
             cursor.executemany(
-                "INSERT OR IGNORE INTO section_themes VALUES (?, ?)", ((t["id"], rowid) for t in record["themes"])
+                "INSERT OR IGNORE INTO section_themes VALUES (?, ?)",
+                ((t["id"], rowid) for t in record["themes"]),
             )
             if self.fts:
                 cursor.execute(
@@ -458,7 +459,7 @@ class SearchIndex:
         snippet = (
             f"snippet(section_text, 1, '{_HIT_START}', '{_HIT_END}', '…', 24)"
             if ranked and self.fts
-            else "substr(t.body, 1, 240)"
+            else "t.body"
         )
         if ranked and self.fts:
             rows = db.execute(
@@ -532,9 +533,12 @@ class SearchIndex:
         """The fallback without FTS5: every word (or phrase) in the folded text, by LIKE."""
         clauses, params = [], []
         for term, negative in [(t, False) for t in query.include] + [(t, True) for t in query.exclude]:
+            term = term.split(" OR ")[-1].strip("()") if term.startswith("(") else term
             prefix = term.endswith("*")
-            words = _fold(term.strip("*").strip('"').replace('""', '"')).strip()
-            pattern = f"% {words}%" if prefix else f"% {words} %"
+            words = _fold(term.strip("*").strip('"').replace('""', '"')).split()
+            if not prefix and len(words) == 1:  # word forms, roughly: "remittance" finds "remittances"
+                words, prefix = [word_stem(words[0])], True
+            pattern = f"% {' '.join(words)}{'%' if prefix else ' %'}"
             clauses.append(
                 f"s.rowid {'NOT ' if negative else ''}IN (SELECT rowid FROM section_text WHERE folded LIKE ?)"
             )
@@ -570,11 +574,21 @@ def _pair(a: str, b: str) -> list[tuple[str, str]]:
 
 
 def _marked(extract: str, words: list[str] | None) -> tuple[str, list[tuple[int, int]]]:
-    """A snippet with its hit markers taken out, and where the hits are."""
-    if words is not None:  # no FTS5: mark the query's words by hand
-        pattern = "|".join(re.escape(w) for w in words if w)
+    """A snippet with its hit markers taken out, and where the hits are.
+
+    With FTS5 the extract comes marked; otherwise (`words` given) it is the whole text, cut
+    here around the first matched word and marked by hand.
+    """
+    if words is not None:
+        pattern = "|".join(re.escape(word_stem(_fold(w).strip())) for w in words if _fold(w).strip())
+        first = re.search(rf"(?i)\b({pattern})", _fold_keep_length(extract)) if pattern else None
+        start = max(0, (first.start() if first else 0) - 80)
+        cut = extract[start : start + 240]
+        extract = ("…" if start else "") + cut + ("…" if start + 240 < len(extract) else "")
         if pattern:
-            extract = re.sub(rf"(?i)\b({pattern})\w*", f"{_HIT_START}\\g<0>{_HIT_END}", extract)
+            folded = _fold_keep_length(extract)
+            spans = [(m.start(), m.end()) for m in re.finditer(rf"(?i)\b(?:{pattern})\w*", folded)]
+            return extract, spans
     text, spans, start = [], [], None
     for char in extract:
         if char == _HIT_START:
@@ -585,6 +599,13 @@ def _marked(extract: str, words: list[str] | None) -> tuple[str, list[tuple[int,
         else:
             text.append(char)
     return "".join(text), spans
+
+
+def _fold_keep_length(text: str) -> str:
+    """Accents off, character by character, so offsets stay those of the original text."""
+    return "".join(
+        (unicodedata.normalize("NFKD", ch)[0] if unicodedata.normalize("NFKD", ch) else ch) for ch in text
+    ).lower()
 
 
 def _effective_themes(base: dict, edit: dict | None) -> list[ThemeTag]:

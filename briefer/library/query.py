@@ -16,6 +16,14 @@ from dataclasses import dataclass, field
 
 _TOKEN_RE = re.compile(r'(?P<neg>-)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
 _WORD_PART_RE = re.compile(r"[^\W_]+", re.UNICODE)
+_SUFFIX_RE = re.compile(r"(?:ations?|ings?|ers?|ed|ions?|ies|es|s)$")
+
+
+def word_stem(word: str) -> str:
+    """A rough stem for matching every form of a word by prefix: "smuggling" -> "smuggl"
+    (so that "-smuggling" also leaves out "smugglers")."""
+    stem = _SUFFIX_RE.sub("", word)
+    return stem if len(stem) >= 4 else word
 
 
 @dataclass(slots=True)
@@ -62,6 +70,10 @@ def parse_query(text: str) -> ParsedQuery:
             continue
         term = _quote(parts) + ("*" if prefix else "")
         if negative:
+            # Leave out every form of an excluded word, not only those the stemmer joins:
+            # "-smuggling" leaves out "smugglers" too.
+            if len(parts) == 1 and not prefix:
+                term = f"({term} OR {_quote([word_stem(parts[0])])}*)"
             query.exclude.append(term)
         else:
             query.include.append(term)
