@@ -40,6 +40,7 @@ from briefer.library import Library, Section, SectionFilter
 
 log = logging.getLogger(__name__)
 ALL_MEETINGS = "__all__"
+RESULT_LIMIT = 1000  # rows shown at once; the status bar says how many match
 
 
 class MainWindow(QMainWindow):
@@ -172,12 +173,15 @@ class MainWindow(QMainWindow):
         self.meetings.clear()
         everything = QListWidgetItem("All meetings")
         everything.setData(Qt.ItemDataRole.UserRole, ALL_MEETINGS)
+        everything.setData(Qt.ItemDataRole.UserRole + 1, "All meetings")
         self.meetings.addItem(everything)
         for meeting in library.meetings():
             place = ", ".join(p for p in (meeting.city, meeting.country) if p)
             when = meeting.start_date or "date unknown"
-            item = QListWidgetItem(f"{meeting.label}\n{place + ' · ' if place else ''}{when}")
+            text = f"{meeting.label}\n{place + ' · ' if place else ''}{when}"
+            item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, meeting.id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, text)
             self.meetings.addItem(item)
         self.meetings.setCurrentRow(0)
         self.meetings.blockSignals(False)
@@ -201,15 +205,22 @@ class MainWindow(QMainWindow):
             meeting_id=None if meeting_id == ALL_MEETINGS else meeting_id,
             query=self.search.text().strip() or None,
         )
-        sections = library.sections(selection)
+        result = library.search(selection, limit=RESULT_LIMIT)
+        self._show_counts(result)
         self.table.setSortingEnabled(False)
-        self.table.setRowCount(len(sections))
+        self.table.setRowCount(len(result.hits))
         labels = {t.id: t.label for t in self.lexicon.themes}
-        for row, section in enumerate(sections):
-            meeting = library.meeting(section.meeting_id)
-            heading = QTableWidgetItem(section.heading)
+        meetings = {m.id: m for m in library.meetings()}
+        for row, hit in enumerate(result.hits):
+            section = hit.section
+            meeting = meetings[section.meeting_id]
+            heading = QTableWidgetItem(
+                section.heading + (f"  (+{len(hit.duplicates)} similar)" if hit.duplicates else "")
+            )
             heading.setData(Qt.ItemDataRole.UserRole, section.id)
-            heading.setToolTip(" › ".join([*section.path, section.heading]))
+            heading.setToolTip(
+                hit.snippet if selection.query else " › ".join([*section.path, section.heading])
+            )
             cells = [
                 heading,
                 QTableWidgetItem(meeting.label),
@@ -219,15 +230,29 @@ class MainWindow(QMainWindow):
             for column, cell in enumerate(cells):
                 self.table.setItem(row, column, cell)
         self.table.setSortingEnabled(True)
-        meetings = len(library.meetings())
-        self.statusBar().showMessage(
-            f"{len(sections)} of {len(library.sections())} sections · {meetings} meetings · {self.library_dir}"
+        shown = (
+            f"{len(result.hits)} of {result.total}" if len(result.hits) < result.total else f"{result.total}"
         )
-        if sections:
+        self.statusBar().showMessage(f"{shown} sections · {len(meetings)} meetings · {self.library_dir}")
+        if result.hits:
             self.table.selectRow(0)
             self._show_current()
         else:
             self.reader.setHtml("<p><i>No section matches. Untick a theme or clear the search.</i></p>")
+
+    def _show_counts(self, result) -> None:
+        """Beside each theme and meeting, how many of the current results it holds."""
+        self.themes.blockSignals(True)
+        labels = {t.id: t.label for t in self.lexicon.themes}
+        for row in range(self.themes.count()):
+            item = self.themes.item(row)
+            theme = item.data(Qt.ItemDataRole.UserRole)
+            item.setText(f"{labels[theme]} ({result.theme_counts.get(theme, 0)})")
+        self.themes.blockSignals(False)
+        for row in range(1, self.meetings.count()):  # row 0 is "All meetings"
+            item = self.meetings.item(row)
+            count = result.meeting_counts.get(item.data(Qt.ItemDataRole.UserRole), 0)
+            item.setText(f"({count}) {item.data(Qt.ItemDataRole.UserRole + 1)}")
 
     def _show_current(self) -> None:
         library = self.library
