@@ -1,0 +1,102 @@
+"""Generate realistic libraries of a given number of sections for the search benchmark.
+
+Sections are the real sections of the sample reports, re-used across many generated
+meetings (different titles, organisers, places and dates from 1995 to 2024), some with a
+sentence changed (the agreed language that reports repeat from year to year), with the
+themes the ingest pipeline gave them. They go in through `Library.add_documents`, the same
+path as real documents.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import replace
+from pathlib import Path
+
+from briefer import paths
+from briefer.ingest.document import MeetingMetadata, ParsedDocument, ParsedMeeting, ParsedSection
+from briefer.ingest.pipeline import parse_document
+from briefer.library import Library
+
+PLACES = [
+    ("Geneva", "Switzerland"),
+    ("New York", "United States"),
+    ("Bangkok", "Thailand"),
+    ("Dakar", "Senegal"),
+    ("Mexico City", "Mexico"),
+    ("Brussels", "Belgium"),
+    ("Manila", "Philippines"),
+    ("Rabat", "Morocco"),
+    ("Nairobi", "Kenya"),
+    ("Lima", "Peru"),
+    ("Vienna", "Austria"),
+    ("Addis Ababa", "Ethiopia"),
+]
+ORGANIZERS = ["IOM", "UNHCR", "ILO", "UNFPA", "OHCHR", "UN DESA", "UNITAR", "GFMD", "ECOWAS", "Government of Mexico"]
+EVENTS = ["Regional Workshop", "Expert Group Meeting", "Intersessional Workshop", "Regional Consultation", "Seminar"]
+TOPICS = [
+    "Labour Mobility",
+    "Remittances",
+    "Trafficking in Persons",
+    "Climate Change and Migration",
+    "Diaspora Engagement",
+    "Migrant Workers' Rights",
+    "Migration Data",
+    "Return and Reintegration",
+]
+
+
+def sample_sections() -> list[ParsedSection]:
+    sections = []
+    for path in sorted(paths.sample_sources_dir().glob("*.txt")):
+        for meeting in parse_document(path).meetings:
+            sections += [s for s in meeting.sections if s.kind == "body" and s.paragraphs]
+    return sections
+
+
+def _varied(section: ParsedSection, rng: random.Random) -> ParsedSection:
+    """Most sections as they were; some with a figure changed, as next year's report would."""
+    if rng.random() < 0.3:
+        paragraphs = list(section.paragraphs)
+        index = rng.randrange(len(paragraphs))
+        paragraphs[index] = paragraphs[index].replace(" the ", f" the {rng.choice(['recent', 'new', 'current'])} ", 1)
+        return replace(section, paragraphs=paragraphs)
+    return section
+
+
+def generate(folder: Path, sections_wanted: int, seed: int = 7) -> Library:
+    """A library of about `sections_wanted` sections in `folder` (made anew)."""
+    rng = random.Random(seed)
+    pool = sample_sections()
+    documents = []
+    count = 0
+    number = 0
+    while count < sections_wanted:
+        number += 1
+        city, country = rng.choice(PLACES)
+        year = rng.randint(1995, 2024)
+        start = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 27):02d}"
+        title = f"{rng.choice(EVENTS)} on {rng.choice(TOPICS)} ({number})"
+        chosen = rng.sample(pool, min(len(pool), rng.randint(4, 12), sections_wanted - count))
+        sections = []
+        for index, section in enumerate(chosen):
+            section = _varied(section, rng)
+            sections.append(replace(section, key=f"{index}:{section.key}"))
+        metadata = MeetingMetadata(
+            title=title,
+            organizers=rng.sample(ORGANIZERS, rng.randint(1, 2)),
+            city=city,
+            country=country,
+            start_date=start,
+            end_date=start,
+            symbol=f"MC/{year}/{number}",
+        )
+        name = f"generated-report-{number:05d}.txt"
+        digest = hashlib.sha256(f"{seed}:{number}".encode()).hexdigest()
+        meeting = ParsedMeeting(title.casefold(), metadata, sections, 1, 100)
+        documents.append(ParsedDocument(name, name, "text", digest, 1000, None, [meeting]))
+        count += len(sections)
+    library = Library.open(folder)
+    library.add_documents(documents)
+    return library
