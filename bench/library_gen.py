@@ -1,10 +1,11 @@
 """Generate realistic libraries of a given number of sections for the search benchmark.
 
-Sections are the real sections of the sample reports, re-used across many generated
-meetings (different titles, organisers, places and dates from 1995 to 2024), some with a
-sentence changed (the agreed language that reports repeat from year to year), with the
-themes the ingest pipeline gave them. They go in through `Library.add_documents`, the same
-path as real documents.
+Each generated section takes a real heading and real paragraphs of the sample reports,
+recombined (so that texts differ as they do across reports), with the themes the ingest
+pipeline gives such text; meetings get their own titles, organisers, places and dates from
+1995 to 2024. One section in twenty repeats an earlier one with a word changed: the agreed
+language that reports carry from year to year, for the near-duplicate detection. They go
+in through `Library.add_documents`, the same path as real documents.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from briefer import paths
 from briefer.ingest.document import MeetingMetadata, ParsedDocument, ParsedMeeting, ParsedSection
 from briefer.ingest.pipeline import parse_document
+from briefer.ingest.themes import default_lexicon
 from briefer.library import Library
 
 PLACES = [
@@ -55,20 +57,29 @@ def sample_sections() -> list[ParsedSection]:
     return sections
 
 
-def _varied(section: ParsedSection, rng: random.Random) -> ParsedSection:
-    """Most sections as they were; some with a figure changed, as next year's report would."""
-    if rng.random() < 0.3:
-        paragraphs = list(section.paragraphs)
-        index = rng.randrange(len(paragraphs))
-        paragraphs[index] = paragraphs[index].replace(" the ", f" the {rng.choice(['recent', 'new', 'current'])} ", 1)
-        return replace(section, paragraphs=paragraphs)
-    return section
+def _new_section(pool: list[ParsedSection], paragraphs: list[str], lexicon, rng: random.Random) -> ParsedSection:
+    """A real heading over two to five real paragraphs from anywhere in the samples."""
+    model = rng.choice(pool)
+    chosen = rng.sample(paragraphs, rng.randint(2, 5))
+    text = "\n\n".join(chosen)
+    return replace(model, paragraphs=chosen, paragraph_numbers=[], notes=[], themes=lexicon.tag(model.heading, text))
+
+
+def _repeat(section: ParsedSection, rng: random.Random) -> ParsedSection:
+    """The same section again, as next year's report would carry it: a word changed."""
+    paragraphs = list(section.paragraphs)
+    index = rng.randrange(len(paragraphs))
+    paragraphs[index] = paragraphs[index].replace(" the ", f" the {rng.choice(['recent', 'new', 'current'])} ", 1)
+    return replace(section, paragraphs=paragraphs)
 
 
 def generate(folder: Path, sections_wanted: int, seed: int = 7) -> Library:
     """A library of about `sections_wanted` sections in `folder` (made anew)."""
     rng = random.Random(seed)
     pool = sample_sections()
+    paragraphs = [p for s in pool for p in s.paragraphs if len(p) > 200]
+    lexicon = default_lexicon()
+    made: list[ParsedSection] = []
     documents = []
     count = 0
     number = 0
@@ -78,10 +89,13 @@ def generate(folder: Path, sections_wanted: int, seed: int = 7) -> Library:
         year = rng.randint(1995, 2024)
         start = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 27):02d}"
         title = f"{rng.choice(EVENTS)} on {rng.choice(TOPICS)} ({number})"
-        chosen = rng.sample(pool, min(len(pool), rng.randint(4, 12), sections_wanted - count))
         sections = []
-        for index, section in enumerate(chosen):
-            section = _varied(section, rng)
+        for index in range(min(rng.randint(4, 12), sections_wanted - count)):
+            if made and rng.random() < 0.05:
+                section = _repeat(rng.choice(made), rng)
+            else:
+                section = _new_section(pool, paragraphs, lexicon, rng)
+                made.append(section)
             sections.append(replace(section, key=f"{index}:{section.key}"))
         metadata = MeetingMetadata(
             title=title,

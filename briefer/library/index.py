@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import sqlite3
 import unicodedata
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -29,7 +31,7 @@ from briefer.library.models import MEETING_FIELDS, Meeting, Section, ThemeTag
 from briefer.library.query import parse_query, word_stem
 
 INDEX_FILE = "index.sqlite3"
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"
 _HIT_START, _HIT_END = "\x01", "\x02"
 
 
@@ -84,16 +86,14 @@ CREATE TABLE meetings (
 CREATE TABLE sections (
     rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, meeting_id TEXT NOT NULL,
     document_id TEXT NOT NULL, ordinal INTEGER NOT NULL, position INTEGER NOT NULL DEFAULT 0,
-    level INTEGER NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL, edit TEXT,
-    dup_group INTEGER
+    level INTEGER NOT NULL, kind TEXT NOT NULL, themes INTEGER NOT NULL DEFAULT 0, dup_group INTEGER
 );
 CREATE INDEX sections_meeting ON sections(meeting_id);
 CREATE INDEX sections_document ON sections(document_id);
 CREATE INDEX sections_position ON sections(position);
 CREATE INDEX sections_duplicates ON sections(dup_group);
-CREATE TABLE section_themes (theme TEXT NOT NULL, section INTEGER NOT NULL, PRIMARY KEY (theme, section))
-    WITHOUT ROWID;
-CREATE INDEX themes_by_section ON section_themes(section);
+CREATE TABLE section_data (rowid INTEGER PRIMARY KEY, data TEXT NOT NULL, edit TEXT);
+CREATE TABLE theme_bits (theme TEXT PRIMARY KEY, bit INTEGER UNIQUE NOT NULL);
 CREATE TABLE not_duplicates (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
 """
 _FTS_SCHEMA = (
@@ -120,6 +120,7 @@ class SearchIndex:
         self.path = path
         self.fts = fts5_available()
         self._db: sqlite3.Connection | None = None
+        self._bits: tuple[sqlite3.Connection, dict[str, int]] | None = None
 
     # --- the file ------------------------------------------------------------------------------
 
@@ -128,6 +129,7 @@ class SearchIndex:
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")
         connection.execute("PRAGMA temp_store = MEMORY")
+        connection.execute("PRAGMA cache_size = -65536")  # 64 MB of pages
         return connection
 
     @property
@@ -140,6 +142,7 @@ class SearchIndex:
         if self._db is not None:
             self._db.close()
             self._db = None
+        self._bits = None
 
     def stamp(self) -> dict[str, str]:
         """The signatures this index was built from; {} when it is missing or damaged."""
@@ -236,7 +239,7 @@ class SearchIndex:
                     for (r,) in db.execute("SELECT rowid FROM sections WHERE document_id = ?", (document_id,))
                 ]
                 db.executemany("DELETE FROM section_text WHERE rowid = ?", ((r,) for r in rowids))
-                db.executemany("DELETE FROM section_themes WHERE section = ?", ((r,) for r in rowids))
+                db.executemany("DELETE FROM section_data WHERE rowid = ?", ((r,) for r in rowids))
                 db.execute("DELETE FROM sections WHERE document_id = ?", (document_id,))
                 db.execute("DELETE FROM meetings WHERE document_id = ?", (document_id,))
                 db.execute("DELETE FROM documents WHERE id = ?", (document_id,))
@@ -258,7 +261,7 @@ class SearchIndex:
         for record in sections:
             base = {key: value for key, value in record.items() if key != "text"}
             cursor.execute(
-                "INSERT INTO sections (id, meeting_id, document_id, ordinal, level, kind, data) "
+                "INSERT INTO sections (id, meeting_id, document_id, ordinal, level, kind, themes) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     record["id"],
@@ -267,15 +270,12 @@ class SearchIndex:
                     record["ordinal"],
                     record["level"],
                     record["kind"],
-                    _dump(base),
+                    self._mask(db, [t["id"] for t in record["themes"]]),
                 ),
             )
-            heading, body = record["heading"], record["text"]
             rowid = cursor.lastrowid
-            cursor.executemany(
-                "INSERT OR IGNORE INTO section_themes VALUES (?, ?)",
-                ((t["id"], rowid) for t in record["themes"]),
-            )
+            cursor.execute("INSERT INTO section_data (rowid, data) VALUES (?, ?)", (rowid, _dump(base)))
+            heading, body = record["heading"], record["text"]
             if self.fts:
                 cursor.execute(
                     "INSERT INTO section_text (rowid, heading, body) VALUES (?, ?, ?)", (rowid, heading, body)
@@ -297,7 +297,12 @@ class SearchIndex:
     def _apply_user(self, db: sqlite3.Connection, user: dict[str, list[dict]]) -> None:
         section_edits = {e["section_id"]: e for e in user.get("section_edits", [])}
         meeting_edits = {e["meeting_id"]: e for e in user.get("meeting_edits", [])}
-        changed = {row[0] for row in db.execute("SELECT id FROM sections WHERE edit IS NOT NULL")}
+        changed = {
+            row[0]
+            for row in db.execute(
+                "SELECT s.id FROM sections s JOIN section_data d ON d.rowid = s.rowid WHERE d.edit IS NOT NULL"
+            )
+        }
         changed |= set(section_edits)
         for section_id in changed:
             self._set_section_edit(db, section_id, section_edits.get(section_id))
@@ -315,17 +320,17 @@ class SearchIndex:
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", stamp.items())
 
     def _set_section_edit(self, db: sqlite3.Connection, section_id: str, edit: dict | None) -> None:
-        row = db.execute("SELECT rowid, data FROM sections WHERE id = ?", (section_id,)).fetchone()
+        row = db.execute(
+            "SELECT s.rowid, d.data FROM sections s JOIN section_data d ON d.rowid = s.rowid WHERE s.id = ?",
+            (section_id,),
+        ).fetchone()
         if row is None:
             return  # an edit of a section no longer in its document: kept in user.json only
         rowid, data = row
         base = json.loads(data)
-        db.execute("UPDATE sections SET edit = ? WHERE rowid = ?", (_dump(edit) if edit else None, rowid))
-        db.execute("DELETE FROM section_themes WHERE section = ?", (rowid,))
-        db.executemany(
-            "INSERT OR IGNORE INTO section_themes VALUES (?, ?)",
-            ((tag.id, rowid) for tag in _effective_themes(base, edit)),
-        )
+        db.execute("UPDATE section_data SET edit = ? WHERE rowid = ?", (_dump(edit) if edit else None, rowid))
+        themes = [tag.id for tag in _effective_themes(base, edit)]
+        db.execute("UPDATE sections SET themes = ? WHERE rowid = ?", (self._mask(db, themes), rowid))
         heading = (edit or {}).get("heading") or base["heading"]
         if self.fts:
             body = db.execute("SELECT body FROM section_text WHERE rowid = ?", (rowid,)).fetchone()[0]
@@ -370,6 +375,27 @@ class SearchIndex:
             )
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", stamp.items())
 
+    def _theme_bits(self, db: sqlite3.Connection | None = None) -> dict[str, int]:
+        """theme -> its bit in sections.themes (read once per connection)."""
+        db = db or self.db
+        if self._bits is None or self._bits[0] is not db:
+            self._bits = (db, dict(db.execute("SELECT theme, bit FROM theme_bits")))
+        return self._bits[1]
+
+    def _mask(self, db: sqlite3.Connection | None, themes: Iterable[str]) -> int:
+        """The bit mask of themes; with `db` (writing), a theme not seen before gets a bit."""
+        bits = self._theme_bits(db)
+        mask = 0
+        for theme in themes:
+            if theme not in bits and db is not None:
+                bits[theme] = max(bits.values(), default=-1) + 1
+                if bits[theme] > 62:
+                    raise ValueError("more than 63 themes: the index holds up to 63")
+                db.execute("INSERT INTO theme_bits VALUES (?, ?)", (theme, bits[theme]))
+            if theme in bits:
+                mask |= 1 << bits[theme]
+        return mask
+
     # --- reading -------------------------------------------------------------------------------
 
     def documents(self) -> list[dict]:
@@ -392,13 +418,17 @@ class SearchIndex:
 
     def section(self, section_id: str) -> Section | None:
         row = self.db.execute(
-            "SELECT s.data, s.edit, t.body FROM sections s JOIN section_text t ON t.rowid = s.rowid WHERE s.id = ?",
+            "SELECT d.data, d.edit, t.body FROM sections s JOIN section_data d ON d.rowid = s.rowid "
+            "JOIN section_text t ON t.rowid = s.rowid WHERE s.id = ?",
             (section_id,),
         ).fetchone()
         return _section(row[0], row[1], row[2]) if row else None
 
     def section_record(self, section_id: str) -> dict | None:
-        row = self.db.execute("SELECT data FROM sections WHERE id = ?", (section_id,)).fetchone()
+        row = self.db.execute(
+            "SELECT d.data FROM sections s JOIN section_data d ON d.rowid = s.rowid WHERE s.id = ?",
+            (section_id,),
+        ).fetchone()
         return json.loads(row[0]) if row else None
 
     def section_ids_of(self, document_id: str) -> list[str]:
@@ -435,26 +465,22 @@ class SearchIndex:
         condition = " AND ".join(where) or "1"
         db.execute("DROP TABLE IF EXISTS temp.hits")
         db.execute(
-            f"CREATE TEMP TABLE hits AS SELECT s.rowid AS rowid, {score} AS score, s.position AS position "
-            f"FROM {source} WHERE {condition}",
+            f"CREATE TEMP TABLE hits AS SELECT s.rowid AS rowid, {score} AS score, s.position AS position, "
+            f"s.meeting_id AS meeting_id, s.themes AS themes FROM {source} WHERE {condition}",
             params,
         )
         order = "h.score DESC, h.position" if ranked and self.fts else "h.position"
         total = db.execute("SELECT count(*) FROM temp.hits").fetchone()[0]
         theme_counts: dict[str, int] = {}
         meeting_counts: dict[str, int] = {}
-        if facets:
-            theme_counts = dict(
-                db.execute(
-                    "SELECT theme, count(*) FROM section_themes WHERE section IN (SELECT rowid FROM temp.hits) "
-                    "GROUP BY theme"
-                )
-            )
+        if facets:  # from the hits alone: a sum per theme bit, a count per meeting
+            bits = sorted(self._theme_bits().items(), key=lambda item: item[1])
+            if bits:
+                sums = ", ".join(f"sum((themes >> {bit}) & 1)" for _, bit in bits)
+                values = db.execute(f"SELECT {sums} FROM temp.hits").fetchone()
+                theme_counts = {theme: count for (theme, _), count in zip(bits, values, strict=True) if count}
             meeting_counts = dict(
-                db.execute(
-                    "SELECT s.meeting_id, count(*) FROM temp.hits h JOIN sections s ON s.rowid = h.rowid "
-                    "GROUP BY s.meeting_id"
-                )
+                db.execute("SELECT meeting_id, count(*) FROM temp.hits GROUP BY meeting_id")
             )
         # The page first, from the hits alone; then its sections, one by one by rowid (a join
         # of every hit with the text table before sorting costs seconds at 50,000).
@@ -473,8 +499,8 @@ class SearchIndex:
         rows = []
         for rowid, score_value in chosen:
             section_id, data, edit, body = db.execute(
-                "SELECT s.id, s.data, s.edit, t.body FROM sections s, section_text t "
-                "WHERE s.rowid = ? AND t.rowid = s.rowid",
+                "SELECT s.id, d.data, d.edit, t.body FROM sections s, section_data d, section_text t "
+                "WHERE s.rowid = ? AND d.rowid = s.rowid AND t.rowid = s.rowid",
                 (rowid,),
             ).fetchone()
             rows.append((section_id, data, edit, body, score_value, extracts.get(rowid, body)))
@@ -500,15 +526,15 @@ class SearchIndex:
             where.append(f"s.kind IN ({','.join('?' * len(filters.kinds))})")
             params.extend(filters.kinds)
         if filters.themes:
-            marks = ",".join("?" * len(filters.themes))
-            if filters.all_themes:
-                where.append(
-                    f"s.rowid IN (SELECT section FROM section_themes WHERE theme IN ({marks}) "
-                    f"GROUP BY section HAVING count(*) = {len(set(filters.themes))})"
-                )
+            mask = self._mask(None, filters.themes)
+            if filters.all_themes and not set(filters.themes) <= self._theme_bits().keys():
+                where.append("0")  # a theme no section has
+            elif filters.all_themes:
+                where.append("(s.themes & ?) = ?")
+                params.extend([mask, mask])
             else:
-                where.append(f"s.rowid IN (SELECT section FROM section_themes WHERE theme IN ({marks}))")
-            params.extend(filters.themes)
+                where.append("(s.themes & ?) != 0")
+                params.append(mask)
         if filters.meeting_id:
             where.append("s.meeting_id = ?")
             params.append(filters.meeting_id)
@@ -681,55 +707,67 @@ def _assign_positions(db: sqlite3.Connection) -> None:
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?;])\s+")
 _WORDS_RE = re.compile(r"[^\W\d_]+")
 MIN_SENTENCE_WORDS = 8
-SHARED_SENTENCE_LIMIT = 25  # a sentence in more sections than this is boilerplate
-DUPLICATE_SHARE = 0.6
+DUPLICATE_SHARE = 0.6  # Jaccard similarity of the two sections' sentences
+_PRIME = (1 << 61) - 1
+_BANDS, _ROWS = 6, 4  # MinHash LSH: sections alike in all 4 rows of any band are compared
+_SALTS = [
+    (random.Random(seed).randrange(1, _PRIME), random.Random(-seed).randrange(0, _PRIME))
+    for seed in range(1, _BANDS * _ROWS + 1)
+]
 
 
 def _fingerprints(text: str) -> set[int]:
-    """The section's sentences, normalised and hashed."""
+    """The section's sentences, normalised (case, punctuation, numbers) and hashed."""
     prints = set()
     for sentence in _SENTENCE_SPLIT_RE.split(text):
         words = _WORDS_RE.findall(sentence.casefold())
         if len(words) >= MIN_SENTENCE_WORDS:
-            prints.add(hash(" ".join(words)))
+            prints.add(zlib.crc32(" ".join(words).encode("utf-8")))
     return prints
 
 
 def _assign_duplicate_groups(db: sqlite3.Connection) -> None:
     """Group sections whose text is the same or nearly the same.
 
-    Two body sections are near-duplicates when most of their sentences are the same
-    (normalised: case, punctuation and numbers ignored): shared sentences are at least
-    60 % of the sentences of the two together. Groups are the connected pairs.
+    Two body sections are near-duplicates when most of their sentences are the same: the
+    shared sentences are at least 60 % of all the sentences of the two (Jaccard). MinHash
+    signatures over the sentences, cut into bands, find the candidate pairs without
+    comparing every section with every other; the candidates are then checked exactly.
+    Groups are the connected pairs.
     """
-    prints: dict[int, set[int]] = {}
-    by_print: dict[int, list[int]] = defaultdict(list)
+    prints: dict[int, frozenset[int]] = {}
+    hashes: dict[int, tuple[int, ...]] = {}  # sentence -> its MinHash values, made once
+    buckets: dict[tuple, list[int]] = defaultdict(list)
     for rowid, body in db.execute(
         "SELECT s.rowid, t.body FROM sections s JOIN section_text t ON t.rowid = s.rowid WHERE s.kind = 'body'"
     ):
-        found = _fingerprints(body)
-        if found:
-            prints[rowid] = found
-            for value in found:
-                by_print[value].append(rowid)
-    shared: dict[tuple[int, int], int] = defaultdict(int)
-    for rowids in by_print.values():
-        if 1 < len(rowids) <= SHARED_SENTENCE_LIMIT:
-            for i, a in enumerate(rowids):
-                for b in rowids[i + 1 :]:
-                    shared[(a, b)] += 1
+        found = frozenset(_fingerprints(body))
+        if len(found) < 2:
+            continue
+        prints[rowid] = found
+        for value in found:
+            if value not in hashes:
+                hashes[value] = tuple((a * value + b) % _PRIME for a, b in _SALTS)
+        signature = tuple(map(min, zip(*(hashes[value] for value in found), strict=True)))
+        for band in range(_BANDS):
+            buckets[(band, *signature[band * _ROWS : (band + 1) * _ROWS])].append(rowid)
     parent: dict[int, int] = {}
 
     def root(x: int) -> int:
         while parent.get(x, x) != x:
-            parent[x] = parent.get(parent[x], parent[x])
-            x = parent[x]
+            x = parent[x] = parent.get(parent[x], parent[x])
         return x
 
-    for (a, b), count in shared.items():
-        union = len(prints[a]) + len(prints[b]) - count
-        if count >= DUPLICATE_SHARE * union:
-            parent[root(a)] = root(b)
+    checked: set[tuple[int, int]] = set()
+    for rowids in buckets.values():
+        for i, a in enumerate(rowids):
+            for b in rowids[i + 1 :]:
+                if (a, b) in checked:
+                    continue
+                checked.add((a, b))
+                shared = len(prints[a] & prints[b])
+                if shared >= DUPLICATE_SHARE * (len(prints[a]) + len(prints[b]) - shared):
+                    parent[root(a)] = root(b)
     db.execute("UPDATE sections SET dup_group = NULL")
     db.executemany("UPDATE sections SET dup_group = ? WHERE rowid = ?", ((root(r), r) for r in parent))
     db.executemany(

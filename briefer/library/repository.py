@@ -157,6 +157,8 @@ class Library:
 
     def _update_index(self) -> None:
         """Under the lock: migrate old files, then rebuild the index or replay the edits."""
+        if self._index_is_current():
+            return  # nothing to do, and library.json need not be read
         self._migrate_if_needed()
         stamp, current = self.index.stamp(), self._stamp()
         if stamp.get("library") != current["library"] or stamp.get("schema") != current["schema"]:
