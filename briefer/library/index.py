@@ -768,8 +768,7 @@ def _assign_duplicate_groups(db: sqlite3.Connection) -> None:
                 shared = len(prints[a] & prints[b])
                 if shared >= DUPLICATE_SHARE * (len(prints[a]) + len(prints[b]) - shared):
                     parent[root(a)] = root(b)
+    groups = {rowid: root(rowid) for rowid in list(parent)}
+    groups.update({group: group for group in set(groups.values())})
     db.execute("UPDATE sections SET dup_group = NULL")
-    db.executemany("UPDATE sections SET dup_group = ? WHERE rowid = ?", ((root(r), r) for r in parent))
-    db.executemany(
-        "UPDATE sections SET dup_group = ? WHERE rowid = ?", ((r, r) for r in {root(r) for r in parent})
-    )
+    db.executemany("UPDATE sections SET dup_group = ? WHERE rowid = ?", ((g, r) for r, g in groups.items()))
