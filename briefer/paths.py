@@ -39,6 +39,14 @@ def places_file() -> Path:
     return data_dir() / "places.json"
 
 
+def templates_dir() -> Path:
+    return bundle_root() / "templates"
+
+
+def fonts_dir() -> Path:
+    return bundle_root() / "resources" / "fonts"
+
+
 def user_data_dir() -> Path:
     from platformdirs import user_data_dir as _user_data_dir
 
@@ -55,6 +63,11 @@ def user_log_dir() -> Path:
     from platformdirs import user_log_dir as _user_log_dir
 
     return Path(_user_log_dir(APP_NAME, appauthor=False))
+
+
+def user_templates_dir() -> Path:
+    """A user's own templates (copies of bundled ones, changed); found before the bundled."""
+    return user_data_dir() / "templates"
 
 
 def default_library_dir() -> Path:

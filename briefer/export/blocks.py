@@ -1,0 +1,169 @@
+"""The one intermediate form of a built pack: a document of typed blocks.
+
+`briefer.packs.assemble` produces it from a pack and the library; each writer (docx, pdf)
+renders it and never queries the library, so Word and PDF cannot drift apart. All text
+here is plain user or library text: writers escape it for their own markup.
+
+Headings carry an `anchor` (unique in the document) that the contents and the PDF
+bookmarks link to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """What every page needs: the running header and footer, the watermark, the paper."""
+
+    title: str
+    marking: str = ""  # classification, e.g. "RESTRICTED"; "" for none
+    draft: bool = False
+    page_size: str = "A4"  # "A4" or "Letter"
+    author: str = ""
+    subject: str = ""  # the meeting the pack is for, for the file's properties
+
+
+@dataclass(frozen=True, slots=True)
+class Cover:
+    title: str
+    subtitle: str = ""
+    meeting: str = ""  # the meeting the pack is for
+    place: str = ""
+    dates: str = ""
+    delegation: str = ""
+    author: str = ""
+    date: str = ""  # the pack's date, as printed
+    marking: str = ""
+    draft: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ContentsEntry:
+    level: int  # 1 for parts, 2 for sections, 3 for subsections
+    text: str  # with its number, as printed
+    anchor: str
+
+
+@dataclass(frozen=True, slots=True)
+class Contents:
+    entries: tuple[ContentsEntry, ...]
+    title: str = "Contents"
+
+
+@dataclass(frozen=True, slots=True)
+class PartHeading:
+    """Groups the items that follow it (Heading 1)."""
+
+    text: str
+    anchor: str
+    number: str = ""  # "1", "A"... or "" when unnumbered
+    new_page: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SectionHeading:
+    """An excerpt's or a written block's heading (Heading 2, or 3 under a numbered section)."""
+
+    text: str
+    anchor: str
+    level: int = 2  # 2 or 3
+    number: str = ""  # "1.2" or "" when unnumbered
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    text: str
+    style: str = "body"  # "body", "lead" (an introduction under a heading), "quote"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLine:
+    """Where an excerpt came from: meeting, symbol, date, paragraphs, pages, file."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A block the user wrote: notes, objectives, background."""
+
+    title: str
+    text: str  # paragraphs separated by one blank line
+    kind: str = "notes"  # "notes", "objectives"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyMessages:
+    """Key messages / lines to take: a titled, boxed list."""
+
+    title: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionAnswer:
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionsAnswers:
+    """'If raised' questions with the answers to give."""
+
+    title: str
+    pairs: tuple[QuestionAnswer, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceEntry:
+    document: str  # file name
+    meeting: str  # meeting title(s) with place and dates
+    symbol: str = ""
+    date: str = ""
+    sections: int = 0  # how many excerpts of the pack come from it
+
+
+@dataclass(frozen=True, slots=True)
+class SourcesList:
+    """The annex listing every document the pack quotes."""
+
+    entries: tuple[SourceEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NotesSpace:
+    """Ruled room for handwritten notes (handouts)."""
+
+    lines: int = 6
+
+
+@dataclass(frozen=True, slots=True)
+class PageBreak:
+    pass
+
+
+Block = (
+    Cover
+    | Contents
+    | PartHeading
+    | SectionHeading
+    | Paragraph
+    | SourceLine
+    | Note
+    | KeyMessages
+    | QuestionsAnswers
+    | SourcesList
+    | NotesSpace
+    | PageBreak
+)
+
+
+@dataclass(slots=True)
+class Document:
+    info: DocumentInfo
+    blocks: list[Block] = field(default_factory=list)
+
+    def headings(self) -> list[PartHeading | SectionHeading]:
+        return [b for b in self.blocks if isinstance(b, PartHeading | SectionHeading)]

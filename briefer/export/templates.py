@@ -1,0 +1,111 @@
+"""Pack templates: folders holding `template.json` (layout settings) and `style.docx`.
+
+The bundled ones live in `templates/`; a user copies one into their own templates folder
+(`paths.user_templates_dir()`), changes it, and it is picked up under its folder name,
+in front of a bundled one of the same name. `style.docx` is the Word style base: the DOCX
+writer starts from it, so restyling it in Word restyles every pack built with it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from briefer import paths
+from briefer.errors import UsageError
+
+SETTINGS_FILE = "template.json"
+STYLE_FILE = "style.docx"
+DEFAULT_TEMPLATE = "briefing"
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    id: str  # the folder name, which `--template` takes
+    folder: Path
+    name: str  # the name shown to users
+    description: str = ""
+    cover: bool = True
+    contents: bool = True
+    sources_annex: bool = True
+    part_new_page: bool = False  # each part heading starts a new page
+    condensed: bool = False  # speaking notes: key messages first, first paragraph of each section
+    notes_space: int = 0  # ruled lines for handwritten notes after each section
+    body_size: float = 11.0  # points
+    body_font: str = "LiberationSerif"  # a family in resources/fonts
+    heading_font: str = "LiberationSans"
+    margin_mm: float = 22.0
+
+    @property
+    def style_docx(self) -> Path:
+        return self.folder / STYLE_FILE
+
+
+_SETTINGS = {f.name: f.type for f in fields(Template) if f.name not in ("id", "folder")}
+
+
+def load_template(folder: Path) -> Template:
+    settings_file = folder / SETTINGS_FILE
+    try:
+        settings: dict[str, Any] = json.loads(settings_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"{folder}: not a template folder (it has no {SETTINGS_FILE})") from None
+    except (OSError, ValueError) as error:
+        raise UsageError(f"{settings_file}: cannot be read ({error}); fix or remove the file") from None
+    if not isinstance(settings, dict):
+        raise UsageError(f"{settings_file}: must hold a JSON object of settings")
+    unknown = sorted(set(settings) - set(_SETTINGS))
+    if unknown:
+        raise UsageError(
+            f"{settings_file}: unknown setting '{unknown[0]}'; the settings are {', '.join(sorted(_SETTINGS))}"
+        )
+    for name, value in settings.items():
+        kind = _SETTINGS[name]
+        ok = {
+            "bool": isinstance(value, bool),
+            "int": isinstance(value, int) and not isinstance(value, bool),
+            "float": isinstance(value, int | float) and not isinstance(value, bool),
+            "str": isinstance(value, str),
+        }[kind]
+        if not ok:
+            raise UsageError(f"{settings_file}: the setting '{name}' must be a {kind}, not {value!r}")
+    template = Template(id=folder.name, folder=folder, **{"name": folder.name, **settings})
+    if not template.style_docx.is_file():
+        raise UsageError(f"{folder}: the template has no {STYLE_FILE}; copy one from a bundled template")
+    return template
+
+
+def template_folders() -> list[Path]:
+    """Where templates are looked for, the user's own first."""
+    return [paths.user_templates_dir(), paths.templates_dir()]
+
+
+def available_templates() -> dict[str, Template]:
+    """Every usable template by id; a user's template hides a bundled one of the same id."""
+    found: dict[str, Template] = {}
+    for root in reversed(template_folders()):
+        if not root.is_dir():
+            continue
+        for folder in sorted(root.iterdir()):
+            if (folder / SETTINGS_FILE).is_file():
+                try:
+                    found[folder.name] = load_template(folder)
+                except UsageError:
+                    continue  # a broken user copy must not hide the others; find_template reports it
+    return found
+
+
+def find_template(name: str | None) -> Template:
+    """The template named by folder id or display name (any case)."""
+    wanted = (name or DEFAULT_TEMPLATE).strip()
+    for root in template_folders():
+        folder = root / wanted
+        if (folder / SETTINGS_FILE).is_file():
+            return load_template(folder)
+    for template in available_templates().values():
+        if template.name.casefold() == wanted.casefold():
+            return template
+    names = ", ".join(sorted(available_templates()))
+    raise UsageError(f"unknown template '{wanted}'; the templates are: {names}")
