@@ -92,6 +92,41 @@ def _parser() -> argparse.ArgumentParser:
     meeting.add_argument("--end-date", metavar="YYYY-MM-DD")
     meeting.add_argument("--organizer", action="append", metavar="NAME", help="repeat for several")
     meeting.add_argument("--json", action="store_true")
+
+    build = commands.add_parser(
+        "build", help="build a briefing pack to Word or PDF (from a pack, or straight from themes/sections)"
+    )
+    source = build.add_mutually_exclusive_group(required=True)
+    source.add_argument("--pack", metavar="FILE", help="a pack file, or the id of a pack in the library")
+    source.add_argument("--theme", action="append", metavar="ID", help="sections with this theme (repeat)")
+    source.add_argument("--section", action="append", metavar="ID", help="this section (repeat, in order)")
+    build.add_argument("--format", choices=["pdf", "docx"], help="default: from the --out file name")
+    build.add_argument(
+        "--template", metavar="NAME", help="'briefer templates' lists them (default: briefing)"
+    )
+    build.add_argument("--out", required=True, type=Path, metavar="FILE")
+    build.add_argument("--title", help="pack title (with --theme/--section)")
+    build.add_argument("--marking", help="classification marking, e.g. RESTRICTED")
+    build.add_argument("--draft", action="store_true", help="mark every page DRAFT")
+    build.add_argument("--page-size", choices=["A4", "Letter"])
+    build.add_argument("--from", dest="date_from", metavar="DATE", help="with --theme: meetings from DATE")
+    build.add_argument("--to", dest="date_to", metavar="DATE", help="with --theme: meetings up to DATE")
+    build.add_argument(
+        "--limit", type=int, default=100, metavar="N", help="with --theme: at most N per theme"
+    )
+
+    commands.add_parser("templates", help="the pack templates you can build with")
+
+    packs = commands.add_parser("packs", help="the packs saved in the library")
+    packs.add_argument("--json", action="store_true")
+    pack_import = commands.add_parser("pack-import", help="add a pack file to the library")
+    pack_import.add_argument("file", type=Path, metavar="FILE")
+    pack_export = commands.add_parser("pack-export", help="write a library pack to a file")
+    pack_export.add_argument("pack_id", metavar="PACK_ID")
+    pack_export.add_argument("file", type=Path, metavar="FILE")
+    pack_copy = commands.add_parser("pack-copy", help="copy a pack (e.g. last session's) to start a new one")
+    pack_copy.add_argument("pack_id", metavar="PACK_ID")
+    pack_copy.add_argument("--title")
     return parser
 
 
@@ -442,6 +477,123 @@ def _exact_date(value: str) -> str:
     return _iso_bound(value, end=False) or value
 
 
+def _cmd_build(args: argparse.Namespace) -> int:
+    from briefer.export.build import build_pack
+
+    fmt = args.format or args.out.suffix.lower().lstrip(".")
+    if fmt not in ("pdf", "docx"):
+        raise UsageError(
+            f"{args.out}: say --format pdf or --format docx (or end the file name in .pdf or .docx)"
+        )
+    library = _open_library(args)
+    pack, stored = _pack_to_build(args, library)
+    if args.marking is not None:
+        pack.marking = args.marking
+    if args.draft:
+        pack.draft = True
+    if args.page_size:
+        pack.page_size = args.page_size
+    result = build_pack(pack, library, fmt, args.out, args.template, record=stored)
+    assembly = result.assembly
+    pages = f", {result.pages} pages" if result.pages else ""
+    print(
+        f"built {result.path} ({fmt.upper()}, template {result.template}{pages}, "
+        f"{len(assembly.section_ids)} sections)"
+    )
+    for label, ids in assembly.pulled.items():
+        print(f"  saved search '{label}': {len(ids)} section(s)")
+    if assembly.new_since_last_build:
+        new = assembly.new_since_last_build
+        print(f"  new since the last build: {len(new)} section(s): {', '.join(new)}")
+    elif assembly.new_since_last_build is not None:
+        print("  nothing new since the last build")
+    return EXIT_OK
+
+
+def _pack_to_build(args: argparse.Namespace, library):
+    """The pack named by --pack, or a new one from --theme/--section; and whether it is a
+    kept pack (whose builds are remembered to report what is new next time)."""
+    from datetime import date
+
+    from briefer.packs.model import Pack, PackItem, SavedSearch
+    from briefer.packs.service import load_pack, read_pack_file
+
+    if args.pack:
+        candidate = Path(args.pack).expanduser()
+        if not candidate.exists() and any(r.get("id") == args.pack for r in library.pack_records()):
+            pack = load_pack(library, args.pack)
+        else:
+            pack = read_pack_file(candidate)
+        if args.title:
+            pack.title = args.title
+        return pack, True
+    pack = Pack(title=args.title or "", date=date.today().isoformat(), draft=False)
+    if args.section:
+        for section_id in args.section:
+            library.section(section_id)  # an unknown id is reported before anything is built
+            pack.items.append(PackItem.section(section_id))
+        pack.title = pack.title or "Briefing pack"
+    else:
+        lexicon = {t.id: t.label for t in _lexicon().themes}
+        unknown = [t for t in args.theme if t not in lexicon]
+        if unknown:
+            raise UsageError(f"unknown theme '{unknown[0]}'; 'briefer themes' lists the theme ids")
+        date_from, date_to = _iso_bound(args.date_from, False), _iso_bound(args.date_to, True)
+        for theme in args.theme:
+            pack.searches.append(
+                SavedSearch(
+                    lexicon[theme], themes=[theme], date_from=date_from, date_to=date_to, limit=args.limit
+                )
+            )
+        pack.title = pack.title or "Briefing pack: " + ", ".join(lexicon[t] for t in args.theme)
+    return pack, False
+
+
+def _cmd_templates(args: argparse.Namespace) -> int:
+    from briefer.export.templates import available_templates
+
+    for template in available_templates().values():
+        print(f"{template.id:16} {template.name}: {template.description}")
+    return EXIT_OK
+
+
+def _cmd_packs(args: argparse.Namespace) -> int:
+    from briefer.packs.service import list_packs
+
+    packs = list_packs(_open_library(args))
+    if args.json:
+        _print_json([p.to_json() for p in packs])
+        return EXIT_OK
+    for pack in packs:
+        print(f"{pack.id}  {len(pack.items):3} items  {pack.title}")
+    print(f"{len(packs)} pack(s)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_pack_import(args: argparse.Namespace) -> int:
+    from briefer.packs.service import import_pack
+
+    pack = import_pack(_open_library(args), args.file)
+    print(f"{pack.id}: imported '{pack.title}' ({len(pack.items)} items)")
+    return EXIT_OK
+
+
+def _cmd_pack_export(args: argparse.Namespace) -> int:
+    from briefer.packs.service import export_pack, load_pack
+
+    pack = load_pack(_open_library(args), args.pack_id)
+    print(f"wrote {export_pack(pack, args.file)}")
+    return EXIT_OK
+
+
+def _cmd_pack_copy(args: argparse.Namespace) -> int:
+    from briefer.packs.service import duplicate_pack
+
+    pack = duplicate_pack(_open_library(args), args.pack_id, args.title)
+    print(f"{pack.id}: '{pack.title}'")
+    return EXIT_OK
+
+
 _COMMANDS = {
     "ingest": _cmd_ingest,
     "meetings": _cmd_meetings,
@@ -454,4 +606,10 @@ _COMMANDS = {
     "note": _cmd_note,
     "rename": _cmd_rename,
     "set-meeting": _cmd_set_meeting,
+    "build": _cmd_build,
+    "templates": _cmd_templates,
+    "packs": _cmd_packs,
+    "pack-import": _cmd_pack_import,
+    "pack-export": _cmd_pack_export,
+    "pack-copy": _cmd_pack_copy,
 }

@@ -419,6 +419,42 @@ class Library:
                 table.remove(match)
         self.index.set_not_duplicates(self._user_records()["not_duplicates"], self._stamp())
 
+    # --- packs ------------------------------------------------------------------------------
+    # Stored as plain records in user.json (the packs module owns their form); the index
+    # does not hold them, so saving one only moves the index's stamp forward.
+
+    def pack_records(self) -> list[dict[str, Any]]:
+        with LibraryLock(self.folder):
+            self._user.load_if_changed()
+            return [dict(record) for record in self._user.table("packs").all()]
+
+    def save_pack_record(self, record: dict[str, Any]) -> None:
+        with self._writing():
+            self._user.table("packs").upsert({**record, "updated_at": _now()}, Query().id == record["id"])
+        self.index.set_stamp(**self._stamp())
+
+    def delete_pack_record(self, pack_id: str) -> bool:
+        with self._writing():
+            removed = self._user.table("packs").remove(Query().id == pack_id)
+            self._user.table("pack_builds").remove(Query().pack_id == pack_id)
+        self.index.set_stamp(**self._stamp())
+        return bool(removed)
+
+    def last_build(self, pack_id: str) -> dict[str, Any] | None:
+        """What the pack's previous build held (section ids, when), to report what is new."""
+        with LibraryLock(self.folder):
+            self._user.load_if_changed()
+            record = self._user.table("pack_builds").get(Query().pack_id == pack_id)
+        return dict(record) if record else None
+
+    def record_build(self, pack_id: str, section_ids: list[str]) -> None:
+        with self._writing():
+            self._user.table("pack_builds").upsert(
+                {"pack_id": pack_id, "section_ids": section_ids, "built_at": _now()},
+                Query().pack_id == pack_id,
+            )
+        self.index.set_stamp(**self._stamp())
+
     def _section_edit(self, section_id: str) -> dict[str, Any]:
         edit = self._user.table("section_edits").get(Query().section_id == section_id)
         return dict(edit) if edit else {}

@@ -1,0 +1,105 @@
+"""Build a pack into a Word or PDF file: assemble the blocks, render them, write in one step.
+
+A build that fails for any reason leaves no file under the user's chosen name (an older
+one there stays as it was) and leaves the pack unchanged.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefer.atomic import replacing
+from briefer.errors import BrieferError, UsageError
+from briefer.export.blocks import Document
+from briefer.export.templates import Template, find_template
+from briefer.library.repository import Library
+from briefer.packs.assemble import Assembly, assemble
+from briefer.packs.model import Pack
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("pdf", "docx")
+Progress = Callable[[int, int], None]
+
+
+class BuildError(BrieferError):
+    """The output file cannot be written."""
+
+
+@dataclass(slots=True)
+class BuildResult:
+    path: Path
+    format: str
+    template: str
+    pages: int | None  # known for PDF
+    assembly: Assembly
+
+
+def build_pack(
+    pack: Pack,
+    library: Library,
+    format: str,
+    out: Path,
+    template: str | None = None,
+    progress: Progress | None = None,
+    record: bool = True,
+) -> BuildResult:
+    """Build `pack` to `out`. `record` remembers which sections this build held, so that
+    the next build can say what is new."""
+    format = format.lower()
+    if format not in FORMATS:
+        raise UsageError(f"cannot build to '{format}'; choose one of: {', '.join(FORMATS)}")
+    out = Path(out).expanduser()
+    _check_output(out, format)
+    chosen = find_template(template or pack.template)
+    assembly = assemble(pack, library, chosen)
+    pages = _write(assembly.document, chosen, format, out, progress)
+    if record:
+        library.record_build(pack.id, assembly.section_ids)
+    log.info("built %s (%s, %s) with %d sections", out, format, chosen.id, len(assembly.section_ids))
+    return BuildResult(out, format, chosen.id, pages, assembly)
+
+
+def _check_output(out: Path, format: str) -> None:
+    if out.suffix.lower() != f".{format}":
+        raise UsageError(f"{out}: a {format.upper()} file should end in .{format}; change the name")
+    if out.is_dir():
+        raise UsageError(f"{out}: is a folder; give a file name inside it")
+    if not out.parent.is_dir():
+        raise UsageError(f"{out.parent}: the output folder does not exist; create it or choose another")
+
+
+def _write(
+    document: Document, template: Template, format: str, out: Path, progress: Progress | None
+) -> int | None:
+    try:
+        with replacing(out) as temporary:
+            if format == "pdf":
+                from briefer.export.pdf_writer import write_pdf
+
+                return write_pdf(document, template, temporary, progress)
+            from briefer.export.docx_writer import write_docx
+
+            write_docx(document, template, temporary, progress)
+            return None
+    except PermissionError as error:
+        if str(out) in (error.filename, error.filename2):  # the rename over the old file failed
+            raise BuildError(
+                f"{out}: the file is open in another program or read-only; close it there, "
+                "or choose another name, and build again"
+            ) from None
+        raise BuildError(
+            f"{out.parent}: Briefer may not write in this folder; choose another folder"
+        ) from None
+    except OSError as error:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise BuildError(f"{out}: the disk is full; free some space and build again") from None
+        if error.errno == errno.EROFS:
+            raise BuildError(f"{out.parent}: the folder is read-only; choose another folder") from None
+        raise BuildError(
+            f"{out}: the file could not be written ({error.strerror}); choose another place"
+        ) from None

@@ -1,0 +1,321 @@
+"""The pack: what the user composes. Plain data, validated on the way in.
+
+A pack holds its cover details, the template and paper it is built with, an ordered list
+of items (library sections, part headings, and blocks the user writes) and saved
+searches that pull in matching sections at every build. `to_json`/`from_json` give the
+stored and exported form; `from_json` accepts only what it can build, with a message that
+says which field is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from briefer.errors import UsageError
+
+PACK_FORMAT = "briefer-pack"
+PACK_FORMAT_VERSION = 1
+ITEM_KINDS = ("section", "heading", "notes", "objectives", "key_messages", "qa")
+PAGE_SIZES = ("A4", "Letter")
+WRITTEN_TITLES = {
+    "notes": "Notes",
+    "objectives": "Objectives",
+    "key_messages": "Key messages and lines to take",
+    "qa": "If raised",
+}
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def new_id(prefix: str) -> str:
+    return prefix + secrets.token_hex(5)
+
+
+@dataclass(slots=True)
+class QA:
+    question: str
+    answer: str = ""
+
+
+@dataclass(slots=True)
+class PackItem:
+    """One entry of the pack's outline.
+
+    `section`: a library section (`section_id`; `title` overrides its heading when set);
+    `heading`: a part heading grouping the items after it; `notes`/`objectives`: text the
+    user writes; `key_messages`: a list of lines to take (`messages`); `qa`: "if raised"
+    questions with their answers (`qa`).
+    """
+
+    kind: str
+    id: str = field(default_factory=lambda: new_id("i"))
+    section_id: str | None = None
+    title: str = ""
+    text: str = ""
+    messages: list[str] = field(default_factory=list)
+    qa: list[QA] = field(default_factory=list)
+    numbered: bool = True
+
+    @classmethod
+    def section(cls, section_id: str, numbered: bool = True) -> PackItem:
+        return cls("section", section_id=section_id, numbered=numbered)
+
+    @classmethod
+    def heading(cls, title: str, numbered: bool = True) -> PackItem:
+        return cls("heading", title=title, numbered=numbered)
+
+    @property
+    def display_title(self) -> str:
+        return self.title or WRITTEN_TITLES.get(self.kind, "")
+
+
+@dataclass(slots=True)
+class SavedSearch:
+    """A rule that pulls matching sections into the pack at each build, under its label."""
+
+    label: str
+    id: str = field(default_factory=lambda: new_id("q"))
+    themes: list[str] = field(default_factory=list)
+    all_themes: bool = False
+    meetings: list[str] = field(default_factory=list)
+    date_from: str | None = None
+    date_to: str | None = None
+    query: str = ""
+    limit: int = 30
+
+
+@dataclass(slots=True)
+class MeetingDetails:
+    """The meeting the pack prepares for (not necessarily one in the library)."""
+
+    name: str = ""
+    place: str = ""
+    start_date: str | None = None
+    end_date: str | None = None
+
+
+@dataclass(slots=True)
+class Pack:
+    title: str
+    id: str = field(default_factory=lambda: new_id("p"))
+    subtitle: str = ""
+    meeting: MeetingDetails = field(default_factory=MeetingDetails)
+    delegation: str = ""
+    author: str = ""
+    date: str | None = None  # the pack's date, printed on the cover; fixed so rebuilds match
+    marking: str = ""
+    draft: bool = True
+    template: str = "briefing"
+    page_size: str = "A4"
+    items: list[PackItem] = field(default_factory=list)
+    searches: list[SavedSearch] = field(default_factory=list)
+
+    def section_ids(self) -> list[str]:
+        return [item.section_id for item in self.items if item.kind == "section" and item.section_id]
+
+    def copy(self, title: str | None = None) -> Pack:
+        """A new pack with the same content and fresh ids ("copy last session's pack")."""
+        copied = Pack.from_json(self.to_json())
+        copied.id = new_id("p")
+        copied.title = title or f"Copy of {self.title}"
+        for item in copied.items:
+            item.id = new_id("i")
+        for search in copied.searches:
+            search.id = new_id("q")
+        return copied
+
+    # --- the stored and exported form ----------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": PACK_FORMAT,
+            "version": PACK_FORMAT_VERSION,
+            "id": self.id,
+            "title": self.title,
+            "subtitle": self.subtitle,
+            "meeting": _plain(self.meeting),
+            "delegation": self.delegation,
+            "author": self.author,
+            "date": self.date,
+            "marking": self.marking,
+            "draft": self.draft,
+            "template": self.template,
+            "page_size": self.page_size,
+            "items": [_item_json(item) for item in self.items],
+            "searches": [_plain(search) for search in self.searches],
+        }
+
+    @classmethod
+    def from_json(cls, data: Any, origin: str = "pack") -> Pack:
+        """Validate and build; `origin` (a file name) starts every error message."""
+        reader = _Reader(origin)
+        data = reader.mapping(data, "the pack")
+        if data.get("format", PACK_FORMAT) != PACK_FORMAT:
+            raise UsageError(f"{origin}: not a Briefer pack (format '{data.get('format')}')")
+        version = data.get("version", PACK_FORMAT_VERSION)
+        if not isinstance(version, int) or version > PACK_FORMAT_VERSION:
+            raise UsageError(
+                f"{origin}: written by a newer Briefer (pack format {version}); update Briefer to open it"
+            )
+        title = reader.text(data, "title", required=True)
+        meeting = reader.mapping(data.get("meeting") or {}, "meeting")
+        pack = cls(
+            title=title,
+            id=reader.text(data, "id") or new_id("p"),
+            subtitle=reader.text(data, "subtitle"),
+            meeting=MeetingDetails(
+                name=reader.text(meeting, "name"),
+                place=reader.text(meeting, "place"),
+                start_date=reader.date(meeting, "start_date"),
+                end_date=reader.date(meeting, "end_date"),
+            ),
+            delegation=reader.text(data, "delegation"),
+            author=reader.text(data, "author"),
+            date=reader.date(data, "date"),
+            marking=reader.text(data, "marking"),
+            draft=reader.flag(data, "draft", True),
+            template=reader.text(data, "template") or "briefing",
+            page_size=reader.choice(data, "page_size", PAGE_SIZES, "A4"),
+            items=[_item(reader, raw, n) for n, raw in enumerate(reader.array(data, "items"), 1)],
+            searches=[_search(reader, raw, n) for n, raw in enumerate(reader.array(data, "searches"), 1)],
+        )
+        start, end = pack.meeting.start_date, pack.meeting.end_date
+        if start and end and end < start:
+            raise UsageError(f"{origin}: the meeting ends ({end}) before it starts ({start}); fix the dates")
+        return pack
+
+
+def _plain(value: Any) -> dict[str, Any]:
+    return {f.name: getattr(value, f.name) for f in fields(value)}
+
+
+def _item_json(item: PackItem) -> dict[str, Any]:
+    """Only the fields the item's kind uses, so exported packs read cleanly."""
+    data: dict[str, Any] = {"kind": item.kind, "id": item.id, "numbered": item.numbered}
+    if item.kind == "section":
+        data["section_id"] = item.section_id
+    if item.title or item.kind != "section":
+        data["title"] = item.title
+    if item.kind in ("notes", "objectives"):
+        data["text"] = item.text
+    if item.kind == "key_messages":
+        data["messages"] = list(item.messages)
+    if item.kind == "qa":
+        data["qa"] = [{"question": qa.question, "answer": qa.answer} for qa in item.qa]
+    return data
+
+
+def _item(reader: _Reader, raw: Any, number: int) -> PackItem:
+    where = f"item {number}"
+    raw = reader.mapping(raw, where)
+    kind = reader.choice(raw, "kind", ITEM_KINDS, None, where)
+    item = PackItem(
+        kind=kind,
+        id=reader.text(raw, "id", where=where) or new_id("i"),
+        section_id=reader.text(raw, "section_id", required=kind == "section", where=where) or None,
+        title=reader.text(raw, "title", required=kind == "heading", where=where),
+        text=reader.text(raw, "text", where=where),
+        messages=[reader.string(m, f"{where}, messages") for m in reader.array(raw, "messages", where)],
+        numbered=reader.flag(raw, "numbered", kind in ("section", "heading"), where),
+    )
+    for qa in reader.array(raw, "qa", where):
+        qa = reader.mapping(qa, f"{where}, qa")
+        item.qa.append(QA(reader.text(qa, "question", True, where), reader.text(qa, "answer", where=where)))
+    return item
+
+
+def _search(reader: _Reader, raw: Any, number: int) -> SavedSearch:
+    where = f"saved search {number}"
+    raw = reader.mapping(raw, where)
+    limit = raw.get("limit", 30)
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 1000:
+        raise UsageError(f"{reader.origin}: {where}: 'limit' must be a whole number from 1 to 1000")
+    search = SavedSearch(
+        label=reader.text(raw, "label", where=where) or f"Search {number}",
+        id=reader.text(raw, "id", where=where) or new_id("q"),
+        themes=[reader.string(t, f"{where}, themes") for t in reader.array(raw, "themes", where)],
+        all_themes=reader.flag(raw, "all_themes", False, where),
+        meetings=[reader.string(m, f"{where}, meetings") for m in reader.array(raw, "meetings", where)],
+        date_from=reader.date(raw, "date_from", where),
+        date_to=reader.date(raw, "date_to", where),
+        query=reader.text(raw, "query", where=where),
+        limit=limit,
+    )
+    if not (search.themes or search.meetings or search.query or search.date_from or search.date_to):
+        raise UsageError(
+            f"{reader.origin}: {where} has no rule (themes, meetings, dates or query); "
+            "it would pull in the whole library"
+        )
+    return search
+
+
+class _Reader:
+    """Typed access to a JSON object, with errors that name the file and the field."""
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+
+    def _fail(self, where: str, message: str) -> UsageError:
+        return UsageError(f"{self.origin}: {where}: {message}")
+
+    def mapping(self, value: Any, where: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self._fail(where, "must be a JSON object")
+        return value
+
+    def array(self, data: dict[str, Any], key: str, where: str = "the pack") -> list[Any]:
+        value = data.get(key) or []
+        if not isinstance(value, list):
+            raise self._fail(where, f"'{key}' must be a list")
+        return value
+
+    def string(self, value: Any, where: str) -> str:
+        if not isinstance(value, str):
+            raise self._fail(where, f"{value!r} must be text")
+        return value
+
+    def text(self, data: dict[str, Any], key: str, required: bool = False, where: str = "the pack") -> str:
+        value = data.get(key)
+        if value is None or value == "":
+            if required:
+                raise self._fail(where, f"'{key}' is missing; give it a value")
+            return ""
+        if not isinstance(value, str):
+            raise self._fail(where, f"'{key}' must be text, not {value!r}")
+        return value
+
+    def flag(self, data: dict[str, Any], key: str, default: bool, where: str = "the pack") -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            raise self._fail(where, f"'{key}' must be true or false")
+        return value
+
+    def date(self, data: dict[str, Any], key: str, where: str = "the pack") -> str | None:
+        value = self.text(data, key, where=where) or None
+        if value is not None:
+            from datetime import date
+
+            try:
+                if not _ISO_DATE.fullmatch(value):
+                    raise ValueError
+                date.fromisoformat(value)
+            except ValueError:
+                raise self._fail(
+                    where, f"'{key}' is not a date ({value!r}); write it as YYYY-MM-DD"
+                ) from None
+        return value
+
+    def choice(
+        self,
+        data: dict[str, Any],
+        key: str,
+        allowed: tuple[str, ...],
+        default: str | None,
+        where: str = "the pack",
+    ) -> str:
+        value = data.get(key, default)
+        if value not in allowed:
+            raise self._fail(where, f"'{key}' must be one of {', '.join(allowed)}, not {value!r}")
+        return value

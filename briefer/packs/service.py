@@ -1,0 +1,93 @@
+"""Packs kept in the library, and pack files: save, list, open, copy, export, import."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from briefer.atomic import replacing
+from briefer.errors import NotFoundError, UsageError
+from briefer.library.repository import Library
+from briefer.packs.model import Pack
+
+PACK_SUFFIX = ".briefer-pack.json"
+
+
+def save_pack(library: Library, pack: Pack) -> Pack:
+    Pack.from_json(pack.to_json(), f"pack '{pack.title}'")  # refuse what could not be opened again
+    library.save_pack_record(pack.to_json())
+    return pack
+
+
+def list_packs(library: Library) -> list[Pack]:
+    """The library's packs, the most recently saved first."""
+    records = sorted(library.pack_records(), key=lambda r: r.get("updated_at", ""), reverse=True)
+    return [Pack.from_json(_stored(r), f"pack '{r.get('title')}' in the library") for r in records]
+
+
+def load_pack(library: Library, pack_id: str) -> Pack:
+    for record in library.pack_records():
+        if record.get("id") == pack_id:
+            return Pack.from_json(_stored(record), f"pack '{record.get('title')}' in the library")
+    raise NotFoundError(f"no pack with id '{pack_id}' in the library; 'briefer packs' lists them")
+
+
+def delete_pack(library: Library, pack_id: str) -> None:
+    if not library.delete_pack_record(pack_id):
+        raise NotFoundError(f"no pack with id '{pack_id}' in the library; 'briefer packs' lists them")
+
+
+def duplicate_pack(library: Library, pack_id: str, title: str | None = None) -> Pack:
+    """A copy to start the next session's pack from; the original is unchanged."""
+    return save_pack(library, load_pack(library, pack_id).copy(title))
+
+
+def export_pack(pack: Pack, path: Path) -> Path:
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise UsageError(f"{path.parent}: the folder does not exist; create it or choose another")
+    data = json.dumps(pack.to_json(), ensure_ascii=False, indent=2) + "\n"
+    try:
+        with replacing(path) as temporary:
+            temporary.write_text(data, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(
+            f"{path}: the pack cannot be written ({error.strerror}); choose another place"
+        ) from None
+    return path
+
+
+def read_pack_file(path: Path) -> Pack:
+    """A pack from a file; errors name the file and what is wrong with it."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such pack file; check the path") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a folder; give the pack file inside it") from None
+    except OSError as error:
+        raise UsageError(f"{path}: the pack file cannot be read ({error.strerror})") from None
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise UsageError(
+            f"{path}: not a pack file (it is not valid JSON: {error}); export packs from Briefer to share them"
+        ) from None
+    return Pack.from_json(data, str(path))
+
+
+def import_pack(library: Library, path: Path) -> Pack:
+    """Add a pack file to the library. A pack already there with other content is kept: the
+    import gets a new id, so neither overwrites the other."""
+    pack = read_pack_file(path)
+    existing = {r.get("id"): _stored(r) for r in library.pack_records()}
+    if pack.id in existing:
+        if existing[pack.id] == pack.to_json():
+            return pack
+        pack = pack.copy(pack.title)
+    return save_pack(library, pack)
+
+
+def _stored(record: dict) -> dict:
+    return {key: value for key, value in record.items() if key != "updated_at"}

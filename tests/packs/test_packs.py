@@ -1,0 +1,260 @@
+"""Packs: the model and its file form, packs kept in the library, assemble(pack, library)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from briefer.errors import NotFoundError, UsageError
+from briefer.export.blocks import (
+    Contents,
+    Cover,
+    KeyMessages,
+    Note,
+    NotesSpace,
+    Paragraph,
+    PartHeading,
+    QuestionsAnswers,
+    SectionHeading,
+    SourceLine,
+    SourcesList,
+)
+from briefer.export.templates import find_template
+from briefer.library import Library, SectionFilter
+from briefer.packs.assemble import assemble
+from briefer.packs.model import QA, MeetingDetails, Pack, PackItem, SavedSearch
+from briefer.packs.service import (
+    delete_pack,
+    duplicate_pack,
+    export_pack,
+    import_pack,
+    list_packs,
+    load_pack,
+    read_pack_file,
+    save_pack,
+)
+from briefer.packs.wording import date_range, number_ranges
+
+
+@pytest.fixture
+def library(library_copy):
+    return Library.open(library_copy)
+
+
+def _remittance_sections(library: Library, n: int = 3):
+    return [h.section for h in library.search(SectionFilter(query="remittance costs"), limit=n).hits]
+
+
+def _pack(library: Library) -> Pack:
+    first, second, third = _remittance_sections(library)
+    return Pack(
+        "GFMD 2027: remittances",
+        subtitle="Background for the delegation",
+        meeting=MeetingDetails(
+            "Global Forum on Migration and Development", "Geneva", "2027-01-12", "2027-01-14"
+        ),
+        delegation="Delegation of Côte d’Ivoire",
+        author="A. Officer",
+        date="2026-11-23",
+        marking="RESTRICTED",
+        items=[
+            PackItem("objectives", text="Secure the costs paragraph.\n\nKeep 2007 language."),
+            PackItem("key_messages", messages=["Remittances are private funds.", "  ", "Lower costs <5%."]),
+            PackItem("qa", qa=[QA("Will you fund the secretariat?", "Under consideration.")]),
+            PackItem.heading("Remittance costs"),
+            PackItem.section(first.id),
+            PackItem.section(second.id, numbered=False),
+            PackItem.heading("Background"),
+            PackItem.section(third.id),
+            PackItem("notes", title="Further reading", text="See the 2007 report."),
+        ],
+    )
+
+
+def test_a_pack_survives_its_file_form_unchanged(library, tmp_path):
+    pack = _pack(library)
+    pack.searches.append(
+        SavedSearch("Human rights since 2005", themes=["human_rights"], date_from="2005-01-01")
+    )
+    path = export_pack(pack, tmp_path / "gfmd.briefer-pack.json")
+    again = read_pack_file(path)
+    assert again == pack
+    assert json.loads(path.read_text(encoding="utf-8"))["format"] == "briefer-pack"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"title": ""}, "'title' is missing"),
+        ({"page_size": "A3"}, "'page_size' must be one of A4, Letter"),
+        ({"date": "23/11/2026"}, "'date' is not a date"),
+        ({"draft": "yes"}, "'draft' must be true or false"),
+        ({"items": [{"kind": "chapter"}]}, "item 1: 'kind' must be one of"),
+        ({"items": [{"kind": "section"}]}, "item 1: 'section_id' is missing"),
+        ({"searches": [{"label": "all"}]}, "saved search 1 has no rule"),
+        (
+            {"meeting": {"start_date": "2027-01-14", "end_date": "2027-01-12"}},
+            "ends (2027-01-12) before it starts",
+        ),
+        ({"version": 99}, "newer Briefer"),
+        ({"format": "something-else"}, "not a Briefer pack"),
+    ],
+)
+def test_a_bad_pack_file_is_refused_with_the_file_and_the_field(tmp_path, change, message):
+    data = {**Pack("A pack", items=[PackItem.heading("Part")]).to_json(), **change}
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(UsageError) as error:
+        read_pack_file(path)
+    assert str(path) in str(error.value)
+    assert message in str(error.value)
+
+
+def test_a_pack_file_that_is_not_json_or_missing_says_so(tmp_path):
+    garbage = tmp_path / "garbage.json"
+    garbage.write_bytes(b"\x00\xffnot json")
+    with pytest.raises(UsageError, match="not a pack file"):
+        read_pack_file(garbage)
+    with pytest.raises(UsageError, match="no such pack file"):
+        read_pack_file(tmp_path / "missing.json")
+
+
+def test_packs_are_kept_in_the_library_copied_and_deleted(library, library_copy):
+    pack = save_pack(library, _pack(library))
+    sections_before = (library_copy / "library.json").read_bytes()
+    assert [p.id for p in list_packs(Library.open(library_copy))] == [pack.id]
+    assert load_pack(library, pack.id) == pack
+    copy = duplicate_pack(library, pack.id, "GFMD 2028: remittances")
+    assert copy.id != pack.id and copy.title == "GFMD 2028: remittances"
+    assert [i.section_id for i in copy.items] == [i.section_id for i in pack.items]
+    assert {i.id for i in copy.items}.isdisjoint(i.id for i in pack.items)
+    assert load_pack(library, pack.id) == pack  # the original is untouched
+    delete_pack(library, copy.id)
+    assert [p.id for p in list_packs(library)] == [pack.id]
+    with pytest.raises(NotFoundError):
+        load_pack(library, copy.id)
+    # packs live in the small user file: saving one never rewrites the section bodies
+    assert (library_copy / "library.json").read_bytes() == sections_before
+
+
+def test_importing_a_pack_twice_does_not_duplicate_it_and_a_changed_one_is_kept_beside(library, tmp_path):
+    pack = _pack(library)
+    path = export_pack(pack, tmp_path / "pack.json")
+    import_pack(library, path)
+    import_pack(library, path)
+    assert len(list_packs(library)) == 1
+    pack.title = "Changed by a colleague"
+    export_pack(pack, path)
+    imported = import_pack(library, path)
+    assert imported.id != pack.id
+    assert sorted(p.title for p in list_packs(library)) == [
+        "Changed by a colleague",
+        "GFMD 2027: remittances",
+    ]
+
+
+def test_assemble_gives_cover_contents_numbered_parts_excerpts_sources_and_annex(library):
+    pack = _pack(library)
+    document = assemble(pack, library, find_template("briefing")).document
+    blocks = document.blocks
+    cover = blocks[0]
+    assert isinstance(cover, Cover)
+    assert (cover.title, cover.dates, cover.date, cover.marking) == (
+        "GFMD 2027: remittances",
+        "12–14 January 2027",
+        "23 November 2026",
+        "RESTRICTED",
+    )
+    contents = blocks[1]
+    assert isinstance(contents, Contents)
+    headings = document.headings()
+    assert [e.anchor for e in contents.entries] == [h.anchor for h in headings]
+    assert len({h.anchor for h in headings}) == len(headings)
+    numbers = [(type(h).__name__, h.number) for h in headings]
+    assert numbers == [
+        ("PartHeading", "1"),
+        ("SectionHeading", "1.1"),
+        ("SectionHeading", ""),  # the unnumbered item takes no number
+        ("PartHeading", "2"),
+        ("SectionHeading", "2.1"),
+        ("PartHeading", ""),  # the sources annex
+    ]
+    assert headings[-1].text == "Annex: Sources" and headings[-1].new_page
+    kinds = [type(b) for b in blocks]
+    assert kinds.count(SourceLine) == 3 and kinds.count(SourcesList) == 1
+    assert [type(b) for b in blocks[2:5]] == [Note, KeyMessages, QuestionsAnswers]
+    messages = next(b for b in blocks if isinstance(b, KeyMessages))
+    assert messages.items == ("Remittances are private funds.", "Lower costs <5%.")  # blank lines dropped
+    first = library.section(pack.items[4].section_id)
+    paragraphs = [b.text for b in blocks[blocks.index(headings[1]) + 1 :] if isinstance(b, Paragraph)]
+    assert paragraphs[: len(first.text.split("\n\n"))] == first.text.split("\n\n")
+    source = next(b for b in blocks if isinstance(b, SourceLine))
+    meeting = library.meeting(first.meeting_id)
+    assert source.text.startswith(f"Source: {meeting.label}")
+    assert first.source_file in source.text
+    annex = next(b for b in blocks if isinstance(b, SourcesList))
+    assert sum(e.sections for e in annex.entries) == 3
+    assert document.info.marking == "RESTRICTED" and document.info.draft
+
+
+def test_excerpt_headings_drop_the_reports_own_number_only_when_the_pack_numbers_them(library):
+    numbered = next(s for s in library.sections() if s.number and s.heading.startswith(s.number))
+    pack = Pack(
+        "Numbers", items=[PackItem.section(numbered.id), PackItem.section(numbered.id, numbered=False)]
+    )
+    headings = assemble(pack, library, find_template("briefing")).document.headings()
+    assert headings[0].number == "1" and not headings[0].text.startswith(numbered.number)
+    assert headings[1].number == "" and headings[1].text == numbered.heading
+
+
+def test_templates_shape_the_assembly(library):
+    pack = _pack(library)
+    handout = assemble(pack, library, find_template("handout")).document.blocks
+    assert not any(isinstance(b, Cover | Contents) for b in handout)
+    parts = [b for b in handout if isinstance(b, PartHeading)]
+    assert all(p.new_page for p in parts[1:])
+    assert sum(isinstance(b, NotesSpace) for b in handout) == 3
+    notes = assemble(pack, library, find_template("speaking-notes")).document.blocks
+    assert isinstance(notes[0], KeyMessages)  # lines to take first
+    assert not any(isinstance(b, SourcesList) for b in notes)
+    for index, block in enumerate(notes):
+        if isinstance(block, SectionHeading):  # heading, first paragraph, source
+            assert isinstance(notes[index + 1], Paragraph) and isinstance(notes[index + 2], SourceLine)
+
+
+def test_saved_searches_pull_sections_and_a_rebuild_reports_what_is_new(library):
+    pinned = _remittance_sections(library, 1)[0]
+    pack = Pack("Rights", items=[PackItem.section(pinned.id)])
+    pack.searches.append(
+        SavedSearch("Human rights since 2005", themes=["human_rights"], date_from="2005-01-01", limit=50)
+    )
+    assembly = assemble(pack, library)
+    pulled = assembly.pulled["Human rights since 2005"]
+    expected = {
+        s.id for s in library.sections(SectionFilter(themes=["human_rights"], date_from="2005-01-01"))
+    }
+    assert set(pulled) == expected - {pinned.id}
+    assert assembly.section_ids == [pinned.id, *pulled]
+    assert assembly.new_since_last_build is None  # never built
+    library.record_build(pack.id, assembly.section_ids[:-2])
+    again = assemble(pack, Library.open(library.folder))
+    assert again.new_since_last_build == assembly.section_ids[-2:]
+    assert again.document == assembly.document  # the same pack on the same library: the same result
+
+
+def test_a_pack_naming_a_missing_section_or_nothing_is_refused(library):
+    pack = Pack("Broken", items=[PackItem.section("s-no-such-section")])
+    with pytest.raises(NotFoundError, match="s-no-such-section"):
+        assemble(pack, library)
+    with pytest.raises(UsageError, match="is empty"):
+        assemble(Pack("Empty"), library)
+
+
+def test_wording_of_dates_and_paragraph_ranges():
+    assert date_range("2007-07-09", "2007-07-11") == "9–11 July 2007"
+    assert date_range("2007-06-30", "2007-07-02") == "30 June – 2 July 2007"
+    assert date_range("2007-12-28", "2008-01-02") == "28 December 2007 – 2 January 2008"
+    assert date_range("2007-07-09", None) == "9 July 2007"
+    assert date_range(None, None) == ""
+    assert number_ranges(["12", "13", "14", "17", "18", "a"]) == "12–14, 17–18, a"
