@@ -106,7 +106,10 @@ def style_xml(
     quick: bool = True,
 ) -> str:
     custom = "0" if name in BUILT_IN else "1"
-    parts = [f'<w:style {nsdecls("w")} w:type="{kind}" w:customStyle="{custom}" w:styleId="{style_id}">']
+    default = ' w:default="1"' if name == "Normal" else ""  # the style of paragraphs that name none
+    parts = [
+        f'<w:style {nsdecls("w")} w:type="{kind}"{default} w:customStyle="{custom}" w:styleId="{style_id}">'
+    ]
     parts.append(f'<w:name w:val="{name}"/>')
     if based_on:
         parts.append(f'<w:basedOn w:val="{based_on}"/>')
@@ -473,6 +476,17 @@ def drop_extras(document: docx.document.Document) -> None:
             del rels[r_id]
 
 
+def set_settings(document: docx.document.Document) -> None:
+    """Current Word layout rules (tables align with the margin), and let Word check spelling."""
+    settings = document.settings.element
+    for tag in ("w:proofState", "w:savePreviewPicture"):
+        for element in settings.findall(qn(tag)):
+            settings.remove(element)
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
+
+
 def set_properties(document: docx.document.Document, name: str) -> None:
     props = document.core_properties
     props.title = f"Briefer style base: {name}"
@@ -496,6 +510,7 @@ def build(settings: Settings, name: str) -> bytes:
     add_bullet_numbering(document)
     set_page(document, settings)
     drop_extras(document)
+    set_settings(document)
     set_properties(document, name)
     buffer = io.BytesIO()
     document.save(buffer)

@@ -1,0 +1,596 @@
+"""Render a block document to Word (.docx), starting from the template's style base.
+
+Every paragraph gets a named style of `template.style_docx` and (almost) no direct
+formatting, so a user restyles a whole pack, or every pack, by editing styles in Word.
+The XML is built with lxml directly: python-docx's per-paragraph style lookup by name
+costs more than everything else together on a long pack.
+
+Word and LibreOffice both show what is written here without updating fields: the
+contents list is a real TOC field whose cached result already holds the entries (linked
+to bookmarks on the headings), and the page numbers are PAGE / SECTIONPAGES fields,
+which both compute at layout time.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import docx
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from lxml import etree
+
+from briefer.export.blocks import (
+    Block,
+    Contents,
+    Cover,
+    Document,
+    KeyMessages,
+    Note,
+    NotesSpace,
+    PageBreak,
+    Paragraph,
+    PartHeading,
+    QuestionsAnswers,
+    SectionHeading,
+    SourceLine,
+    SourcesList,
+)
+from briefer.export.templates import Template
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+
+PAGE_SIZES = {"A4": (11906, 16838), "LETTER": (12240, 15840)}  # twips
+TWIPS_PER_MM = 1440 / 25.4
+PROGRESS_EVERY = 25
+WATERMARK_TEXT = "DRAFT"
+TOC_INSTRUCTION = ' TOC \\o "1-3" \\h \\z \\u '
+# Characters XML 1.0 forbids (and C1 controls, which no one means to print).
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
+_NOT_NAME = re.compile(r"[^A-Za-z0-9_]")
+BOOKMARK_MAX = 40
+
+W_P, W_PPR, W_PSTYLE, W_R, W_T, W_BR, W_TAB = (
+    qn(t) for t in ("w:p", "w:pPr", "w:pStyle", "w:r", "w:t", "w:br", "w:tab")
+)
+W_VAL = qn("w:val")
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+SOURCES_COLUMNS = (
+    ("Document", 0.22),
+    ("Meeting", 0.42),
+    ("Symbol", 0.14),
+    ("Date", 0.12),
+    ("Excerpts", 0.10),
+)
+
+
+def write_docx(document: Document, template: Template, out: Path, progress: Progress | None = None) -> None:
+    """Write `document` as a Word file at `out` (the caller makes it atomic)."""
+    word = docx.Document(str(template.style_docx))
+    _DocxBuilder(word, document, template).build(progress)
+    word.save(str(out))
+
+
+def clean_text(text: str) -> str:
+    """User text made safe for XML: line ends unified, forbidden characters dropped."""
+    return _ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def bookmark_names(anchors: list[str]) -> dict[str, str]:
+    """A valid, unique Word bookmark name for each anchor (letter first, <= 40 of [A-Za-z0-9_])."""
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    for anchor in anchors:
+        if anchor in names:
+            continue
+        base = _NOT_NAME.sub("_", anchor)
+        if not base[:1].isalpha():
+            base = "h" + base
+        name = base[:BOOKMARK_MAX]
+        counter = 1
+        while name.casefold() in used:  # Word compares bookmark names without case
+            counter += 1
+            suffix = f"_{counter}"
+            name = base[: BOOKMARK_MAX - len(suffix)] + suffix
+        used.add(name.casefold())
+        names[anchor] = name
+    return names
+
+
+def heading_text(number: str, text: str) -> str:
+    """As the contents entries print it: '1.2. Text', or the text alone."""
+    return f"{number}. {text}" if number else text
+
+
+class _DocxBuilder:
+    def __init__(self, word: docx.document.Document, document: Document, template: Template) -> None:
+        self.word = word
+        self.document = document
+        self.template = template
+        self.body = word.element.body
+        self.sect_pr = self.body.find(qn("w:sectPr"))
+        self.style_ids = self._style_ids()
+        self.missing_styles: set[str] = set()
+        self.bookmarks = bookmark_names([h.anchor for h in document.headings()])
+        self.next_bookmark_id = 0
+        self.page_break_pending = False
+        self.section_empty = True  # a page break at the top of a section would leave a blank page
+        self.last_was_table = False
+        self.cover_sect_pr: etree._Element | None = None
+        width, height = PAGE_SIZES.get(document.info.page_size.upper(), PAGE_SIZES["A4"])
+        self.margin = round(template.margin_mm * TWIPS_PER_MM)
+        self.page = (width, height)
+        self.text_width = width - 2 * self.margin
+
+    # -- the whole document --------------------------------------------------------
+
+    def build(self, progress: Progress | None) -> None:
+        for child in list(self.body):
+            self.body.remove(child)  # the style base's own content, and the sectPr for now
+        self._set_page(self.sect_pr)
+        self._fit_tabs()
+        blocks = self.document.blocks
+        total = len(blocks)
+        for done, block in enumerate(blocks, 1):
+            self._render(block)
+            if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
+                progress(done, total)
+        if not len(self.body):
+            self._paragraph(None)  # Word wants at least one paragraph
+        self.body.append(self.sect_pr)
+        self._page_furniture()
+        self._properties()
+
+    def _render(self, block: Block) -> None:
+        handler = self._handlers.get(type(block))
+        if handler is None:
+            log.warning("DOCX writer: no rendering for %s; left out", type(block).__name__)
+            return
+        handler(self, block)
+        self.last_was_table = isinstance(block, Note | KeyMessages | SourcesList)
+
+    # -- styles and page -----------------------------------------------------------
+
+    def _style_ids(self) -> dict[str, str]:
+        ids: dict[str, str] = {}
+        for style in self.word.styles.element.iterchildren(qn("w:style")):
+            name = style.find(qn("w:name"))
+            if name is not None:
+                ids.setdefault(name.get(W_VAL).casefold(), style.get(qn("w:styleId")))
+        return ids
+
+    def _style(self, name: str | None) -> str | None:
+        if name is None:
+            return None
+        style_id = self.style_ids.get(name.casefold())
+        if style_id is None and name not in self.missing_styles:
+            self.missing_styles.add(name)
+            log.warning("the template's style.docx has no style '%s'; Normal used instead", name)
+        return style_id
+
+    def _set_page(self, sect_pr: etree._Element) -> None:
+        size = sect_pr.find(qn("w:pgSz"))
+        size.set(qn("w:w"), str(self.page[0]))
+        size.set(qn("w:h"), str(self.page[1]))
+        size.attrib.pop(qn("w:orient"), None)
+        margins = sect_pr.find(qn("w:pgMar"))
+        for side in ("top", "right", "bottom", "left"):
+            margins.set(qn(f"w:{side}"), str(self.margin))
+
+    def _fit_tabs(self) -> None:
+        """Right tabs of the contents, header, footer and notes lines at the real text width."""
+        for name in ("toc 1", "toc 2", "toc 3", "header", "footer", "Notes Line"):
+            style_id = self.style_ids.get(name.casefold())
+            if style_id is None:
+                continue
+            style = self.word.styles.element.find(f"{qn('w:style')}[@{qn('w:styleId')}='{style_id}']")
+            for tab in style.iter(qn("w:tab")):
+                if tab.get(W_VAL) == "right":
+                    tab.set(qn("w:pos"), str(self.text_width))
+                elif tab.get(W_VAL) == "center":
+                    tab.set(qn("w:pos"), str(self.text_width // 2))
+
+    # -- paragraphs and runs -------------------------------------------------------
+
+    def _paragraph(
+        self, style: str | None, text: str = "", parent: etree._Element | None = None
+    ) -> etree._Element:
+        """A paragraph in `style` (a style name); top-level ones take a pending page break."""
+        in_body = parent is None
+        p = etree.SubElement(self.body if in_body else parent, W_P)
+        style_id = self._style(style)
+        ppr = None
+        if style_id is not None:
+            ppr = etree.SubElement(p, W_PPR)
+            etree.SubElement(ppr, W_PSTYLE).set(W_VAL, style_id)
+        if in_body:
+            if self.page_break_pending and not self.section_empty:
+                if ppr is None:
+                    ppr = etree.SubElement(p, W_PPR)
+                etree.SubElement(ppr, qn("w:pageBreakBefore"))
+            self.page_break_pending = False
+            self.section_empty = False
+        if text:
+            self._text(p, text)
+        return p
+
+    def _text(self, parent: etree._Element, text: str) -> etree._Element:
+        """One run holding `text`; newlines become line breaks, tabs become tabs."""
+        run = etree.SubElement(parent, W_R)
+        for index, line in enumerate(clean_text(text).split("\n")):
+            if index:
+                etree.SubElement(run, W_BR)
+            for piece_index, piece in enumerate(line.split("\t")):
+                if piece_index:
+                    etree.SubElement(run, W_TAB)
+                if piece:
+                    t = etree.SubElement(run, W_T)
+                    t.text = piece
+                    if piece[0] == " " or piece[-1] == " ":
+                        t.set(XML_SPACE, "preserve")
+        return run
+
+    def _field(self, parent: etree._Element, instruction: str, cached: str) -> None:
+        """A complex field (begin / instruction / separate / cached result / end)."""
+        etree.SubElement(etree.SubElement(parent, W_R), qn("w:fldChar")).set(qn("w:fldCharType"), "begin")
+        instr = etree.SubElement(etree.SubElement(parent, W_R), qn("w:instrText"))
+        instr.text = instruction
+        instr.set(XML_SPACE, "preserve")
+        etree.SubElement(etree.SubElement(parent, W_R), qn("w:fldChar")).set(qn("w:fldCharType"), "separate")
+        self._text(parent, cached)
+        etree.SubElement(etree.SubElement(parent, W_R), qn("w:fldChar")).set(qn("w:fldCharType"), "end")
+
+    def _bookmark(self, p: etree._Element, anchor: str) -> None:
+        """Wrap the paragraph's content in the bookmark the contents entries link to."""
+        name = self.bookmarks.get(anchor)
+        if name is None:
+            return
+        bookmark_id = str(self.next_bookmark_id)
+        self.next_bookmark_id += 1
+        start = etree.Element(qn("w:bookmarkStart"))
+        start.set(qn("w:id"), bookmark_id)
+        start.set(qn("w:name"), name)
+        ppr = p.find(W_PPR)
+        if ppr is not None:
+            ppr.addnext(start)
+        else:
+            p.insert(0, start)
+        etree.SubElement(p, qn("w:bookmarkEnd")).set(qn("w:id"), bookmark_id)
+
+    # -- tables --------------------------------------------------------------------
+
+    def _table(self, style: str, widths: list[float]) -> etree._Element:
+        """An empty table at full text width; `widths` are fractions of it."""
+        if self.last_was_table:
+            self._paragraph(None)  # two adjacent tables would merge into one in Word
+        if self.page_break_pending and not self.section_empty:
+            self._paragraph(None)  # carries the page break: Word ignores it inside tables
+        self.page_break_pending = False
+        self.section_empty = False
+        style_id = self._style(style)
+        tbl = etree.SubElement(self.body, qn("w:tbl"))
+        tbl_pr = etree.SubElement(tbl, qn("w:tblPr"))
+        if style_id:
+            etree.SubElement(tbl_pr, qn("w:tblStyle")).set(W_VAL, style_id)
+        tbl_w = etree.SubElement(tbl_pr, qn("w:tblW"))
+        tbl_w.set(qn("w:w"), "5000")
+        tbl_w.set(qn("w:type"), "pct")
+        layout = etree.SubElement(tbl_pr, qn("w:tblLayout"))
+        layout.set(qn("w:type"), "fixed")
+        look = etree.SubElement(tbl_pr, qn("w:tblLook"))
+        for key, value in (("val", "04A0"), ("firstRow", "1"), ("lastRow", "0"), ("firstColumn", "0")):
+            look.set(qn(f"w:{key}"), value)
+        for key in ("lastColumn", "noHBand", "noVBand"):
+            look.set(qn(f"w:{key}"), "0" if key == "lastColumn" else "1")
+        grid = etree.SubElement(tbl, qn("w:tblGrid"))
+        for fraction in widths:
+            etree.SubElement(grid, qn("w:gridCol")).set(qn("w:w"), str(round(self.text_width * fraction)))
+        return tbl
+
+    def _row(self, tbl: etree._Element, widths: list[float], header: bool = False) -> list[etree._Element]:
+        tr = etree.SubElement(tbl, qn("w:tr"))
+        tr_pr = etree.SubElement(tr, qn("w:trPr"))
+        etree.SubElement(tr_pr, qn("w:cantSplit"))
+        if header:
+            etree.SubElement(tr_pr, qn("w:tblHeader"))  # repeats at the top of every page
+        cells = []
+        for fraction in widths:
+            tc = etree.SubElement(tr, qn("w:tc"))
+            tc_w = etree.SubElement(etree.SubElement(tc, qn("w:tcPr")), qn("w:tcW"))
+            tc_w.set(qn("w:w"), str(round(self.text_width * fraction)))
+            tc_w.set(qn("w:type"), "dxa")
+            cells.append(tc)
+        return cells
+
+    def _box(self) -> etree._Element:
+        """A one-cell 'Box' table (shaded, ruled at the left) to put paragraphs in."""
+        tbl = self._table("Box", [1.0])
+        return self._row(tbl, [1.0])[0]
+
+    # -- blocks ----------------------------------------------------------------------
+
+    def _cover(self, cover: Cover) -> None:
+        marking = cover.marking or self.document.info.marking
+        if marking:
+            self._paragraph("Marking", marking)
+        self._paragraph("Cover Title", cover.title)
+        if cover.subtitle:
+            self._paragraph("Subtitle", cover.subtitle)
+        if cover.meeting:
+            self._paragraph("Cover Meeting", cover.meeting)
+        for detail in (cover.place, cover.dates):
+            if detail:
+                self._paragraph("Cover Detail", detail)
+        if cover.delegation:
+            self._paragraph("Cover Meeting", cover.delegation)
+        for detail in (cover.author, cover.date):
+            if detail:
+                self._paragraph("Cover Detail", detail)
+        if marking:
+            self._bottom_marking(marking)
+        # The section break: the cover is a section of its own, without the running
+        # header and footer, and the body's page numbers start at 1 after it.
+        self.cover_sect_pr = self._cover_section_properties()
+        p = self._paragraph(None)
+        ppr = p.find(W_PPR)
+        if ppr is None:
+            ppr = etree.SubElement(p, W_PPR)
+        ppr.append(self.cover_sect_pr)
+        self.section_empty = True
+        self.page_break_pending = False
+
+    def _bottom_marking(self, marking: str) -> None:
+        """The marking again at the foot of the cover, in a frame anchored to the bottom margin."""
+        p = self._paragraph("Marking", marking)
+        frame = etree.Element(qn("w:framePr"))
+        for key, value in (
+            ("w", str(self.text_width)),
+            ("wrap", "around"),
+            ("vAnchor", "margin"),
+            ("hAnchor", "margin"),
+            ("xAlign", "center"),
+            ("yAlign", "bottom"),
+        ):
+            frame.set(qn(f"w:{key}"), value)
+        p.find(W_PPR).find(W_PSTYLE).addnext(frame)
+
+    def _cover_section_properties(self) -> etree._Element:
+        sect_pr = copy.deepcopy(self.sect_pr)
+        for tag in ("w:headerReference", "w:footerReference", "w:pgNumType", "w:titlePg", "w:type"):
+            for element in sect_pr.findall(qn(tag)):
+                sect_pr.remove(element)
+        return sect_pr
+
+    def _contents(self, contents: Contents) -> None:
+        self._paragraph("TOC Heading", contents.title)
+        entries = contents.entries
+        if not entries:
+            p = self._paragraph("toc 1")
+            self._field_begin(p)
+            self._field_end(p)
+        for index, entry in enumerate(entries):
+            p = self._paragraph(f"toc {min(max(entry.level, 1), 3)}")
+            if index == 0:
+                self._field_begin(p)
+            name = self.bookmarks.get(entry.anchor)
+            if name is None:
+                self._text(p, entry.text)
+            else:
+                link = etree.SubElement(p, qn("w:hyperlink"))
+                link.set(qn("w:anchor"), name)
+                link.set(qn("w:history"), "1")
+                self._text(link, entry.text)
+                self._text(link, "\t")
+                self._field(link, f" PAGEREF {name} \\h ", "")
+            if index == len(entries) - 1:
+                self._field_end(p)
+        self.page_break_pending = True  # the body starts on a fresh page
+
+    def _field_begin(self, p: etree._Element) -> None:
+        etree.SubElement(etree.SubElement(p, W_R), qn("w:fldChar")).set(qn("w:fldCharType"), "begin")
+        instr = etree.SubElement(etree.SubElement(p, W_R), qn("w:instrText"))
+        instr.text = TOC_INSTRUCTION
+        instr.set(XML_SPACE, "preserve")
+        etree.SubElement(etree.SubElement(p, W_R), qn("w:fldChar")).set(qn("w:fldCharType"), "separate")
+
+    def _field_end(self, p: etree._Element) -> None:
+        etree.SubElement(etree.SubElement(p, W_R), qn("w:fldChar")).set(qn("w:fldCharType"), "end")
+
+    def _part_heading(self, block: PartHeading) -> None:
+        if block.new_page or self.template.part_new_page:
+            self.page_break_pending = True
+        p = self._paragraph("heading 1", heading_text(block.number, block.text))
+        self._bookmark(p, block.anchor)
+
+    def _section_heading(self, block: SectionHeading) -> None:
+        level = 3 if block.level >= 3 else 2
+        p = self._paragraph(f"heading {level}", heading_text(block.number, block.text))
+        self._bookmark(p, block.anchor)
+
+    def _body_paragraph(self, block: Paragraph) -> None:
+        style = {"lead": "Lead", "quote": "Quote"}.get(block.style, "Normal")
+        self._paragraph(style, block.text)
+
+    def _source_line(self, block: SourceLine) -> None:
+        self._paragraph("Source Line", block.text)
+
+    def _note(self, block: Note) -> None:
+        cell = self._box()
+        if block.title:
+            self._paragraph("Note Title", block.title, cell)
+        paragraphs = [p.strip() for p in _BLANK_LINE.split(clean_text(block.text)) if p.strip()]
+        for text in paragraphs or [""]:
+            self._paragraph("Note", text, cell)
+
+    def _key_messages(self, block: KeyMessages) -> None:
+        cell = self._box()
+        if block.title:
+            self._paragraph("Note Title", block.title, cell)
+        for item in block.items or ("",):
+            self._paragraph("Key Message", item, cell)
+
+    def _questions(self, block: QuestionsAnswers) -> None:
+        if block.title:
+            self._paragraph("Note Title", block.title)
+        for pair in block.pairs:
+            self._paragraph("Question", pair.question)
+            self._paragraph("Answer", pair.answer)
+
+    def _sources(self, block: SourcesList) -> None:
+        widths = [fraction for _, fraction in SOURCES_COLUMNS]
+        tbl = self._table("Sources Table", widths)
+        for cell, (title, _) in zip(self._row(tbl, widths, header=True), SOURCES_COLUMNS, strict=True):
+            self._paragraph("Table Heading", title, cell)
+        for entry in block.entries:
+            values = (entry.document, entry.meeting, entry.symbol, entry.date, str(entry.sections or ""))
+            for cell, value in zip(self._row(tbl, widths), values, strict=True):
+                self._paragraph("Table Text", value, cell)
+
+    def _notes_space(self, block: NotesSpace) -> None:
+        self._paragraph("Note Title", "Notes")
+        for _ in range(max(block.lines, 0)):
+            self._paragraph("Notes Line", "\t")  # the style's leader tab draws the rule
+
+    def _page_break(self, _block: PageBreak) -> None:
+        self.page_break_pending = True
+
+    _handlers: dict[type, Callable[[_DocxBuilder, Block], None]] = {
+        Cover: _cover,
+        Contents: _contents,
+        PartHeading: _part_heading,
+        SectionHeading: _section_heading,
+        Paragraph: _body_paragraph,
+        SourceLine: _source_line,
+        Note: _note,
+        KeyMessages: _key_messages,
+        QuestionsAnswers: _questions,
+        SourcesList: _sources,
+        NotesSpace: _notes_space,
+        PageBreak: _page_break,
+    }
+
+    # -- header, footer, watermark ---------------------------------------------------
+
+    def _page_furniture(self) -> None:
+        sections = self.word.sections
+        info = self.document.info
+        body = sections[len(sections) - 1]
+        _restart_page_numbers(body._sectPr)
+        header = body.header
+        header.is_linked_to_previous = False
+        self._fill_header(header._element, info.title, info.marking, info.draft)
+        footer = body.footer
+        footer.is_linked_to_previous = False
+        self._fill_footer(footer._element, info.marking)
+        if len(sections) > 1 and info.draft:
+            cover_header = sections[0].header
+            cover_header.is_linked_to_previous = False
+            self._clear(cover_header._element)
+            self._watermark(self._paragraph(None, parent=cover_header._element))
+
+    @staticmethod
+    def _clear(element: etree._Element) -> None:
+        for child in list(element):
+            element.remove(child)
+
+    def _fill_header(self, hdr: etree._Element, title: str, marking: str, draft: bool) -> None:
+        self._clear(hdr)
+        first = None
+        if marking:
+            first = self._paragraph("Marking", marking, hdr)
+        title_p = self._paragraph("header", title, hdr)
+        if draft:
+            self._watermark(first if first is not None else title_p)
+
+    def _fill_footer(self, ftr: etree._Element, marking: str) -> None:
+        self._clear(ftr)
+        p = self._paragraph("footer", "Page ", ftr)
+        self._field(p, " PAGE ", "1")
+        self._text(p, " of ")
+        self._field(p, " SECTIONPAGES ", "1")
+        if marking:
+            self._paragraph("Marking", marking, ftr)
+
+    def _watermark(self, p: etree._Element) -> None:
+        """Word's own text watermark: a grey diagonal VML WordArt shape behind the text."""
+        p.append(parse_xml(_WATERMARK_XML))
+
+    # -- file properties ---------------------------------------------------------------
+
+    def _properties(self) -> None:
+        info = self.document.info
+        props = self.word.core_properties
+        props.title = clean_text(info.title)
+        props.author = clean_text(info.author)
+        props.last_modified_by = clean_text(info.author)
+        props.subject = clean_text(info.subject)
+        props.comments = ""
+        props.keywords = ""
+        props.category = "Briefing pack"
+        props.revision = 1
+        when = build_time()
+        props.created = when
+        props.modified = when
+
+
+_AFTER_PG_NUM_TYPE = tuple(
+    qn(f"w:{tag}")
+    for tag in ("cols", "formProt", "vAlign", "noEndnote", "titlePg", "textDirection", "bidi", "docGrid")
+)
+
+
+def _restart_page_numbers(sect_pr: etree._Element) -> None:
+    """Number this section's pages from 1 (w:pgNumType at its place in the sequence)."""
+    for old in sect_pr.findall(qn("w:pgNumType")):
+        sect_pr.remove(old)
+    numbering = etree.Element(qn("w:pgNumType"))
+    numbering.set(qn("w:start"), "1")
+    follower = next((child for child in sect_pr if child.tag in _AFTER_PG_NUM_TYPE), None)
+    if follower is not None:
+        follower.addprevious(numbering)
+    else:
+        sect_pr.append(numbering)
+
+
+def build_time() -> datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), otherwise now, to the second."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+_VML_NAMESPACES = (
+    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+    'xmlns:w10="urn:schemas-microsoft-com:office:word"'
+)
+_WATERMARK_XML = f"""<w:r {nsdecls("w")} {_VML_NAMESPACES}><w:rPr><w:noProof/></w:rPr><w:pict>
+<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800"
+ path="m@7,l@8,m@5,21600l@6,21600e">
+<v:formulas><v:f eqn="sum #0 0 10800"/><v:f eqn="prod #0 2 1"/><v:f eqn="sum 21600 0 @1"/>
+<v:f eqn="sum 0 0 @2"/><v:f eqn="sum 21600 0 @3"/><v:f eqn="if @0 @3 0"/><v:f eqn="if @0 21600 @1"/>
+<v:f eqn="if @0 0 @2"/><v:f eqn="if @0 @4 21600"/><v:f eqn="mid @5 @6"/><v:f eqn="mid @8 @5"/>
+<v:f eqn="mid @7 @8"/><v:f eqn="mid @6 @7"/><v:f eqn="sum @6 0 @5"/></v:formulas>
+<v:path textpathok="t" o:connecttype="custom" o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800"
+ o:connectangles="270,180,90,0"/>
+<v:textpath on="t" fitshape="t"/>
+<v:handles><v:h position="#0,bottomRight" xrange="6629,14971"/></v:handles>
+<o:lock v:ext="edit" text="t" shapetype="t"/>
+</v:shapetype>
+<v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s2049" type="#_x0000_t136"
+ style="position:absolute;margin-left:0;margin-top:0;width:440pt;height:146pt;rotation:315;z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:center;mso-position-vertical-relative:margin"
+ o:allowincell="f" fillcolor="#d9d9d9" stroked="f">
+<v:fill opacity=".5"/>
+<v:textpath style="font-family:&quot;Liberation Sans&quot;;font-size:1pt" string="{WATERMARK_TEXT}"/>
+<w10:wrap anchorx="margin" anchory="margin"/>
+</v:shape></w:pict></w:r>"""
