@@ -1,0 +1,1170 @@
+"""The PDF writer: renders a block document with reportlab platypus, from a template's settings.
+
+Layout takes two passes (reportlab's multiBuild): the first finds the page of every heading and the
+page count, the second prints them in the contents and in the footers, and only the second is saved.
+The contents table is given its entries up front, so both passes lay out the same pages.
+
+Fonts come from the bundled Liberation families, embedded as subsets. All user and library text goes
+through `_markup` (controls dropped, `& < >` escaped) before reportlab sees it.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    FrameBreak,
+    HRFlowable,
+    KeepInFrame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.flowables import PageBreakIfNotEmpty
+from reportlab.platypus.tableofcontents import TableOfContents
+
+import briefer
+from briefer import paths
+from briefer.errors import UsageError
+from briefer.export.blocks import (
+    Contents,
+    Cover,
+    Document,
+    DocumentInfo,
+    KeyMessages,
+    Note,
+    NotesSpace,
+    PartHeading,
+    QuestionsAnswers,
+    SectionHeading,
+    SourceLine,
+    SourcesList,
+)
+from briefer.export.blocks import PageBreak as PageBreakBlock
+from briefer.export.blocks import Paragraph as ParagraphBlock
+from briefer.export.templates import Template
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+
+PAGE_SIZES = {"a4": A4, "letter": LETTER}
+EXPECTED_PASSES = 2  # see the module docstring; progress totals assume it
+
+INK = colors.HexColor("#111111")
+ACCENT = colors.HexColor("#1F3A5F")  # dark navy: headings and rules, prints as a dark grey
+MUTED = colors.HexColor("#595959")
+RULE = colors.HexColor("#A7B1BD")
+SHADE = colors.HexColor("#EEF1F5")
+WATERMARK = colors.Color(0.86, 0.86, 0.86)
+
+# Header and footer sit in the top and bottom margins; they need this much room.
+MIN_VERTICAL_MARGIN = 16 * mm
+NOTES_LINE_GAP = 8 * mm  # ruled lines a hand can write between
+
+
+# --- fonts -------------------------------------------------------------------------------------------
+
+_FACES = {"": "Regular", "-Bold": "Bold", "-Italic": "Italic", "-BoldItalic": "BoldItalic"}
+_FAMILY_NAME = re.compile(r"[A-Za-z0-9]+\Z")
+
+
+@cache
+def _register_family(family: str) -> str:
+    """Registers a bundled TTF family (four faces) once per process; returns its name."""
+    folder = paths.fonts_dir()
+    files = {suffix: folder / f"{family}-{face}.ttf" for suffix, face in _FACES.items()}
+    if not _FAMILY_NAME.match(family) or not all(path.is_file() for path in files.values()):
+        bundled = sorted({path.name.rsplit("-", 1)[0] for path in folder.glob("*-Regular.ttf")})
+        raise UsageError(
+            f"the template's font '{family}' is not one of the bundled fonts; "
+            f"set body_font and heading_font to one of: {', '.join(bundled)}"
+        )
+    for suffix, path in files.items():
+        pdfmetrics.registerFont(TTFont(family + suffix, str(path)))
+    pdfmetrics.registerFontFamily(
+        family,
+        normal=family,
+        bold=f"{family}-Bold",
+        italic=f"{family}-Italic",
+        boldItalic=f"{family}-BoldItalic",
+    )
+    return family
+
+
+# --- text --------------------------------------------------------------------------------------------
+
+# C0 and C1 controls have no glyphs; tabs, form feeds and vertical tabs read as spaces.
+_CONTROLS = {code: None for code in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), 0xFFFE, 0xFFFF]}
+_CONTROLS.update({code: " " for code in (0x09, 0x0B, 0x0C)})
+del _CONTROLS[0x0A]
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_SPACES = re.compile(r"[ \n]+")  # not \s: a no-break space is meant
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _plain(text: str) -> str:
+    """Text reportlab can draw: one kind of newline, no controls, no lone surrogates."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROLS)
+    return _SURROGATES.sub("\ufffd", text)
+
+
+def _markup(text: str) -> str:
+    """Plain text as one paragraph of reportlab markup: escaped, runs of spaces and newlines as one space."""
+    return escape(_SPACES.sub(" ", _plain(text)).strip())
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Text the user wrote, as markup paragraphs: a blank line parts them, a single newline breaks a line."""
+    parts = _BLANK_LINE.split(_plain(text).strip())
+    lines = ([escape(" ".join(line.split(" ")).strip()) for line in part.split("\n")] for part in parts)
+    return ["<br/>".join(line for line in part if line) for part in lines if any(part)]
+
+
+def _numbered(number: str, text: str) -> str:
+    number = number.strip().rstrip(".")
+    return f"{number}. {text}" if number else text
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """Text cut with an ellipsis to fit a width (running headers)."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+_BREAK_AFTER = re.compile(r"(?<=[-_/.])")
+
+
+def _breakable(text: str, font: str, size: float, width: float) -> str:
+    """An identifier (file name, symbol) as markup that wraps after - _ / . rather than mid-word."""
+    pieces = [piece for piece in _BREAK_AFTER.split(_plain(text).strip()) if piece]
+    lines: list[str] = []
+    line = ""
+    for piece in pieces:
+        if line and pdfmetrics.stringWidth(line + piece, font, size) > width:
+            lines.append(line)
+            line = ""
+        line += piece
+    lines.append(line)
+    return "<br/>".join(escape(line) for line in lines)
+
+
+# --- styles ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Fonts:
+    body: str
+    heading: str
+
+    def bold(self, family: str) -> str:
+        return f"{family}-Bold"
+
+    def italic(self, family: str) -> str:
+        return f"{family}-Italic"
+
+
+def _styles(template: Template, fonts: _Fonts) -> dict[str, ParagraphStyle]:
+    """Every paragraph style, scaled from the template's body size."""
+    s = template.body_size
+    heading_bold = fonts.bold(fonts.heading)
+
+    def style(name: str, **values: object) -> ParagraphStyle:
+        base: dict[str, object] = {
+            "fontName": fonts.body,
+            "bulletFontName": fonts.body,  # reportlab's default is Helvetica, which would not be embedded
+            "fontSize": s,
+            "leading": round(s * 1.36, 1),
+            "textColor": INK,
+            "allowOrphans": 0,
+            "allowWidows": 0,
+        }
+        base.update(values)
+        return ParagraphStyle(name, **base)  # type: ignore[arg-type]
+
+    small = s * 0.82
+    return {
+        "body": style("body", alignment=TA_JUSTIFY, spaceAfter=s * 0.6),
+        "lead": style(
+            "lead",
+            fontSize=s * 1.08,
+            leading=s * 1.46,
+            textColor=colors.HexColor("#333333"),
+            spaceAfter=s * 0.75,
+        ),
+        "quote": style(
+            "quote",
+            leftIndent=s * 1.8,
+            rightIndent=s * 1.8,
+            fontSize=s * 0.96,
+            spaceAfter=s * 0.6,
+            alignment=TA_JUSTIFY,
+        ),
+        "source": style(
+            "source",
+            fontName=fonts.italic(fonts.body),
+            fontSize=small,
+            leading=small * 1.3,
+            textColor=MUTED,
+            spaceAfter=s * 1.4,
+        ),
+        "part": style(
+            "part",
+            fontName=heading_bold,
+            fontSize=s * 1.55,
+            leading=s * 1.9,
+            textColor=ACCENT,
+            spaceBefore=s * 1.9,
+            spaceAfter=s * 0.25,
+        ),
+        "section": style(
+            "section",
+            fontName=heading_bold,
+            fontSize=s * 1.18,
+            leading=s * 1.5,
+            textColor=ACCENT,
+            spaceBefore=s * 1.45,
+            spaceAfter=s * 0.45,
+        ),
+        "subsection": style(
+            "subsection",
+            fontName=heading_bold,
+            fontSize=s * 1.02,
+            leading=s * 1.35,
+            textColor=INK,
+            spaceBefore=s * 1.0,
+            spaceAfter=s * 0.35,
+        ),
+        "box_title": style(
+            "box_title", fontName=heading_bold, fontSize=s * 0.98, leading=s * 1.3, textColor=ACCENT
+        ),
+        "box_body": style("box_body", fontSize=s * 0.96, leading=s * 1.34),
+        "bullet": style(
+            "bullet", fontSize=s * 0.96, leading=s * 1.34, leftIndent=s * 1.2, bulletIndent=s * 0.2
+        ),
+        "question": style(
+            "question",
+            fontName=fonts.bold(fonts.body),
+            bulletFontName=fonts.bold(fonts.body),
+            fontSize=s * 0.96,
+            leading=s * 1.34,
+            leftIndent=s * 1.6,
+        ),
+        "answer": style(
+            "answer",
+            bulletFontName=fonts.bold(fonts.body),
+            fontSize=s * 0.96,
+            leading=s * 1.34,
+            leftIndent=s * 1.6,
+            spaceBefore=2,
+        ),
+        "cell_head": style(
+            "cell_head", fontName=heading_bold, fontSize=small, leading=small * 1.25, textColor=ACCENT
+        ),
+        "cell_head_right": style(
+            "cell_head_right",
+            fontName=heading_bold,
+            fontSize=small,
+            leading=small * 1.25,
+            textColor=ACCENT,
+            alignment=TA_RIGHT,
+        ),
+        "cell": style("cell", fontSize=small, leading=small * 1.28),
+        "cell_right": style("cell_right", fontSize=small, leading=small * 1.28, alignment=TA_RIGHT),
+        "notes_label": style(
+            "notes_label", fontName=heading_bold, fontSize=s * 0.85, leading=s * 1.1, textColor=MUTED
+        ),
+        "toc_title": style(
+            "toc_title",
+            fontName=heading_bold,
+            fontSize=s * 1.55,
+            leading=s * 1.9,
+            textColor=ACCENT,
+            spaceAfter=s * 1.2,
+        ),
+        "toc1": style(
+            "toc1",
+            fontName=heading_bold,
+            leading=s * 1.3,
+            spaceBefore=s * 0.75,
+            rightIndent=s * 3,
+            leftIndent=s * 1.4,
+            firstLineIndent=-s * 1.4,
+        ),
+        "toc2": style(
+            "toc2",
+            leading=s * 1.3,
+            spaceBefore=s * 0.2,
+            rightIndent=s * 3,
+            leftIndent=s * 3.6,
+            firstLineIndent=-s * 2.2,
+        ),
+        "toc3": style(
+            "toc3",
+            fontSize=s * 0.93,
+            leading=s * 1.25,
+            spaceBefore=s * 0.1,
+            rightIndent=s * 3,
+            leftIndent=s * 5.8,
+            firstLineIndent=-s * 2.2,
+        ),
+        "cover_marking": style("cover_marking", fontName=heading_bold, alignment=TA_CENTER),
+        "cover_delegation": style(
+            "cover_delegation", fontName=heading_bold, fontSize=s * 1.1, leading=s * 1.4, textColor=ACCENT
+        ),
+        "cover_title": style(
+            "cover_title",
+            fontName=heading_bold,
+            fontSize=s * 2.4,
+            leading=s * 2.85,
+            textColor=ACCENT,
+            spaceBefore=s * 1.2,
+        ),
+        "cover_subtitle": style(
+            "cover_subtitle",
+            fontName=fonts.heading,
+            fontSize=s * 1.35,
+            leading=s * 1.75,
+            textColor=MUTED,
+            spaceBefore=s * 0.6,
+        ),
+        "cover_label": style(
+            "cover_label", fontName=heading_bold, fontSize=s * 0.78, leading=s * 1.4, textColor=MUTED
+        ),
+        "cover_value": style("cover_value", fontSize=s * 1.05, leading=s * 1.35),
+    }
+
+
+# --- flowables ---------------------------------------------------------------------------------------
+
+
+class _Anchor(Flowable):
+    """Where a heading starts: its named destination, its outline entry and its contents entry.
+
+    Zero-sized and drawn just above its heading, so both stay on the heading's page.
+    """
+
+    _ZEROSIZE = True
+
+    def __init__(self, key: str, outline: tuple[int, str] | None, contents: tuple[int, str] | None) -> None:
+        super().__init__()
+        self.key = key
+        self.outline = outline  # (level from 0, plain title)
+        self.contents = contents  # (level from 0, markup text)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv.bookmarkHorizontal(self.key, 0, 0)
+        self.canv._doctemplate.anchor_placed(self)
+
+
+class _Chain(Flowable):
+    """Flowables laid out as one that splits only inside its middle one.
+
+    It keeps headings with the first lines of what they introduce, and a source line with the last lines
+    of its excerpt. reportlab's keepWithNext would instead move the whole next paragraph to the next
+    page, leaving a gap of up to half a page.
+    """
+
+    def __init__(self, before: Iterable[Flowable], middle: Flowable, after: Iterable[Flowable]) -> None:
+        super().__init__()
+        self.before = list(before)
+        self.middle = middle
+        self.after = list(after)
+        self._placed: list[tuple[Flowable, float, float, float]] = []  # flowable, top offset, width, height
+
+    def _parts(self) -> list[Flowable]:
+        return [*self.before, self.middle, *self.after]
+
+    def _real_parts(self) -> list[Flowable]:
+        return [part for part in self._parts() if not isinstance(part, _Anchor)]
+
+    def getSpaceBefore(self) -> float:
+        return self._real_parts()[0].getSpaceBefore()
+
+    def getSpaceAfter(self) -> float:
+        return self._real_parts()[-1].getSpaceAfter()
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._placed = []
+        anchors: list[Flowable] = []
+        y = 0.0
+        previous: Flowable | None = None
+        for part in self._parts():
+            if isinstance(part, _Anchor):
+                anchors.append(part)
+                continue
+            width, height = part.wrapOn(self.canv, availWidth, availHeight)
+            if previous is not None:
+                y += max(previous.getSpaceAfter(), part.getSpaceBefore())
+            self._placed.extend((anchor, y, 0.0, 0.0) for anchor in anchors)
+            anchors = []
+            self._placed.append((part, y, width, height))
+            y += height
+            previous = part
+        self._placed.extend((anchor, y, 0.0, 0.0) for anchor in anchors)
+        self.width, self.height = availWidth, y
+        return self.width, self.height
+
+    def _top_of(self, flowable: Flowable) -> float:
+        return next(top for part, top, _, _ in self._placed if part is flowable)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.wrap(availWidth, availHeight)
+        middle_top = self._top_of(self.middle)
+        middle_height = next(height for part, _, _, height in self._placed if part is self.middle)
+        room = availHeight - middle_top
+        if middle_height <= room:
+            room = middle_height - 1  # the middle fits but what follows does not: send its last lines down
+        pieces = self.middle.splitOn(self.canv, availWidth, room) if room > 0 else []
+        if len(pieces) >= 2:
+            first = _Chain(self.before, pieces[0], []) if self.before else pieces[0]
+            last = _Chain([], pieces[-1], self.after) if self.after else pieces[-1]
+            return [first, *pieces[1:-1], last]
+        frame = getattr(self, "_frame", None)
+        if frame is not None and frame._atTop:
+            return self._parts()  # too big for any page as one: let the frame place the parts one by one
+        return []
+
+    def draw(self) -> None:
+        for part, top, width, height in self._placed:
+            part.drawOn(self.canv, 0, self.height - top - height, _sW=self.width - width)
+
+
+class _RuledLines(Flowable):
+    """Room for handwritten notes: a label over evenly ruled lines."""
+
+    def __init__(self, label: Paragraph, lines: int) -> None:
+        super().__init__()
+        self.label = label
+        self.lines = lines
+        self.spaceBefore = label.style.fontSize
+        self.spaceAfter = label.style.fontSize * 1.5
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        _, self._label_height = self.label.wrapOn(self.canv, availWidth, availHeight)
+        self.width, self.height = availWidth, self._label_height + self.lines * NOTES_LINE_GAP
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.label.drawOn(self.canv, 0, self.height - self._label_height)
+        self.canv.setStrokeColor(RULE)
+        self.canv.setLineWidth(0.5)
+        for line in range(1, self.lines + 1):
+            y = self.height - self._label_height - line * NOTES_LINE_GAP
+            self.canv.line(0, y, self.width, y)
+
+
+def _table_style(fonts: _Fonts, commands: list[tuple]) -> TableStyle:
+    """A table style whose cells use the body font (reportlab would select Helvetica, unembedded)."""
+    return TableStyle([("FONT", (0, 0), (-1, -1), fonts.body), *commands])
+
+
+class _Contents(TableOfContents):
+    """reportlab's contents table (dot leaders, linked entries), told its entries up front.
+
+    Its height is then right on the first pass, and only the page numbers change on the second. Pages
+    are matched to entries by key, so an entry whose heading never comes cannot stall the build.
+    """
+
+    def __init__(self, entries: list[_Entry], styles: list[ParagraphStyle], fonts: _Fonts) -> None:
+        paddings = [
+            (name, (0, 0), (-1, -1), 0)
+            for name in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")
+        ]
+        table_style = _table_style(fonts, [("VALIGN", (0, 0), (-1, -1), "TOP"), *paddings])
+        super().__init__(levelStyles=styles, dotsMinLevel=0, tableStyle=table_style)
+        self._wanted = entries  # in the Contents block's order
+        self._found: dict[str, int] = {}
+        self._found_before: dict[str, int] | None = None
+
+    def beforeBuild(self) -> None:
+        self._found_before, self._found = self._found, {}
+        self._lastEntries = [
+            (e.level, e.markup, self._found_before.get(e.key, 0), e.key) for e in self._wanted
+        ]
+
+    def notify(self, kind: str, stuff: tuple[int, str, int, str]) -> None:
+        if kind == "TOCEntry":
+            self._found.setdefault(stuff[3], stuff[2])
+
+    def isSatisfied(self) -> bool:
+        return self._found == self._found_before
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        super().wrap(availWidth, availHeight)
+        # after wrapping, reportlab holds each cell as a tuple of flowables
+        rows = [
+            [[_LeaderAfter(f) if isinstance(f, Paragraph) else f for f in row[0]]]
+            for row in self._table._cellvalues
+        ]
+        self._table = Table(rows, colWidths=(availWidth,), style=self.tableStyle)
+        self.width, self.height = self._table.wrapOn(self.canv, availWidth, availHeight)
+        return self.width, self.height
+
+
+class _LeaderAfter(Flowable):
+    """A contents entry that draws its leader and page number after its text.
+
+    reportlab draws them from inside the entry's last line, before that line's text is written out,
+    so text extraction, copying and screen readers would get a wrapped entry's number first.
+    """
+
+    def __init__(self, paragraph: Paragraph) -> None:
+        super().__init__()
+        self.paragraph = paragraph
+
+    def getSpaceBefore(self) -> float:
+        return self.paragraph.getSpaceBefore()
+
+    def getSpaceAfter(self) -> float:
+        return self.paragraph.getSpaceAfter()
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.paragraph.wrapOn(self.canv, availWidth, availHeight)
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        draw_end = canvas.getNamedCB("drawTOCEntryEnd")  # registered by the contents table's wrap
+        ends: list[tuple[tuple[float, float], dict, str, str]] = []
+
+        def remember(canv: Canvas, kind: str, label: str) -> None:
+            ends.append((canv.absolutePosition(0, 0), dict(canv._curr_tx_info), kind, label))
+
+        canvas.setNamedCB("drawTOCEntryEnd", remember)
+        try:
+            self.paragraph.drawOn(canvas, x, y, _sW)
+        finally:
+            canvas.setNamedCB("drawTOCEntryEnd", draw_end)
+        for (origin_x, origin_y), info, kind, label in ends:
+            here_x, here_y = canvas.absolutePosition(0, 0)
+            canvas.saveState()
+            canvas.translate(origin_x - here_x, origin_y - here_y)
+            canvas._curr_tx_info = info
+            try:
+                draw_end(canvas, kind, label)
+            finally:
+                del canvas._curr_tx_info
+                canvas.restoreState()
+
+
+# --- pages -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """Paper and text area."""
+
+    width: float
+    height: float
+    margin: float  # left and right
+    vertical: float  # top and bottom
+
+    @property
+    def frame_width(self) -> float:
+        return self.width - 2 * self.margin
+
+    @property
+    def frame_height(self) -> float:
+        return self.height - 2 * self.vertical
+
+    def frame(self, frame_id: str) -> Frame:
+        return Frame(
+            self.margin,
+            self.vertical,
+            self.frame_width,
+            self.frame_height,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            id=frame_id,
+        )
+
+
+class _Furniture:
+    """What every page carries around its text: marking, running title, page number, watermark."""
+
+    def __init__(self, info: DocumentInfo, page: _Page, fonts: _Fonts, marking: str) -> None:
+        self.page = page
+        self.title = _plain(info.title).replace("\n", " ").strip()
+        self.marking = _plain(marking).replace("\n", " ").strip()
+        self.draft = info.draft
+        self.font = fonts.heading
+        self.bold = fonts.bold(fonts.heading)
+
+    def cover(self, canv: Canvas, doc: _PackDoc) -> None:
+        self._watermark(canv)
+        self._markings(canv)
+
+    def body(self, canv: Canvas, doc: _PackDoc) -> None:
+        self._watermark(canv)
+        self._markings(canv)
+        page = self.page
+        top = page.height - page.vertical
+        bottom = page.vertical
+        canv.saveState()
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.5)
+        canv.line(page.margin, top + 7, page.width - page.margin, top + 7)
+        canv.line(page.margin, bottom - 9, page.width - page.margin, bottom - 9)
+        canv.setFillColor(MUTED)
+        canv.setFont(self.font, 8)
+        canv.drawString(page.margin, top + 11, _fit(self.title, self.font, 8, page.frame_width))
+        number = doc.page - doc.cover_pages
+        total = doc.printed_total or number  # the first pass does not know it yet; it is not saved
+        canv.setFont(self.font, 8.5)
+        canv.drawCentredString(page.width / 2, bottom - 20, f"Page {number} of {total}")
+        canv.restoreState()
+
+    def _markings(self, canv: Canvas) -> None:
+        if not self.marking:
+            return
+        page = self.page
+        text = _fit(self.marking, self.bold, 9, page.frame_width)
+        canv.saveState()
+        canv.setFillColor(INK)
+        canv.setFont(self.bold, 9)
+        canv.drawCentredString(page.width / 2, page.height - page.vertical + 25, text)
+        canv.drawCentredString(page.width / 2, page.vertical - 32, text)
+        canv.restoreState()
+
+    def _watermark(self, canv: Canvas) -> None:
+        """DRAFT across the page, under everything drawn after it."""
+        if not self.draft:
+            return
+        width, height = self.page.width, self.page.height
+        size = math.hypot(width, height) * 0.55 / pdfmetrics.stringWidth("DRAFT", self.bold, 1)
+        canv.saveState()
+        canv.setFillColor(WATERMARK)
+        canv.setFont(self.bold, size)
+        canv.translate(width / 2, height / 2)
+        canv.rotate(math.degrees(math.atan2(height, width)))
+        canv.drawCentredString(0, -size * 0.35, "DRAFT")
+        canv.restoreState()
+
+
+class _PackDoc(BaseDocTemplate):
+    """The document template: records where headings land and how many pages there are."""
+
+    def __init__(
+        self, out: Path, *, cover_pages: int, blocks: int, progress: Progress | None, **options: object
+    ) -> None:
+        super().__init__(str(out), **options)
+        self.cover_pages = cover_pages  # the leading cover is not numbered
+        self.printed_total = 0  # numbered pages found by the previous pass: the Y of "Page X of Y"
+        self.page_count = 0
+        self._blocks = blocks
+        self._progress = progress
+        self._passes = 0
+        self._outline_level = -1
+        self._reported = 0
+
+    def beforeDocument(self) -> None:
+        self._passes += 1
+        self._outline_level = -1
+        self.page_count = 0
+        canv = self.canv
+        canv.showOutline()
+        if self.cover_pages:
+            canv.addPageLabel(0, prefix="Cover")
+        canv.addPageLabel(self.cover_pages, "ARABIC", start=1)
+
+    def afterPage(self) -> None:
+        self.page_count = self.page
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        index = getattr(flowable, "_block_index", None)
+        if index is None or self._progress is None:
+            return
+        total = max(self._passes, EXPECTED_PASSES) * self._blocks
+        done = (self._passes - 1) * self._blocks + index + 1
+        if done - self._reported >= max(1, total // 200):  # a bar needs no more than 200 steps
+            self._reported = done
+            self._progress(done, total)
+
+    def anchor_placed(self, anchor: _Anchor) -> None:
+        if anchor.contents is not None:
+            level, text = anchor.contents
+            self.notify("TOCEntry", (level, text, self.page - self.cover_pages, anchor.key))
+        if anchor.outline is not None:
+            level, title = anchor.outline
+            level = min(level, self._outline_level + 1)  # an outline may not skip a level
+            self.canv.addOutlineEntry(title, anchor.key, level, closed=False)
+            self._outline_level = level
+
+    def _allSatisfied(self) -> bool:
+        numbered = self.page_count - self.cover_pages
+        settled = numbered == self.printed_total
+        self.printed_total = numbered
+        return super()._allSatisfied() and settled
+
+
+# --- story -------------------------------------------------------------------------------------------
+
+HEADING, BODY, TAIL, BREAK = "heading", "body", "tail", "break"
+
+
+class _Story:
+    """Turns blocks into flowables, each with its role in keeping things together."""
+
+    def __init__(self, document: Document, template: Template, page: _Page, fonts: _Fonts) -> None:
+        self.document = document
+        self.template = template
+        self.page = page
+        self.fonts = fonts
+        self.styles = _styles(template, fonts)
+        self.keys = _heading_keys(document)
+        self.contents = _contents_entries(document, self.keys)
+        self.listed = {entry.key: entry for entry in self.contents}
+        self.items: list[tuple[Flowable, str, int]] = []
+        self.parts_seen = 0
+
+    def build(self) -> list[Flowable]:
+        for index, block in enumerate(self.document.blocks):
+            for flowable, role in self._block(block, first=index == 0):
+                self.items.append((flowable, role, index))
+        story = _join(self.items)
+        return story or [Spacer(1, 1)]
+
+    def _block(self, block: object, first: bool) -> list[tuple[Flowable, str]]:
+        match block:
+            case Cover():
+                return self._cover(block, first)
+            case Contents():
+                return self._contents(block)
+            case PartHeading():
+                return self._part(block)
+            case SectionHeading():
+                return self._section(block)
+            case ParagraphBlock():
+                style = self.styles.get(block.style if block.style in ("body", "lead", "quote") else "body")
+                return [
+                    (Paragraph(text, style), BODY)
+                    for text in map(_markup, _BLANK_LINE.split(block.text))
+                    if text
+                ]
+            case SourceLine():
+                return self._source(block)
+            case Note():
+                return [
+                    (
+                        self._box(
+                            block.title,
+                            [Paragraph(text, self.styles["box_body"]) for text in _paragraphs(block.text)],
+                        ),
+                        BODY,
+                    )
+                ]
+            case KeyMessages():
+                items = [
+                    Paragraph(_markup(item), self.styles["bullet"], bulletText="•") for item in block.items
+                ]
+                return [(self._box(block.title, items, bar=ACCENT), BODY)]
+            case QuestionsAnswers():
+                return [(self._questions(block), BODY)]
+            case SourcesList():
+                return [(self._sources(block), BODY)] if block.entries else []
+            case NotesSpace():
+                if block.lines <= 0:
+                    return []
+                label = Paragraph("Notes", self.styles["notes_label"])
+                return [(_RuledLines(label, min(block.lines, 60)), BODY)]
+            case PageBreakBlock():
+                return [(PageBreak(), BREAK)]
+        log.warning("the PDF writer does not know the block %r; left out", type(block).__name__)
+        return []
+
+    # cover and contents
+
+    def _cover(self, cover: Cover, first: bool) -> list[tuple[Flowable, str]]:
+        st = self.styles
+        top: list[Flowable] = [Spacer(1, self.page.frame_height * 0.16)]
+        if cover.delegation.strip():
+            top.append(Paragraph(_markup(cover.delegation), st["cover_delegation"]))
+        top.append(HRFlowable(width="100%", thickness=2, color=ACCENT, spaceBefore=6, spaceAfter=4))
+        top.append(Paragraph(_markup(cover.title), st["cover_title"]))
+        if cover.subtitle.strip():
+            top.append(Paragraph(_markup(cover.subtitle), st["cover_subtitle"]))
+        details = self._details([("Meeting", cover.meeting), ("Place", cover.place), ("Dates", cover.dates)])
+        if details is not None:
+            top += [Spacer(1, self.template.body_size * 2.5), details]
+        bottom = self._details([("Prepared by", cover.author), ("Date", cover.date)])
+        flowables: list[Flowable] = [] if first else [PageBreakIfNotEmpty(nextTemplate="cover")]
+        flowables.append(
+            KeepInFrame(self.page.frame_width, self.page.frame_height * 0.74, top, mode="shrink")
+        )
+        if bottom is not None:
+            flowables += [FrameBreak(), bottom]
+        flowables += [NextPageTemplate("body"), PageBreak()]
+        return [(flowable, BREAK) for flowable in flowables]
+
+    def _details(self, rows: list[tuple[str, str]]) -> Table | None:
+        rows = [(label, value) for label, value in rows if value.strip()]
+        if not rows:
+            return None
+        st = self.styles
+        data = [
+            [Paragraph(label.upper(), st["cover_label"]), Paragraph(_markup(value), st["cover_value"])]
+            for label, value in rows
+        ]
+        table = Table(data, colWidths=[32 * mm, self.page.frame_width - 32 * mm], hAlign="LEFT")
+        table.setStyle(
+            self._table_style(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                    ("LINEABOVE", (0, 0), (-1, 0), 0.5, RULE),
+                    ("LINEBELOW", (0, -1), (-1, -1), 0.5, RULE),
+                    ("TOPPADDING", (0, 0), (-1, 0), 7),
+                    ("BOTTOMPADDING", (0, -1), (-1, -1), 7),
+                ]
+            )
+        )
+        return table
+
+    def _contents(self, block: Contents) -> list[tuple[Flowable, str]]:
+        if not self.contents:
+            return []
+        title = _markup(block.title) or "Contents"
+        st = self.styles
+        flowables: list[tuple[Flowable, str]] = [
+            (PageBreakIfNotEmpty(), BREAK),
+            (_Anchor("contents", (0, _plain(block.title).strip() or "Contents"), None), HEADING),
+            (Paragraph(title, st["toc_title"]), HEADING),
+        ]
+        toc = _Contents(self.contents, [st["toc1"], st["toc2"], st["toc3"]], self.fonts)
+        # Left out of any chain: multiBuild only finds contents tables at the top of the story.
+        return flowables + [(toc, BREAK), (PageBreak(), BREAK)]
+
+    # headings
+
+    def _heading(
+        self, anchor: str, text: str, level: int, style: ParagraphStyle
+    ) -> list[tuple[Flowable, str]]:
+        """The heading, after its anchor; with a Contents block, its entries alone make the outline."""
+        key = self.keys.get(anchor)
+        flowables: list[tuple[Flowable, str]] = []
+        if key:
+            listed = self.listed.get(key)
+            if listed is not None:
+                outline, contents = (listed.level, listed.plain), (listed.level, listed.markup)
+            else:
+                outline, contents = (None if self.contents else (level - 1, _plain(text).strip())), None
+            flowables.append((_Anchor(key, outline, contents), HEADING))
+        flowables.append((Paragraph(_markup(text), style), HEADING))
+        return flowables
+
+    def _part(self, part: PartHeading) -> list[tuple[Flowable, str]]:
+        self.parts_seen += 1
+        flowables: list[tuple[Flowable, str]] = []
+        if part.new_page or (self.template.part_new_page and self.parts_seen > 1):
+            flowables.append((PageBreakIfNotEmpty(), BREAK))
+        flowables += self._heading(part.anchor, _numbered(part.number, part.text), 1, self.styles["part"])
+        flowables.append(
+            (
+                HRFlowable(
+                    width="100%",
+                    thickness=0.8,
+                    color=ACCENT,
+                    spaceBefore=1,
+                    spaceAfter=self.template.body_size * 0.7,
+                ),
+                HEADING,
+            )
+        )
+        return flowables
+
+    def _section(self, section: SectionHeading) -> list[tuple[Flowable, str]]:
+        level = 3 if section.level >= 3 else 2
+        style = self.styles["subsection" if level == 3 else "section"]
+        return self._heading(section.anchor, _numbered(section.number, section.text), level, style)
+
+    # written blocks
+
+    def _source(self, source: SourceLine) -> list[tuple[Flowable, str]]:
+        text = _markup(source.text)
+        if not text:
+            return []
+        rule = HRFlowable(
+            width=28 * mm, thickness=0.5, color=RULE, hAlign="LEFT", spaceBefore=1, spaceAfter=3
+        )
+        return [(rule, TAIL), (Paragraph(text, self.styles["source"]), TAIL)]
+
+    def _box(self, title: str, content: list[Flowable | list[Flowable]], bar: colors.Color = RULE) -> Table:
+        """A titled, shaded box; one row per paragraph, so a long box can continue on the next page."""
+        rows: list[list[Flowable | list[Flowable]]] = []
+        if title.strip():
+            rows.append([Paragraph(_markup(title), self.styles["box_title"])])
+        rows += [[cell] for cell in content]
+        if not rows:
+            rows = [[Spacer(1, 1)]]
+        pad = self.template.body_size * 0.9
+        table = Table(rows, colWidths=[self.page.frame_width], splitInRow=1)
+        table.setStyle(
+            self._table_style(
+                [
+                    ("BACKGROUND", (0, 0), (-1, -1), SHADE),
+                    ("LINEBEFORE", (0, 0), (0, -1), 2.5, bar),
+                    ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                    ("TOPPADDING", (0, 0), (-1, -1), 2),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.35),
+                    ("TOPPADDING", (0, 0), (-1, 0), pad * 0.75),
+                    ("BOTTOMPADDING", (0, -1), (-1, -1), pad * 0.8),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        table.spaceBefore = self.template.body_size * 0.6
+        table.spaceAfter = self.template.body_size * 1.1
+        return table
+
+    def _table_style(self, commands: list[tuple]) -> TableStyle:
+        # reportlab sets each cell's font even when the cell holds paragraphs: not its default Helvetica
+        return _table_style(self.fonts, commands)
+
+    def _questions(self, block: QuestionsAnswers) -> Table:
+        st = self.styles
+        gap = Spacer(1, self.template.body_size * 0.35)
+        pairs: list[list[Flowable]] = []
+        for pair in block.pairs:
+            question = Paragraph(_markup(pair.question), st["question"], bulletText="Q")
+            answer = Paragraph("<br/>".join(_paragraphs(pair.answer)) or "—", st["answer"], bulletText="A")
+            pairs.append([question, answer, gap])
+        return self._box(block.title, pairs)
+
+    def _sources(self, block: SourcesList) -> Table:
+        st = self.styles
+        cell = st["cell"]
+        pad = 4
+        # Date and count columns as wide as their contents; the meeting, the longest text, takes the rest.
+        date = pdfmetrics.stringWidth("0000-00-00", cell.fontName, cell.fontSize) + 2 * pad + 2
+        count = pdfmetrics.stringWidth("Excerpts", st["cell_head"].fontName, cell.fontSize) + 2 * pad + 2
+        width = self.page.frame_width
+        widths = [width * 0.25, 0.0, width * 0.15, date, count]
+        widths[1] = width - sum(widths)
+        cell = st["cell"]
+        head = [
+            Paragraph("Document", st["cell_head"]),
+            Paragraph("Meeting", st["cell_head"]),
+            Paragraph("Symbol", st["cell_head"]),
+            Paragraph("Date", st["cell_head"]),
+            Paragraph("Excerpts", st["cell_head_right"]),
+        ]
+        rows: list[list[Flowable]] = [head]
+        for entry in block.entries:
+            rows.append(
+                [
+                    Paragraph(
+                        _breakable(entry.document, cell.fontName, cell.fontSize, widths[0] - 2 * pad), cell
+                    ),
+                    Paragraph(_markup(entry.meeting), cell),
+                    Paragraph(
+                        _breakable(entry.symbol, cell.fontName, cell.fontSize, widths[2] - 2 * pad), cell
+                    ),
+                    Paragraph(_markup(entry.date), cell),
+                    Paragraph(str(entry.sections) if entry.sections else "", st["cell_right"]),
+                ]
+            )
+        table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1)
+        table.setStyle(
+            self._table_style(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3.5),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4.5),
+                    ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+                    ("LINEABOVE", (0, 0), (-1, 0), 1, ACCENT),
+                    ("LINEBELOW", (0, 0), (-1, 0), 0.75, ACCENT),
+                    ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+                    ("LINEBELOW", (0, -1), (-1, -1), 1, ACCENT),
+                ]
+            )
+        )
+        table.spaceBefore = 4
+        table.spaceAfter = self.template.body_size
+        return table
+
+
+_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_.:-]{0,80}\Z")
+
+
+def _heading_keys(document: Document) -> dict[str, str]:
+    """Heading anchor -> PDF destination name: the anchor itself when it is a safe name, else a made one."""
+    keys: dict[str, str] = {}
+    used = {"contents"}
+    for number, heading in enumerate(document.headings(), start=1):
+        if heading.anchor in keys:
+            continue
+        key = (
+            heading.anchor
+            if _KEY.match(heading.anchor) and heading.anchor not in used
+            else f"heading-{number}"
+        )
+        keys[heading.anchor] = key
+        used.add(key)
+    return keys
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A contents entry as drawn: in the contents table and in the outline."""
+
+    level: int  # from 0
+    markup: str
+    plain: str
+    key: str
+
+
+def _contents_entries(document: Document, keys: dict[str, str]) -> list[_Entry]:
+    """The Contents block's entries that point at a heading."""
+    block = next((b for b in document.blocks if isinstance(b, Contents)), None)
+    if block is None:
+        return []
+    entries: list[_Entry] = []
+    for entry in block.entries:
+        key = keys.get(entry.anchor)
+        if key is None:
+            log.warning(
+                "contents entry %r points at no heading (anchor %r); left out", entry.text, entry.anchor
+            )
+            continue
+        plain = _SPACES.sub(" ", _plain(entry.text)).strip()
+        entries.append(_Entry(min(max(entry.level, 1), 3) - 1, escape(plain), plain, key))
+    return entries
+
+
+def _join(items: list[tuple[Flowable, str, int]]) -> list[Flowable]:
+    """Binds headings to what follows them and tails (source lines) to what precedes them, as `_Chain`s."""
+    story: list[Flowable] = []
+    pending: list[Flowable] = []  # headings waiting for what they introduce
+    last_index = 0
+    can_take_tail = False  # story[-1] is body text a tail may attach to
+
+    def tag(flowable: Flowable, index: int) -> Flowable:
+        flowable._block_index = index
+        return flowable
+
+    for flowable, role, index in items:
+        if role == HEADING or (role == TAIL and pending):
+            pending.append(flowable)
+        elif role == BODY:
+            story.append(tag(_Chain(pending, flowable, []) if pending else flowable, index))
+            pending = []
+            can_take_tail = True
+        elif role == TAIL and can_take_tail:
+            last = story.pop()
+            chain = last if isinstance(last, _Chain) else _Chain([], last, [])
+            story.append(tag(_Chain(chain.before, chain.middle, [*chain.after, flowable]), index))
+        else:
+            story.extend(pending)
+            pending = []
+            story.append(tag(flowable, index))
+            can_take_tail = False
+        last_index = index
+    story.extend(pending)
+    if story:
+        tag(story[-1], last_index)
+    return story
+
+
+# --- entry point -------------------------------------------------------------------------------------
+
+
+def _page(info: DocumentInfo, template: Template) -> _Page:
+    size = PAGE_SIZES.get(info.page_size.strip().lower())
+    if size is None:
+        raise UsageError(f"unknown page size '{info.page_size}'; use A4 or Letter")
+    margin = max(template.margin_mm, 5) * mm
+    return _Page(size[0], size[1], margin, max(margin, MIN_VERTICAL_MARGIN))
+
+
+def write_pdf(document: Document, template: Template, out: Path, progress: Progress | None = None) -> int:
+    """Renders the document to `out` (a PDF) with the template's settings; returns the page count."""
+    fonts = _Fonts(_register_family(template.body_font), _register_family(template.heading_font))
+    page = _page(document.info, template)
+    story = _Story(document, template, page, fonts).build()
+    has_cover = bool(document.blocks) and isinstance(document.blocks[0], Cover)
+    cover = document.blocks[0] if has_cover else None
+    marking = (
+        cover.marking if isinstance(cover, Cover) and cover.marking.strip() else ""
+    ) or document.info.marking
+    furniture = _Furniture(document.info, page, fonts, marking)
+    body = PageTemplate(
+        "body", frames=[page.frame("body")], onPage=furniture.body, pagesize=(page.width, page.height)
+    )
+    cover_frames = [
+        Frame(
+            page.margin,
+            page.vertical + page.frame_height * 0.2,
+            page.frame_width,
+            page.frame_height * 0.8,
+            0,
+            0,
+            0,
+            0,
+            id="cover",
+        ),
+        Frame(
+            page.margin, page.vertical, page.frame_width, page.frame_height * 0.2, 0, 0, 0, 0, id="cover-foot"
+        ),
+    ]
+    cover_template = PageTemplate(
+        "cover", frames=cover_frames, onPage=furniture.cover, pagesize=(page.width, page.height)
+    )
+    info = document.info
+    doc = _PackDoc(
+        out,
+        cover_pages=1 if has_cover else 0,
+        blocks=len(document.blocks),
+        progress=progress,
+        pagesize=(page.width, page.height),
+        pageTemplates=[cover_template, body] if has_cover else [body, cover_template],
+        leftMargin=page.margin,
+        rightMargin=page.margin,
+        topMargin=page.vertical,
+        bottomMargin=page.vertical,
+        title=_plain(info.title).strip(),
+        author=_plain(info.author).strip(),
+        subject=_plain(info.subject).strip(),
+        creator=f"{briefer.APP_NAME} {briefer.__version__}",
+        invariant=1,  # same document, same bytes: reference outputs can be compared
+        initialFontName=fonts.body,  # else reportlab puts an unembedded Helvetica in every page
+        displayDocTitle=1,
+    )
+    doc.multiBuild(story, maxPasses=4)
+    total = max(doc._passes, EXPECTED_PASSES) * len(document.blocks)
+    if progress is not None and doc._reported < total:
+        progress(total, total)
+    return doc.page_count
