@@ -23,6 +23,7 @@ from pathlib import Path
 import docx
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from lxml import etree
 
 ROOT = Path(__file__).resolve().parents[1]
 NAVY = "1F3864"
@@ -299,7 +300,8 @@ def paragraph_styles(s: Settings) -> list[str]:
             "Marking",
             "Marking",
             ppr=spacing(0, 0, 240) + '<w:jc w:val="center"/>',
-            rpr=fonts(head) + '<w:b/><w:bCs/><w:caps/><w:spacing w:val="20"/>' + size(max(size_pt - 1, 9)),
+            # No letter spacing: it splits the word for PDF text search after conversion.
+            rpr=fonts(head) + "<w:b/><w:bCs/><w:caps/>" + size(max(size_pt - 1, 9)),
         ),
         style_xml(
             "header",
@@ -476,6 +478,37 @@ def drop_extras(document: docx.document.Document) -> None:
             del rels[r_id]
 
 
+# Where Liberation is not installed (Word on Windows), Word picks the font named here,
+# which has the same metrics, so lines and pages break in the same places.
+METRIC_TWINS = {
+    "Liberation Serif": ("Times New Roman", "02020603050405020304", "roman"),
+    "Liberation Sans": ("Arial", "020B0604020202020204", "swiss"),
+    "Liberation Mono": ("Courier New", "02070309020205020404", "modern"),
+}
+
+
+def add_font_entries(document: docx.document.Document, s: Settings) -> None:
+    part = document.part.part_related_by(
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable"
+    )
+    table = parse_xml(part.blob)
+    for name in dict.fromkeys((s.body_font, s.heading_font)):
+        if name not in METRIC_TWINS:
+            continue
+        alt, panose, family = METRIC_TWINS[name]
+        for old in table.findall(qn("w:font")):
+            if old.get(qn("w:name")) == name:
+                table.remove(old)
+        table.append(
+            parse_xml(
+                f'<w:font {nsdecls("w")} w:name="{name}"><w:altName w:val="{alt}"/>'
+                f'<w:panose1 w:val="{panose}"/><w:charset w:val="00"/><w:family w:val="{family}"/>'
+                '<w:pitch w:val="variable"/></w:font>'
+            )
+        )
+    part._blob = etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 def set_settings(document: docx.document.Document) -> None:
     """Current Word layout rules (tables align with the margin), and let Word check spelling."""
     settings = document.settings.element
@@ -511,6 +544,7 @@ def build(settings: Settings, name: str) -> bytes:
     set_page(document, settings)
     drop_extras(document)
     set_settings(document)
+    add_font_entries(document, settings)
     set_properties(document, name)
     buffer = io.BytesIO()
     document.save(buffer)

@@ -5,10 +5,17 @@ formatting, so a user restyles a whole pack, or every pack, by editing styles in
 The XML is built with lxml directly: python-docx's per-paragraph style lookup by name
 costs more than everything else together on a long pack.
 
-Word and LibreOffice both show what is written here without updating fields: the
-contents list is a real TOC field whose cached result already holds the entries (linked
-to bookmarks on the headings), and the page numbers are PAGE / SECTIONPAGES fields,
-which both compute at layout time.
+What a word processor shows without updating fields decides the choices here:
+
+- The contents list is a real TOC field whose cached result already holds one linked
+  entry per heading (hyperlinks to bookmarks placed on the headings). LibreOffice shows
+  that cached result as it is and never updates it on opening, so entries carry no page
+  numbers (an empty PAGEREF result would print dot leaders running to nothing). The
+  file asks Word to update its fields on opening (w:updateFields), which rebuilds the
+  list with page numbers.
+- "Page X of Y" counts from 1 after the cover: Y is a PAGEREF to a bookmark on the last
+  paragraph, which both Word and LibreOffice compute at layout time. SECTIONPAGES would
+  be Word's own answer, but LibreOffice (7.4) prints its cached value instead.
 """
 
 from __future__ import annotations
@@ -53,6 +60,7 @@ TWIPS_PER_MM = 1440 / 25.4
 PROGRESS_EVERY = 25
 WATERMARK_TEXT = "DRAFT"
 TOC_INSTRUCTION = ' TOC \\o "1-3" \\h \\z \\u '
+LAST_PAGE_BOOKMARK = "_BrieferLastPage"  # leading underscore: hidden in Word's bookmark list
 # Characters XML 1.0 forbids (and C1 controls, which no one means to print).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
@@ -67,10 +75,10 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 SOURCES_COLUMNS = (
     ("Document", 0.22),
-    ("Meeting", 0.42),
+    ("Meeting", 0.37),
     ("Symbol", 0.14),
-    ("Date", 0.12),
-    ("Excerpts", 0.10),
+    ("Date", 0.14),
+    ("Excerpts", 0.13),
 )
 
 
@@ -125,7 +133,6 @@ class _DocxBuilder:
         self.next_bookmark_id = 0
         self.page_break_pending = False
         self.section_empty = True  # a page break at the top of a section would leave a blank page
-        self.last_was_table = False
         self.cover_sect_pr: etree._Element | None = None
         width, height = PAGE_SIZES.get(document.info.page_size.upper(), PAGE_SIZES["A4"])
         self.margin = round(template.margin_mm * TWIPS_PER_MM)
@@ -145,9 +152,11 @@ class _DocxBuilder:
             self._render(block)
             if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
                 progress(done, total)
-        if not len(self.body):
-            self._paragraph(None)  # Word wants at least one paragraph
+        if self.section_empty or self.body[-1].tag != W_P:
+            self._paragraph(None)  # a section needs a paragraph, and so does the end of a body
+        self._mark_last_page(self.body[-1])
         self.body.append(self.sect_pr)
+        self._ask_word_to_update_fields()
         self._page_furniture()
         self._properties()
 
@@ -157,7 +166,6 @@ class _DocxBuilder:
             log.warning("DOCX writer: no rendering for %s; left out", type(block).__name__)
             return
         handler(self, block)
-        self.last_was_table = isinstance(block, Note | KeyMessages | SourcesList)
 
     # -- styles and page -----------------------------------------------------------
 
@@ -253,8 +261,28 @@ class _DocxBuilder:
     def _bookmark(self, p: etree._Element, anchor: str) -> None:
         """Wrap the paragraph's content in the bookmark the contents entries link to."""
         name = self.bookmarks.get(anchor)
-        if name is None:
-            return
+        if name is not None:
+            self._add_bookmark(p, name)
+
+    def _mark_last_page(self, p: etree._Element) -> None:
+        """The bookmark whose page number is the footer's page count."""
+        self._add_bookmark(p, LAST_PAGE_BOOKMARK)
+
+    def _ask_word_to_update_fields(self) -> None:
+        """Word offers to update fields on opening: the contents list gets its page numbers."""
+        settings = self.word.settings.element
+        for old in settings.findall(qn("w:updateFields")):
+            settings.remove(old)
+        update = etree.Element(qn("w:updateFields"))
+        update.set(W_VAL, "true")
+        # Its place in the settings sequence: after these, before the rest.
+        earlier = [child for child in settings if child.tag in _BEFORE_UPDATE_FIELDS]
+        if earlier:
+            earlier[-1].addnext(update)
+        else:
+            settings.insert(0, update)
+
+    def _add_bookmark(self, p: etree._Element, name: str) -> None:
         bookmark_id = str(self.next_bookmark_id)
         self.next_bookmark_id += 1
         start = etree.Element(qn("w:bookmarkStart"))
@@ -271,8 +299,6 @@ class _DocxBuilder:
 
     def _table(self, style: str, widths: list[float]) -> etree._Element:
         """An empty table at full text width; `widths` are fractions of it."""
-        if self.last_was_table:
-            self._paragraph(None)  # two adjacent tables would merge into one in Word
         if self.page_break_pending and not self.section_empty:
             self._paragraph(None)  # carries the page break: Word ignores it inside tables
         self.page_break_pending = False
@@ -316,6 +342,12 @@ class _DocxBuilder:
         """A one-cell 'Box' table (shaded, ruled at the left) to put paragraphs in."""
         tbl = self._table("Box", [1.0])
         return self._row(tbl, [1.0])[0]
+
+    def _after_table(self) -> None:
+        """An empty paragraph after each table: a table style cannot add space below the
+        table, two adjacent tables would merge into one in Word, and a body must not end
+        with a table."""
+        self._paragraph(None)
 
     # -- blocks ----------------------------------------------------------------------
 
@@ -390,8 +422,6 @@ class _DocxBuilder:
                 link.set(qn("w:anchor"), name)
                 link.set(qn("w:history"), "1")
                 self._text(link, entry.text)
-                self._text(link, "\t")
-                self._field(link, f" PAGEREF {name} \\h ", "")
             if index == len(entries) - 1:
                 self._field_end(p)
         self.page_break_pending = True  # the body starts on a fresh page
@@ -431,6 +461,7 @@ class _DocxBuilder:
         paragraphs = [p.strip() for p in _BLANK_LINE.split(clean_text(block.text)) if p.strip()]
         for text in paragraphs or [""]:
             self._paragraph("Note", text, cell)
+        self._after_table()
 
     def _key_messages(self, block: KeyMessages) -> None:
         cell = self._box()
@@ -438,6 +469,7 @@ class _DocxBuilder:
             self._paragraph("Note Title", block.title, cell)
         for item in block.items or ("",):
             self._paragraph("Key Message", item, cell)
+        self._after_table()
 
     def _questions(self, block: QuestionsAnswers) -> None:
         if block.title:
@@ -455,6 +487,7 @@ class _DocxBuilder:
             values = (entry.document, entry.meeting, entry.symbol, entry.date, str(entry.sections or ""))
             for cell, value in zip(self._row(tbl, widths), values, strict=True):
                 self._paragraph("Table Text", value, cell)
+        self._after_table()
 
     def _notes_space(self, block: NotesSpace) -> None:
         self._paragraph("Note Title", "Notes")
@@ -486,6 +519,8 @@ class _DocxBuilder:
         info = self.document.info
         body = sections[len(sections) - 1]
         _restart_page_numbers(body._sectPr)
+        for first_page_switch in body._sectPr.findall(qn("w:titlePg")):
+            body._sectPr.remove(first_page_switch)  # one header for every page, from a user's base too
         header = body.header
         header.is_linked_to_previous = False
         self._fill_header(header._element, info.title, info.marking, info.draft)
@@ -517,7 +552,7 @@ class _DocxBuilder:
         p = self._paragraph("footer", "Page ", ftr)
         self._field(p, " PAGE ", "1")
         self._text(p, " of ")
-        self._field(p, " SECTIONPAGES ", "1")
+        self._field(p, f" PAGEREF {LAST_PAGE_BOOKMARK} ", "1")
         if marking:
             self._paragraph("Marking", marking, ftr)
 
@@ -543,6 +578,28 @@ class _DocxBuilder:
         props.modified = when
 
 
+_BEFORE_UPDATE_FIELDS = {
+    qn(f"w:{tag}")
+    for tag in (
+        "writeProtection view zoom removePersonalInformation removeDateAndTime doNotDisplayPageBoundaries "
+        "displayBackgroundShape printPostScriptOverText printFractionalCharacterWidth printFormsData "
+        "embedTrueTypeFonts embedSystemFonts saveSubsetFonts saveFormsData mirrorMargins alignBordersAndEdges "
+        "bordersDoNotSurroundHeader bordersDoNotSurroundFooter gutterAtTop hideSpellingErrors "
+        "hideGrammaticalErrors activeWritingStyle proofState formsDesign attachedTemplate linkStyles "
+        "stylePaneFormatFilter stylePaneSortMethod documentType mailMerge revisionView trackRevisions "
+        "doNotTrackMoves doNotTrackFormatting documentProtection autoFormatOverride styleLockTheme "
+        "styleLockQFSet defaultTabStop autoHyphenation consecutiveHyphenLimit hyphenationZone "
+        "doNotHyphenateCaps showEnvelope summaryLength clickAndTypeStyle defaultTableStyle "
+        "evenAndOddHeaders bookFoldRevPrinting bookFoldPrinting bookFoldPrintingSheets "
+        "drawingGridHorizontalSpacing drawingGridVerticalSpacing displayHorizontalDrawingGridEvery "
+        "displayVerticalDrawingGridEvery doNotUseMarginsForDrawingGridOrigin drawingGridHorizontalOrigin "
+        "drawingGridVerticalOrigin doNotShadeFormData noPunctuationKerning characterSpacingControl "
+        "printTwoOnOne strictFirstAndLastChars noLineBreaksAfter noLineBreaksBefore savePreviewPicture "
+        "doNotValidateAgainstSchema saveInvalidXml ignoreMixedContent alwaysShowPlaceholderText "
+        "doNotDemarcateInvalidXml saveXmlDataOnly useXSLTWhenSaving saveThroughXslt showXMLTags "
+        "alwaysMergeEmptyNamespace"
+    ).split()
+}
 _AFTER_PG_NUM_TYPE = tuple(
     qn(f"w:{tag}")
     for tag in ("cols", "formProt", "vAlign", "noEndnote", "titlePg", "textDirection", "bidi", "docGrid")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -25,7 +26,13 @@ from briefer.export.blocks import (
     SourceLine,
     SourcesList,
 )
-from briefer.export.docx_writer import bookmark_names, clean_text, heading_text, write_docx
+from briefer.export.docx_writer import (
+    LAST_PAGE_BOOKMARK,
+    bookmark_names,
+    clean_text,
+    heading_text,
+    write_docx,
+)
 from briefer.export.templates import Template, load_template
 from tests.export.documents import ROOT, TRICKY, sample_document
 
@@ -120,15 +127,16 @@ def test_every_contents_link_lands_on_a_heading_bookmark(tmp_path: Path, briefin
     word = build(tmp_path, sample_document(12), briefing)
     body = word.element.body
     anchors = body.xpath(".//w:hyperlink/@w:anchor")
-    names = body.xpath(".//w:bookmarkStart/@w:name")
+    names = [n for n in body.xpath(".//w:bookmarkStart/@w:name") if n != LAST_PAGE_BOOKMARK]
     assert anchors and len(anchors) == len(names) == len(set(names))
     assert set(anchors) == set(names)
     for name in names:
         assert re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,39}", name), name
-    heading_paragraphs = body.xpath(".//w:p[w:bookmarkStart]")
+    heading_paragraphs = body.xpath(f".//w:p[w:bookmarkStart[@w:name != '{LAST_PAGE_BOOKMARK}']]")
     styles = {word.styles.element.get_by_id(p.pPr.pStyle.val).name_val for p in heading_paragraphs}
     assert styles == {"heading 1", "heading 2", "heading 3"}
-    assert all(f"PAGEREF {name} \\h" in instructions(body) for name in names)
+    settings = word.settings.element
+    assert settings.find(qn("w:updateFields")).get(qn("w:val")) == "true"  # Word adds page numbers
     starts = body.xpath(".//w:bookmarkStart/@w:id")
     ends = body.xpath(".//w:bookmarkEnd/@w:id")
     assert sorted(starts) == sorted(ends)
@@ -170,7 +178,10 @@ def test_marking_title_and_page_numbers_in_header_and_footer(tmp_path: Path, bri
     assert header == [("Marking", "SECRET"), ("Header", "Briefing pack: remittances & <costs>")]
     assert footer[-1] == ("Marking", "SECRET")
     assert footer[0][0] == "Footer" and footer[0][1].startswith("Page ")
-    assert instructions(body.footer._element) == ["PAGE", "SECTIONPAGES"]
+    assert instructions(body.footer._element) == ["PAGE", f"PAGEREF {LAST_PAGE_BOOKMARK}"]
+    # The page count is the page number of the last paragraph, in the body section.
+    last = word.element.body.xpath("./w:p")[-1]
+    assert last.xpath("./w:bookmarkStart/@w:name") == [LAST_PAGE_BOOKMARK]
 
 
 def test_no_marking_paragraphs_when_unmarked(tmp_path: Path, briefing: Template) -> None:
@@ -367,98 +378,122 @@ def test_empty_document_and_headings_without_contents(tmp_path: Path, briefing: 
 
 
 needs_office = pytest.mark.skipif(
-    not (shutil.which("soffice") and shutil.which("pdftotext")),
-    reason="LibreOffice (soffice) and poppler-utils (pdftotext) are needed",
+    not all(shutil.which(tool) for tool in ("soffice", "pdftotext", "pdftoppm", "pdfinfo")),
+    reason="LibreOffice (soffice) and poppler-utils are needed",
 )
 
 
 def convert(files: list[Path], out_dir: Path) -> list[Path]:
-    """PDFs made by LibreOffice headless, with a private profile so runs do not clash."""
-    profile = out_dir / "lo-profile"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out_dir),
-            *map(str, files),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
+    """PDFs made by LibreOffice headless, with a private profile so runs do not clash, and
+    the bundled Liberation fonts visible to it (as on a user's machine that has them)."""
+    fonts_conf = out_dir / "fonts.conf"
+    fonts_conf.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        f"<dir>{ROOT / 'resources' / 'fonts'}</dir><cachedir>{out_dir / 'font-cache'}</cachedir>"
+        "</fontconfig>",
+        encoding="utf-8",
     )
+    profile = out_dir / "lo-profile"
+    command = ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless"]
+    command += ["--convert-to", "pdf", "--outdir", str(out_dir), *map(str, files)]
+    environment = {**os.environ, "FONTCONFIG_FILE": str(fonts_conf)}
+    subprocess.run(command, check=True, capture_output=True, timeout=300, env=environment)
     pdfs = [out_dir / f"{f.stem}.pdf" for f in files]
-    assert all(p.is_file() for p in pdfs), list(out_dir.iterdir())
+    assert all(p.is_file() for p in pdfs), sorted(p.name for p in out_dir.iterdir())
     return pdfs
 
 
 def pdf_pages(pdf: Path) -> list[str]:
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    return text.split("\f")[:-1]
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True)
+    return text.stdout.split("\f")[:-1]
+
+
+def light_grey_share(pdf: Path, page: int) -> float:
+    """The share of a page's pixels in the light grey of the watermark (LibreOffice draws it
+    as a shape, so it is not text that pdftotext could find)."""
+    command = ["pdftoppm", "-gray", "-r", "30", "-f", str(page), "-l", str(page), str(pdf)]
+    image = subprocess.run(command, check=True, capture_output=True).stdout
+    magic, width, height, _maxval, pixels = image.split(maxsplit=4)
+    assert magic == b"P5"
+    count = int(width) * int(height)
+    return sum(1 for value in pixels[:count] if 220 <= value <= 245) / count
 
 
 @pytest.fixture(scope="module")
-def office_pdfs(tmp_path_factory: pytest.TempPathFactory, briefing: Template, handout: Template) -> dict:
+def office(
+    tmp_path_factory: pytest.TempPathFactory, briefing: Template, handout: Template
+) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("office")
-    files = {
+    documents = {
         "draft": (sample_document(12, draft=True), briefing),
-        "final": (sample_document(12, draft=False, page_size="Letter"), briefing),
+        "final": (sample_document(12, draft=False), briefing),
+        "letter": (sample_document(3, draft=False, page_size="Letter"), briefing),
         "handout": (sample_document(6, cover=False, contents=False, draft=False), handout),
     }
-    paths = []
-    for name, (document, template) in files.items():
+    files = []
+    for name, (document, template) in documents.items():
         write_docx(document, template, folder / f"{name}.docx")
-        paths.append(folder / f"{name}.docx")
-    pdfs = convert(paths, folder)
-    return {name: pdf_pages(pdf) for name, pdf in zip(files, pdfs, strict=True)}
+        files.append(folder / f"{name}.docx")
+    return dict(zip(documents, convert(files, folder), strict=True))
 
 
 def squash(text: str) -> str:
     return " ".join(text.split())
 
 
-@needs_office
-def test_libreoffice_shows_the_contents_entries(office_pdfs: dict) -> None:
-    pages = office_pdfs["final"]
-    contents = squash(pages[1])
-    assert "Contents" in contents
-    document = sample_document(12)
-    for heading in document.headings():
-        assert squash(heading_text(heading.number, heading.text))[:40] in contents
+def lines_of(page: str) -> list[str]:
+    return [line.strip() for line in page.splitlines() if line.strip()]
 
 
 @needs_office
-def test_libreoffice_shows_marking_and_page_numbers_after_the_cover(office_pdfs: dict) -> None:
+def test_libreoffice_shows_the_contents_entries(office: dict[str, Path]) -> None:
+    contents = lines_of(pdf_pages(office["final"])[1])
+    assert contents[2] == "Contents"
+    expected = [squash(heading_text(h.number, h.text)) for h in sample_document(12).headings()]
+    assert [squash(line) for line in contents[3:-2]] == expected
+
+
+@needs_office
+def test_libreoffice_shows_marking_and_page_numbers_after_the_cover(office: dict[str, Path]) -> None:
     for name in ("draft", "final"):
-        pages = office_pdfs[name]
-        assert "Page" not in pages[0]
+        pages = pdf_pages(office[name])
+        cover = lines_of(pages[0])
+        assert cover[0] == cover[-1] == "RESTRICTED" and not any("Page" in line for line in cover)
         body = pages[1:]
-        assert len(body) >= 3
+        assert len(body) >= 5
         for number, page in enumerate(body, 1):
-            lines = [line.strip() for line in page.splitlines() if line.strip()]
-            assert lines[0] == "RESTRICTED" and lines[-1] == "RESTRICTED", (
-                name,
-                number,
-                lines[:2],
-                lines[-2:],
-            )
-            assert f"Page {number} of {len(body)}" in page, (name, number)
+            lines = lines_of(page)
+            assert lines[:2] == ["RESTRICTED", "Briefing pack: remittances & <costs>"], (name, number)
+            assert lines[-2:] == [f"Page {number} of {len(body)}", "RESTRICTED"], (name, number)
 
 
 @needs_office
-def test_libreoffice_shows_the_draft_watermark(office_pdfs: dict) -> None:
-    assert all("DRAFT" in page for page in office_pdfs["draft"])
-    assert not any("DRAFT" in page for page in office_pdfs["final"])
+def test_libreoffice_shows_the_draft_watermark_on_every_page(office: dict[str, Path]) -> None:
+    draft, final = office["draft"], office["final"]
+    pages = len(pdf_pages(final))
+    assert len(pdf_pages(draft)) == pages
+    for page in range(1, pages + 1):
+        assert light_grey_share(draft, page) > light_grey_share(final, page) + 0.01, page
+    assert light_grey_share(final, pages) < 0.01  # the last page holds one line and no watermark
 
 
 @needs_office
-def test_libreoffice_handout_starts_with_the_first_part(office_pdfs: dict) -> None:
-    pages = office_pdfs["handout"]
-    first = [line.strip() for line in pages[0].splitlines() if line.strip()]
+def test_libreoffice_page_size(office: dict[str, Path]) -> None:
+    for name, size in (("final", (595.3, 841.9)), ("letter", (612.0, 792.0))):
+        info = subprocess.run(
+            ["pdfinfo", str(office[name])], check=True, capture_output=True, text=True
+        ).stdout
+        width, height = re.search(r"Page size: +([\d.]+) x ([\d.]+) pts", info).groups()
+        assert (float(width), float(height)) == pytest.approx(size, abs=0.5), info
+
+
+@needs_office
+def test_libreoffice_handout_starts_with_the_first_part(office: dict[str, Path]) -> None:
+    pages = pdf_pages(office["handout"])
+    first = lines_of(pages[0])
     assert first[:3] == ["RESTRICTED", "Briefing pack: remittances & <costs>", "Objectives and key messages"]
-    assert f"Page 1 of {len(pages)}" in pages[0]
+    assert first[-2:] == [f"Page 1 of {len(pages)}", "RESTRICTED"]
+    starts = [lines_of(page)[2] for page in pages]
+    assert "1. Part 1: Côte d’Ivoire & <Ελλάδα> “quoted” —" in starts  # each part on a new page
+    assert "2. Part 2: Migration and development" in starts
