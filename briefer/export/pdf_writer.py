@@ -20,7 +20,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
+from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -43,7 +43,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus.flowables import PageBreakIfNotEmpty
-from reportlab.platypus.tableofcontents import TableOfContents
+from reportlab.platypus.tableofcontents import TableOfContents, drawPageNumbers
 
 import briefer
 from briefer import paths
@@ -193,6 +193,8 @@ def _styles(template: Template, fonts: _Fonts) -> dict[str, ParagraphStyle]:
     """Every paragraph style, scaled from the template's body size."""
     s = template.body_size
     heading_bold = fonts.bold(fonts.heading)
+    # Speaking notes are read aloud: even word spacing reads better than a justified block.
+    body_alignment = TA_LEFT if template.condensed else TA_JUSTIFY
 
     def style(name: str, **values: object) -> ParagraphStyle:
         base: dict[str, object] = {
@@ -205,11 +207,12 @@ def _styles(template: Template, fonts: _Fonts) -> dict[str, ParagraphStyle]:
             "allowWidows": 0,
         }
         base.update(values)
+        base.setdefault("bulletFontSize", base["fontSize"])  # reportlab's default is 10 pt at any size
         return ParagraphStyle(name, **base)  # type: ignore[arg-type]
 
     small = s * 0.82
     return {
-        "body": style("body", alignment=TA_JUSTIFY, spaceAfter=s * 0.6),
+        "body": style("body", alignment=body_alignment, spaceAfter=s * 0.6),
         "lead": style(
             "lead",
             fontSize=s * 1.08,
@@ -223,7 +226,7 @@ def _styles(template: Template, fonts: _Fonts) -> dict[str, ParagraphStyle]:
             rightIndent=s * 1.8,
             fontSize=s * 0.96,
             spaceAfter=s * 0.6,
-            alignment=TA_JUSTIFY,
+            alignment=body_alignment,
         ),
         "source": style(
             "source",
@@ -333,7 +336,6 @@ def _styles(template: Template, fonts: _Fonts) -> dict[str, ParagraphStyle]:
             leftIndent=s * 5.8,
             firstLineIndent=-s * 2.2,
         ),
-        "cover_marking": style("cover_marking", fontName=heading_bold, alignment=TA_CENTER),
         "cover_delegation": style(
             "cover_delegation", fontName=heading_bold, fontSize=s * 1.1, leading=s * 1.4, textColor=ACCENT
         ),
@@ -459,22 +461,36 @@ class _Chain(Flowable):
 
 
 class _RuledLines(Flowable):
-    """Room for handwritten notes: a label over evenly ruled lines."""
+    """Room for handwritten notes: a label over evenly ruled lines; more lines than a page can hold
+    continue on the next."""
 
-    def __init__(self, label: Paragraph, lines: int) -> None:
+    MIN_LINES = 3  # fewer at a page foot look like a stray rule
+
+    def __init__(self, label: Paragraph | None, lines: int, space: float) -> None:
         super().__init__()
         self.label = label
         self.lines = lines
-        self.spaceBefore = label.style.fontSize
-        self.spaceAfter = label.style.fontSize * 1.5
+        self.space = space
+        self.spaceBefore = space if label is not None else 0
+        self.spaceAfter = space * 1.5
+        self._label_height = 0.0
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        _, self._label_height = self.label.wrapOn(self.canv, availWidth, availHeight)
+        if self.label is not None:
+            _, self._label_height = self.label.wrapOn(self.canv, availWidth, availHeight)
         self.width, self.height = availWidth, self._label_height + self.lines * NOTES_LINE_GAP
         return self.width, self.height
 
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.wrap(availWidth, availHeight)
+        fit = int((availHeight - self._label_height) // NOTES_LINE_GAP)
+        if fit < self.MIN_LINES or self.lines - fit < 1:
+            return []
+        return [_RuledLines(self.label, fit, self.space), _RuledLines(None, self.lines - fit, self.space)]
+
     def draw(self) -> None:
-        self.label.drawOn(self.canv, 0, self.height - self._label_height)
+        if self.label is not None:
+            self.label.drawOn(self.canv, 0, self.height - self._label_height)
         self.canv.setStrokeColor(RULE)
         self.canv.setLineWidth(0.5)
         for line in range(1, self.lines + 1):
@@ -488,22 +504,23 @@ def _table_style(fonts: _Fonts, commands: list[tuple]) -> TableStyle:
 
 
 class _Contents(TableOfContents):
-    """reportlab's contents table (dot leaders, linked entries), told its entries up front.
+    """reportlab's contents table (linked entries, dot leaders), told its entries up front.
 
     Its height is then right on the first pass, and only the page numbers change on the second. Pages
     are matched to entries by key, so an entry whose heading never comes cannot stall the build.
     """
 
-    def __init__(self, entries: list[_Entry], styles: list[ParagraphStyle], fonts: _Fonts) -> None:
-        paddings = [
-            (name, (0, 0), (-1, -1), 0)
-            for name in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")
-        ]
-        table_style = _table_style(fonts, [("VALIGN", (0, 0), (-1, -1), "TOP"), *paddings])
-        super().__init__(levelStyles=styles, dotsMinLevel=0, tableStyle=table_style)
+    END = "briefer_contents_entry_end"  # the paragraph callback where an entry's text ends
+
+    def __init__(self, entries: list[_Entry], styles: list[ParagraphStyle]) -> None:
+        super().__init__(levelStyles=styles, dotsMinLevel=0)
         self._wanted = entries  # in the Contents block's order
         self._found: dict[str, int] = {}
         self._found_before: dict[str, int] | None = None
+        self._ends: list[tuple[tuple[float, float], dict, str]] = []
+        self._width = self._height = 0.0
+        self._rows: list[_LeaderAfter] = []
+        self._placed: list[tuple[_LeaderAfter, float, float]] = []
 
     def beforeBuild(self) -> None:
         self._found_before, self._found = self._found, {}
@@ -519,27 +536,68 @@ class _Contents(TableOfContents):
         return self._found == self._found_before
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        super().wrap(availWidth, availHeight)
-        # after wrapping, reportlab holds each cell as a tuple of flowables
-        rows = [
-            [[_LeaderAfter(f) if isinstance(f, Paragraph) else f for f in row[0]]]
-            for row in self._table._cellvalues
-        ]
-        self._table = Table(rows, colWidths=(availWidth,), style=self.tableStyle)
-        self.width, self.height = self._table.wrapOn(self.canv, availWidth, availHeight)
+        # One flowable per entry, not reportlab's table: a table split over pages wraps its remaining
+        # rows again on every page, which grows with the square of the entries.
+        self._width, self._height = availWidth, availHeight
+        self.canv.setNamedCB(self.END, self._remember_end)
+        self._rows = []
+        entries = self._lastEntries
+        for index, (level, text, page, key) in enumerate(entries):
+            markup = f'<a href="#{key}">{text}</a><onDraw name="{self.END}" label="{page},{level},{key}"/>'
+            row = _LeaderAfter(Paragraph(markup, self.getLevelStyle(level)), self)
+            # a part's entry stays on the page of its first section's
+            row.keepWithNext = index + 1 < len(entries) and entries[index + 1][0] > level
+            self._rows.append(row)
+        self._placed = []
+        y = 0.0
+        for index, row in enumerate(self._rows):
+            _, height = row.wrapOn(self.canv, availWidth, availHeight)
+            if index:
+                y += max(self._rows[index - 1].getSpaceAfter(), row.getSpaceBefore())
+            self._placed.append((row, y, height))
+            y += height
+        self.width, self.height = availWidth, y
         return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.wrap(availWidth, availHeight)
+        return list(self._rows)  # the frame flows them over as many pages as they need
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        for row, top, height in self._placed:
+            row.drawOn(canvas, x, y + self.height - top - height)
+
+    def _remember_end(self, canvas: Canvas, kind: str, label: str) -> None:
+        self._ends.append((canvas.absolutePosition(0, 0), dict(canvas._curr_tx_info), label))
+
+    def draw_leaders(self, canvas: Canvas) -> None:
+        """Dot leaders and page numbers for the entries just drawn, at the ends of their text."""
+        ends, self._ends = self._ends, []
+        for (origin_x, origin_y), info, label in ends:
+            page, level, key = label.split(",")
+            here_x, here_y = canvas.absolutePosition(0, 0)
+            canvas.saveState()
+            canvas.translate(origin_x - here_x, origin_y - here_y)
+            canvas._curr_tx_info = info  # where drawPageNumbers starts the leader
+            try:
+                style = self.getLevelStyle(int(level))
+                drawPageNumbers(canvas, style, [(int(page), key)], self._width, self._height, " . ")
+            finally:
+                del canvas._curr_tx_info
+                canvas.restoreState()
 
 
 class _LeaderAfter(Flowable):
-    """A contents entry that draws its leader and page number after its text.
+    """A contents entry whose leader and page number are drawn after its text.
 
-    reportlab draws them from inside the entry's last line, before that line's text is written out,
-    so text extraction, copying and screen readers would get a wrapped entry's number first.
+    reportlab's contents table draws them from inside the entry's last line, before that line's text is
+    written out: text extraction, copying and screen readers would get a wrapped entry's number first.
     """
 
-    def __init__(self, paragraph: Paragraph) -> None:
+    def __init__(self, paragraph: Paragraph, contents: _Contents) -> None:
         super().__init__()
         self.paragraph = paragraph
+        self.contents = contents
 
     def getSpaceBefore(self) -> float:
         return self.paragraph.getSpaceBefore()
@@ -551,27 +609,8 @@ class _LeaderAfter(Flowable):
         return self.paragraph.wrapOn(self.canv, availWidth, availHeight)
 
     def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
-        draw_end = canvas.getNamedCB("drawTOCEntryEnd")  # registered by the contents table's wrap
-        ends: list[tuple[tuple[float, float], dict, str, str]] = []
-
-        def remember(canv: Canvas, kind: str, label: str) -> None:
-            ends.append((canv.absolutePosition(0, 0), dict(canv._curr_tx_info), kind, label))
-
-        canvas.setNamedCB("drawTOCEntryEnd", remember)
-        try:
-            self.paragraph.drawOn(canvas, x, y, _sW)
-        finally:
-            canvas.setNamedCB("drawTOCEntryEnd", draw_end)
-        for (origin_x, origin_y), info, kind, label in ends:
-            here_x, here_y = canvas.absolutePosition(0, 0)
-            canvas.saveState()
-            canvas.translate(origin_x - here_x, origin_y - here_y)
-            canvas._curr_tx_info = info
-            try:
-                draw_end(canvas, kind, label)
-            finally:
-                del canvas._curr_tx_info
-                canvas.restoreState()
+        self.paragraph.drawOn(canvas, x, y, _sW)
+        self.contents.draw_leaders(canvas)
 
 
 # --- pages -------------------------------------------------------------------------------------------
@@ -764,24 +803,12 @@ class _Story:
             case SectionHeading():
                 return self._section(block)
             case ParagraphBlock():
-                style = self.styles.get(block.style if block.style in ("body", "lead", "quote") else "body")
-                return [
-                    (Paragraph(text, style), BODY)
-                    for text in map(_markup, _BLANK_LINE.split(block.text))
-                    if text
-                ]
+                return [(paragraph, BODY) for paragraph in self._paragraph(block)]
             case SourceLine():
                 return self._source(block)
             case Note():
-                return [
-                    (
-                        self._box(
-                            block.title,
-                            [Paragraph(text, self.styles["box_body"]) for text in _paragraphs(block.text)],
-                        ),
-                        BODY,
-                    )
-                ]
+                content = [Paragraph(text, self.styles["box_body"]) for text in _paragraphs(block.text)]
+                return [(self._box(block.title, content), BODY)]
             case KeyMessages():
                 items = [
                     Paragraph(_markup(item), self.styles["bullet"], bulletText="•") for item in block.items
@@ -792,14 +819,20 @@ class _Story:
             case SourcesList():
                 return [(self._sources(block), BODY)] if block.entries else []
             case NotesSpace():
-                if block.lines <= 0:
-                    return []
-                label = Paragraph("Notes", self.styles["notes_label"])
-                return [(_RuledLines(label, min(block.lines, 60)), BODY)]
+                return [(self._notes_space(block), BODY)] if block.lines > 0 else []
             case PageBreakBlock():
-                return [(PageBreak(), BREAK)]
+                return [(PageBreakIfNotEmpty(), BREAK)]  # a blank page is never wanted
         log.warning("the PDF writer does not know the block %r; left out", type(block).__name__)
         return []
+
+    def _paragraph(self, block: ParagraphBlock) -> list[Paragraph]:
+        style = self.styles[block.style if block.style in ("body", "lead", "quote") else "body"]
+        texts = (_markup(text) for text in _BLANK_LINE.split(_plain(block.text)))
+        return [Paragraph(text, style) for text in texts if text]
+
+    def _notes_space(self, block: NotesSpace) -> _RuledLines:
+        label = Paragraph("Notes", self.styles["notes_label"])
+        return _RuledLines(label, min(block.lines, 500), self.template.body_size)
 
     # cover and contents
 
@@ -861,7 +894,7 @@ class _Story:
             (_Anchor("contents", (0, _plain(block.title).strip() or "Contents"), None), HEADING),
             (Paragraph(title, st["toc_title"]), HEADING),
         ]
-        toc = _Contents(self.contents, [st["toc1"], st["toc2"], st["toc3"]], self.fonts)
+        toc = _Contents(self.contents, [st["toc1"], st["toc2"], st["toc3"]])
         # Left out of any chain: multiBuild only finds contents tables at the top of the story.
         return flowables + [(toc, BREAK), (PageBreak(), BREAK)]
 
@@ -928,7 +961,8 @@ class _Story:
         if not rows:
             rows = [[Spacer(1, 1)]]
         pad = self.template.body_size * 0.9
-        table = Table(rows, colWidths=[self.page.frame_width], splitInRow=1)
+        # a row (one paragraph) splits only into pieces of three lines or more
+        table = Table(rows, colWidths=[self.page.frame_width], splitInRow=round(self.template.body_size * 4))
         table.setStyle(
             self._table_style(
                 [
@@ -995,7 +1029,8 @@ class _Story:
                     Paragraph(str(entry.sections) if entry.sections else "", st["cell_right"]),
                 ]
             )
-        table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1)
+        # rows split between them; inside one only when it is too tall to move whole (a quarter page or more)
+        table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=round(self.page.frame_height / 4))
         table.setStyle(
             self._table_style(
                 [
