@@ -347,9 +347,11 @@ def paragraph_styles(s: Settings) -> list[str]:
         style_xml(
             "Notes Line",
             "NotesLine",
-            # A right tab with a solid leader draws the ruled line, whatever the font.
+            # A right tab with a solid leader draws the ruled line, whatever the font; the
+            # lines keep together (and with what follows) rather than split over two pages.
             ppr=(
-                f'<w:tabs><w:tab w:val="right" w:leader="underscore" w:pos="{width}"/></w:tabs>'
+                "<w:keepNext/><w:keepLines/>"
+                + f'<w:tabs><w:tab w:val="right" w:leader="underscore" w:pos="{width}"/></w:tabs>'
                 + f'<w:spacing w:before="0" w:after="0" w:line="{twips(size_pt * 2.2)}" w:lineRule="exact"/>'
             ),
             rpr=f'<w:color w:val="{LIGHT_GREY}"/>',

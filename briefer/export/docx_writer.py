@@ -134,6 +134,7 @@ class _DocxBuilder:
         self.page_break_pending = False
         self.section_empty = True  # a page break at the top of a section would leave a blank page
         self.cover_sect_pr: etree._Element | None = None
+        self.watermarks = 0
         width, height = PAGE_SIZES.get(document.info.page_size.upper(), PAGE_SIZES["A4"])
         self.margin = round(template.margin_mm * TWIPS_PER_MM)
         self.page = (width, height)
@@ -154,7 +155,7 @@ class _DocxBuilder:
                 progress(done, total)
         if self.section_empty or self.body[-1].tag != W_P:
             self._paragraph(None)  # a section needs a paragraph, and so does the end of a body
-        self._mark_last_page(self.body[-1])
+        self._mark_last_page()
         self.body.append(self.sect_pr)
         self._ask_word_to_update_fields()
         self._page_furniture()
@@ -264,9 +265,12 @@ class _DocxBuilder:
         if name is not None:
             self._add_bookmark(p, name)
 
-    def _mark_last_page(self, p: etree._Element) -> None:
-        """The bookmark whose page number is the footer's page count."""
-        self._add_bookmark(p, LAST_PAGE_BOOKMARK)
+    def _mark_last_page(self) -> None:
+        """The bookmark whose page number is the footer's page count, on the last paragraph
+        that holds something: LibreOffice drops an empty last paragraph after a table, and
+        the bookmark with it."""
+        filled = self.body.xpath(".//w:p[w:r]")
+        self._add_bookmark(filled[-1] if filled else self.body[-1], LAST_PAGE_BOOKMARK)
 
     def _ask_word_to_update_fields(self) -> None:
         """Word offers to update fields on opening: the contents list gets its page numbers."""
@@ -323,10 +327,14 @@ class _DocxBuilder:
             etree.SubElement(grid, qn("w:gridCol")).set(qn("w:w"), str(round(self.text_width * fraction)))
         return tbl
 
-    def _row(self, tbl: etree._Element, widths: list[float], header: bool = False) -> list[etree._Element]:
+    def _row(
+        self, tbl: etree._Element, widths: list[float], header: bool = False, whole: bool = True
+    ) -> list[etree._Element]:
+        """A row of empty cells; `whole` rows do not break over pages (a box may)."""
         tr = etree.SubElement(tbl, qn("w:tr"))
         tr_pr = etree.SubElement(tr, qn("w:trPr"))
-        etree.SubElement(tr_pr, qn("w:cantSplit"))
+        if whole:
+            etree.SubElement(tr_pr, qn("w:cantSplit"))
         if header:
             etree.SubElement(tr_pr, qn("w:tblHeader"))  # repeats at the top of every page
         cells = []
@@ -341,7 +349,7 @@ class _DocxBuilder:
     def _box(self) -> etree._Element:
         """A one-cell 'Box' table (shaded, ruled at the left) to put paragraphs in."""
         tbl = self._table("Box", [1.0])
-        return self._row(tbl, [1.0])[0]
+        return self._row(tbl, [1.0], whole=False)[0]
 
     def _after_table(self) -> None:
         """An empty paragraph after each table: a table style cannot add space below the
@@ -558,7 +566,8 @@ class _DocxBuilder:
 
     def _watermark(self, p: etree._Element) -> None:
         """Word's own text watermark: a grey diagonal VML WordArt shape behind the text."""
-        p.append(parse_xml(_WATERMARK_XML))
+        self.watermarks += 1  # each header's shape gets its own id, as Word gives them
+        p.append(parse_xml(_WATERMARK_XML.replace("{number}", str(self.watermarks))))
 
     # -- file properties ---------------------------------------------------------------
 
@@ -644,7 +653,7 @@ _WATERMARK_XML = f"""<w:r {nsdecls("w")} {_VML_NAMESPACES}><w:rPr><w:noProof/></
 <v:handles><v:h position="#0,bottomRight" xrange="6629,14971"/></v:handles>
 <o:lock v:ext="edit" text="t" shapetype="t"/>
 </v:shapetype>
-<v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s2049" type="#_x0000_t136"
+<v:shape id="PowerPlusWaterMarkObject{{number}}" o:spid="_x0000_s{{number}}049" type="#_x0000_t136"
  style="position:absolute;margin-left:0;margin-top:0;width:440pt;height:146pt;rotation:315;z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:center;mso-position-vertical-relative:margin"
  o:allowincell="f" fillcolor="#d9d9d9" stroked="f">
 <v:fill opacity=".5"/>

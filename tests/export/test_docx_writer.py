@@ -179,8 +179,8 @@ def test_marking_title_and_page_numbers_in_header_and_footer(tmp_path: Path, bri
     assert footer[-1] == ("Marking", "SECRET")
     assert footer[0][0] == "Footer" and footer[0][1].startswith("Page ")
     assert instructions(body.footer._element) == ["PAGE", f"PAGEREF {LAST_PAGE_BOOKMARK}"]
-    # The page count is the page number of the last paragraph, in the body section.
-    last = word.element.body.xpath("./w:p")[-1]
+    # The page count is the page number of the last paragraph with text, in the body section.
+    last = word.element.body.xpath(".//w:p[w:r]")[-1]
     assert last.xpath("./w:bookmarkStart/@w:name") == [LAST_PAGE_BOOKMARK]
 
 
@@ -430,12 +430,21 @@ def office(
         "final": (sample_document(12, draft=False), briefing),
         "letter": (sample_document(3, draft=False, page_size="Letter"), briefing),
         "handout": (sample_document(6, cover=False, contents=False, draft=False), handout),
+        "table-last": (ends_with_a_table(), briefing),
     }
     files = []
     for name, (document, template) in documents.items():
         write_docx(document, template, folder / f"{name}.docx")
         files.append(folder / f"{name}.docx")
     return dict(zip(documents, convert(files, folder), strict=True))
+
+
+def ends_with_a_table() -> Document:
+    """A pack whose last block is the sources table (the writer adds a paragraph after it)."""
+    blocks = sample_document(3).blocks
+    annex = next(b for b in blocks if isinstance(b, SourcesList))
+    body = [b for b in blocks if isinstance(b, PartHeading | SectionHeading | Paragraph)][:-1]
+    return Document(DocumentInfo("Ends with a table", marking="RESTRICTED"), [*body, annex])
 
 
 def squash(text: str) -> str:
@@ -466,6 +475,15 @@ def test_libreoffice_shows_marking_and_page_numbers_after_the_cover(office: dict
             lines = lines_of(page)
             assert lines[:2] == ["RESTRICTED", "Briefing pack: remittances & <costs>"], (name, number)
             assert lines[-2:] == [f"Page {number} of {len(body)}", "RESTRICTED"], (name, number)
+
+
+@needs_office
+def test_libreoffice_counts_pages_when_a_table_ends_the_pack(office: dict[str, Path]) -> None:
+    pages = pdf_pages(office["table-last"])
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, 1):
+        assert lines_of(page)[-2] == f"Page {number} of {len(pages)}"
+    assert "unitar-seminars.txt" in pages[-1]
 
 
 @needs_office
