@@ -24,15 +24,18 @@ import copy
 import logging
 import os
 import re
+import zipfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import docx
+from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
+from briefer.errors import UsageError
 from briefer.export.blocks import (
     Block,
     Contents,
@@ -84,9 +87,51 @@ SOURCES_COLUMNS = (
 
 def write_docx(document: Document, template: Template, out: Path, progress: Progress | None = None) -> None:
     """Write `document` as a Word file at `out` (the caller makes it atomic)."""
-    word = docx.Document(str(template.style_docx))
+    word = open_style_base(template.style_docx)
     _DocxBuilder(word, document, template).build(progress)
     word.save(str(out))
+
+
+def open_style_base(path: Path) -> docx.document.Document:
+    """The template's style.docx, or an error that says how to mend the template."""
+    try:
+        word = docx.Document(str(path))
+        word.styles  # noqa: B018 - a base without a styles part fails here, not half-way
+    except FileNotFoundError:
+        raise UsageError(
+            f"{path}: the template has no style.docx; copy one from a bundled template"
+        ) from None
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, PackageNotFoundError, etree.XMLSyntaxError):
+        raise UsageError(
+            f"{path}: not a Word document that Briefer can build on; save it again from Word as .docx, "
+            "or copy the one from a bundled template"
+        ) from None
+    if word.element.body.find(qn("w:sectPr")) is None:
+        word.element.body.append(etree.Element(qn("w:sectPr")))
+    return word
+
+
+_BEFORE_PAGE_SIZE = {
+    qn(f"w:{tag}") for tag in ("headerReference", "footerReference", "footnotePr", "endnotePr", "type")
+}
+
+
+def _section_child(sect_pr: etree._Element, tag: str) -> etree._Element:
+    """w:pgSz or w:pgMar of a section, made where a base saved without them lacks it."""
+    found = sect_pr.find(qn(tag))
+    if found is not None:
+        return found
+    element = etree.Element(qn(tag))
+    anchor = sect_pr.find(qn("w:pgSz")) if tag == "w:pgMar" else None
+    if anchor is not None:
+        anchor.addnext(element)
+        return element
+    earlier = [child for child in sect_pr if child.tag in _BEFORE_PAGE_SIZE]
+    if earlier:
+        earlier[-1].addnext(element)
+    else:
+        sect_pr.insert(0, element)
+    return element
 
 
 def clean_text(text: str) -> str:
@@ -188,13 +233,16 @@ class _DocxBuilder:
         return style_id
 
     def _set_page(self, sect_pr: etree._Element) -> None:
-        size = sect_pr.find(qn("w:pgSz"))
+        size = _section_child(sect_pr, "w:pgSz")
         size.set(qn("w:w"), str(self.page[0]))
         size.set(qn("w:h"), str(self.page[1]))
         size.attrib.pop(qn("w:orient"), None)
-        margins = sect_pr.find(qn("w:pgMar"))
+        margins = _section_child(sect_pr, "w:pgMar")
         for side in ("top", "right", "bottom", "left"):
             margins.set(qn(f"w:{side}"), str(self.margin))
+        for edge in ("header", "footer", "gutter"):
+            if margins.get(qn(f"w:{edge}")) is None:
+                margins.set(qn(f"w:{edge}"), "0" if edge == "gutter" else str(round(10 * TWIPS_PER_MM)))
 
     def _fit_tabs(self) -> None:
         """Right tabs of the contents, header, footer and notes lines at the real text width."""

@@ -14,6 +14,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
+from briefer.errors import UsageError
 from briefer.export.blocks import (
     Contents,
     Document,
@@ -361,6 +362,28 @@ def test_a_style_missing_from_a_users_template_falls_back_to_normal(
         word = build(tmp_path, sample_document(2), load_template(folder))
     assert "Source Line" in caplog.text
     assert {p.style.name for p in word.paragraphs if p.text.startswith("Source:")} == {"Normal"}
+
+
+def test_a_broken_style_base_is_a_usage_error(tmp_path: Path, briefing: Template) -> None:
+    folder = tmp_path / "broken"
+    shutil.copytree(briefing.folder, folder)
+    template = load_template(folder)
+    (folder / "style.docx").write_bytes(b"not a zip file")
+    with pytest.raises(UsageError, match="style.docx: not a Word document"):
+        write_docx(sample_document(1), template, tmp_path / "out.docx")
+    assert not (tmp_path / "out.docx").exists()
+
+
+def test_a_style_base_without_page_settings(tmp_path: Path, briefing: Template) -> None:
+    folder = tmp_path / "bare"
+    shutil.copytree(briefing.folder, folder)
+    base = docx.Document(str(folder / "style.docx"))
+    body = base.element.body
+    body.remove(body.find(qn("w:sectPr")))
+    base.save(str(folder / "style.docx"))
+    word = build(tmp_path, sample_document(1, page_size="Letter"), load_template(folder))
+    assert [round(s.page_width.mm, 1) for s in word.sections] == [215.9, 215.9]
+    assert word.sections[-1].left_margin.mm == pytest.approx(briefing.margin_mm, abs=0.1)
 
 
 def test_empty_document_and_headings_without_contents(tmp_path: Path, briefing: Template) -> None:
