@@ -132,15 +132,23 @@ def _plain(text: str) -> str:
 
 
 def _markup(text: str) -> str:
-    """Plain text as one paragraph of reportlab markup: escaped, runs of spaces and newlines as one space."""
-    return escape(_SPACES.sub(" ", _plain(text)).strip())
+    """Plain text as one paragraph of reportlab markup: on one line, escaped."""
+    return escape(_one_line(text))
 
 
 def _paragraphs(text: str) -> list[str]:
     """Text the user wrote, as markup paragraphs: a blank line parts them, a single newline breaks a line."""
-    parts = _BLANK_LINE.split(_plain(text).strip())
-    lines = ([escape(" ".join(line.split(" ")).strip()) for line in part.split("\n")] for part in parts)
-    return ["<br/>".join(line for line in part if line) for part in lines if any(part)]
+    paragraphs = []
+    for part in _BLANK_LINE.split(_plain(text)):
+        lines = [escape(_one_line(line)) for line in part.split("\n")]
+        if any(lines):
+            paragraphs.append("<br/>".join(line for line in lines if line))
+    return paragraphs
+
+
+def _one_line(text: str) -> str:
+    """Plain text on one line: runs of spaces and newlines as one space."""
+    return _SPACES.sub(" ", _plain(text)).strip()
 
 
 def _numbered(number: str, text: str) -> str:
@@ -650,21 +658,22 @@ class _Page:
 class _Furniture:
     """What every page carries around its text: marking, running title, page number, watermark."""
 
-    def __init__(self, info: DocumentInfo, page: _Page, fonts: _Fonts, marking: str) -> None:
+    def __init__(self, info: DocumentInfo, page: _Page, fonts: _Fonts, cover_marking: str) -> None:
         self.page = page
-        self.title = _plain(info.title).replace("\n", " ").strip()
-        self.marking = _plain(marking).replace("\n", " ").strip()
+        self.title = _one_line(info.title)
+        self.marking = _one_line(info.marking)
+        self.cover_marking = _one_line(cover_marking) or self.marking
         self.draft = info.draft
         self.font = fonts.heading
         self.bold = fonts.bold(fonts.heading)
 
     def cover(self, canv: Canvas, doc: _PackDoc) -> None:
         self._watermark(canv)
-        self._markings(canv)
+        self._markings(canv, self.cover_marking)
 
     def body(self, canv: Canvas, doc: _PackDoc) -> None:
         self._watermark(canv)
-        self._markings(canv)
+        self._markings(canv, self.marking)
         page = self.page
         top = page.height - page.vertical
         bottom = page.vertical
@@ -682,11 +691,12 @@ class _Furniture:
         canv.drawCentredString(page.width / 2, bottom - 20, f"Page {number} of {total}")
         canv.restoreState()
 
-    def _markings(self, canv: Canvas) -> None:
-        if not self.marking:
+    def _markings(self, canv: Canvas, marking: str) -> None:
+        """The classification, centred at the top and the foot of the page."""
+        if not marking:
             return
         page = self.page
-        text = _fit(self.marking, self.bold, 9, page.frame_width)
+        text = _fit(marking, self.bold, 9, page.frame_width)
         canv.saveState()
         canv.setFillColor(INK)
         canv.setFont(self.bold, 9)
@@ -891,7 +901,7 @@ class _Story:
         st = self.styles
         flowables: list[tuple[Flowable, str]] = [
             (PageBreakIfNotEmpty(), BREAK),
-            (_Anchor("contents", (0, _plain(block.title).strip() or "Contents"), None), HEADING),
+            (_Anchor("contents", (0, _one_line(block.title) or "Contents"), None), HEADING),
             (Paragraph(title, st["toc_title"]), HEADING),
         ]
         toc = _Contents(self.contents, [st["toc1"], st["toc2"], st["toc3"]])
@@ -911,7 +921,7 @@ class _Story:
             if listed is not None:
                 outline, contents = (listed.level, listed.plain), (listed.level, listed.markup)
             else:
-                outline, contents = (None if self.contents else (level - 1, _plain(text).strip())), None
+                outline, contents = (None if self.contents else (level - 1, _one_line(text))), None
             flowables.append((_Anchor(key, outline, contents), HEADING))
         flowables.append((Paragraph(_markup(text), style), HEADING))
         return flowables
@@ -1095,9 +1105,27 @@ def _contents_entries(document: Document, keys: dict[str, str]) -> list[_Entry]:
                 "contents entry %r points at no heading (anchor %r); left out", entry.text, entry.anchor
             )
             continue
-        plain = _SPACES.sub(" ", _plain(entry.text)).strip()
+        plain = _one_line(entry.text)
         entries.append(_Entry(min(max(entry.level, 1), 3) - 1, escape(plain), plain, key))
     return entries
+
+
+def _merged_break(story: list[Flowable], flowable: Flowable) -> bool:
+    """Folds a conditional page break into the page break before it.
+
+    reportlab drops a conditional break at the start of a page, but not a second one in a row: that
+    one would leave a blank page.
+    """
+    if not (isinstance(flowable, PageBreakIfNotEmpty) and story and isinstance(story[-1], PageBreak)):
+        return False
+    if flowable.nextTemplate:
+        story[-1].nextTemplate = flowable.nextTemplate
+    return True
+
+
+def _alone(headings: list[Flowable]) -> list[Flowable]:
+    """Headings with nothing after them to keep: still one flowable, so anchors stay on their page."""
+    return [_Chain(headings[:-1], headings[-1], [])] if headings else []
 
 
 def _join(items: list[tuple[Flowable, str, int]]) -> list[Flowable]:
@@ -1123,12 +1151,13 @@ def _join(items: list[tuple[Flowable, str, int]]) -> list[Flowable]:
             chain = last if isinstance(last, _Chain) else _Chain([], last, [])
             story.append(tag(_Chain(chain.before, chain.middle, [*chain.after, flowable]), index))
         else:
-            story.extend(pending)
+            story.extend(_alone(pending))
             pending = []
-            story.append(tag(flowable, index))
+            if not _merged_break(story, flowable):
+                story.append(tag(flowable, index))
             can_take_tail = False
         last_index = index
-    story.extend(pending)
+    story.extend(_alone(pending))
     if story:
         tag(story[-1], last_index)
     return story
@@ -1152,10 +1181,7 @@ def write_pdf(document: Document, template: Template, out: Path, progress: Progr
     story = _Story(document, template, page, fonts).build()
     has_cover = bool(document.blocks) and isinstance(document.blocks[0], Cover)
     cover = document.blocks[0] if has_cover else None
-    marking = (
-        cover.marking if isinstance(cover, Cover) and cover.marking.strip() else ""
-    ) or document.info.marking
-    furniture = _Furniture(document.info, page, fonts, marking)
+    furniture = _Furniture(document.info, page, fonts, cover.marking if isinstance(cover, Cover) else "")
     body = PageTemplate(
         "body", frames=[page.frame("body")], onPage=furniture.body, pagesize=(page.width, page.height)
     )
@@ -1190,9 +1216,9 @@ def write_pdf(document: Document, template: Template, out: Path, progress: Progr
         rightMargin=page.margin,
         topMargin=page.vertical,
         bottomMargin=page.vertical,
-        title=_plain(info.title).strip(),
-        author=_plain(info.author).strip(),
-        subject=_plain(info.subject).strip(),
+        title=_one_line(info.title),
+        author=_one_line(info.author),
+        subject=_one_line(info.subject),
         creator=f"{briefer.APP_NAME} {briefer.__version__}",
         invariant=1,  # same document, same bytes: reference outputs can be compared
         initialFontName=fonts.body,  # else reportlab puts an unembedded Helvetica in every page

@@ -21,12 +21,18 @@ from briefer import __version__
 from briefer.errors import UsageError
 from briefer.export.blocks import (
     Contents,
+    ContentsEntry,
+    Cover,
     Document,
     DocumentInfo,
+    Note,
+    NotesSpace,
+    PageBreak,
     Paragraph,
     PartHeading,
     SectionHeading,
     SourceLine,
+    SourcesList,
 )
 from briefer.export.pdf_writer import write_pdf
 from briefer.export.templates import Template, load_template
@@ -195,6 +201,26 @@ def test_contents_entries_link_to_their_headings(briefing, printed_contents):
         assert linked and set(linked) == {page}, entry
 
 
+def test_contents_entries_without_a_heading_are_left_out_and_levels_never_skip(tmp_path):
+    entries = (
+        ContentsEntry(1, "1. Part", "p1"),
+        ContentsEntry(3, "1.1.1. Deep", "deep"),
+        ContentsEntry(2, "Gone", "no-such-heading"),
+    )
+    blocks = [
+        Contents(entries),
+        PartHeading("Part", "p1", "1"),
+        SectionHeading("Deep", "deep", 3, "1.1.1"),
+        Paragraph("Text."),
+    ]
+    out = _build(tmp_path, Document(DocumentInfo("T"), blocks))
+    pages = _pages(out)
+    assert "Gone" not in pages[0]
+    assert re.search(r"1\.1\.1\. Deep(?: \.)+ 2", pages[0])
+    outline = [(item.level, item.get_title()) for item in pdfium.PdfDocument(out).get_toc()]
+    assert outline == [(0, "Contents"), (0, "1. Part"), (1, "1.1.1. Deep")]
+
+
 def test_headings_are_never_last_on_a_page_and_sources_never_first(briefing, briefing_pages):
     document, _ = briefing
     total = len(briefing_pages) - 1
@@ -264,6 +290,49 @@ def test_control_characters_and_unusual_text_do_not_break_the_build(tmp_path):
     assert "before" in text and "after tab" in text and "second paragraph" in text
     assert "1.1. <b>not bold</b> & <br/>" in text
     assert "SECRET" in text
+
+
+def test_every_paragraph_style_and_empty_blocks(tmp_path):
+    blocks = [
+        PartHeading("Part", "p1"),
+        Paragraph("A lead paragraph.", "lead"),
+        Paragraph("A quoted paragraph.", "quote"),
+        Paragraph("An unknown style falls back to body.", "fancy"),
+        Paragraph("First.\r\n\r\nSecond after a Windows blank line."),
+        Note("Note", "One line\nnext line\n\nSecond paragraph"),
+        Note("Empty note", ""),
+        SourcesList(()),
+        NotesSpace(0),
+        NotesSpace(3),
+    ]
+    text = " ".join(_pages(_build(tmp_path, Document(DocumentInfo("T"), blocks))))
+    for expected in (
+        "A lead paragraph. A quoted paragraph. An unknown style falls back to body. First. Second after",
+        "Note One line next line Second paragraph Empty note Notes",
+    ):
+        assert expected in text
+
+
+def test_page_breaks_never_leave_a_blank_page(tmp_path):
+    blocks = [
+        Paragraph("One"),
+        PageBreak(),
+        PageBreak(),
+        PartHeading("Two", "p2", "2", new_page=True),
+        Paragraph("Two text"),
+        PageBreak(),
+    ]
+    pages = _pages(_build(tmp_path, Document(DocumentInfo("T"), blocks)))
+    assert len(pages) == 2
+    assert pages[1].endswith("2. Two Two text")
+
+
+def test_the_cover_prints_its_own_marking(tmp_path):
+    info = DocumentInfo("T", marking="RESTRICTED")
+    blocks = [Cover("Cover title", marking="CONFIDENTIAL"), Paragraph("Body")]
+    pages = _pages(_build(tmp_path, Document(info, blocks)))
+    assert pages[0].count("CONFIDENTIAL") == 2 and "RESTRICTED" not in pages[0]
+    assert pages[1].count("RESTRICTED") == 2 and "CONFIDENTIAL" not in pages[1]
 
 
 def test_an_empty_document_makes_one_page(tmp_path):
@@ -337,6 +406,7 @@ def test_metadata(briefing):
     assert meta["Author"] == "A. Officer"
     assert meta["Subject"] == "Global Forum on Migration and Development"
     assert meta["Creator"] == f"Briefer {__version__}"
+    assert b"/PageMode /UseOutlines" in briefing[1].read_bytes()  # opens with the bookmarks shown
 
 
 def test_same_document_same_bytes(tmp_path):
