@@ -31,7 +31,7 @@ from pathlib import Path
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml import parse_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
@@ -107,7 +107,7 @@ def open_style_base(path: Path) -> docx.document.Document:
             "or copy the one from a bundled template"
         ) from None
     if word.element.body.find(qn("w:sectPr")) is None:
-        word.element.body.append(etree.Element(qn("w:sectPr")))
+        word.element.body.append(OxmlElement("w:sectPr"))  # python-docx's class: sections use it
     return word
 
 
@@ -219,7 +219,7 @@ class _DocxBuilder:
         ids: dict[str, str] = {}
         for style in self.word.styles.element.iterchildren(qn("w:style")):
             name = style.find(qn("w:name"))
-            if name is not None:
+            if name is not None and name.get(W_VAL) and style.get(qn("w:styleId")):
                 ids.setdefault(name.get(W_VAL).casefold(), style.get(qn("w:styleId")))
         return ids
 
@@ -450,7 +450,15 @@ class _DocxBuilder:
             ("yAlign", "bottom"),
         ):
             frame.set(qn(f"w:{key}"), value)
-        p.find(W_PPR).find(W_PSTYLE).addnext(frame)
+        ppr = p.find(W_PPR)
+        if ppr is None:  # no Marking style in a user's base
+            ppr = etree.Element(W_PPR)
+            p.insert(0, ppr)
+        style = ppr.find(W_PSTYLE)
+        if style is not None:
+            style.addnext(frame)
+        else:
+            ppr.insert(0, frame)
 
     def _cover_section_properties(self) -> etree._Element:
         sect_pr = copy.deepcopy(self.sect_pr)

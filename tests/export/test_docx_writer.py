@@ -355,13 +355,16 @@ def test_a_style_missing_from_a_users_template_falls_back_to_normal(
     folder = tmp_path / "mine"
     shutil.copytree(briefing.folder, folder)
     base = docx.Document(str(folder / "style.docx"))
-    style = base.styles["Source Line"].element
-    style.getparent().remove(style)
+    for name in ("Source Line", "Marking", "Box", "Key Message", "toc 2"):
+        style = base.styles[name].element
+        style.getparent().remove(style)
     base.save(str(folder / "style.docx"))
     with caplog.at_level(logging.WARNING):
         word = build(tmp_path, sample_document(2), load_template(folder))
-    assert "Source Line" in caplog.text
+    for name in ("Source Line", "Marking", "Box", "Key Message", "toc 2"):
+        assert f"no style '{name}'" in caplog.text
     assert {p.style.name for p in word.paragraphs if p.text.startswith("Source:")} == {"Normal"}
+    assert [p.text for p in word.paragraphs[:1]] == ["RESTRICTED"]
 
 
 def test_a_broken_style_base_is_a_usage_error(tmp_path: Path, briefing: Template) -> None:
