@@ -446,11 +446,13 @@ class SearchIndex:
         query = parse_query(filters.query or "")
         where, params = self._filter_sql(filters)
         ranked = not query.empty and bool(query.include)
+        scored = ranked and limit != 0  # counts alone need no ranking
         if ranked and self.fts:
             source = "section_text JOIN sections s ON s.rowid = section_text.rowid"
             where.insert(0, "section_text MATCH ?")
             params.insert(0, query.match_expression())
-            score = "-bm25(section_text, 4.0, 1.0)"  # BM25, heading words weigh four times
+            # BM25, heading words weigh four times
+            score = "-bm25(section_text, 4.0, 1.0)" if scored else "NULL"
         else:
             source = "sections s"
             score = "NULL"
@@ -472,12 +474,12 @@ class SearchIndex:
         total = db.execute("SELECT count(*) FROM temp.hits").fetchone()[0]
         theme_counts: dict[str, int] = {}
         meeting_counts: dict[str, int] = {}
-        if facets:  # from the hits alone: a sum per theme bit, a count per meeting
-            bits = sorted(self._theme_bits().items(), key=lambda item: item[1])
-            if bits:
-                sums = ", ".join(f"sum((themes >> {bit}) & 1)" for _, bit in bits)
-                values = db.execute(f"SELECT {sums} FROM temp.hits").fetchone()
-                theme_counts = {theme: count for (theme, _), count in zip(bits, values, strict=True) if count}
+        if facets:  # from the hits alone: per distinct theme mask (few), and per meeting
+            by_mask = db.execute("SELECT themes, count(*) FROM temp.hits GROUP BY themes").fetchall()
+            for theme, bit in self._theme_bits().items():
+                count = sum(n for mask, n in by_mask if mask and mask >> bit & 1)
+                if count:
+                    theme_counts[theme] = count
             meeting_counts = dict(
                 db.execute("SELECT meeting_id, count(*) FROM temp.hits GROUP BY meeting_id")
             )
@@ -626,10 +628,24 @@ def _snippet(body: str, words: list[str], width: int = 240) -> tuple[str, list[t
 
 
 def _fold_keep_length(text: str) -> str:
-    """Accents off, character by character, so offsets stay those of the original text."""
-    return "".join(
-        (unicodedata.normalize("NFKD", ch)[0] if unicodedata.normalize("NFKD", ch) else ch) for ch in text
-    ).lower()
+    """Accents off and lower case, character by character, so offsets stay those of the
+    original text."""
+    if text.isascii():
+        return text.lower()
+    return text.translate(_FOLD_TABLE)
+
+
+class _FoldTable(dict):
+    """str.translate table: each character to its first decomposed character, lower case."""
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(code))
+        folded = (decomposed[0] if decomposed else chr(code)).lower()
+        self[code] = folded = folded if len(folded) == 1 else chr(code)
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
 
 
 def _effective_themes(base: dict, edit: dict | None) -> list[ThemeTag]:
