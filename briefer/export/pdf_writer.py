@@ -448,6 +448,9 @@ class _Chain(Flowable):
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         self.wrap(availWidth, availHeight)
+        shorter = self._with_fewer_note_lines(self.height - availHeight)
+        if shorter is not None:
+            return [shorter]
         middle_top = self._top_of(self.middle)
         middle_height = next(height for part, _, _, height in self._placed if part is self.middle)
         room = availHeight - middle_top
@@ -462,6 +465,22 @@ class _Chain(Flowable):
         if frame is not None and frame._atTop:
             return self._parts()  # too big for any page as one: let the frame place the parts one by one
         return []
+
+    def _with_fewer_note_lines(self, excess: float) -> _Chain | None:
+        """This chain with its ruled notes space shortened by `excess`, if enough lines are left.
+
+        Notes under a section belong to it: fewer lines at the foot of the page beat a notes space
+        alone at the top of the next.
+        """
+        last = self.after[-1] if self.after else None
+        if not isinstance(last, _RuledLines) or last.label is None:
+            return None
+        lines = last.lines - math.ceil(excess / NOTES_LINE_GAP)
+        if lines < _RuledLines.MIN_LINES:
+            return None
+        return _Chain(
+            self.before, self.middle, [*self.after[:-1], _RuledLines(last.label, lines, last.space)]
+        )
 
     def draw(self) -> None:
         for part, top, width, height in self._placed:
@@ -828,8 +847,8 @@ class _Story:
                 return [(self._questions(block), BODY)]
             case SourcesList():
                 return [(self._sources(block), BODY)] if block.entries else []
-            case NotesSpace():
-                return [(self._notes_space(block), BODY)] if block.lines > 0 else []
+            case NotesSpace():  # kept with the section it follows
+                return [(self._notes_space(block), TAIL)] if block.lines > 0 else []
             case PageBreakBlock():
                 return [(PageBreakIfNotEmpty(), BREAK)]  # a blank page is never wanted
         log.warning("the PDF writer does not know the block %r; left out", type(block).__name__)
@@ -1010,13 +1029,27 @@ class _Story:
         st = self.styles
         cell = st["cell"]
         pad = 4
-        # Date and count columns as wide as their contents; the meeting, the longest text, takes the rest.
-        date = pdfmetrics.stringWidth("0000-00-00", cell.fontName, cell.fontSize) + 2 * pad + 2
-        count = pdfmetrics.stringWidth("Excerpts", st["cell_head"].fontName, cell.fontSize) + 2 * pad + 2
+        # Symbol, date and count columns as wide as their contents (within limits); the meeting, the
+        # longest text, takes the rest.
         width = self.page.frame_width
-        widths = [width * 0.25, 0.0, width * 0.15, date, count]
+        head_font = st["cell_head"].fontName
+
+        def column(header: str, values: Iterable[str], most: float) -> float:
+            widest = max(
+                [pdfmetrics.stringWidth(header, head_font, cell.fontSize)]
+                + [pdfmetrics.stringWidth(_one_line(value), cell.fontName, cell.fontSize) for value in values]
+            )
+            return min(widest + 2 * pad + 1, most)
+
+        entries = block.entries
+        widths = [
+            width * 0.24,
+            0.0,
+            column("Symbol", (entry.symbol for entry in entries), width * 0.18),
+            column("Date", (entry.date for entry in entries), width * 0.16),
+            column("Excerpts", (), width),
+        ]
         widths[1] = width - sum(widths)
-        cell = st["cell"]
         head = [
             Paragraph("Document", st["cell_head"]),
             Paragraph("Meeting", st["cell_head"]),

@@ -433,6 +433,21 @@ def test_handout_has_no_cover_or_contents_and_starts_each_part_on_a_page(tmp_pat
     assert not any(body == "" for body in bodies)  # no blank pages
 
 
+def test_handout_notes_space_stays_under_its_section(tmp_path):
+    document = sample_document(15, cover=False, contents=False, draft=False)
+    blocks = []
+    for block in document.blocks:
+        blocks.append(block)
+        if isinstance(block, SourceLine):
+            blocks.append(NotesSpace(6))  # as the handout template asks
+    document.blocks[:] = blocks
+    pages = _pages(_build(tmp_path, document, template="handout"))
+    bodies = [_body(text, number, len(pages)) for number, text in enumerate(pages, start=1)]
+    assert sum(body.count("Notes") for body in bodies) == 15 + 1  # and the one after the annex
+    for body in bodies:
+        assert not body.startswith(("Notes", "Source:")), body[:80]
+
+
 def test_handout_outline_comes_from_the_headings_when_there_is_no_contents(tmp_path):
     document = sample_document(3, cover=False, contents=False)
     pdf = pdfium.PdfDocument(_build(tmp_path, document, template="handout"))
