@@ -4,8 +4,10 @@ Layout takes two passes (reportlab's multiBuild): the first finds the page of ev
 page count, the second prints them in the contents and in the footers, and only the second is saved.
 The contents table is given its entries up front, so both passes lay out the same pages.
 
-Fonts come from the bundled Liberation families, embedded as subsets. All user and library text goes
-through `_markup` (controls dropped, `& < >` escaped) before reportlab sees it.
+What must stay together is bound into `_Chain`s: a heading with the first lines it introduces, a source
+line (and a handout's notes space) with the last lines of its excerpt. Fonts are the bundled Liberation
+families, embedded as subsets. All user and library text goes through `_markup` or `_paragraphs`
+(controls dropped, `& < >` escaped) before reportlab sees it.
 """
 
 from __future__ import annotations
@@ -679,12 +681,13 @@ class _Furniture:
 
     def __init__(self, info: DocumentInfo, page: _Page, fonts: _Fonts, cover_marking: str) -> None:
         self.page = page
-        self.title = _one_line(info.title)
-        self.marking = _one_line(info.marking)
-        self.cover_marking = _one_line(cover_marking) or self.marking
         self.draft = info.draft
         self.font = fonts.heading
         self.bold = fonts.bold(fonts.heading)
+        # fitted to the text width once, not on every page
+        self.title = _fit(_one_line(info.title), self.font, 8, page.frame_width)
+        self.marking = _fit(_one_line(info.marking), self.bold, 9, page.frame_width)
+        self.cover_marking = _fit(_one_line(cover_marking), self.bold, 9, page.frame_width) or self.marking
 
     def cover(self, canv: Canvas, doc: _PackDoc) -> None:
         self._watermark(canv)
@@ -703,7 +706,7 @@ class _Furniture:
         canv.line(page.margin, bottom - 9, page.width - page.margin, bottom - 9)
         canv.setFillColor(MUTED)
         canv.setFont(self.font, 8)
-        canv.drawString(page.margin, top + 11, _fit(self.title, self.font, 8, page.frame_width))
+        canv.drawString(page.margin, top + 11, self.title)
         number = doc.page - doc.cover_pages
         total = doc.printed_total or number  # the first pass does not know it yet; it is not saved
         canv.setFont(self.font, 8.5)
@@ -715,12 +718,11 @@ class _Furniture:
         if not marking:
             return
         page = self.page
-        text = _fit(marking, self.bold, 9, page.frame_width)
         canv.saveState()
         canv.setFillColor(INK)
         canv.setFont(self.bold, 9)
-        canv.drawCentredString(page.width / 2, page.height - page.vertical + 25, text)
-        canv.drawCentredString(page.width / 2, page.vertical - 32, text)
+        canv.drawCentredString(page.width / 2, page.height - page.vertical + 25, marking)
+        canv.drawCentredString(page.width / 2, page.vertical - 32, marking)
         canv.restoreState()
 
     def _watermark(self, canv: Canvas) -> None:
@@ -1203,8 +1205,17 @@ def _page(info: DocumentInfo, template: Template) -> _Page:
     size = PAGE_SIZES.get(info.page_size.strip().lower())
     if size is None:
         raise UsageError(f"unknown page size '{info.page_size}'; use A4 or Letter")
-    margin = max(template.margin_mm, 5) * mm
+    _check_range(template, "margin_mm", template.margin_mm, 5, 50, "mm")
+    _check_range(template, "body_size", template.body_size, 6, 24, "points")
+    margin = template.margin_mm * mm
     return _Page(size[0], size[1], margin, max(margin, MIN_VERTICAL_MARGIN))
+
+
+def _check_range(template: Template, name: str, value: float, low: float, high: float, unit: str) -> None:
+    if not low <= value <= high:
+        raise UsageError(
+            f"{template.folder / 'template.json'}: {name} is {value}; set it between {low} and {high} {unit}"
+        )
 
 
 def write_pdf(document: Document, template: Template, out: Path, progress: Progress | None = None) -> int:

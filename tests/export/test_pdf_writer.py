@@ -384,7 +384,7 @@ def test_paper_size(tmp_path, size, expected):
         assert (round(box[2], 2), round(box[3], 2)) == expected
 
 
-def test_unknown_paper_or_font_is_a_usage_error(tmp_path):
+def test_unknown_paper_font_or_sizes_are_usage_errors(tmp_path):
     document = sample_document(1)
     with pytest.raises(UsageError, match="A4 or Letter"):
         write_pdf(
@@ -398,6 +398,11 @@ def test_unknown_paper_or_font_is_a_usage_error(tmp_path):
         write_pdf(
             document, replace(_template("briefing"), heading_font="../../etc/passwd"), tmp_path / "x.pdf"
         )
+    with pytest.raises(UsageError, match="body_size is 0; set it between 6 and 24"):
+        write_pdf(document, replace(_template("briefing"), body_size=0), tmp_path / "x.pdf")
+    with pytest.raises(UsageError, match="margin_mm is 120"):
+        write_pdf(document, replace(_template("briefing"), margin_mm=120), tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()
 
 
 def test_metadata(briefing):
