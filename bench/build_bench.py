@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 from bench.library_gen import generate
@@ -91,13 +92,13 @@ def main() -> None:
         for size in args.sizes:
             pack = _pack(library, size)
             pdf, docx = work / f"pack-{size}.pdf", work / f"pack-{size}.docx"
-            pdf_time = _best_of(3, lambda: build_pack(pack, library, "pdf", pdf, record=False))
-            docx_time = _best_of(3, lambda: build_pack(pack, library, "docx", docx, record=False))
+            pdf_time = _best_of(3, partial(build_pack, pack, library, "pdf", pdf, record=False))
+            docx_time = _best_of(3, partial(build_pack, pack, library, "docx", docx, record=False))
             lo_time = lo_pages = None
             if has_soffice:
                 converted = work / "lo"
                 _libreoffice(docx, converted, profile)  # warm up: profile, fonts, caches
-                lo_time = _best_of(2, lambda: _libreoffice(docx, converted, profile))
+                lo_time = _best_of(2, partial(_libreoffice, docx, converted, profile))
                 lo_pages = _pages(converted / docx.with_suffix(".pdf").name)
             rows.append((size, pdf_time, _pages(pdf), docx_time, lo_time, lo_pages))
 

@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from bench.library_gen import generate
@@ -181,7 +179,7 @@ def main() -> None:
           "| facets alone p95 ms | save an edit p50 ms | peak MB | TinyDB open s | TinyDB query p50 ms | p95 ms "
           "| TinyDB peak MB |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for size, sections, build, probe, baseline in rows:
+    for _size, sections, build, probe, baseline in rows:
         print(
             f"| {sections:,} | {build['build']:.1f} | {build['peak_mb']:.0f} | {probe['open']:.2f} | {statistics.median(probe['times']) * ms:.1f} "
             f"| {_p95(probe['times']) * ms:.1f} | {_p95(probe['facets']) * ms:.1f} "

@@ -23,6 +23,7 @@ class DocumentInfo:
     page_size: str = "A4"  # "A4" or "Letter"
     author: str = ""
     subject: str = ""  # the meeting the pack is for, for the file's properties
+    date: str | None = None  # the pack's date (ISO), for the file's properties
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,14 @@ class Cover:
     date: str = ""  # the pack's date, as printed
     marking: str = ""
     draft: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Title:
+    """The pack's title at the top of the first page, when there is no cover (handouts)."""
+
+    text: str
+    subtitle: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +70,11 @@ class PartHeading:
     number: str = ""  # "1", "A"... or "" when unnumbered
     new_page: bool = False
 
+    @property
+    def label(self) -> str:
+        """The heading as printed, with its number: the contents says the same."""
+        return _label(self.number, self.text)
+
 
 @dataclass(frozen=True, slots=True)
 class SectionHeading:
@@ -70,6 +84,15 @@ class SectionHeading:
     anchor: str
     level: int = 2  # 2 or 3
     number: str = ""  # "1.2" or "" when unnumbered
+
+    @property
+    def label(self) -> str:
+        return _label(self.number, self.text)
+
+
+def _label(number: str, text: str) -> str:
+    number = number.strip().rstrip(".")
+    return f"{number}. {text}" if number else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +169,7 @@ class PageBreak:
 
 Block = (
     Cover
+    | Title
     | Contents
     | PartHeading
     | SectionHeading

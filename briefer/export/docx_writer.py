@@ -51,6 +51,7 @@ from briefer.export.blocks import (
     SectionHeading,
     SourceLine,
     SourcesList,
+    Title,
 )
 from briefer.export.templates import Template
 
@@ -158,11 +159,6 @@ def bookmark_names(anchors: list[str]) -> dict[str, str]:
         used.add(name.casefold())
         names[anchor] = name
     return names
-
-
-def heading_text(number: str, text: str) -> str:
-    """As the contents entries print it: '1.2. Text', or the text alone."""
-    return f"{number}. {text}" if number else text
 
 
 class _DocxBuilder:
@@ -407,6 +403,11 @@ class _DocxBuilder:
 
     # -- blocks ----------------------------------------------------------------------
 
+    def _title(self, title: Title) -> None:
+        self._paragraph("Title", title.text)
+        if title.subtitle:
+            self._paragraph("Subtitle", title.subtitle)
+
     def _cover(self, cover: Cover) -> None:
         marking = cover.marking or self.document.info.marking
         if marking:
@@ -503,12 +504,12 @@ class _DocxBuilder:
     def _part_heading(self, block: PartHeading) -> None:
         if block.new_page or self.template.part_new_page:
             self.page_break_pending = True
-        p = self._paragraph("heading 1", heading_text(block.number, block.text))
+        p = self._paragraph("heading 1", block.label)
         self._bookmark(p, block.anchor)
 
     def _section_heading(self, block: SectionHeading) -> None:
         level = 3 if block.level >= 3 else 2
-        p = self._paragraph(f"heading {level}", heading_text(block.number, block.text))
+        p = self._paragraph(f"heading {level}", block.label)
         self._bookmark(p, block.anchor)
 
     def _body_paragraph(self, block: Paragraph) -> None:
@@ -563,6 +564,7 @@ class _DocxBuilder:
 
     _handlers: dict[type, Callable[[_DocxBuilder, Block], None]] = {
         Cover: _cover,
+        Title: _title,
         Contents: _contents,
         PartHeading: _part_heading,
         SectionHeading: _section_heading,
@@ -638,7 +640,7 @@ class _DocxBuilder:
         props.keywords = ""
         props.category = "Briefing pack"
         props.revision = 1
-        when = build_time()
+        when = build_time(info.date)
         props.created = when
         props.modified = when
 
@@ -684,8 +686,14 @@ def _restart_page_numbers(sect_pr: etree._Element) -> None:
         sect_pr.append(numbering)
 
 
-def build_time() -> datetime:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), otherwise now, to the second."""
+def build_time(pack_date: str | None = None) -> datetime:
+    """The pack's own date when it has one (a rebuild gives the same file), else
+    SOURCE_DATE_EPOCH when set (reproducible builds), else now, to the second."""
+    if pack_date:
+        try:
+            return datetime.fromisoformat(pack_date).replace(tzinfo=UTC)
+        except ValueError:
+            pass
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC)

@@ -63,6 +63,7 @@ from briefer.export.blocks import (
     SectionHeading,
     SourceLine,
     SourcesList,
+    Title,
 )
 from briefer.export.blocks import PageBreak as PageBreakBlock
 from briefer.export.blocks import Paragraph as ParagraphBlock
@@ -151,11 +152,6 @@ def _paragraphs(text: str) -> list[str]:
 def _one_line(text: str) -> str:
     """Plain text on one line: runs of spaces and newlines as one space."""
     return _SPACES.sub(" ", _plain(text)).strip()
-
-
-def _numbered(number: str, text: str) -> str:
-    number = number.strip().rstrip(".")
-    return f"{number}. {text}" if number else text
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
@@ -364,6 +360,14 @@ def _styles(template: Template, fonts: _Fonts) -> dict[str, ParagraphStyle]:
             leading=s * 1.75,
             textColor=MUTED,
             spaceBefore=s * 0.6,
+        ),
+        "title": style(
+            "title",
+            fontName=heading_bold,
+            fontSize=s * 1.8,
+            leading=s * 2.15,
+            textColor=ACCENT,
+            spaceAfter=s * 0.2,
         ),
         "cover_label": style(
             "cover_label", fontName=heading_bold, fontSize=s * 0.78, leading=s * 1.4, textColor=MUTED
@@ -827,6 +831,8 @@ class _Story:
         match block:
             case Cover():
                 return self._cover(block, first)
+            case Title():
+                return self._title(block)
             case Contents():
                 return self._contents(block)
             case PartHeading():
@@ -947,12 +953,21 @@ class _Story:
         flowables.append((Paragraph(_markup(text), style), HEADING))
         return flowables
 
+    def _title(self, title: Title) -> list[tuple[Flowable, str]]:
+        flowables = [Paragraph(_markup(title.text), self.styles["title"])]
+        if title.subtitle.strip():
+            flowables.append(Paragraph(_markup(title.subtitle), self.styles["cover_subtitle"]))
+        rule = HRFlowable(
+            width="100%", thickness=2, color=ACCENT, spaceBefore=4, spaceAfter=self.template.body_size
+        )
+        return [(flowable, HEADING) for flowable in [*flowables, rule]]
+
     def _part(self, part: PartHeading) -> list[tuple[Flowable, str]]:
         self.parts_seen += 1
         flowables: list[tuple[Flowable, str]] = []
         if part.new_page or (self.template.part_new_page and self.parts_seen > 1):
             flowables.append((PageBreakIfNotEmpty(), BREAK))
-        flowables += self._heading(part.anchor, _numbered(part.number, part.text), 1, self.styles["part"])
+        flowables += self._heading(part.anchor, part.label, 1, self.styles["part"])
         flowables.append(
             (
                 HRFlowable(
@@ -970,7 +985,7 @@ class _Story:
     def _section(self, section: SectionHeading) -> list[tuple[Flowable, str]]:
         level = 3 if section.level >= 3 else 2
         style = self.styles["subsection" if level == 3 else "section"]
-        return self._heading(section.anchor, _numbered(section.number, section.text), level, style)
+        return self._heading(section.anchor, section.label, level, style)
 
     # written blocks
 

@@ -29,6 +29,7 @@ from briefer.export.blocks import (
     SourceEntry,
     SourceLine,
     SourcesList,
+    Title,
 )
 from briefer.export.templates import Template, find_template
 from briefer.library.index import SectionFilter
@@ -76,6 +77,8 @@ def assemble(pack: Pack, library: Library, template: Template | None = None) -> 
     blocks: list[Block] = []
     if template.cover:
         blocks.append(_cover(pack))
+    else:
+        blocks.append(Title(pack.title, pack.subtitle))
     if template.contents and layout.contents:
         blocks.append(Contents(tuple(layout.contents)))
     blocks.extend(layout.blocks)
@@ -86,6 +89,7 @@ def assemble(pack: Pack, library: Library, template: Template | None = None) -> 
         page_size=pack.page_size,
         author=pack.author,
         subject=pack.meeting.name,
+        date=pack.date,
     )
     last = library.last_build(pack.id)
     new = None if last is None else [s for s in section_ids if s not in set(last["section_ids"])]
@@ -119,7 +123,7 @@ def _resolve(pack: Pack, library: Library) -> tuple[list[_Entry], dict[str, list
     pinned = {e.section.id for e in entries if e.section}
     pulled: dict[str, list[str]] = {}
     for search in pack.searches:
-        found = [s for s in _run(search, library) if s.id not in pinned]
+        found = _run(search, library, pinned)
         pinned.update(s.id for s in found)
         pulled[search.label] = [s.id for s in found]
         if found:
@@ -130,8 +134,9 @@ def _resolve(pack: Pack, library: Library) -> tuple[list[_Entry], dict[str, list
     return entries, pulled
 
 
-def _run(search: SavedSearch, library: Library) -> list[Section]:
-    """The search's best matches, then put in the order of the meetings and the reports."""
+def _run(search: SavedSearch, library: Library, pinned: set[str]) -> list[Section]:
+    """The search's best matches not already in the pack, in the order of the meetings and
+    the reports."""
     found: dict[str, Section] = {}
     for meeting_id in search.meetings or [None]:
         selection = SectionFilter(
@@ -142,8 +147,9 @@ def _run(search: SavedSearch, library: Library) -> list[Section]:
             date_to=search.date_to,
             query=search.query or None,
         )
-        for hit in library.search(selection, limit=search.limit).hits:
-            found.setdefault(hit.section.id, hit.section)
+        for hit in library.search(selection, limit=search.limit + len(pinned)).hits:
+            if hit.section.id not in pinned:
+                found.setdefault(hit.section.id, hit.section)
     best = list(found.values())[: search.limit]
     dates = {m.id: m.start_date or "9999" for m in library.meetings()}
     return sorted(best, key=lambda s: (dates.get(s.meeting_id, "9999"), s.meeting_id, s.ordinal))
@@ -182,7 +188,7 @@ class _Layout:
         anchor = anchor or self._anchor()
         new_page = new_page or (self.template.part_new_page and bool(self.blocks))
         self.blocks.append(PartHeading(title, anchor, number, new_page))
-        self.contents.append(ContentsEntry(1, _numbered(number, title), anchor))
+        self.contents.append(ContentsEntry(1, self.blocks[-1].label, anchor))
 
     def section_heading(self, title: str, numbered: bool) -> None:
         number = ""
@@ -191,7 +197,7 @@ class _Layout:
             number = f"{self.parts}.{self.sections}" if self.parts else str(self.sections)
         anchor = self._anchor()
         self.blocks.append(SectionHeading(title, anchor, 2, number))
-        self.contents.append(ContentsEntry(2, _numbered(number, title), anchor))
+        self.contents.append(ContentsEntry(2, self.blocks[-1].label, anchor))
 
     def add(self, entry: _Entry) -> None:
         item = entry.item
@@ -233,10 +239,6 @@ def _own_heading(section: Section, numbered: bool) -> str:
     if numbered and number and heading.startswith(number):
         return heading[len(number) :].lstrip(" .):\t") or heading
     return heading
-
-
-def _numbered(number: str, title: str) -> str:
-    return f"{number}. {title}" if number else title
 
 
 def _cover(pack: Pack) -> Cover:

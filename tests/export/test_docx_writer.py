@@ -31,7 +31,6 @@ from briefer.export.docx_writer import (
     LAST_PAGE_BOOKMARK,
     bookmark_names,
     clean_text,
-    heading_text,
     write_docx,
 )
 from briefer.export.templates import Template, load_template
@@ -89,7 +88,7 @@ def test_headings_and_source_lines_use_the_templates_named_styles(tmp_path: Path
     document = sample_document(6)
     word = build(tmp_path, document, briefing)
     expected = [
-        ("Heading 1" if isinstance(h, PartHeading) else f"Heading {h.level}", heading_text(h.number, h.text))
+        ("Heading 1" if isinstance(h, PartHeading) else f"Heading {h.level}", h.label)
         for h in document.headings()
     ]
     assert headings_of(word) == expected
@@ -294,7 +293,7 @@ def test_page_breaks_for_new_parts_but_not_a_blank_first_page(tmp_path: Path, ha
     document = sample_document(11, cover=False, contents=False)
     word = build(tmp_path, document, handout)
     breaks = [p.text for p in word.paragraphs if p._p.xpath("./w:pPr/w:pageBreakBefore")]
-    parts = [heading_text(h.number, h.text) for h in document.headings() if isinstance(h, PartHeading)]
+    parts = [h.label for h in document.headings() if isinstance(h, PartHeading)]
     assert breaks[: len(parts) - 1] == parts[1:]  # every part but the first starts a page
     assert parts[0] not in breaks
 
@@ -485,7 +484,7 @@ def lines_of(page: str) -> list[str]:
 def test_libreoffice_shows_the_contents_entries(office: dict[str, Path]) -> None:
     contents = lines_of(pdf_pages(office["final"])[1])
     assert contents[2] == "Contents"
-    expected = [squash(heading_text(h.number, h.text)) for h in sample_document(12).headings()]
+    expected = [squash(h.label) for h in sample_document(12).headings()]
     assert [squash(line) for line in contents[3:-2]] == expected
 
 

@@ -19,6 +19,7 @@ from briefer.export.blocks import (
     SectionHeading,
     SourceLine,
     SourcesList,
+    Title,
 )
 from briefer.export.templates import find_template
 from briefer.library import Library, SectionFilter
@@ -212,11 +213,12 @@ def test_templates_shape_the_assembly(library):
     pack = _pack(library)
     handout = assemble(pack, library, find_template("handout")).document.blocks
     assert not any(isinstance(b, Cover | Contents) for b in handout)
+    assert handout[0] == Title("GFMD 2027: remittances", "Background for the delegation")
     parts = [b for b in handout if isinstance(b, PartHeading)]
     assert all(p.new_page for p in parts[1:])
     assert sum(isinstance(b, NotesSpace) for b in handout) == 3
     notes = assemble(pack, library, find_template("speaking-notes")).document.blocks
-    assert isinstance(notes[0], KeyMessages)  # lines to take first
+    assert isinstance(notes[0], Title) and isinstance(notes[1], KeyMessages)  # lines to take first
     assert not any(isinstance(b, SourcesList) for b in notes)
     for index, block in enumerate(notes):
         if isinstance(block, SectionHeading):  # heading, first paragraph, source
