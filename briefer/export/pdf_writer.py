@@ -39,11 +39,11 @@ from reportlab.platypus import (
     NextPageTemplate,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
+from reportlab.platypus import Paragraph as _ReportlabParagraph
 from reportlab.platypus.flowables import PageBreakIfNotEmpty
 from reportlab.platypus.tableofcontents import TableOfContents, drawPageNumbers
 
@@ -744,6 +744,24 @@ class _Furniture:
         canv.restoreState()
 
 
+class Paragraph(_ReportlabParagraph):
+    """reportlab's paragraph, with its lines broken once per width (both passes, and the
+    chains that try a paragraph in several places, would break them again each time), and
+    not drawn in the first pass, which only measures."""
+
+    _wrapped_at: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (reportlab's names)
+        if self._wrapped_at != availWidth or not hasattr(self, "blPara"):
+            super().wrap(availWidth, availHeight)
+            self._wrapped_at = availWidth
+        return self.width, self.height
+
+    def draw(self) -> None:
+        if not getattr(getattr(self.canv, "_doctemplate", None), "measuring", False):
+            super().draw()
+
+
 class _PackDoc(BaseDocTemplate):
     """The document template: records where headings land and how many pages there are."""
 
@@ -762,6 +780,7 @@ class _PackDoc(BaseDocTemplate):
 
     def beforeDocument(self) -> None:
         self._passes += 1
+        self.measuring = self._passes == 1  # the first pass is never saved: only measured
         self._outline_level = -1
         self.page_count = 0
         canv = self.canv
