@@ -51,20 +51,21 @@ def build_pack(
     """Build `pack` to `out`. `record` remembers which sections this build held, so that
     the next build can say what is new."""
     format = format.lower()
-    if format not in FORMATS:
-        raise UsageError(f"cannot build to '{format}'; choose one of: {', '.join(FORMATS)}")
     out = Path(out).expanduser()
-    _check_output(out, format)
+    check_output(out, format)
     chosen = find_template(template or pack.template)
     assembly = assemble(pack, library, chosen)
-    pages = _write(assembly.document, chosen, format, out, progress)
+    pages = write_document(assembly.document, chosen, format, out, progress)
     if record:
         library.record_build(pack.id, assembly.section_ids)
     log.info("built %s (%s, %s) with %d sections", out, format, chosen.id, len(assembly.section_ids))
     return BuildResult(out, format, chosen.id, pages, assembly)
 
 
-def _check_output(out: Path, format: str) -> None:
+def check_output(out: Path, format: str) -> None:
+    """Refuse, before any work, an output that cannot be written."""
+    if format not in FORMATS:
+        raise UsageError(f"cannot build to '{format}'; choose one of: {', '.join(FORMATS)}")
     if out.suffix.lower() != f".{format}":
         raise UsageError(f"{out}: a {format.upper()} file should end in .{format}; change the name")
     if out.is_dir():

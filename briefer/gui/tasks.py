@@ -37,6 +37,16 @@ class _Task(QRunnable):
             self.signals.finished.emit(result)
 
 
+class ProgressReporter(QObject):
+    """Progress from a background task to the main thread: call `report` from any thread,
+    connect to `changed` on the main thread (Qt queues the signal across threads)."""
+
+    changed = Signal(int, int, str)  # done, total, what
+
+    def report(self, done: int, total: int, what: object = "") -> None:
+        self.changed.emit(done, total, str(what))
+
+
 class SerialWorker(QObject):
     """Runs tasks one at a time on a single background thread."""
 
@@ -75,3 +85,12 @@ class SerialWorker(QObject):
 
     def wait(self, milliseconds: int = 30000) -> bool:
         return self._pool.waitForDone(milliseconds)
+
+
+class CpuWorker(SerialWorker):
+    """Runs CPU-bound tasks that do not touch the library (writing a built pack), beside
+    the serial library worker, so that the library stays usable meanwhile."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool.setMaxThreadCount(max(1, QThreadPool.globalInstance().maxThreadCount() - 1))
