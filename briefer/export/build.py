@@ -74,9 +74,12 @@ def check_output(out: Path, format: str) -> None:
         raise UsageError(f"{out.parent}: the output folder does not exist; create it or choose another")
 
 
-def _write(
-    document: Document, template: Template, format: str, out: Path, progress: Progress | None
+def write_document(
+    document: Document, template: Template, format: str, out: Path, progress: Progress | None = None
 ) -> int | None:
+    """Render assembled blocks to `out` in one step (no library needed: the app runs this
+    on a CPU worker); the page count for PDF."""
+    check_output(out, format)
     try:
         with replacing(out) as temporary:
             if format == "pdf":
