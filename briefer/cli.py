@@ -190,26 +190,10 @@ def _print_json(value: Any) -> None:
     sys.stdout.write("\n")
 
 
-def _iso_bound(value: str | None, end: bool) -> str | None:
-    """ "2005" -> "2005-01-01" (or "2005-12-31" as an end); full dates pass through."""
-    if value is None:
-        return None
-    match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value.strip())
-    if not match:
-        raise UsageError(f"'{value}' is not a date; write it as YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = match.groups()
-    if day:
-        from datetime import date
+def date_bound(value: str | None, end: bool) -> str | None:
+    from briefer.library.query import date_bound as bound  # imported late: `briefer --version` stays quick
 
-        try:
-            return date(int(year), int(month), int(day)).isoformat()
-        except ValueError:
-            raise UsageError(f"'{value}' is not a real date") from None
-    if month:
-        if not 1 <= int(month) <= 12:
-            raise UsageError(f"'{value}' is not a real month")
-        return f"{year}-{month}-31" if end else f"{year}-{month}-01"
-    return f"{year}-12-31" if end else f"{year}-01-01"
+    return bound(value, end)
 
 
 def _lexicon():
@@ -287,8 +271,8 @@ def _selection(args: argparse.Namespace, library):
         meeting_id=args.meeting,
         organizer=args.organizer,
         country=args.country,
-        date_from=_iso_bound(args.date_from, end=False),
-        date_to=_iso_bound(args.date_to, end=True),
+        date_from=date_bound(args.date_from, end=False),
+        date_to=date_bound(args.date_to, end=True),
         levels=args.level,
         kinds=tuple(args.kind) if args.kind else ("body", "front_matter", "annex"),
         query=args.query,
@@ -474,7 +458,7 @@ def _cmd_set_meeting(args: argparse.Namespace) -> int:
 def _exact_date(value: str) -> str:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         raise UsageError(f"'{value}' is not a date; write it as YYYY-MM-DD")
-    return _iso_bound(value, end=False) or value
+    return date_bound(value, end=False) or value
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -538,7 +522,7 @@ def _pack_to_build(args: argparse.Namespace, library):
         unknown = [t for t in args.theme if t not in lexicon]
         if unknown:
             raise UsageError(f"unknown theme '{unknown[0]}'; 'briefer themes' lists the theme ids")
-        date_from, date_to = _iso_bound(args.date_from, False), _iso_bound(args.date_to, True)
+        date_from, date_to = date_bound(args.date_from, False), date_bound(args.date_to, True)
         for theme in args.theme:
             pack.searches.append(
                 SavedSearch(

@@ -49,6 +49,7 @@ class SectionFilter:
     themes: list[str] = field(default_factory=list)
     all_themes: bool = False
     meeting_id: str | None = None
+    meeting_ids: list[str] = field(default_factory=list)  # any of these meetings
     organizer: str | None = None  # part of an organiser's name, any case
     country: str | None = None
     date_from: str | None = None
@@ -529,6 +530,9 @@ class SearchIndex:
         if filters.meeting_id:
             where.append("s.meeting_id = ?")
             params.append(filters.meeting_id)
+        if filters.meeting_ids:
+            where.append(f"s.meeting_id IN ({','.join('?' * len(filters.meeting_ids))})")
+            params.extend(filters.meeting_ids)
         meeting_conditions = []
         if filters.organizer:
             meeting_conditions.append("m.organizers LIKE ?")

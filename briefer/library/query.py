@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
+
+from briefer.errors import UsageError
 
 _TOKEN_RE = re.compile(r'(?P<neg>-)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
 _WORD_PART_RE = re.compile(r"[^\W_]+", re.UNICODE)
@@ -79,3 +82,24 @@ def parse_query(text: str) -> ParsedQuery:
             query.include.append(term)
             query.words.extend(parts)
     return query
+
+
+def date_bound(value: str | None, end: bool) -> str | None:
+    """A date range's bound as typed: "2005" -> "2005-01-01" (or "2005-12-31" as an end),
+    "2005-06" -> the month's first (or last) day; full dates pass through, checked."""
+    if value is None or not value.strip():
+        return None
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value.strip())
+    if not match:
+        raise UsageError(f"'{value}' is not a date; write it as YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = match.groups()
+    if day:
+        try:
+            return date(int(year), int(month), int(day)).isoformat()
+        except ValueError:
+            raise UsageError(f"'{value}' is not a real date") from None
+    if month:
+        if not 1 <= int(month) <= 12:
+            raise UsageError(f"'{value}' is not a real month")
+        return f"{year}-{month}-31" if end else f"{year}-{month}-01"
+    return f"{year}-12-31" if end else f"{year}-01-01"
