@@ -1,0 +1,495 @@
+"""The Build dialog: choose format, template, paper and file; build in the background.
+
+Three steps, each off the main thread: assemble the pack on the serial library worker,
+write the file on the CPU worker (the library stays usable meanwhile), remember the build
+on the library worker (so that the next build can say what is new). Results and errors
+come back on the main thread; the dialog stays movable and resizable throughout.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from briefer.errors import BrieferError
+from briefer.export.build import check_output, write_document
+from briefer.export.templates import Template, available_templates, find_template
+from briefer.gui.errors import show_error
+from briefer.gui.pdf_preview import PdfPreview
+from briefer.gui.tasks import CpuWorker, ProgressReporter, SerialWorker
+from briefer.library.repository import Library
+from briefer.packs.assemble import Assembly, assemble
+from briefer.packs.model import PAGE_SIZES, Pack
+
+log = logging.getLogger(__name__)
+
+FORMAT_KEY, TEMPLATE_KEY, PAGE_SIZE_KEY, FOLDER_KEY = (
+    "build/format",
+    "build/template",
+    "build/page_size",
+    "build/folder",
+)
+FORMAT_NAMES = {"docx": "Word document", "pdf": "PDF"}
+PREVIEW_SIZE = (760, 900)  # the dialog grows to about this when a preview appears
+
+
+@dataclass(slots=True)
+class _Job:
+    """One build in flight: what the steps hand each other."""
+
+    pack: Pack
+    format: str
+    out: Path
+    library: Library | None = None
+    template: Template | None = None
+    assembly: Assembly | None = None
+    pages: int | None = None
+
+
+class BuildDialog(QDialog):
+    built = Signal(object)  # the Path of the file, once built and recorded
+    finished_building = Signal(bool)  # True when built, False when it failed
+
+    def __init__(
+        self,
+        pack: Pack,
+        library_worker: SerialWorker,
+        cpu_worker: CpuWorker,
+        library_getter: Callable[[], Library | None],
+        settings: QSettings,
+        parent: QWidget | None = None,
+        *,
+        record: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self.pack = pack
+        self.library_worker = library_worker
+        self.cpu_worker = cpu_worker
+        self.library_getter = library_getter
+        self.settings = settings
+        self.record = record  # remember the build in the library (kept packs only)
+        self.result_path: Path | None = None
+        self.result_pages: int | None = None
+        self.error_box: QMessageBox | None = None  # the last error shown
+        self._job: _Job | None = None
+        self._templates: dict[str, Template] = available_templates()
+        self.reporter = ProgressReporter(self)
+        self.reporter.changed.connect(self._progress)
+        self.setWindowTitle(f"Build “{pack.title}”")
+        self.setSizeGripEnabled(True)
+        self._build_ui()
+        self._restore_choices()
+
+    # --- public -------------------------------------------------------------------------------
+
+    @property
+    def building(self) -> bool:
+        return self._job is not None
+
+    @property
+    def chosen_format(self) -> str:
+        return "pdf" if self.pdf_button.isChecked() else "docx"
+
+    @property
+    def chosen_template(self) -> str:
+        return self.template_combo.currentData() or self.pack.template
+
+    @property
+    def chosen_page_size(self) -> str:
+        return self.page_size_combo.currentText()
+
+    @property
+    def output_path(self) -> Path:
+        return Path(self.path_edit.text().strip()).expanduser()
+
+    def start_build(self) -> bool:
+        """Check the output and start building; False when nothing was started."""
+        if self.building:
+            return False
+        job = _Job(
+            dataclasses.replace(self.pack, template=self.chosen_template, page_size=self.chosen_page_size),
+            self.chosen_format,
+            self.output_path,
+        )
+        try:
+            if not self.path_edit.text().strip():
+                raise BrieferError("choose where to save the file (Browse…)")
+            check_output(job.out, job.format)
+        except BrieferError as error:
+            self._show_error(error)
+            return False
+        self._remember_choices()
+        self._job = job
+        self._set_building(True)
+        self._status(f"Collecting the {len(self.pack.items)} items of the pack…")
+        getter = self.library_getter
+        self.library_worker.submit(lambda: _assemble(job, getter()), self._assembled, self._failed)
+        return True
+
+    # --- layout -------------------------------------------------------------------------------
+
+    def _build_ui(self) -> None:
+        self.docx_button = QRadioButton("&Word (.docx)", self)
+        self.docx_button.setAccessibleName("Word document")
+        self.docx_button.setToolTip("A Word file you can edit further")
+        self.pdf_button = QRadioButton("P&DF", self)
+        self.pdf_button.setAccessibleName("PDF")
+        self.pdf_button.setToolTip("For reading on the laptop and printing handouts")
+        self.format_group = QButtonGroup(self)
+        self.format_group.addButton(self.docx_button)
+        self.format_group.addButton(self.pdf_button)
+        self.pdf_button.toggled.connect(self._format_changed)
+        formats = QHBoxLayout()
+        formats.setContentsMargins(0, 0, 0, 0)
+        formats.addWidget(self.docx_button)
+        formats.addWidget(self.pdf_button)
+        formats.addStretch()
+
+        self.template_combo = QComboBox(self)
+        self.template_combo.setAccessibleName("Template")
+        for template in self._templates.values():
+            self.template_combo.addItem(template.name, template.id)
+            self.template_combo.setItemData(
+                self.template_combo.count() - 1, template.description, Qt.ItemDataRole.ToolTipRole
+            )
+        self.template_combo.currentIndexChanged.connect(self._template_changed)
+        self.template_note = QLabel(self)
+        self.template_note.setWordWrap(True)
+        self.template_note.setStyleSheet("color: palette(placeholder-text);")
+        self.template_note.setAccessibleName("Template description")
+
+        self.page_size_combo = QComboBox(self)
+        self.page_size_combo.setAccessibleName("Page size")
+        self.page_size_combo.addItems(list(PAGE_SIZES))
+
+        self.path_edit = QLineEdit(self)
+        self.path_edit.setAccessibleName("Save as")
+        self.path_edit.setMinimumWidth(440)
+        self.browse_button = QPushButton("B&rowse…", self)
+        self.browse_button.setAccessibleName("Browse for the file to save")
+        self.browse_button.setAutoDefault(False)
+        self.browse_button.clicked.connect(self._browse)
+        where = QHBoxLayout()
+        where.setContentsMargins(0, 0, 0, 0)
+        where.addWidget(self.path_edit, 1)
+        where.addWidget(self.browse_button)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        format_label = QLabel("Format:", self)
+        form.addRow(format_label, formats)
+        template_column = QVBoxLayout()
+        template_column.setContentsMargins(0, 0, 0, 0)
+        template_column.setSpacing(2)
+        template_column.addWidget(self.template_combo)
+        template_column.addWidget(self.template_note)
+        form.addRow(self._buddy("&Template:", self.template_combo), template_column)
+        form.addRow(self._buddy("&Page size:", self.page_size_combo), self.page_size_combo)
+        form.addRow(self._buddy("&Save as:", self.path_edit), where)
+
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setAccessibleName("Build progress")
+        self.progress_bar.setTextVisible(True)
+        self.status_label = QLabel(self)
+        self.status_label.setWordWrap(True)
+        self.status_label.setAccessibleName("Build status")
+        self.progress_bar.hide()
+
+        self.result_area = self._result_area()
+        self.preview = PdfPreview(self)
+        self.preview.hide()
+
+        self.build_button = QPushButton("&Build", self)
+        self.build_button.setAccessibleName("Build")
+        self.build_button.setDefault(True)
+        self.build_button.clicked.connect(self.start_build)
+        self.buttons = QDialogButtonBox(self)
+        self.buttons.addButton(self.build_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.setText("&Close")
+        close.setAccessibleName("Close")
+        close.setAutoDefault(False)
+        close.clicked.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.result_area)
+        layout.addWidget(self.preview, 1)
+        layout.addStretch(0)  # takes the spare height while there is no preview
+        layout.addWidget(self.buttons)
+        self.setTabOrder(self.docx_button, self.pdf_button)
+
+    def _buddy(self, text: str, widget: QWidget) -> QLabel:
+        label = QLabel(text, self)
+        label.setBuddy(widget)
+        return label
+
+    def _result_area(self) -> QFrame:
+        area = QFrame(self)
+        area.setFrameShape(QFrame.Shape.StyledPanel)
+        area.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.result_label = QLabel(area)
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result_label.setAccessibleName("Build result")
+        self.open_file_button = QPushButton("Open &file", area)
+        self.open_file_button.setAccessibleName("Open the built file")
+        self.open_file_button.clicked.connect(lambda: self._open(self.result_path))
+        self.open_folder_button = QPushButton("Open f&older", area)
+        self.open_folder_button.setAccessibleName("Open the folder of the built file")
+        self.open_folder_button.clicked.connect(
+            lambda: self._open(self.result_path.parent if self.result_path else None)
+        )
+        for button in (self.open_file_button, self.open_folder_button):
+            button.setAutoDefault(False)
+        row = QHBoxLayout(area)
+        row.addWidget(self.result_label, 1)
+        row.addWidget(self.open_file_button)
+        row.addWidget(self.open_folder_button)
+        area.hide()
+        return area
+
+    # --- choices ------------------------------------------------------------------------------
+
+    def _restore_choices(self) -> None:
+        fmt = str(self.settings.value(FORMAT_KEY, "pdf"))
+        (self.docx_button if fmt == "docx" else self.pdf_button).setChecked(True)
+        remembered = str(self.settings.value(TEMPLATE_KEY, "") or "")
+        template = remembered if remembered in self._templates else self.pack.template
+        index = self.template_combo.findData(template)
+        self.template_combo.setCurrentIndex(max(index, 0))
+        self._template_changed()
+        page_size = str(self.settings.value(PAGE_SIZE_KEY, "") or self.pack.page_size)
+        self.page_size_combo.setCurrentIndex(max(self.page_size_combo.findText(page_size), 0))
+        self.path_edit.setText(str(self._default_folder() / f"{file_stem(self.pack.title)}.{fmt}"))
+        self._format_changed()
+
+    def _remember_choices(self) -> None:
+        self.settings.setValue(FORMAT_KEY, self.chosen_format)
+        self.settings.setValue(TEMPLATE_KEY, self.chosen_template)
+        self.settings.setValue(PAGE_SIZE_KEY, self.chosen_page_size)
+        self.settings.setValue(FOLDER_KEY, str(self.output_path.parent))
+        self.settings.sync()
+
+    def _default_folder(self) -> Path:
+        remembered = str(self.settings.value(FOLDER_KEY, "") or "")
+        if remembered and Path(remembered).is_dir():
+            return Path(remembered)
+        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return Path(documents) if documents and Path(documents).is_dir() else Path.home()
+
+    def _format_changed(self, *_args) -> None:
+        """The file name's extension follows the format."""
+        text = self.path_edit.text().strip()
+        if not text:
+            return
+        path = Path(text)
+        suffix = f".{self.chosen_format}"
+        if path.suffix.lower() in (".pdf", ".docx"):
+            path = path.with_suffix(suffix)
+        elif path.suffix.lower() != suffix:
+            path = path.with_name(path.name + suffix)
+        self.path_edit.setText(str(path))
+
+    def _template_changed(self, *_args) -> None:
+        template = self._templates.get(self.chosen_template)
+        self.template_note.setText(template.description if template else "")
+        self.template_note.setVisible(bool(template and template.description))
+
+    def _browse(self) -> None:
+        fmt = self.chosen_format
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Save the pack as", self.path_edit.text(), f"{FORMAT_NAMES[fmt]} (*.{fmt})"
+        )
+        if chosen:
+            self.path_edit.setText(chosen)
+            self._format_changed()
+
+    # --- the build ----------------------------------------------------------------------------
+
+    def _assembled(self, job: _Job) -> None:
+        assert job.assembly is not None
+        self.progress_bar.setRange(0, 100)
+        self.progress_bar.setValue(0)
+        self._status(f"Writing {job.out.name} ({len(job.assembly.section_ids)} sections)…")
+        document, template, reporter = job.assembly.document, job.template, self.reporter
+        assert template is not None
+
+        def write() -> int | None:
+            return write_document(document, template, job.format, job.out, reporter.report)
+
+        self.cpu_worker.submit(write, self._written, self._failed)
+
+    def _progress(self, done: int, total: int, _what: str) -> None:
+        if total > 0:
+            self.progress_bar.setValue(round(100 * done / total))
+
+    def _written(self, pages: int | None) -> None:
+        job = self._job
+        assert job is not None and job.assembly is not None and job.library is not None
+        job.pages = pages
+        if not self.record:
+            self._finish(job)
+            return
+        self._status("Remembering this build…")
+        library, pack_id, ids = job.library, job.pack.id, list(job.assembly.section_ids)
+        self.library_worker.submit(
+            lambda: library.record_build(pack_id, ids),
+            lambda _: self._finish(job),
+            lambda error: self._record_failed(job, error),
+        )
+
+    def _record_failed(self, job: _Job, error: Exception) -> None:
+        """The file is built and whole; only "new since the last build" will be off next time."""
+        log.warning("built %s but could not record the build: %s", job.out, error)
+        self._finish(job)
+
+    def _finish(self, job: _Job) -> None:
+        self._job = None
+        self.result_path, self.result_pages = job.out, job.pages
+        self._set_building(False)
+        self.status_label.clear()
+        self.status_label.hide()
+        self._show_result(job)
+        self.built.emit(job.out)
+        self.finished_building.emit(True)
+
+    def _failed(self, error: Exception) -> None:
+        self._job = None
+        self._set_building(False)
+        self._status("Not built.")
+        self._hide_preview()
+        self._show_error(error)
+        self.finished_building.emit(False)
+
+    def _show_result(self, job: _Job) -> None:
+        pages = f" ({job.pages} pages)" if job.pages else ""
+        lines = [f"Built <b>{html.escape(job.out.name)}</b>{pages}"]
+        new = job.assembly.new_since_last_build if job.assembly else None
+        if new is not None:
+            count = len(new)
+            lines.append(
+                "Nothing new since the last build"
+                if not count
+                else f"{count} section{'s' if count != 1 else ''} new since the last build"
+            )
+        self.result_label.setText("<br>".join(lines))
+        self.result_label.setToolTip(str(job.out))
+        self.result_area.show()
+        self._grow_to_fit()
+        if job.format == "pdf" and self.isVisible():
+            self._show_preview(job.out)
+        else:
+            self._hide_preview()
+
+    def _hide_preview(self) -> None:
+        self.preview.clear()
+        if self.preview.isVisible():
+            self.preview.hide()
+            self.resize(self.width(), self.minimumSizeHint().height())  # the room was the preview's
+
+    def _show_preview(self, path: Path) -> None:
+        try:
+            self.preview.load(path)
+        except Exception as error:  # the file is built; a preview that fails is no build failure
+            log.warning("cannot preview %s: %s", path, error)
+            self.preview.hide()
+            return
+        self.preview.show()
+        width, height = PREVIEW_SIZE
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is not None:
+            width, height = min(width, screen.width() - 40), min(height, screen.height() - 60)
+        self.resize(max(self.width(), width), max(self.height(), height))
+
+    def _set_building(self, building: bool) -> None:
+        for widget in (
+            self.docx_button,
+            self.pdf_button,
+            self.template_combo,
+            self.page_size_combo,
+            self.path_edit,
+            self.browse_button,
+            self.build_button,
+        ):
+            widget.setEnabled(not building)
+        self.progress_bar.setVisible(building)
+        if building:
+            self.progress_bar.setRange(0, 0)  # busy until the writer reports
+            self.result_area.hide()
+            self.preview.clear()  # also closes the old file before it is replaced
+        self._grow_to_fit()
+
+    def _grow_to_fit(self) -> None:
+        """Rows that appear (progress, result) make the dialog taller, never squeeze the others."""
+        self.layout().activate()
+        hint = self.sizeHint()
+        if hint.height() > self.height() or hint.width() > self.width():
+            self.resize(max(hint.width(), self.width()), max(hint.height(), self.height()))
+
+    def _status(self, text: str) -> None:
+        self.status_label.setText(text)
+        self.status_label.show()
+
+    def _show_error(self, error: BaseException) -> None:
+        parent = self if self.isVisible() else self.parentWidget()
+        self.error_box = show_error(parent, error, "building the pack", title="Build failed")
+
+    def _open(self, path: Path | None) -> None:
+        if path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    # --- Qt overrides -------------------------------------------------------------------------
+
+    def done(self, result: int) -> None:
+        """Closing during a build hides the dialog; the build goes on, and `built` still
+        tells the main window. The preview's document is closed either way."""
+        self.preview.clear()
+        super().done(result)
+
+
+def _assemble(job: _Job, library: Library | None) -> _Job:
+    """Step 1, on the library worker."""
+    if library is None:
+        raise BrieferError("the library is still opening; wait a moment and build again")
+    job.library = library
+    job.template = find_template(job.pack.template)
+    job.assembly = assemble(job.pack, library, job.template)
+    return job
+
+
+def file_stem(title: str) -> str:
+    """A file name from the pack title: letters, digits, spaces, dashes; nothing a file
+    system refuses."""
+    stem = re.sub(r"[^\w\s.,()'-]+", " ", title, flags=re.UNICODE)
+    stem = re.sub(r"\s+", " ", stem).strip(" .")
+    return stem[:80].rstrip(" .") or "Briefing pack"
