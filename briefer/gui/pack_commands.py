@@ -146,9 +146,10 @@ class EditItemCommand(QUndoCommand):
     """Sets fields of an item (title, text, messages, qa); typing in one field is one step."""
 
     def __init__(
-        self, document: PackDocument, item_id: str, values: dict[str, Any], text: str = "Edit"
+        self, document: PackDocument, item_id: str, values: dict[str, Any], text: str = "Edit", session: int = 0
     ) -> None:
         super().__init__(text)
+        self.session = session  # edits merge within one session of typing (-1: never)
         unknown = set(values) - set(ITEM_FIELDS)
         if unknown:
             raise ValueError(f"not an editable item field: {sorted(unknown)}")
@@ -164,6 +165,8 @@ class EditItemCommand(QUndoCommand):
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 (Qt name)
         if not isinstance(other, EditItemCommand) or other.item_id != self.item_id:
+            return False
+        if self.session < 0 or other.session != self.session:
             return False
         if set(other.new) != set(self.new):
             return False
@@ -189,15 +192,16 @@ class EditItemCommand(QUndoCommand):
 class RenameItemCommand(EditItemCommand):
     """An item's title: a part heading's or written block's title, a section's printed heading."""
 
-    def __init__(self, document: PackDocument, item_id: str, title: str) -> None:
-        super().__init__(document, item_id, {"title": title}, "Rename")
+    def __init__(self, document: PackDocument, item_id: str, title: str, session: int = 0) -> None:
+        super().__init__(document, item_id, {"title": title}, "Rename", session)
 
 
 class EditCoverCommand(QUndoCommand):
     """Sets one cover field (`meeting.place` for the meeting's); typing in it is one step."""
 
-    def __init__(self, document: PackDocument, name: str, value: Any) -> None:
+    def __init__(self, document: PackDocument, name: str, value: Any, session: int = 0) -> None:
         super().__init__(f"Edit cover: {name.replace('meeting.', 'meeting ').replace('_', ' ')}")
+        self.session = session
         if name not in COVER_FIELDS:
             raise ValueError(f"not a cover field: {name}")
         self.document = document
@@ -211,6 +215,8 @@ class EditCoverCommand(QUndoCommand):
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 (Qt name)
         if not isinstance(other, EditCoverCommand) or other.name != self.name:
+            return False
+        if self.session < 0 or other.session != self.session:
             return False
         self.new = other.new
         self.setObsolete(self.old == self.new)

@@ -157,6 +157,7 @@ class PackPane(QWidget):
         self._collapsed: set[str] = set()
         self._loading = False  # filling the editors from the pack: their signals are not edits
         self._applying = False  # an edit from the editors: do not refill them
+        self._session = 0  # edits merge into one undo step until the user leaves the field
         self._debouncer = _Debouncer(self)
         self.undo_stack = PackUndoStack(self._debouncer.flush, self)
         self.model = PackOutlineModel(self)
@@ -264,7 +265,7 @@ class PackPane(QWidget):
             kind: self._action(
                 KIND_LABELS[kind],
                 f"Add {KIND_LABELS[kind].lower()} you write",
-                lambda k=kind: self._add_written(k),
+                lambda _checked=False, k=kind: self._add_written(k),
             )
             for kind in ("notes", "objectives", "key_messages", "qa")
         }
@@ -396,7 +397,7 @@ class PackPane(QWidget):
         )
         self.section_title.setClearButtonEnabled(True)
         self.section_title.textEdited.connect(lambda _text: self._schedule_item("title", self._apply_title))
-        self.section_title.editingFinished.connect(self._debouncer.flush)
+        self.section_title.editingFinished.connect(lambda: self._finish_item("title", self._apply_title))
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Printed as:", self.section_title)
@@ -417,19 +418,19 @@ class PackPane(QWidget):
         self.title_edit = QLineEdit(self)
         self.title_edit.setAccessibleName("Title")
         self.title_edit.textEdited.connect(lambda _text: self._schedule_item("title", self._apply_title))
-        self.title_edit.editingFinished.connect(self._debouncer.flush)
+        self.title_edit.editingFinished.connect(lambda: self._finish_item("title", self._apply_title))
         title_row = QFormLayout()
         title_row.addRow("&Title:", self.title_edit)
 
         self.text_edit = _TextEdit(self)
         self.text_edit.setAccessibleName("Text")
         self.text_edit.textChanged.connect(lambda: self._schedule_item("text", self._apply_text))
-        self.text_edit.focus_lost.connect(self._debouncer.flush)
+        self.text_edit.focus_lost.connect(self._end_session)
         self.messages_edit = _TextEdit(self)
         self.messages_edit.setAccessibleName("Key messages, one per line")
         self.messages_edit.setPlaceholderText("One message per line")
         self.messages_edit.textChanged.connect(lambda: self._schedule_item("messages", self._apply_messages))
-        self.messages_edit.focus_lost.connect(self._debouncer.flush)
+        self.messages_edit.focus_lost.connect(self._end_session)
         self.body = QStackedWidget(self)
         self.body.addWidget(QWidget(self))  # a part heading: its title only
         self.body.addWidget(self.text_edit)
@@ -542,6 +543,16 @@ class PackPane(QWidget):
         item_id = self._current_id  # the item being edited now, even if the selection moves
         self._debouncer.schedule((item_id, field), lambda: apply(item_id))
 
+    def _finish_item(self, field: str, apply: Callable[[str], None]) -> None:
+        """Return or leaving the field: apply now (also text set without typing, e.g. pasted)."""
+        self._schedule_item(field, apply)
+        self._end_session()
+
+    def _end_session(self) -> None:
+        """Apply what is pending; the next edit is a new undo step."""
+        self._debouncer.flush()
+        self._session += 1
+
     def _push_edit(self, command: EditItemCommand) -> None:
         self._applying = True
         try:
@@ -562,11 +573,19 @@ class PackPane(QWidget):
             self.status.setText("A part heading needs a title; the previous one is kept.")
             return
         if title != item.title:
-            self._push_edit(RenameItemCommand(self._document, item_id, title))
+            self._push_edit(RenameItemCommand(self._document, item_id, title, self._session))
 
     def _apply_text(self, item_id: str) -> None:
         if self._item(item_id) is not None:
-            self._push_edit(EditItemCommand(self._document, item_id, {"text": self.text_edit.toPlainText()}))
+            self._push_edit(
+                EditItemCommand(
+                    self._document,
+                    item_id,
+                    {"text": self.text_edit.toPlainText()},
+                    "Edit text",
+                    self._session,
+                )
+            )
 
     def _apply_messages(self, item_id: str) -> None:
         lines = [line.strip() for line in self.messages_edit.toPlainText().splitlines()]
@@ -577,12 +596,15 @@ class PackPane(QWidget):
                 EditItemCommand(self._document, item_id, {"messages": messages}, "Edit key messages")
             )
 
-    def _apply_qa(self, item_id: str) -> None:
+    def _apply_qa(self, item_id: str, session: int | None = None) -> None:
         pairs = [QA(self._cell(row, 0), self._cell(row, 1)) for row in range(self.qa_table.rowCount())]
         pairs = [qa for qa in pairs if qa.question or qa.answer]
         item = self._item(item_id)
         if item is not None and pairs != item.qa:
-            self._push_edit(EditItemCommand(self._document, item_id, {"qa": pairs}, "Edit questions"))
+            session = self._session if session is None else session
+            self._push_edit(
+                EditItemCommand(self._document, item_id, {"qa": pairs}, "Edit questions", session)
+            )
 
     def _cell(self, row: int, column: int) -> str:
         cell = self.qa_table.item(row, column)
@@ -607,9 +629,9 @@ class PackPane(QWidget):
         row = self.qa_table.currentRow()
         if row < 0 or self._current_id is None:
             return
+        self._end_session()
         self.qa_table.removeRow(row)
-        self._debouncer.flush()
-        self._apply_qa(self._current_id)
+        self._apply_qa(self._current_id, session=-1)  # a step of its own
 
     # --- the cover ----------------------------------------------------------------------------
 
@@ -638,11 +660,11 @@ class PackPane(QWidget):
         self.marking.setAccessibleName("Marking")
         self.marking.setToolTip("The classification printed at the top and foot of every page")
         self.marking.currentTextChanged.connect(lambda _text: self._schedule_cover("marking"))
-        self.marking.lineEdit().editingFinished.connect(self._debouncer.flush)
+        self.marking.lineEdit().editingFinished.connect(lambda: self._finish_cover("marking"))
         form.addRow("Mar&king:", self.marking)
         self.draft = QCheckBox("Draft (a DRAFT mark on every page)", self)
         self.draft.setAccessibleName("Draft")
-        self.draft.toggled.connect(lambda _on: self._apply_cover("draft"))
+        self.draft.toggled.connect(lambda _on: self._finish_cover("draft"))
         form.addRow("", self.draft)
 
         inner = QWidget(self)
@@ -662,7 +684,7 @@ class PackPane(QWidget):
             edit.setPlaceholderText("YYYY-MM-DD")
             edit.setValidator(QRegularExpressionValidator(_DATE_TYPING, edit))
         edit.textEdited.connect(lambda _text: self._schedule_cover(name))
-        edit.editingFinished.connect(self._debouncer.flush)
+        edit.editingFinished.connect(lambda: self._finish_cover(name))
         self.cover_fields[name] = edit
         if not is_date and name != "title":
             return edit
@@ -685,6 +707,10 @@ class PackPane(QWidget):
         if not self._loading:
             self._debouncer.schedule(("cover", name), lambda: self._apply_cover(name))
 
+    def _finish_cover(self, name: str) -> None:
+        self._schedule_cover(name)
+        self._end_session()
+
     def _apply_cover(self, name: str) -> None:
         if self._loading:
             return
@@ -703,7 +729,7 @@ class PackPane(QWidget):
         if value != cover_value(self._pack, name):
             self._applying = True
             try:
-                self.undo_stack.push(EditCoverCommand(self._document, name, value))
+                self.undo_stack.push(EditCoverCommand(self._document, name, value, self._session))
             finally:
                 self._applying = False
 
@@ -891,7 +917,7 @@ class PackPane(QWidget):
         self.tree.selectionModel().select(selection, flags.ClearAndSelect)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self._debouncer.flush()  # the edit typed for the previous item belongs to it
+        self._end_session()  # the edit typed for the previous item belongs to it
         item = self.model.item_at(current)
         self._current_id = item.id if item else None
         self._load_editor()
