@@ -20,10 +20,16 @@ def log_file() -> str:
 
 
 def error_text(error: BaseException, action: str) -> str:
-    """What the user reads: `action` completes "Something went wrong while …"."""
+    """What the user reads. `action` says what was being done, as "building the pack" (it
+    completes "Something went wrong while …") or as "build the pack" ("Could not …")."""
     if isinstance(error, BrieferError):
         return str(error)
-    return f"Something went wrong while {action}. Details are in the log file: {log_file()}"
+    first_word = action.split(" ", 1)[0]
+    if first_word.endswith("ing"):
+        opening = f"Something went wrong while {action}."
+    else:
+        opening = f"Could not {action}: something went wrong that Briefer did not expect."
+    return f"{opening} Details are in the log file: {log_file()}"
 
 
 def show_error(

@@ -1,0 +1,262 @@
+"""The Build dialog, driven offscreen with real workers on a real library: build, read the
+file back, remember the choices, show errors, keep the main thread free."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+import pypdfium2 as pdfium  # noqa: E402
+from PySide6.QtCore import QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QPushButton  # noqa: E402
+
+from briefer.gui import build_dialog as build_module  # noqa: E402
+from briefer.gui.build_dialog import BuildDialog, file_stem  # noqa: E402
+from briefer.gui.tasks import CpuWorker, SerialWorker  # noqa: E402
+from briefer.library import Library  # noqa: E402
+from briefer.packs.model import Pack, PackItem  # noqa: E402
+
+# PySide6 6.12.0 on Python 3.11 drops one reference to None on every call of a C++ method
+# that returns void, and the interpreter aborts once None's count reaches zero. These
+# references keep a long test session clear of that; pinning PySide6 < 6.12 fixes it.
+_NONE_REFERENCES = [None] * 2_000_000
+
+BUILD_TIMEOUT = 60_000
+
+
+@pytest.fixture
+def library(library_copy: Path) -> Library:
+    return Library.open(library_copy)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def out_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def workers(qtbot):
+    library_worker, cpu_worker = SerialWorker(), CpuWorker()
+    yield library_worker, cpu_worker
+    library_worker.wait()
+    cpu_worker.wait()
+
+
+@pytest.fixture
+def make_dialog(qtbot, workers, library, settings):
+    def make(pack: Pack, out: Path | None = None, fmt: str | None = None) -> BuildDialog:
+        dialog = BuildDialog(pack, *workers, lambda: library, settings)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        if fmt:
+            (dialog.pdf_button if fmt == "pdf" else dialog.docx_button).setChecked(True)
+        if out is not None:
+            dialog.path_edit.setText(str(out))
+        return dialog
+
+    return make
+
+
+def _pack(library: Library, count: int = 3, title: str = "Test pack") -> Pack:
+    sections = library.sections()
+    ids = [sections[n % len(sections)].id for n in range(count)]
+    return Pack(title, items=[PackItem.section(section_id) for section_id in ids])
+
+
+def _build(qtbot, dialog: BuildDialog) -> bool:
+    with qtbot.waitSignal(dialog.finished_building, timeout=BUILD_TIMEOUT) as blocker:
+        assert dialog.start_build()
+    return blocker.args[0]
+
+
+def test_builds_a_pdf_and_previews_its_pages(qtbot, make_dialog, library, out_dir) -> None:
+    out = out_dir / "pack.pdf"
+    dialog = make_dialog(_pack(library), out, "pdf")
+    with qtbot.waitSignal(dialog.built, timeout=BUILD_TIMEOUT) as built:
+        assert dialog.start_build()
+        assert not dialog.build_button.isEnabled() and not dialog.path_edit.isEnabled()
+    assert built.args == [out]
+    assert dialog.result_path == out and out.is_file()
+    document = pdfium.PdfDocument(out)
+    pages = len(document)
+    document.close()
+    assert dialog.result_pages == pages > 1
+    assert f"({pages} pages)" in dialog.result_label.text() and "pack.pdf" in dialog.result_label.text()
+    assert dialog.open_file_button.isVisible() and dialog.open_folder_button.isVisible()
+    assert dialog.build_button.isEnabled()
+    assert dialog.preview.isVisible() and dialog.preview.page_count == pages
+    captions = dialog.preview.page_captions()
+    assert captions[0] == f"Cover (1 of {pages})"  # the writer labels the cover page
+    assert captions[1] == f"Page 1 (2 of {pages})"
+    qtbot.waitUntil(lambda: 0 in dialog.preview.rendered_pages(), timeout=5000)
+
+
+def test_builds_a_word_file_with_the_sections_headings(qtbot, make_dialog, library, out_dir) -> None:
+    from docx import Document
+
+    pack = _pack(library)
+    out = out_dir / "pack.docx"
+    dialog = make_dialog(pack, out, "docx")
+    assert _build(qtbot, dialog)
+    headings = [p.text for p in Document(str(out)).paragraphs if p.style.name.startswith("Heading")]
+    for item in pack.items:
+        heading = library.section(item.section_id).heading
+        assert any(heading.split(". ", 1)[-1] in text for text in headings), heading
+    assert not dialog.preview.isVisible()
+    assert "pack.docx" in dialog.result_label.text() and "pages" not in dialog.result_label.text()
+
+
+def test_a_rebuild_says_what_is_new(qtbot, make_dialog, library, out_dir) -> None:
+    pack = _pack(library, 2)
+    dialog = make_dialog(pack, out_dir / "pack.pdf", "pdf")
+    assert _build(qtbot, dialog)
+    assert "new since" not in dialog.result_label.text()  # never built before
+    pack.items.append(PackItem.section(library.sections()[5].id))
+    assert _build(qtbot, dialog)
+    assert "1 section new since the last build" in dialog.result_label.text()
+    assert _build(qtbot, dialog)
+    assert "Nothing new since the last build" in dialog.result_label.text()
+
+
+def test_the_choices_are_remembered(qtbot, make_dialog, library, out_dir) -> None:
+    dialog = make_dialog(_pack(library), out_dir / "mine.pdf", "pdf")
+    dialog.docx_button.setChecked(True)
+    assert dialog.path_edit.text() == str(out_dir / "mine.docx")  # the extension follows the format
+    dialog.template_combo.setCurrentIndex(dialog.template_combo.findData("handout"))
+    dialog.page_size_combo.setCurrentText("Letter")
+    assert _build(qtbot, dialog)
+    assert (out_dir / "mine.docx").is_file()
+
+    again = make_dialog(_pack(library, title="Geneva: 3/4 <May>"))
+    assert again.chosen_format == "docx" and again.docx_button.isChecked()
+    assert again.chosen_template == "handout" and again.chosen_page_size == "Letter"
+    assert again.output_path == out_dir / "Geneva 3 4 May.docx"
+    again.pdf_button.setChecked(True)
+    assert again.output_path == out_dir / "Geneva 3 4 May.pdf"
+
+
+def test_a_new_dialog_starts_from_the_packs_template_and_paper(qtbot, make_dialog, library) -> None:
+    pack = _pack(library)
+    pack.template, pack.page_size = "speaking-notes", "Letter"
+    dialog = make_dialog(pack)
+    assert dialog.chosen_template == "speaking-notes" and dialog.chosen_page_size == "Letter"
+    assert dialog.chosen_format == "pdf" and dialog.output_path.name == "Test pack.pdf"
+    tips = [
+        dialog.template_combo.itemData(i, Qt.ItemDataRole.ToolTipRole)
+        for i in range(dialog.template_combo.count())
+    ]
+    assert all(tips)  # each template's description as its tooltip
+
+
+def test_a_missing_output_folder_is_refused_before_any_work(qtbot, make_dialog, library, tmp_path) -> None:
+    out = tmp_path / "no such folder" / "pack.pdf"
+    dialog = make_dialog(_pack(library), out, "pdf")
+    assert not dialog.start_build()
+    assert dialog.error_box is not None and dialog.error_box.windowTitle() == "Build failed"
+    assert "the output folder does not exist" in dialog.error_box.text()
+    assert not out.parent.exists()
+    assert dialog.build_button.isEnabled() and not dialog.building
+
+
+def test_a_failure_in_the_background_is_shown_and_leaves_nothing(
+    qtbot, make_dialog, library, out_dir
+) -> None:
+    pack = _pack(library)
+    pack.items.append(PackItem.section("s-not-in-the-library"))
+    dialog = make_dialog(pack, out_dir / "pack.pdf", "pdf")
+    assert not _build(qtbot, dialog)
+    assert "s-not-in-the-library" in dialog.error_box.text()  # a BrieferError, shown as it is
+    assert list(out_dir.iterdir()) == []
+    assert dialog.build_button.isEnabled() and dialog.path_edit.isEnabled()
+    assert not dialog.result_area.isVisible()
+
+
+def test_an_unexpected_error_points_at_the_log(qtbot, make_dialog, library, out_dir, monkeypatch) -> None:
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(build_module, "write_document", broken)
+    dialog = make_dialog(_pack(library), out_dir / "pack.pdf", "pdf")
+    assert not _build(qtbot, dialog)
+    text = dialog.error_box.text()
+    assert text.startswith("Something went wrong while building the pack.")
+    assert "briefer.log" in text and "a bug" not in text and "Traceback" not in text
+    buttons = [b.text() for b in dialog.error_box.findChildren(QPushButton)]
+    assert "Show log folder" in buttons
+    assert list(out_dir.iterdir()) == []
+
+
+def test_the_main_thread_stays_responsive_during_a_long_build(qtbot, make_dialog, library, out_dir) -> None:
+    # the library's 144 sections, some twice: a pack of about 60 pages
+    dialog = make_dialog(_pack(library, 200), out_dir / "long.pdf", "pdf")
+    progress: list[int] = []
+    dialog.reporter.changed.connect(lambda done, total, _what: progress.append(done))
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start()
+    started = time.monotonic()
+    assert _build(qtbot, dialog)
+    finished = time.monotonic()
+    timer.stop()
+    during = [t for t in ticks if started <= t <= finished]
+    gaps = [b - a for a, b in zip([started, *during], [*during, finished], strict=True)]
+    assert finished - started > 0.3  # a real build, long enough to measure
+    assert max(gaps) < 0.5, f"the main thread stalled for {max(gaps):.2f}s"
+    assert dialog.result_pages and dialog.result_pages > 20
+    assert len(progress) > 5 and progress == sorted(progress)  # the bar moved as pages were written
+
+
+def test_closing_during_a_build_lets_it_finish(qtbot, make_dialog, library, out_dir) -> None:
+    out = out_dir / "pack.pdf"
+    dialog = make_dialog(_pack(library), out, "pdf")
+    with qtbot.waitSignal(dialog.built, timeout=BUILD_TIMEOUT):
+        assert dialog.start_build()
+        dialog.reject()
+    assert out.is_file() and not dialog.isVisible()
+    assert dialog.preview.page_count == 0  # nobody is looking: nothing rendered
+
+
+def test_the_preview_renders_only_what_is_near_the_view(qtbot, make_dialog, library, out_dir) -> None:
+    dialog = make_dialog(_pack(library, 60), out_dir / "long.pdf", "pdf")
+    assert _build(qtbot, dialog)
+    preview = dialog.preview
+    qtbot.waitUntil(lambda: preview.rendered_pages()[:1] == [0], timeout=5000)
+    qtbot.wait(200)
+    assert preview.page_count == dialog.result_pages > 20
+    assert len(preview.rendered_pages()) < 6
+    scrollbar = preview.scroll.verticalScrollBar()
+    scrollbar.setValue(scrollbar.maximum())
+    last = preview.page_count - 1
+    qtbot.waitUntil(lambda: last in preview.rendered_pages(), timeout=5000)
+    assert 0 not in preview.rendered_pages()  # far pages give their images back
+    dialog.reject()
+    assert preview.page_count == 0
+
+
+def test_file_names_from_pack_titles() -> None:
+    assert file_stem("GFMD 2027: remittances / <draft>") == "GFMD 2027 remittances draft"
+    assert file_stem("Côte d’Ivoire, Abidjan (2025)") == "Côte d Ivoire, Abidjan (2025)"
+    assert file_stem("...") == "Briefing pack"
+    assert len(file_stem("x" * 300)) == 80
+
+
+def test_every_control_has_an_accessible_name(make_dialog, library) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit
+
+    dialog = make_dialog(_pack(library))
+    controls = [*dialog.findChildren(QAbstractButton), *dialog.findChildren(QComboBox)]
+    controls += dialog.findChildren(QLineEdit)
+    assert controls and all(c.accessibleName() or c.text() for c in controls)
