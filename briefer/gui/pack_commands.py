@@ -146,7 +146,12 @@ class EditItemCommand(QUndoCommand):
     """Sets fields of an item (title, text, messages, qa); typing in one field is one step."""
 
     def __init__(
-        self, document: PackDocument, item_id: str, values: dict[str, Any], text: str = "Edit", session: int = 0
+        self,
+        document: PackDocument,
+        item_id: str,
+        values: dict[str, Any],
+        text: str = "Edit",
+        session: int = 0,
     ) -> None:
         super().__init__(text)
         self.session = session  # edits merge within one session of typing (-1: never)

@@ -257,9 +257,10 @@ class PackOutlineModel(QAbstractItemModel):
             return f"{info.heading}\n{info.meeting}{when}\n{info.words} words"
         if item.kind == "heading":
             return "Part heading: the items under it form a part of the pack"
+        label = self._labels[self._items.index(item)]
         if self._not_printed(item, None):
-            return f"{KIND_LABELS[item.kind]}: empty, so it is left out of the built pack"
-        return KIND_LABELS[item.kind]
+            return f"{label}: empty, so it is left out of the built pack"
+        return label
 
     @staticmethod
     def _not_printed(item: PackItem, info: SectionInfo | None) -> bool:

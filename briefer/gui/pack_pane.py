@@ -167,6 +167,7 @@ class PackPane(QWidget):
         self._load_cover()
         self._load_editor()
         self._update_estimate()
+        self._update_actions()
 
     # --- the API the main window uses ---------------------------------------------------------
 
@@ -184,6 +185,7 @@ class PackPane(QWidget):
         self._load_cover()
         self._load_editor()
         self._update_estimate()
+        self._update_actions()
         self.status.clear()
 
     def add_sections(self, infos: list[SectionInfo]) -> None:
@@ -228,7 +230,7 @@ class PackPane(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName("Pack")
         self.tabs.addTab(self._build_outline_tab(), "&Outline")
-        self.tabs.addTab(self._build_cover_tab(), "Co&ver")
+        self.tabs.addTab(self._build_cover_tab(), "Cove&r")
         self.estimate_label = QLabel(self)
         self.estimate_label.setAccessibleName("Estimated length of the pack")
         self.status = QLabel(self)
@@ -497,7 +499,7 @@ class PackPane(QWidget):
             self.section_heading.setText(f"Section {item.section_id}")
             self.section_meeting.setText("Not in the library: remove it, or add its report again.")
         else:
-            self.section_heading.setText(info.heading)
+            self.section_heading.setText(f"In the report: {info.heading}")
             when = f" · {info.date}" if info.date else ""
             self.section_meeting.setText(f"{info.meeting}{when} · {info.words} words")
         own = printed_heading(info.heading, info.number, item.numbered) if info else ""
@@ -645,12 +647,12 @@ class PackPane(QWidget):
             ("title", "&Title", "The pack's title, on the cover and at the top of each page"),
             ("subtitle", "S&ubtitle", "A line under the title"),
             ("meeting.name", "&Meeting", "The meeting the pack prepares for"),
-            ("meeting.place", "&Place", "Where the meeting takes place"),
+            ("meeting.place", "P&lace", "Where the meeting takes place"),
             ("meeting.start_date", "&Starts", "The meeting's first day, YYYY-MM-DD (optional)"),
-            ("meeting.end_date", "&Ends", "The meeting's last day, YYYY-MM-DD (optional)"),
+            ("meeting.end_date", "E&nds", "The meeting's last day, YYYY-MM-DD (optional)"),
             ("delegation", "&Delegation", "The delegation the pack is for"),
             ("author", "&Author", "Who prepared the pack"),
-            ("date", "Pack da&te", "The date printed on the cover, YYYY-MM-DD (optional)"),
+            ("date", "Pac&k date", "The date printed on the cover, YYYY-MM-DD (optional)"),
         ]
         for name, label, tip in rows:
             form.addRow(label + ":", self._cover_field(name, label.replace("&", ""), tip))
@@ -661,7 +663,7 @@ class PackPane(QWidget):
         self.marking.setToolTip("The classification printed at the top and foot of every page")
         self.marking.currentTextChanged.connect(lambda _text: self._schedule_cover("marking"))
         self.marking.lineEdit().editingFinished.connect(lambda: self._finish_cover("marking"))
-        form.addRow("Mar&king:", self.marking)
+        form.addRow("Markin&g:", self.marking)
         self.draft = QCheckBox("Draft (a DRAFT mark on every page)", self)
         self.draft.setAccessibleName("Draft")
         self.draft.toggled.connect(lambda _on: self._finish_cover("draft"))

@@ -347,3 +347,20 @@ def test_screenshot(pane: PackPane, infos) -> None:
     pane.add_sections(infos[:6])
     QApplication.processEvents()
     assert not pane.grab().isNull()
+
+
+def test_drops_from_outside_the_outline_are_refused(pane: PackPane, infos) -> None:
+    """Internal moves only: a drop that did not start in the outline (no drag source) is ignored."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QDropEvent
+
+    pane.add_sections(infos[:2])
+    pane.tree.setCurrentIndex(QModelIndex())
+    pane.add_heading_action.trigger()
+    before = [item.id for item in pane.pack().items]
+    data = pane.model.mimeData([pane.model.index_of(before[0])])
+    target = pane.tree.visualRect(pane.model.index_of(before[2])).center()
+    move = Qt.DropAction.MoveAction
+    drop = QDropEvent(QPointF(target), move, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(pane.tree.viewport(), drop)
+    assert [item.id for item in pane.pack().items] == before
