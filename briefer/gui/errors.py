@@ -29,7 +29,7 @@ def error_text(error: BaseException, action: str) -> str:
         opening = f"Something went wrong while {action}."
     else:
         opening = f"Could not {action}: something went wrong that Briefer did not expect."
-    return f"{opening} Details are in the log file: {log_file()}"
+    return f"{opening}\nDetails are in the log file:\n{log_file()}"
 
 
 def show_error(

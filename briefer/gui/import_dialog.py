@@ -93,10 +93,9 @@ class ImportController(QObject):
 
     def cancel(self) -> None:
         """What the Cancel button does: nothing is written, unless writing has begun."""
+        self._cancel_requested()
         if self.progress_dialog is not None:
-            self.progress_dialog.cancel()
-        else:
-            self._cancel.set()
+            self.progress_dialog.cancel()  # hides it; it does not emit `canceled`
 
     # --- progress -----------------------------------------------------------------------------
 
@@ -109,7 +108,8 @@ class ImportController(QObject):
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
         dialog.setMinimumWidth(420)
-        dialog.canceled.connect(self._cancel_requested)
+        dialog.canceled.connect(self._cancel_requested)  # the Cancel button
+        dialog.rejected.connect(self._cancel_requested)  # Esc
         dialog.setValue(0)
         dialog.open()
         return dialog
@@ -135,6 +135,7 @@ class ImportController(QObject):
     def _close_progress(self) -> None:
         if self.progress_dialog is not None:
             self.progress_dialog.canceled.disconnect(self._cancel_requested)
+            self.progress_dialog.rejected.disconnect(self._cancel_requested)
             self.progress_dialog.close()
             self.progress_dialog.deleteLater()
             self.progress_dialog = None

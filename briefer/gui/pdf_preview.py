@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLay
 log = logging.getLogger(__name__)
 
 MARGIN = 12  # around and between pages, in pixels
-MAX_PAGE_WIDTH = 1100
 KEEP_SCREENS = 3  # pages farther than this many viewport heights lose their image
 RESIZE_DELAY_MS = 150  # re-render after the user stops resizing
 
@@ -47,8 +46,10 @@ class _Page(QWidget):
         layout.addWidget(self.image, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.caption)
 
-    def set_width(self, width: int) -> None:
+    def set_width(self, available: int, dpi: float) -> None:
+        """As wide as the view allows, never beyond the page's actual size on screen."""
         w, h = self.size_pt
+        width = max(1, min(available, round(w * dpi / 72)))
         self.image.setFixedSize(QSize(width, round(width * h / w)))
 
     def drop_image(self) -> None:
@@ -103,6 +104,10 @@ class PdfPreview(QWidget):
         """Indexes of the pages that hold an image now."""
         return [page.index for page in self._pages if page.rendered_width]
 
+    def rendered_width(self, index: int) -> int:
+        """The width in pixels of page `index`'s image; 0 while it has none."""
+        return self._pages[index].rendered_width
+
     def load(self, path: Path) -> None:
         """Show `path`. The file is read into memory, so it is never held open (Windows
         could not replace it on the next build otherwise)."""
@@ -110,10 +115,10 @@ class PdfPreview(QWidget):
         document = pdfium.PdfDocument(Path(path).read_bytes())
         self._document = document
         count = len(document)
-        width = self._page_width()
+        width, dpi = self._page_width(), self.logicalDpiX()
         for index in range(count):
             page = _Page(index, document.get_page_size(index), _caption(document, index, count), self)
-            page.set_width(width)
+            page.set_width(width, dpi)
             self._column.insertWidget(index, page, 0, Qt.AlignmentFlag.AlignHCenter)
             self._pages.append(page)
         self.scroll.verticalScrollBar().setValue(0)
@@ -140,23 +145,24 @@ class PdfPreview(QWidget):
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
         if self._pages:
-            self._resize_timer.start()  # the width was a guess while hidden
+            QTimer.singleShot(0, self._relayout)  # the width was a guess while hidden
 
     # --- rendering ----------------------------------------------------------------------------
 
     def _page_width(self) -> int:
         scrollbar = self.scroll.verticalScrollBar().sizeHint().width()
         available = self.scroll.viewport().width() - 2 * MARGIN - scrollbar
-        return max(120, min(MAX_PAGE_WIDTH, available))
+        return max(120, available)
 
     def _relayout(self) -> None:
-        width = self._page_width()
+        width, dpi = self._page_width(), self.logicalDpiX()
         for page in self._pages:
-            page.set_width(width)
+            page.set_width(width, dpi)
         self._schedule()
 
     def _schedule(self) -> None:
-        if self._pages and not self._render_timer.isActive():
+        """Render what is near the view; nothing while hidden (the geometry means nothing then)."""
+        if self._pages and self.isVisible() and not self._render_timer.isActive():
             self._render_timer.start()
 
     def _visible_area(self, screens: float) -> QRect:
@@ -168,7 +174,7 @@ class PdfPreview(QWidget):
     def _render_next(self) -> None:
         """Render the first page near the view that lacks an image at the current width;
         stop when there is none."""
-        if self._document is None:
+        if self._document is None or not self.isVisible():
             self._render_timer.stop()
             return
         near = self._visible_area(0.5)

@@ -242,6 +242,9 @@ def test_the_preview_renders_only_what_is_near_the_view(qtbot, make_dialog, libr
     last = preview.page_count - 1
     qtbot.waitUntil(lambda: last in preview.rendered_pages(), timeout=5000)
     assert 0 not in preview.rendered_pages()  # far pages give their images back
+    before = preview.rendered_width(last)
+    dialog.resize(dialog.width() - 200, dialog.height())
+    qtbot.waitUntil(lambda: 0 < preview.rendered_width(last) < before, timeout=5000)  # fits again
     dialog.reject()
     assert preview.page_count == 0
 
