@@ -8,7 +8,6 @@ come back on the main thread; the dialog stays movable and resizable throughout.
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import logging
 import re
@@ -133,14 +132,10 @@ class BuildDialog(QDialog):
         """Check the output and start building; False when nothing was started."""
         if self.building:
             return False
-        job = _Job(
-            dataclasses.replace(self.pack, template=self.chosen_template, page_size=self.chosen_page_size),
-            self.chosen_format,
-            self.output_path,
-        )
         try:
             if not self.path_edit.text().strip():
                 raise BrieferError("choose where to save the file (Browse…)")
+            job = _Job(self._pack_to_build(), self.chosen_format, self.output_path)
             check_output(job.out, job.format)
         except BrieferError as error:
             self._show_error(error)
@@ -152,6 +147,13 @@ class BuildDialog(QDialog):
         getter = self.library_getter
         self.library_worker.submit(lambda: _assemble(job, getter()), self._assembled, self._failed)
         return True
+
+    def _pack_to_build(self) -> Pack:
+        """A copy with the chosen template and paper, and the same id (the build is recorded
+        under it); a copy, so that edits to the pack meanwhile do not reach the worker."""
+        pack = Pack.from_json(self.pack.to_json())
+        pack.template, pack.page_size = self.chosen_template, self.chosen_page_size
+        return pack
 
     # --- layout -------------------------------------------------------------------------------
 
