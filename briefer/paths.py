@@ -43,6 +43,10 @@ def templates_dir() -> Path:
     return bundle_root() / "templates"
 
 
+def user_guide_file() -> Path:
+    return bundle_root() / "docs" / "user-guide.md"
+
+
 def fonts_dir() -> Path:
     return bundle_root() / "resources" / "fonts"
 

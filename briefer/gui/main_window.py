@@ -1,309 +1,506 @@
-"""The main window: browse the library by theme, meeting and words; read a section; add reports.
+"""The main window: Library (filters) | Results (sections, reading pane) | Pack (outline, cover).
 
-A thin shell over the core: it reads from a `Library` and runs every change (opening,
-ingesting) on the serial background worker.
+A thin shell over the core (DESIGN.md): every call on the library runs on the one serial
+background worker and its result, or its error, comes back on the main thread; writing a
+built pack runs on a CPU worker (the build dialog). The window never blocks, and never
+touches the library's files itself.
 """
 
 from __future__ import annotations
 
-import html
 import logging
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QSettings, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
+    QInputDialog,
     QMainWindow,
     QMessageBox,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
-    QTextBrowser,
     QToolBar,
-    QVBoxLayout,
-    QWidget,
 )
+from shiboken6 import isValid
 
-from briefer import APP_NAME, __version__
-from briefer.errors import BrieferError
-from briefer.gui.tasks import SerialWorker
-from briefer.ingest.service import FileReport, ensure_samples, ingest_paths
+from briefer import APP_NAME, __version__, paths
+from briefer.errors import NotFoundError
+from briefer.gui.dialogs import MeetingDialog, OpenPackDialog, ThemesDialog, UserGuideDialog
+from briefer.gui.errors import show_error
+from briefer.gui.library_pane import LibraryPane
+from briefer.gui.pack_pane import PackPane, SectionInfo
+from briefer.gui.results_pane import ResultsPane
+from briefer.gui.tasks import CpuWorker, SerialWorker
+from briefer.ingest.service import ensure_samples
 from briefer.ingest.themes import Lexicon, default_lexicon
-from briefer.library import Library, Section, SectionFilter
+from briefer.library import Library, SearchResult
+from briefer.packs.model import Pack
+from briefer.packs.service import export_pack, import_pack, list_packs, load_pack, save_pack
 
 log = logging.getLogger(__name__)
-ALL_MEETINGS = "__all__"
-RESULT_LIMIT = 1000  # rows shown at once; the status bar says how many match
+RESULT_LIMIT = 500  # rows shown at once; the summary says how many match
+RECENT_PACKS = 8
+PACK_FILTER = "Briefer packs (*.briefer-pack.json *.json);;All files (*)"
 
 
 class MainWindow(QMainWindow):
+    results_shown = Signal()  # after each search's results are on screen (tests, start-up bench)
+
     def __init__(self, library_dir: Path, fill_with_samples: bool) -> None:
         super().__init__()
         self.library_dir = library_dir
         self.fill_with_samples = fill_with_samples
         self.library: Library | None = None
         self.lexicon: Lexicon = default_lexicon()
+        self.labels = {theme.id: theme.label for theme in self.lexicon.themes}
+        self.meetings: dict = {}
+        self.settings = QSettings()
         self.worker = SerialWorker(self)
+        self.cpu_worker = CpuWorker(self)
         self.worker.busy_changed.connect(self._busy_changed)
+        self._search_generation = 0
+        self._closing = False
         self.setWindowTitle(APP_NAME)
-        self.resize(1280, 800)
+        self.setAcceptDrops(True)
+        self.resize(1400, 860)
         self._build_ui()
+        self._build_menus()
         self._restore_state()
         self._open_library()
 
     # --- layout -------------------------------------------------------------------------------
 
     def _build_ui(self) -> None:
-        self.add_action = QAction("&Add documents…", self)
-        self.add_action.setShortcut(QKeySequence.StandardKey.Open)
-        self.add_action.triggered.connect(self.add_documents)
-        self.add_folder_action = QAction("Add a &folder…", self)
-        self.add_folder_action.triggered.connect(self.add_folder)
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        about_action = QAction(f"&About {APP_NAME}", self)
-        about_action.triggered.connect(self._about)
+        self.library_pane = LibraryPane(self)
+        self.library_pane.set_themes(self.lexicon)
+        self.library_pane.filters_changed.connect(self.refresh_results)
+        self.results = ResultsPane(self)
+        self.results.section_selected.connect(self._show_section)
+        self.results.add_requested.connect(self.add_to_pack)
+        self.results.rename_requested.connect(self._rename_section)
+        self.results.themes_requested.connect(self._edit_themes)
+        self.results.meeting_requested.connect(self._edit_meeting)
+        self.results.note_saved.connect(self._save_note)
+        self.pack_pane = PackPane(self)
+        self.pack_pane.pack_changed.connect(self._update_title)
+        self.pack_pane.section_activated.connect(self._show_section)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("main-splitter")
+        for pane in (self.library_pane, self.results, self.pack_pane):
+            self.splitter.addWidget(pane)
+        self.splitter.setSizes([280, 660, 460])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+        self.statusBar().showMessage("Opening the library…")
+
+    def _action(
+        self, text: str, slot: Callable[[], Any], shortcut: QKeySequence | str | None = None, tip: str = ""
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _build_menus(self) -> None:
+        key = QKeySequence.StandardKey
+        self.new_action = self._action("&New pack", self.new_pack, key.New, "Start a new, empty pack")
+        self.open_action = self._action(
+            "&Open pack…", self.open_pack, key.Open, "Open a pack kept in the library"
+        )
+        self.save_action = self._action(
+            "&Save pack", self.save_pack, key.Save, "Keep the pack in the library"
+        )
+        self.save_as_action = self._action(
+            "Save pack &as…", self.save_pack_as, key.SaveAs, "Keep a copy of the pack under a new title"
+        )
+        self.duplicate_action = self._action(
+            "&Duplicate pack…", self.save_pack_as, None, "Start the next session's pack from this one"
+        )
+        self.import_pack_action = self._action("&Import pack file…", self.import_pack_file)
+        self.export_pack_action = self._action("&Export pack file…", self.export_pack_file)
+        self.build_action = self._action("&Build…", self.build, "Ctrl+B", "Build the pack to Word or PDF")
+        self.add_action = self._action(
+            "Add &documents…",
+            self.add_documents,
+            "Ctrl+I",
+            "Add meeting reports (PDF, Word, text) to the library",
+        )
+        self.add_folder_action = self._action(
+            "Add a &folder…", self.add_folder, None, "Add every report in a folder"
+        )
+        quit_action = self._action("&Quit", self.close, key.Quit)
 
         file_menu = self.menuBar().addMenu("&File")
+        file_menu.addActions([self.new_action, self.open_action])
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        file_menu.addActions([self.save_action, self.save_as_action, self.duplicate_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.import_pack_action, self.export_pack_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.build_action)
+        file_menu.addSeparator()
         file_menu.addActions([self.add_action, self.add_folder_action])
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
-        self.menuBar().addMenu("&Help").addAction(about_action)
+
+        edit_menu = self.menuBar().addMenu("&Edit")
+        stack = self.pack_pane.undo_stack  # its Python undo/redo first apply what is being typed
+        self.undo_action = self._action("&Undo", stack.undo, key.Undo, "Undo the last change to the pack")
+        self.redo_action = self._action("&Redo", stack.redo, key.Redo, "Redo the change undone")
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        stack.cleanChanged.connect(lambda _clean: self._update_title())
+        self.find_action = self._action(
+            "&Find sections", self._focus_search, key.Find, "Go to the search box"
+        )
+        self.add_to_pack_action = self._action(
+            "Add to &pack",
+            lambda: self.add_to_pack(self.results.selected_ids()),
+            "Ctrl+Shift+A",
+            "Add the selected sections to the pack",
+        )
+        self.clear_action = self._action("&Clear filters", self.library_pane.clear, "Ctrl+Shift+L")
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.find_action, self.add_to_pack_action, self.clear_action])
+
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self._action("&User guide", self.show_guide, key.HelpContents))
+        help_menu.addAction(self._action("Open the &log folder", self._open_log_folder))
+        help_menu.addSeparator()
+        help_menu.addAction(self._action(f"&About {APP_NAME}", self._about))
 
         toolbar = QToolBar("Main", self)
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
-        toolbar.addAction(self.add_action)
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search sections (all words must appear)")
-        self.search.setAccessibleName("Search sections")
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self._refresh_sections)
-        toolbar.addWidget(self.search)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addActions([self.add_action, self.new_action, self.open_action, self.save_action])
+        toolbar.addSeparator()
+        toolbar.addActions([self.undo_action, self.redo_action])
+        toolbar.addSeparator()
+        toolbar.addAction(self.build_action)
         self.addToolBar(toolbar)
+        self._fill_recent_menu()
 
-        self.themes = QListWidget(self)
-        self.themes.setAccessibleName("Themes")
-        self.themes.itemChanged.connect(self._refresh_sections)
-        self.meetings = QListWidget(self)
-        self.meetings.setAccessibleName("Meetings")
-        self.meetings.setWordWrap(True)
-        self.meetings.setAlternatingRowColors(True)
-        self.meetings.setSpacing(2)
-        self.meetings.currentItemChanged.connect(self._refresh_sections)
-        left = QWidget(self)
-        column = QVBoxLayout(left)
-        column.setContentsMargins(6, 6, 6, 6)
-        column.addWidget(QLabel("<b>Themes</b>"))
-        column.addWidget(self.themes, 3)
-        column.addWidget(QLabel("<b>Meetings</b>"))
-        column.addWidget(self.meetings, 2)
+    # --- background work ----------------------------------------------------------------------
 
-        self.table = QTableWidget(0, 4, self)
-        self.table.setAccessibleName("Sections")
-        self.table.setHorizontalHeaderLabels(["Heading", "Meeting", "Date", "Themes"])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # report order
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(1, 220)
-        self.table.setColumnWidth(2, 90)
-        self.table.currentCellChanged.connect(lambda *_: self._show_current())
+    def run(self, work: Callable[[Library], Any], done: Callable[[Any], None], action: str) -> None:
+        """Run `work(library)` on the library worker; `done(result)` on the main thread."""
+        library = self.library
+        if library is None:
+            return
+        self.worker.submit(lambda: work(library), done, lambda error: self._failed(error, action))
 
-        self.reader = QTextBrowser(self)
-        self.reader.setAccessibleName("Section text")
-        self.reader.setOpenExternalLinks(False)
+    def _failed(self, error: Exception, action: str) -> None:
+        self.statusBar().showMessage(f"Could not {action}")
+        show_error(self, error, action)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.reader)
-        self.splitter.setSizes([260, 560, 460])
-        self.setCentralWidget(self.splitter)
-        self.statusBar().showMessage("Opening the library…")
+    def _busy_changed(self, busy: bool) -> None:
+        for action in (self.add_action, self.add_folder_action):
+            action.setEnabled(not busy)
 
-    # --- library ------------------------------------------------------------------------------
+    # --- the library ----------------------------------------------------------------------------
 
     def _open_library(self) -> None:
         folder, fill = self.library_dir, self.fill_with_samples
 
-        def work() -> Library:
+        def work() -> tuple[Library, list, Pack | None]:
             library = Library.open(folder)
             if fill:
                 ensure_samples(library)
-            return library
+            pack = None
+            wanted = self.settings.value("pack/current", "")
+            if wanted:
+                pack = next((p for p in list_packs(library) if p.id == wanted), None)
+            return library, library.meetings(), pack
 
-        self.worker.submit(work, self._library_opened, self._show_error)
+        self.worker.submit(work, self._library_opened, lambda error: self._failed(error, "open the library"))
 
-    def _library_opened(self, library: Library) -> None:
-        self.library = library
-        self._refresh_lists()
+    def _library_opened(self, opened: tuple[Library, list, Pack | None]) -> None:
+        self.library, meetings, pack = opened
+        self._set_meetings(meetings)
+        self.refresh_results()
+        self._show_pack(pack or self._new_pack_value())
 
-    def _refresh_lists(self) -> None:
-        library = self.library
-        if library is None:
+    def _set_meetings(self, meetings: list) -> None:
+        self.meetings = {meeting.id: meeting for meeting in meetings}
+        self.library_pane.set_meetings(meetings)
+
+    def refresh_lists(self) -> None:
+        """After the library changed: the meetings, then the results."""
+        self.run(lambda library: library.meetings(), self._lists_refreshed, "read the library")
+
+    def _lists_refreshed(self, meetings: list) -> None:
+        self._set_meetings(meetings)
+        self.refresh_results()
+
+    def refresh_results(self) -> None:
+        selection = self.library_pane.selection()
+        self._search_generation += 1
+        generation = self._search_generation
+        self.run(
+            lambda library: library.search(selection, limit=RESULT_LIMIT),
+            lambda result: self._results_ready(generation, result),
+            "search the library",
+        )
+
+    def _results_ready(self, generation: int, result: SearchResult) -> None:
+        if generation != self._search_generation:
+            return  # the user has typed more since: a newer search is on its way
+        self.results.show_result(result, self.meetings, self.labels)
+        self.library_pane.show_counts(result.theme_counts, result.meeting_counts)
+        self.statusBar().showMessage(
+            f"{result.total} sections match · {len(self.meetings)} meetings · library {self.library_dir}"
+        )
+        self.results_shown.emit()
+
+    def _show_section(self, section_id: str) -> None:
+        def work(library: Library):
+            section = library.section(section_id)
+            similar = []
+            for other_id in library.duplicates_of(section_id):
+                other = library.section(other_id)
+                similar.append((other_id, f"{other.heading}, {library.meeting(other.meeting_id).label}"))
+            return section, library.meeting(section.meeting_id), similar
+
+        self.run(
+            work,
+            lambda found: self.results.show_section(found[0], found[1], self.labels, found[2]),
+            "show the section",
+        )
+
+    # --- corrections (saved at once) ------------------------------------------------------------
+
+    def _rename_section(self, section_id: str) -> None:
+        section = self.results.current_section()
+        if section is None:
             return
-        counts = library.theme_counts()
-        checked = set(self._checked_themes())
-        self.themes.blockSignals(True)
-        self.themes.clear()
-        for theme in self.lexicon.themes:
-            item = QListWidgetItem(f"{theme.label} ({counts.get(theme.id, 0)})")
-            item.setData(Qt.ItemDataRole.UserRole, theme.id)
-            item.setToolTip(theme.scope)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if theme.id in checked else Qt.CheckState.Unchecked)
-            self.themes.addItem(item)
-        self.themes.blockSignals(False)
+        heading, ok = QInputDialog.getText(
+            self, "Section heading", "Heading (empty: back to the report's own):", text=section.heading
+        )
+        if ok:
+            self.run(
+                lambda library: library.set_section_heading(section_id, heading),
+                self._corrected,
+                "rename the section",
+            )
 
-        self.meetings.blockSignals(True)
-        self.meetings.clear()
-        everything = QListWidgetItem("All meetings")
-        everything.setData(Qt.ItemDataRole.UserRole, ALL_MEETINGS)
-        everything.setData(Qt.ItemDataRole.UserRole + 1, "All meetings")
-        self.meetings.addItem(everything)
-        for meeting in library.meetings():
-            place = ", ".join(p for p in (meeting.city, meeting.country) if p)
-            when = meeting.start_date or "date unknown"
-            text = f"{meeting.label}\n{place + ' · ' if place else ''}{when}"
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, meeting.id)
-            item.setData(Qt.ItemDataRole.UserRole + 1, text)
-            self.meetings.addItem(item)
-        self.meetings.setCurrentRow(0)
-        self.meetings.blockSignals(False)
-        self._refresh_sections()
+    def _edit_themes(self, section_id: str) -> None:
+        section = self.results.current_section()
+        if section is None:
+            return
+        dialog = ThemesDialog(section, self.lexicon, self)
+        if dialog.exec():
+            add, remove = dialog.changes()
+            known = list(self.labels)
+            self.run(
+                lambda library: library.set_section_themes(section_id, add, remove, known),
+                self._corrected,
+                "change the themes",
+            )
 
-    def _checked_themes(self) -> list[str]:
+    def _edit_meeting(self, meeting_id: str) -> None:
+        meeting = self.meetings.get(meeting_id)
+        if meeting is None:
+            return
+        dialog = MeetingDialog(meeting, self)
+        if dialog.exec() and dialog.changes():
+            changes = dialog.changes()
+            self.run(
+                lambda library: library.update_meeting(meeting_id, **changes),
+                lambda _m: self.refresh_lists(),
+                "correct the meeting",
+            )
+
+    def _save_note(self, section_id: str, note: str) -> None:
+        self.run(
+            lambda library: library.set_section_note(section_id, note),
+            lambda _s: self.statusBar().showMessage("Note saved"),
+            "save the note",
+        )
+
+    def _corrected(self, section) -> None:
+        self.statusBar().showMessage("Saved")
+        self.refresh_results()
+        self._show_section(section.id)
+
+    # --- the pack --------------------------------------------------------------------------------
+
+    def _new_pack_value(self) -> Pack:
+        return Pack("New briefing pack", date=date.today().isoformat())
+
+    def _show_pack(self, pack: Pack) -> None:
+        """Fetch what the pane shows of the pack's sections, then show the pack."""
+
+        def work(library: Library) -> dict[str, SectionInfo]:
+            return _section_infos(library, pack.section_ids())
+
+        self.run(work, lambda infos: self._pack_ready(pack, infos), "open the pack")
+
+    def _pack_ready(self, pack: Pack, infos: dict[str, SectionInfo]) -> None:
+        missing = [sid for sid in pack.section_ids() if sid not in infos]
+        self.pack_pane.set_pack(pack, infos)
+        self._update_title()
+        if missing:
+            self.statusBar().showMessage(
+                f"{len(missing)} section(s) of this pack are no longer in the library; building will say which"
+            )
+
+    def add_to_pack(self, section_ids: list[str]) -> None:
+        if not section_ids:
+            return
+        self.run(
+            lambda library: list(_section_infos(library, section_ids).values()),
+            self.pack_pane.add_sections,
+            "add to the pack",
+        )
+
+    def _update_title(self) -> None:
+        if not isValid(self.pack_pane):  # the undo stack still signals while the window goes
+            return
+        self.setWindowTitle(f"{self.pack_pane.pack().title}[*] — {APP_NAME}")
+        self.setWindowModified(self.pack_pane.is_modified())
+
+    def _then_if_discardable(self, then: Callable[[], None]) -> None:
+        """Go on with `then` once the pack's changes are safe: saved first, or let go, as
+        the user says (or at once when there are none)."""
+        if not self.pack_pane.is_modified():
+            then()
+            return
+        answer = QMessageBox.question(
+            self,
+            "Unsaved changes",
+            f"The pack '{self.pack_pane.pack().title}' has changes that are not saved. Save them?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            self.save_pack(then)
+        elif answer == QMessageBox.StandardButton.Discard:
+            then()
+
+    def new_pack(self) -> None:
+        self._then_if_discardable(lambda: self._show_pack(self._new_pack_value()))
+
+    def open_pack(self) -> None:
+        self._then_if_discardable(
+            lambda: self.run(lambda library: list_packs(library), self._choose_pack, "list the packs")
+        )
+
+    def _choose_pack(self, packs: list[Pack]) -> None:
+        if not packs:
+            QMessageBox.information(
+                self, "Open a pack", "No pack is kept in this library yet. Save one first."
+            )
+            return
+        dialog = OpenPackDialog(packs, self)
+        if dialog.exec() and dialog.chosen():
+            self.open_pack_id(dialog.chosen())
+
+    def open_pack_id(self, pack_id: str) -> None:
+        self.run(lambda library: load_pack(library, pack_id), self._show_pack, "open the pack")
+
+    def save_pack(self, then: Callable[[], None] | None = None) -> None:
+        pack = self.pack_pane.pack()
+
+        def saved(_pack: Pack) -> None:
+            self.pack_pane.mark_saved()
+            self._remember_recent(pack)
+            self._update_title()
+            self.statusBar().showMessage(f"Pack '{pack.title}' saved in the library")
+            if then:
+                then()
+
+        self.run(lambda library: save_pack(library, pack), saved, "save the pack")
+
+    def save_pack_as(self) -> None:
+        current = self.pack_pane.pack()
+        title, ok = QInputDialog.getText(
+            self, "Save a copy", "Title of the new pack:", text=f"Copy of {current.title}"
+        )
+        if not ok or not title.strip():
+            return
+        copy = current.copy(title.strip())
+        self.run(lambda library: save_pack(library, copy), self._show_saved_copy, "save the copy")
+
+    def _show_saved_copy(self, pack: Pack) -> None:
+        self._remember_recent(pack)
+        self._show_pack(pack)
+
+    def import_pack_file(self) -> None:
+        file, _ = QFileDialog.getOpenFileName(self, "Import a pack file", str(Path.home()), PACK_FILTER)
+        if file:
+            self._then_if_discardable(
+                lambda: self.run(
+                    lambda library: import_pack(library, Path(file)),
+                    self._show_saved_copy,
+                    "import the pack file",
+                )
+            )
+
+    def export_pack_file(self) -> None:
+        pack = self.pack_pane.pack()
+        suggested = str(Path.home() / f"{_safe_name(pack.title)}.briefer-pack.json")
+        file, _ = QFileDialog.getSaveFileName(self, "Export the pack to a file", suggested, PACK_FILTER)
+        if file:
+            self.run(
+                lambda _library: export_pack(pack, Path(file)),
+                lambda path: self.statusBar().showMessage(f"Wrote {path}"),
+                "export the pack",
+            )
+
+    def build(self) -> None:
+        from briefer.gui.build_dialog import BuildDialog
+
+        if self.library is None:
+            return
+        dialog = BuildDialog(
+            self.pack_pane.pack(), self.worker, self.cpu_worker, lambda: self.library, self.settings, self
+        )
+        dialog.open()
+        self.build_dialog = dialog
+
+    # --- recent packs ---------------------------------------------------------------------------
+
+    def _recent(self) -> list[list[str]]:
+        value = self.settings.value("pack/recent", [])
         return [
-            self.themes.item(row).data(Qt.ItemDataRole.UserRole)
-            for row in range(self.themes.count())
-            if self.themes.item(row).checkState() == Qt.CheckState.Checked
+            pair.split("\t", 1) for pair in (value if isinstance(value, list) else [value]) if "\t" in pair
         ]
 
-    def _refresh_sections(self, *_args) -> None:
-        library = self.library
-        if library is None:
-            return
-        current = self.meetings.currentItem()
-        meeting_id = current.data(Qt.ItemDataRole.UserRole) if current else ALL_MEETINGS
-        selection = SectionFilter(
-            themes=self._checked_themes(),
-            meeting_id=None if meeting_id == ALL_MEETINGS else meeting_id,
-            query=self.search.text().strip() or None,
-        )
-        result = library.search(selection, limit=RESULT_LIMIT)
-        self._show_counts(result)
-        self.table.setSortingEnabled(False)
-        self.table.setRowCount(len(result.hits))
-        labels = {t.id: t.label for t in self.lexicon.themes}
-        meetings = {m.id: m for m in library.meetings()}
-        for row, hit in enumerate(result.hits):
-            section = hit.section
-            meeting = meetings[section.meeting_id]
-            heading = QTableWidgetItem(
-                section.heading + (f"  (+{len(hit.duplicates)} similar)" if hit.duplicates else "")
+    def _remember_recent(self, pack: Pack) -> None:
+        recent = [pair for pair in self._recent() if pair[0] != pack.id]
+        recent.insert(0, [pack.id, pack.title])
+        self.settings.setValue("pack/recent", ["\t".join(pair) for pair in recent[:RECENT_PACKS]])
+        self.settings.setValue("pack/current", pack.id)
+        self._fill_recent_menu()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for pack_id, title in self._recent():
+            action = self.recent_menu.addAction(title)
+            action.triggered.connect(
+                lambda _checked=False, pid=pack_id: self._then_if_discardable(lambda: self.open_pack_id(pid))
             )
-            heading.setData(Qt.ItemDataRole.UserRole, section.id)
-            heading.setToolTip(
-                hit.snippet if selection.query else " › ".join([*section.path, section.heading])
-            )
-            cells = [
-                heading,
-                QTableWidgetItem(meeting.label),
-                QTableWidgetItem(meeting.start_date or ""),
-                QTableWidgetItem(", ".join(labels.get(t, t) for t in section.theme_ids)),
-            ]
-            for column, cell in enumerate(cells):
-                self.table.setItem(row, column, cell)
-        self.table.setSortingEnabled(True)
-        shown = (
-            f"{len(result.hits)} of {result.total}" if len(result.hits) < result.total else f"{result.total}"
-        )
-        self.statusBar().showMessage(f"{shown} sections · {len(meetings)} meetings · {self.library_dir}")
-        if result.hits:
-            self.table.selectRow(0)
-            self._show_current()
-        else:
-            self.reader.setHtml("<p><i>No section matches. Untick a theme or clear the search.</i></p>")
+        self.recent_menu.setEnabled(bool(self._recent()))
 
-    def _show_counts(self, result) -> None:
-        """Beside each theme and meeting, how many of the current results it holds."""
-        self.themes.blockSignals(True)
-        labels = {t.id: t.label for t in self.lexicon.themes}
-        for row in range(self.themes.count()):
-            item = self.themes.item(row)
-            theme = item.data(Qt.ItemDataRole.UserRole)
-            item.setText(f"{labels[theme]} ({result.theme_counts.get(theme, 0)})")
-        self.themes.blockSignals(False)
-        for row in range(1, self.meetings.count()):  # row 0 is "All meetings"
-            item = self.meetings.item(row)
-            count = result.meeting_counts.get(item.data(Qt.ItemDataRole.UserRole), 0)
-            item.setText(f"({count}) {item.data(Qt.ItemDataRole.UserRole + 1)}")
-
-    def _show_current(self) -> None:
-        library = self.library
-        row = self.table.currentRow()
-        if library is None or row < 0 or self.table.item(row, 0) is None:
-            return
-        section = library.section(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole))
-        self.reader.setHtml(self._section_html(section))
-
-    def _section_html(self, section: Section) -> str:
-        library = self.library
-        assert library is not None
-        meeting = library.meeting(section.meeting_id)
-        e = html.escape
-        labels = {t.id: t.label for t in self.lexicon.themes}
-        parts = [f"<h2>{e(section.heading)}</h2>"]
-        if section.path:
-            parts.append(f"<p><small>{e(' › '.join(section.path))}</small></p>")
-        place = ", ".join(p for p in (meeting.city, meeting.country) if p)
-        when = meeting.start_date or "date unknown"
-        if meeting.end_date and meeting.end_date != meeting.start_date:
-            when += f" to {meeting.end_date}"
-        source = f"{section.source_file}, lines {section.line_start}–{section.line_end}"
-        if section.page_start:
-            source += f", pages {section.page_start}–{section.page_end}"
-        if section.paragraph_numbers:
-            source += f", paras {', '.join(section.paragraph_numbers)}"
-        parts.append(
-            f"<p><b>{e(meeting.label)}</b><br>{e(place + ' · ' if place else '')}{e(when)}"
-            f"{' · ' + e(meeting.symbol) if meeting.symbol else ''}<br><small>Source: {e(source)}</small></p>"
-        )
-        if section.themes:
-            tags = []
-            for tag in section.themes:
-                why = "added by you" if tag.by_user else ", ".join(tag.evidence[:6])
-                tags.append(f"<b>{e(labels.get(tag.id, tag.id))}</b> <small>({e(why)})</small>")
-            parts.append("<p>" + "<br>".join(tags) + "</p>")
-        if section.note:
-            parts.append(f"<p><i>Your note: {e(section.note)}</i></p>")
-        parts.append("<hr>")
-        parts.extend(f"<p>{e(paragraph)}</p>" for paragraph in section.text.split("\n\n"))
-        if section.notes:
-            parts.append("<hr>")
-            parts.extend(f"<p><small>{e(n['number'])}. {e(n['text'])}</small></p>" for n in section.notes)
-        return "\n".join(parts)
-
-    # --- adding documents ---------------------------------------------------------------------
+    # --- adding documents -----------------------------------------------------------------------
 
     def add_documents(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
-            self, "Add meeting reports", str(Path.home()), "Reports (*.txt *.pdf *.docx);;All files (*)"
+            self, "Add meeting reports", str(Path.home()), "Reports (*.txt *.md *.pdf *.docx);;All files (*)"
         )
         if files:
             self.ingest([Path(f) for f in files])
@@ -313,67 +510,102 @@ class MainWindow(QMainWindow):
         if folder:
             self.ingest([Path(folder)])
 
-    def ingest(self, paths: list[Path]) -> None:
-        library = self.library
-        if library is None:
+    def ingest(self, inputs: list[Path]) -> None:
+        from briefer.gui.import_dialog import ImportController
+
+        if self.library is None:
             return
-        self.statusBar().showMessage(f"Reading {len(paths)} item(s)…")
-        self.worker.submit(lambda: ingest_paths(library, paths), self._ingested, self._show_error)
+        self.importer = ImportController(self.worker, lambda: self.library, self)
+        self.importer.imported.connect(lambda _reports: self.refresh_lists())
+        self.importer.start(inputs)
 
-    def _ingested(self, reports: list[FileReport]) -> None:
-        self._refresh_lists()
-        lines = []
-        for report in reports:
-            if report.ok:
-                lines.append(
-                    f"{report.path.name}: {report.status}, {report.meetings} meeting(s), "
-                    f"{report.sections} section(s)"
-                )
-            else:
-                lines.append(report.message)
-        box = QMessageBox.warning if any(not r.ok for r in reports) else QMessageBox.information
-        box(self, "Documents added", "\n".join(lines) or "Nothing to add.")
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if event.mimeData().hasUrls() and any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
 
-    # --- the rest -----------------------------------------------------------------------------
+    def dropEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        inputs = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if inputs:
+            event.acceptProposedAction()
+            self.ingest(inputs)
 
-    def _busy_changed(self, busy: bool) -> None:
-        self.add_action.setEnabled(not busy)
-        self.add_folder_action.setEnabled(not busy)
-        if busy:
-            self.statusBar().showMessage("Working…")
+    # --- help and the rest ------------------------------------------------------------------------
 
-    def _show_error(self, error: Exception) -> None:
-        if isinstance(error, BrieferError):
-            message = str(error)
-        else:
-            message = (
-                "Something went wrong that Briefer did not expect. Your library was not changed. "
-                f"Details are in the log file. ({type(error).__name__})"
-            )
-        self.statusBar().showMessage("Error")
-        QMessageBox.critical(self, APP_NAME, message)
+    def _focus_search(self) -> None:
+        self.library_pane.search.setFocus()
+        self.library_pane.search.selectAll()
+
+    def show_guide(self) -> None:
+        self.guide = UserGuideDialog(self)
+        self.guide.show()
+
+    def _open_log_folder(self) -> None:
+        folder = paths.user_log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def _about(self) -> None:
         QMessageBox.about(
             self,
             f"About {APP_NAME}",
-            f"<b>{APP_NAME} {__version__}</b><p>Briefing packs for international meetings, "
-            f"built from a library of past meeting reports. Works offline.</p>"
-            f"<p>Library: {html.escape(str(self.library_dir))}</p>",
+            f"<b>{APP_NAME} {__version__}</b><p>Briefing packs for international meetings, built from a "
+            "library of past meeting reports. Works offline: nothing leaves this computer.</p>"
+            f"<p>Library: {self.library_dir}<br>Log: {paths.user_log_dir()}</p>",
         )
 
+    def _close_now(self) -> None:
+        self._closing = True
+        self.close()
+
     def _restore_state(self) -> None:
-        settings = QSettings()
-        geometry = settings.value("main/geometry")
+        geometry = self.settings.value("main/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        splitter = settings.value("main/splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
+        state = self.settings.value("main/state")
+        if state is not None:
+            self.restoreState(state)
+        for splitter, key in (
+            (self.splitter, "main/splitter"),
+            (self.results.splitter, "main/results-splitter"),
+        ):
+            value = self.settings.value(key)
+            if value is not None:
+                splitter.restoreState(value)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        settings = QSettings()
-        settings.setValue("main/geometry", self.saveGeometry())
-        settings.setValue("main/splitter", self.splitter.saveState())
+        if self.pack_pane.is_modified() and not self._closing:
+            event.ignore()  # asked first; the window closes again once the pack is safe
+            self._then_if_discardable(self._close_now)
+            return
+        self.settings.setValue("main/geometry", self.saveGeometry())
+        self.settings.setValue("main/state", self.saveState())
+        self.settings.setValue("main/splitter", self.splitter.saveState())
+        self.settings.setValue("main/results-splitter", self.results.splitter.saveState())
         self.worker.wait()
+        self.cpu_worker.wait()
         super().closeEvent(event)
+
+
+def _section_infos(library: Library, section_ids: list[str]) -> dict[str, SectionInfo]:
+    """What the pack pane shows of each section that still exists."""
+    infos: dict[str, SectionInfo] = {}
+    for section_id in section_ids:
+        try:
+            section = library.section(section_id)
+        except NotFoundError:  # gone from the library: the build will name it
+            continue
+        meeting = library.meeting(section.meeting_id)
+        infos[section_id] = SectionInfo(
+            id=section.id,
+            heading=section.heading,
+            meeting=meeting.label,
+            date=meeting.start_date,
+            words=len(section.text.split()),
+            number=section.number,
+        )
+    return infos
+
+
+def _safe_name(title: str) -> str:
+    cleaned = "".join(ch if ch.isalnum() or ch in " -_" else " " for ch in title).strip()
+    return "-".join(cleaned.split())[:80] or "pack"

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from briefer.packs.estimate import written_words
 from briefer.packs.model import PackItem
+from briefer.packs.wording import printed_heading
 
 if TYPE_CHECKING:
     from briefer.gui.pack_pane import SectionInfo
@@ -42,14 +43,6 @@ _ICONS = {
     "qa": QStyle.StandardPixmap.SP_MessageBoxQuestion,
 }
 _TOP = 0  # internal id of a top-level row; a child's is its parent's row + 1
-
-
-def printed_heading(heading: str, number: str | None, numbered: bool) -> str:
-    """A section's heading as the pack prints it: without the report's own number ("II.")
-    when the pack numbers it (the same rule as `assemble`)."""
-    if numbered and number and heading.startswith(number):
-        return heading[len(number) :].lstrip(" .):\t") or heading
-    return heading
 
 
 def _label(number: str, text: str) -> str:

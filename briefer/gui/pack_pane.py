@@ -60,9 +60,10 @@ from briefer.gui.pack_commands import (
     SetNumberedCommand,
     cover_value,
 )
-from briefer.gui.pack_outline import ITEM_ID_ROLE, KIND_LABELS, PackOutlineModel, printed_heading
+from briefer.gui.pack_outline import ITEM_ID_ROLE, KIND_LABELS, PackOutlineModel
 from briefer.packs.estimate import estimate
 from briefer.packs.model import QA, WRITTEN_TITLES, Pack, PackItem
+from briefer.packs.wording import printed_heading
 
 IDLE_MS = 600  # typing pauses this long before an edit is applied
 MARKINGS = ("", "UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL", "SECRET")

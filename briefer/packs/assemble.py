@@ -36,7 +36,7 @@ from briefer.library.index import SectionFilter
 from briefer.library.models import Meeting, Section
 from briefer.library.repository import Library
 from briefer.packs.model import Pack, PackItem, SavedSearch
-from briefer.packs.wording import date_range, long_date, meeting_citation, source_line
+from briefer.packs.wording import date_range, long_date, meeting_citation, printed_heading, source_line
 
 SOURCES_TITLE = "Annex: Sources"
 
@@ -220,7 +220,9 @@ class _Layout:
                 self.blocks.append(QuestionsAnswers(item.display_title, pairs))
 
     def excerpt(self, item: PackItem, section: Section, meeting: Meeting) -> None:
-        self.section_heading(item.title or _own_heading(section, item.numbered), item.numbered)
+        self.section_heading(
+            item.title or printed_heading(section.heading, section.number, item.numbered), item.numbered
+        )
         paragraphs = [p.strip() for p in section.text.split("\n\n") if p.strip()]
         if self.template.condensed:
             paragraphs = paragraphs[:1]
@@ -230,15 +232,6 @@ class _Layout:
             self.blocks.append(Note("Note", section.note))
         if self.template.notes_space:
             self.blocks.append(NotesSpace(self.template.notes_space))
-
-
-def _own_heading(section: Section, numbered: bool) -> str:
-    """The section's heading; without the report's own number ("II.") when the pack numbers
-    it, so that "2.1" and "II." do not stand side by side."""
-    heading, number = section.heading, section.number
-    if numbered and number and heading.startswith(number):
-        return heading[len(number) :].lstrip(" .):\t") or heading
-    return heading
 
 
 def _cover(pack: Pack) -> Cover:

@@ -60,6 +60,14 @@ def number_ranges(numbers: list[str]) -> str:
     return ", ".join(parts)
 
 
+def printed_heading(heading: str, number: str | None, numbered: bool) -> str:
+    """A section's heading as a pack prints it: without the report's own number ("II.")
+    when the pack numbers it, so that "2.1" and "II." do not stand side by side."""
+    if numbered and number and heading.startswith(number):
+        return heading[len(number) :].lstrip(" .):\t") or heading
+    return heading
+
+
 def page_range(first: int | None, last: int | None) -> str:
     if first is None:
         return ""

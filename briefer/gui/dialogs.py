@@ -1,0 +1,160 @@
+"""Small dialogs: a section's themes, a meeting's details, opening a pack, the user guide."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from briefer import paths
+from briefer.ingest.themes import Lexicon
+from briefer.library import Meeting, Section
+from briefer.packs.model import Pack
+
+
+def _buttons(dialog: QDialog) -> QDialogButtonBox:
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+class ThemesDialog(QDialog):
+    """Tick the themes a section should carry; the words that put each there are shown."""
+
+    def __init__(self, section: Section, lexicon: Lexicon, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Themes of the section")
+        self.section = section
+        evidence = {tag.id: tag for tag in section.themes}
+        self.list = QListWidget(self)
+        self.list.setAccessibleName("Themes")
+        for theme in lexicon.themes:
+            tag = evidence.get(theme.id)
+            why = ""
+            if tag is not None:
+                why = "  (added by you)" if tag.by_user else f"  (found: {', '.join(tag.evidence[:4])})"
+            item = QListWidgetItem(theme.label + why)
+            item.setData(Qt.ItemDataRole.UserRole, theme.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if tag else Qt.CheckState.Unchecked)
+            item.setToolTip(theme.scope)
+            self.list.addItem(item)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<b>{section.heading}</b>", self))
+        layout.addWidget(self.list)
+        layout.addWidget(_buttons(self))
+        self.resize(460, 520)
+
+    def changes(self) -> tuple[list[str], list[str]]:
+        """(themes to add, themes to remove)."""
+        before = set(self.section.theme_ids)
+        ticked = {
+            self.list.item(row).data(Qt.ItemDataRole.UserRole)
+            for row in range(self.list.count())
+            if self.list.item(row).checkState() == Qt.CheckState.Checked
+        }
+        return sorted(ticked - before), sorted(before - ticked)
+
+
+class MeetingDialog(QDialog):
+    """Correct what the report said (or did not say) about its meeting."""
+
+    FIELDS = (
+        ("title", "Title"),
+        ("organizers", "Organisers (comma-separated)"),
+        ("city", "City"),
+        ("country", "Country"),
+        ("start_date", "Start date (YYYY-MM-DD)"),
+        ("end_date", "End date (YYYY-MM-DD)"),
+        ("symbol", "Document symbol"),
+    )
+
+    def __init__(self, meeting: Meeting, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Meeting details")
+        self.meeting = meeting
+        self.edits: dict[str, QLineEdit] = {}
+        form = QFormLayout()
+        for name, label in self.FIELDS:
+            value = getattr(meeting, name)
+            edit = QLineEdit(", ".join(value) if isinstance(value, list) else (value or ""), self)
+            edit.setAccessibleName(label)
+            self.edits[name] = edit
+            form.addRow(label, edit)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"From <i>{meeting.source_file}</i>, line {meeting.line_start}", self))
+        layout.addLayout(form)
+        layout.addWidget(_buttons(self))
+        self.resize(520, 320)
+
+    def changes(self) -> dict[str, object]:
+        """The fields the user changed; None clears a field back to what the report says."""
+        changed: dict[str, object] = {}
+        for name, edit in self.edits.items():
+            before = getattr(self.meeting, name)
+            text = edit.text().strip()
+            if name == "organizers":
+                value: object = [o.strip() for o in text.split(",") if o.strip()]
+                if value != list(before):
+                    changed[name] = value or None
+            elif text != (before or ""):
+                changed[name] = text or None
+        return changed
+
+
+class OpenPackDialog(QDialog):
+    """Choose one of the library's packs."""
+
+    def __init__(self, packs: list[Pack], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Open a pack")
+        self.list = QListWidget(self)
+        self.list.setAccessibleName("Packs in the library")
+        for pack in packs:
+            meeting = f" — {pack.meeting.name}" if pack.meeting.name else ""
+            item = QListWidgetItem(f"{pack.title}{meeting}  ({len(pack.items)} items)")
+            item.setData(Qt.ItemDataRole.UserRole, pack.id)
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+        self.list.itemDoubleClicked.connect(lambda _item: self.accept())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list)
+        layout.addWidget(_buttons(self))
+        self.resize(520, 360)
+
+    def chosen(self) -> str | None:
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+
+class UserGuideDialog(QDialog):
+    """The bundled user guide (Markdown), readable offline."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Briefer user guide")
+        guide = paths.user_guide_file()
+        browser = QTextBrowser(self)
+        browser.setAccessibleName("User guide")
+        browser.setOpenExternalLinks(False)
+        browser.setSearchPaths([str(guide.parent)])
+        try:
+            browser.setMarkdown(guide.read_text(encoding="utf-8"))
+        except OSError:
+            browser.setPlainText(f"The user guide is missing ({guide}); reinstall Briefer to restore it.")
+        layout = QVBoxLayout(self)
+        layout.addWidget(browser)
+        self.resize(820, 760)

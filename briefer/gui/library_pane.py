@@ -1,0 +1,197 @@
+"""The Library pane: the search box, themes and meetings to tick (with how many of the
+current results each holds), a date range, and clear-all. It only collects the user's
+choice as a `SectionFilter`; the main window runs the search."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from briefer.errors import UsageError
+from briefer.ingest.themes import Lexicon
+from briefer.library import Meeting, SectionFilter
+from briefer.library.query import date_bound
+from briefer.packs.wording import date_range, meeting_place
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+LABEL_ROLE = Qt.ItemDataRole.UserRole + 1
+TYPING_PAUSE_MS = 200  # search when the user pauses, not at every key
+
+
+class LibraryPane(QWidget):
+    filters_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._typing = QTimer(self, singleShot=True, interval=TYPING_PAUSE_MS)
+        self._typing.timeout.connect(self.filters_changed)
+
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText('Search: words, "phrase", prefix*, -exclude')
+        self.search.setAccessibleName("Search sections")
+        self.search.setToolTip(
+            'All words must appear, in any form ("remittance" finds "remittances"); '
+            '"exact phrase"; migra* for words starting so; -word to leave out'
+        )
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda _text: self._typing.start())
+        self.search.returnPressed.connect(self._now)
+
+        self.themes = QListWidget(self)
+        self.themes.setAccessibleName("Themes (tick to filter)")
+        self.themes.itemChanged.connect(self._now)
+        self.meetings = QListWidget(self)
+        self.meetings.setAccessibleName("Meetings (tick to filter)")
+        self.meetings.setWordWrap(True)
+        self.meetings.setAlternatingRowColors(True)
+        self.meetings.itemChanged.connect(self._now)
+
+        self.date_from = QLineEdit(self)
+        self.date_to = QLineEdit(self)
+        for edit, name in ((self.date_from, "From"), (self.date_to, "To")):
+            edit.setPlaceholderText("YYYY[-MM[-DD]]")
+            edit.setAccessibleName(f"Meetings dated {name.lower()}")
+            edit.setClearButtonEnabled(True)
+            edit.editingFinished.connect(self._now)
+        self.date_problem = QLabel(self)
+        self.date_problem.setWordWrap(True)
+        self.date_problem.setStyleSheet("color: #c0392b")
+        self.date_problem.hide()
+        self.clear_button = QPushButton("Clear all filters", self)
+        self.clear_button.setAccessibleName("Clear all filters")
+        self.clear_button.clicked.connect(self.clear)
+
+        dates = QHBoxLayout()
+        dates.addWidget(QLabel("From", self))
+        dates.addWidget(self.date_from)
+        dates.addWidget(QLabel("to", self))
+        dates.addWidget(self.date_to)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(6, 6, 6, 6)
+        column.addWidget(self.search)
+        column.addWidget(_title("Themes", self))
+        column.addWidget(self.themes, 3)
+        column.addWidget(_title("Meetings", self))
+        column.addWidget(self.meetings, 3)
+        column.addLayout(dates)
+        column.addWidget(self.date_problem)
+        column.addWidget(self.clear_button)
+
+    def _now(self, *_args: object) -> None:
+        self._typing.stop()
+        self.filters_changed.emit()
+
+    # --- filling ------------------------------------------------------------------------------
+
+    def set_themes(self, lexicon: Lexicon) -> None:
+        self.themes.blockSignals(True)
+        self.themes.clear()
+        for theme in lexicon.themes:
+            item = QListWidgetItem(theme.label)
+            item.setData(ID_ROLE, theme.id)
+            item.setData(LABEL_ROLE, theme.label)
+            item.setToolTip(theme.scope)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.themes.addItem(item)
+        self.themes.blockSignals(False)
+
+    def set_meetings(self, meetings: list[Meeting]) -> None:
+        """The library's meetings; those ticked before stay ticked."""
+        ticked = set(self._ticked(self.meetings))
+        self.meetings.blockSignals(True)
+        self.meetings.clear()
+        for meeting in meetings:
+            details = " · ".join(
+                p for p in (meeting_place(meeting), date_range(meeting.start_date, meeting.end_date)) if p
+            )
+            label = f"{meeting.label}\n{details or 'place and date unknown'}"
+            item = QListWidgetItem(label)
+            item.setData(ID_ROLE, meeting.id)
+            item.setData(LABEL_ROLE, label)
+            item.setToolTip(f"{meeting.label}\n{', '.join(meeting.organizers)}".strip())
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if meeting.id in ticked else Qt.CheckState.Unchecked)
+            self.meetings.addItem(item)
+        self.meetings.blockSignals(False)
+
+    def show_counts(self, theme_counts: dict[str, int], meeting_counts: dict[str, int]) -> None:
+        """Beside each theme and meeting, how many of the current results it holds."""
+        for widget, counts in ((self.themes, theme_counts), (self.meetings, meeting_counts)):
+            widget.blockSignals(True)
+            for row in range(widget.count()):
+                item = widget.item(row)
+                count = counts.get(item.data(ID_ROLE), 0)
+                item.setText(f"{item.data(LABEL_ROLE)}  ({count})")
+                item.setForeground(self.palette().text() if count else self.palette().placeholderText())
+            widget.blockSignals(False)
+
+    # --- the user's choice ----------------------------------------------------------------------
+
+    def selection(self) -> SectionFilter:
+        """The filter as chosen; a bad date is shown under the dates and left out."""
+        problems = []
+        bounds = []
+        for edit, end in ((self.date_from, False), (self.date_to, True)):
+            try:
+                bounds.append(date_bound(edit.text(), end))
+            except UsageError as error:
+                problems.append(str(error))
+                bounds.append(None)
+        self.date_problem.setText("; ".join(problems))
+        self.date_problem.setVisible(bool(problems))
+        return SectionFilter(
+            themes=self._ticked(self.themes),
+            meeting_ids=self._ticked(self.meetings),
+            date_from=bounds[0],
+            date_to=bounds[1],
+            query=self.search.text().strip() or None,
+        )
+
+    def clear(self) -> None:
+        for widget in (self.themes, self.meetings):
+            widget.blockSignals(True)
+            for row in range(widget.count()):
+                widget.item(row).setCheckState(Qt.CheckState.Unchecked)
+            widget.blockSignals(False)
+        for edit in (self.search, self.date_from, self.date_to):
+            edit.blockSignals(True)
+            edit.clear()
+            edit.blockSignals(False)
+        self._now()
+
+    def tick_theme(self, theme_id: str, ticked: bool = True) -> None:
+        for row in range(self.themes.count()):
+            if self.themes.item(row).data(ID_ROLE) == theme_id:
+                self.themes.item(row).setCheckState(
+                    Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
+                )
+
+    def tick_meeting(self, meeting_id: str, ticked: bool = True) -> None:
+        for row in range(self.meetings.count()):
+            if self.meetings.item(row).data(ID_ROLE) == meeting_id:
+                state = Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
+                self.meetings.item(row).setCheckState(state)
+
+    @staticmethod
+    def _ticked(widget: QListWidget) -> list[str]:
+        return [
+            widget.item(row).data(ID_ROLE)
+            for row in range(widget.count())
+            if widget.item(row).checkState() == Qt.CheckState.Checked
+        ]
+
+
+def _title(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(f"<b>{text}</b>", parent)
+    label.setAccessibleName(text)
+    return label
