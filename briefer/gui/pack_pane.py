@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import (
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
@@ -291,9 +292,25 @@ class PackPane(QWidget):
             "Move down", "Move the selected items down (Alt+Down)", self._move_down, sp.SP_ArrowDown
         )
         self.down_action.setShortcut(QKeySequence("Alt+Down"))
-        for action in (self.remove_action, self.number_action, self.up_action, self.down_action):
+        self._outline_keys = (self.remove_action, self.number_action, self.up_action, self.down_action)
+        for action in self._outline_keys:
             # Only while the outline has focus: Delete in a text field deletes text.
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        """The outline's keys also when the window is not the active one (Qt dispatches
+        shortcuts to the active window only; a key sent to the outline still means them)."""
+        kind = event.type()
+        if watched is self.tree and kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            pressed = QKeySequence(event.keyCombination())
+            for action in self._outline_keys:
+                exact = action.shortcut().matches(pressed) == QKeySequence.SequenceMatch.ExactMatch
+                if action.isEnabled() and exact:
+                    event.accept()  # as an override: delivered here as a key press, not as a shortcut
+                    if kind == QEvent.Type.KeyPress:
+                        action.trigger()
+                    return kind == QEvent.Type.KeyPress
+        return super().eventFilter(watched, event)
 
     def _build_outline_tab(self) -> QWidget:
         self.add_menu = QMenu("Add", self)
@@ -316,6 +333,7 @@ class PackPane(QWidget):
         buttons.addStretch(1)
 
         self.tree = QTreeView(self)
+        self.tree.installEventFilter(self)
         self.tree.setModel(self.model)
         self.tree.setAccessibleName("Pack outline")
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QAbstractTextDocumentLayout, QKeySequence, QPalette, QShortcut, QTextDocument
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -110,10 +110,7 @@ class ResultsPane(QWidget):
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # best first, until the user sorts
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(lambda _index: self.add_requested.emit(self.selected_ids()))
-        for keys in ("Ctrl+Return", "Insert"):
-            shortcut = QShortcut(QKeySequence(keys), self.table)
-            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-            shortcut.activated.connect(lambda: self.add_requested.emit(self.selected_ids()))
+        self.table.installEventFilter(self)  # Ctrl+Enter or Insert adds to the pack
 
         self.reader = QTextBrowser(self)
         self.reader.setAccessibleName("Section text")
@@ -161,6 +158,16 @@ class ResultsPane(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.splitter, 1)
         self._set_section_controls(False)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            if event.key() == Qt.Key.Key_Insert or (
+                ctrl and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            ):
+                self.add_requested.emit(self.selected_ids())
+                return True
+        return super().eventFilter(watched, event)
 
     # --- results ------------------------------------------------------------------------------
 

@@ -20,11 +20,6 @@ from briefer.gui.tasks import CpuWorker, SerialWorker  # noqa: E402
 from briefer.library import Library  # noqa: E402
 from briefer.packs.model import Pack, PackItem  # noqa: E402
 
-# PySide6 6.12.0 on Python 3.11 drops one reference to None on every call of a C++ method
-# that returns void, and the interpreter aborts once None's count reaches zero. These
-# references keep a long test session clear of that; pinning PySide6 < 6.12 fixes it.
-_NONE_REFERENCES = [None] * 2_000_000
-
 BUILD_TIMEOUT = 60_000
 
 

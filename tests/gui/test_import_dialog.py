@@ -21,9 +21,6 @@ from briefer.ingest.service import FileReport  # noqa: E402
 from briefer.library import Library  # noqa: E402
 from tests.conftest import ROOT, SAMPLE_FILES  # noqa: E402
 
-# See tests/gui/test_build_dialog.py: PySide6 6.12.0 on Python 3.11 drops references to None.
-_NONE_REFERENCES = [None] * 2_000_000
-
 REPORTS = ROOT / "tests" / "data" / "reports"
 TIMEOUT = 60_000
 

@@ -1,4 +1,5 @@
-"""The desktop window, driven offscreen as a user would: filter, search, read, add a report."""
+"""The desktop window, driven offscreen as a user would: filter, search, read, correct, add
+to the pack, save it, come back to it, import, the prompts and the error dialogs."""
 
 from __future__ import annotations
 
@@ -8,74 +9,178 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl  # noqa: E402
+from PySide6.QtGui import QDropEvent  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
+from briefer.gui import main_window as main_window_module  # noqa: E402
 from briefer.gui.main_window import MainWindow  # noqa: E402
-from tests.conftest import SOURCES  # noqa: E402
+from briefer.library import Library  # noqa: E402
+from briefer.packs.service import list_packs  # noqa: E402
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _open(qtbot, folder: Path) -> MainWindow:
+    window = MainWindow(folder, fill_with_samples=False)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.results_shown, timeout=20000):
+        window.show()
+    qtbot.waitUntil(
+        lambda: window.pack_pane.pack() is not None and window.worker._running == 0, timeout=10000
+    )
+    return window
 
 
 @pytest.fixture
 def window(qtbot, library_copy: Path):
-    window = MainWindow(library_copy, fill_with_samples=False)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.library is not None and window.table.rowCount() > 0, timeout=20000)
-    return window
+    return _open(qtbot, library_copy)
 
 
-def _rows(window) -> list[str]:
-    return [window.table.item(row, 0).text() for row in range(window.table.rowCount())]
+def _ids(window) -> list[str]:
+    table = window.results.table
+    return [table.item(row, 0).data(ID_ROLE) for row in range(table.rowCount())]
 
 
-def test_opens_on_the_library(window) -> None:
-    assert window.meetings.count() == 1 + len(window.library.meetings())
-    assert window.table.rowCount() == len(window.library.sections())
-    assert window.reader.toPlainText().strip()
+def _search(window, qtbot, text: str) -> None:
+    with qtbot.waitSignal(window.results_shown, timeout=10000):
+        window.library_pane.search.setText(text)
 
 
-def test_filter_by_theme_and_meeting(window) -> None:
+def _tick(qtbot, window, widget, wanted: str) -> None:
+    for row in range(widget.count()):
+        if widget.item(row).data(ID_ROLE) == wanted:
+            with qtbot.waitSignal(window.results_shown, timeout=10000):
+                widget.item(row).setCheckState(Qt.CheckState.Checked)
+            return
+    raise AssertionError(f"{wanted} not listed")
+
+
+def test_opens_on_the_library_with_counts(window, library_copy) -> None:
+    library = Library.open(library_copy)
+    assert window.library_pane.meetings.count() == len(library.meetings())
+    assert window.library_pane.themes.count() == 20
+    assert len(_ids(window)) == len(library.sections())
     remittances = next(
-        window.themes.item(i)
-        for i in range(window.themes.count())
-        if window.themes.item(i).data(Qt.ItemDataRole.UserRole) == "remittances"
+        window.library_pane.themes.item(r)
+        for r in range(20)
+        if window.library_pane.themes.item(r).data(ID_ROLE) == "remittances"
     )
-    remittances.setCheckState(Qt.CheckState.Checked)
-    rows = window.table.rowCount()
-    assert 0 < rows < len(window.library.sections())
-    for row in range(rows):
-        section = window.library.section(window.table.item(row, 0).data(Qt.ItemDataRole.UserRole))
-        assert "remittances" in section.theme_ids
-    hearing = next(
-        i
-        for i in range(window.meetings.count())
-        if "Hearing for the Americas" in window.meetings.item(i).text()
+    assert remittances.text().endswith(f"({library.theme_counts()['remittances']})")
+    assert window.results.reader.toPlainText().strip()
+
+
+def test_filter_by_theme_meeting_and_dates(window, qtbot, library_copy) -> None:
+    library = Library.open(library_copy)
+    _tick(qtbot, window, window.library_pane.themes, "remittances")
+    ids = _ids(window)
+    assert 0 < len(ids) < len(library.sections())
+    assert all("remittances" in library.section(i).theme_ids for i in ids)
+    hearing = next(m for m in library.meetings() if m.title == "Hearing for the Americas")
+    _tick(qtbot, window, window.library_pane.meetings, hearing.id)
+    assert _ids(window) and all(library.section(i).meeting_id == hearing.id for i in _ids(window))
+    with qtbot.waitSignal(window.results_shown, timeout=10000):
+        window.library_pane.clear()
+    assert len(_ids(window)) == len(library.sections())
+    window.library_pane.date_from.setText("2006")
+    with qtbot.waitSignal(window.results_shown, timeout=10000):
+        window.library_pane.date_from.editingFinished.emit()
+    dates = {library.meeting(library.section(i).meeting_id).start_date for i in _ids(window)}
+    assert dates and all(d >= "2006-01-01" for d in dates)
+    window.library_pane.date_to.setText("2006-13")
+    with qtbot.waitSignal(window.results_shown, timeout=10000):
+        window.library_pane.date_to.editingFinished.emit()
+    assert "not a real month" in window.library_pane.date_problem.text()
+
+
+def test_search_ranks_marks_and_reads(window, qtbot, library_copy) -> None:
+    _search(window, qtbot, "remittance costs")
+    table = window.results.table
+    first = table.item(0, 0)
+    assert "remittance" in first.text().lower()
+    assert "<u>" in first.data(ID_ROLE + 1)  # the matched words are marked in the snippet
+    _search(window, qtbot, "consular matricula")
+    assert [table.item(r, 0).text() for r in range(table.rowCount())] == [
+        "Country of origin responsibilities"
+    ]
+    qtbot.waitUntil(lambda: "consular matricula" in window.results.reader.toPlainText(), timeout=5000)
+    assert "Source: gcim-regional-hearing-americas-2005.txt" in window.results.reader.toPlainText()
+    _search(window, qtbot, "zzzz-no-such-word")
+    assert table.rowCount() == 0 and "No section matches" in window.results.reader.toPlainText()
+
+
+def test_add_to_pack_undo_save_and_reopen(window, qtbot, library_copy) -> None:
+    _search(window, qtbot, "remittance costs")
+    wanted = _ids(window)[:2]
+    window.results.table.selectRow(0)
+    qtbot.keyClick(window.results.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.pack_pane.pack().section_ids() == wanted[:1], timeout=5000)
+    window.results.table.selectRow(1)
+    window.add_to_pack_action.trigger()
+    qtbot.waitUntil(lambda: window.pack_pane.pack().section_ids() == wanted, timeout=5000)
+    assert window.isWindowModified()
+    window.undo_action.trigger()
+    assert window.pack_pane.pack().section_ids() == wanted[:1]
+    window.redo_action.trigger()
+    assert window.pack_pane.pack().section_ids() == wanted
+    window.save_action.trigger()
+    qtbot.waitUntil(lambda: not window.isWindowModified(), timeout=5000)
+    packs = list_packs(Library.open(library_copy))
+    assert [p.section_ids() for p in packs] == [wanted]
+    window.close()
+    again = _open(qtbot, library_copy)  # the last pack comes back at the next start
+    qtbot.waitUntil(lambda: again.pack_pane.pack().section_ids() == wanted, timeout=5000)
+
+
+def test_unsaved_changes_are_asked_about_on_close(window, qtbot, monkeypatch) -> None:
+    window.add_to_pack(_ids(window)[:1])
+    qtbot.waitUntil(lambda: window.pack_pane.is_modified(), timeout=5000)
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Discard]
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *args, **kwargs: asked.append(args[2]) or answers.pop(0)
     )
-    window.meetings.setCurrentRow(hearing)
-    assert "Migrant remittances" in _rows(window)
-    assert all(
-        window.table.item(r, 1).text() == "Hearing for the Americas" for r in range(window.table.rowCount())
+    window.close()
+    assert window.isVisible() and "not saved" in asked[0]
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+
+
+def test_corrections_are_saved_at_once(window, qtbot, library_copy) -> None:
+    section_id = _ids(window)[0]
+    window.results.select(section_id)
+    qtbot.waitUntil(lambda: window.results.current_section() is not None, timeout=5000)
+    window.results.note.setPlainText("Cite para 32 in the statement")
+    window.results.save_note_button.click()
+    qtbot.waitUntil(
+        lambda: Library.open(library_copy).section(section_id).note.startswith("Cite"), timeout=5000
     )
 
 
-def test_search_and_read(window, qtbot) -> None:
-    qtbot.keyClicks(window.search, "consular matricula")
-    assert _rows(window) == ["Country of origin responsibilities"]
-    text = window.reader.toPlainText()
-    assert "consular matricula" in text
-    assert "Source: gcim-regional-hearing-americas-2005.txt, lines" in text
-    window.search.clear()
-    qtbot.keyClicks(window.search, "zzzz-no-such-word")
-    assert window.table.rowCount() == 0 and "No section matches" in window.reader.toPlainText()
-
-
-def test_add_documents_reports_each_file(window, qtbot, tmp_path: Path, monkeypatch) -> None:
+def test_errors_are_shown_as_dialogs(window, qtbot, monkeypatch) -> None:
     shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
-    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: shown.append(text))
-    empty = tmp_path / "empty.txt"
-    empty.write_bytes(b"")
-    window.ingest([SOURCES / "gcim-regional-hearing-americas-2005.txt", empty])
-    qtbot.waitUntil(lambda: bool(shown), timeout=20000)
-    assert "gcim-regional-hearing-americas-2005.txt: unchanged" in shown[0]
-    assert "empty.txt: the file is empty" in shown[0]
+    monkeypatch.setattr(
+        main_window_module, "show_error", lambda parent, error, action: shown.append((str(error), action))
+    )
+    window.open_pack_id("p-no-such-pack")
+    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    message, action = shown[0]
+    assert "no pack with id 'p-no-such-pack'" in message and action == "open the pack"
+
+
+def test_dropping_files_imports_them(window, qtbot, monkeypatch, tmp_path) -> None:
+    received = []
+    monkeypatch.setattr(window, "ingest", received.append)
+    report = tmp_path / "report.txt"
+    report.write_text("REPORT OF THE MEETING\n\nSome text.\n", encoding="utf-8")
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(report))])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(event)
+    assert received == [[report]]

@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QModelIndex, Qt  # noqa: E402
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from briefer.export.templates import find_template  # noqa: E402
@@ -65,7 +65,10 @@ def _kinds(pane: PackPane) -> list[str]:
 
 
 def _select(pane: PackPane, item_id: str) -> None:
-    pane.tree.setCurrentIndex(pane.model.index_of(item_id))
+    # Select exactly this row: setCurrentIndex would read the keyboard modifiers, which an
+    # earlier test's key clicks can leave looking pressed.
+    flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    pane.tree.selectionModel().setCurrentIndex(pane.model.index_of(item_id), flags)
 
 
 def _drag(pane: PackPane, ids: list[str], row: int, parent: QModelIndex) -> bool:
