@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -140,6 +141,27 @@ class OpenPackDialog(QDialog):
         return item.data(Qt.ItemDataRole.UserRole) if item else None
 
 
+GUIDE_IMAGE_WIDTH = 740  # screenshots scaled to the dialog's reading width
+
+
+def _fit_images(document: QTextDocument, width: int) -> None:
+    """Scale the guide's screenshots down to `width` (the height follows)."""
+    block = document.begin()
+    while block.isValid():
+        fragments = block.begin()
+        while not fragments.atEnd():
+            fragment = fragments.fragment()
+            image = fragment.charFormat().toImageFormat()
+            if fragment.charFormat().isImageFormat():
+                image.setWidth(width)
+                cursor = QTextCursor(document)
+                cursor.setPosition(fragment.position())
+                cursor.setPosition(fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor)
+                cursor.setCharFormat(image)
+            fragments += 1
+        block = block.next()
+
+
 class UserGuideDialog(QDialog):
     """The bundled user guide (Markdown), readable offline."""
 
@@ -155,6 +177,7 @@ class UserGuideDialog(QDialog):
             browser.setMarkdown(guide.read_text(encoding="utf-8"))
         except OSError:
             browser.setPlainText(f"The user guide is missing ({guide}); reinstall Briefer to restore it.")
+        _fit_images(browser.document(), GUIDE_IMAGE_WIDTH)
         layout = QVBoxLayout(self)
         layout.addWidget(browser)
         self.resize(820, 760)

@@ -184,3 +184,13 @@ def test_dropping_files_imports_them(window, qtbot, monkeypatch, tmp_path) -> No
     )
     window.dropEvent(event)
     assert received == [[report]]
+
+
+def test_help_opens_the_bundled_guide_with_its_pictures(window) -> None:
+    from PySide6.QtWidgets import QTextBrowser
+
+    window.show_guide()
+    browser = window.guide.findChild(QTextBrowser)
+    text = browser.toPlainText()
+    assert "1. Import reports" in text and "4. Build" in text
+    assert "images/main-window.png" in browser.toHtml()
