@@ -31,11 +31,15 @@ def _pack(library: Library, size: int) -> Pack:
     sections = [hit.section for hit in library.search(SectionFilter(), limit=size).hits]
     pack = Pack(
         f"Benchmark pack of {size} sections",
-        meeting=MeetingDetails("Global Forum on Migration and Development", "Geneva", "2027-01-12", "2027-01-14"),
+        meeting=MeetingDetails(
+            "Global Forum on Migration and Development", "Geneva", "2027-01-12", "2027-01-14"
+        ),
         delegation="Delegation of Côte d’Ivoire",
         date="2026-11-23",
         marking="RESTRICTED",
-        items=[PackItem("key_messages", messages=["Remittances are private funds.", "Lower transfer costs."])],
+        items=[
+            PackItem("key_messages", messages=["Remittances are private funds.", "Lower transfer costs."])
+        ],
     )
     for index, section in enumerate(sections):
         if index % 10 == 0:
@@ -102,12 +106,16 @@ def main() -> None:
                 lo_pages = _pages(converted / docx.with_suffix(".pdf").name)
             rows.append((size, pdf_time, _pages(pdf), docx_time, lo_time, lo_pages))
 
-    print("| sections | PDF s | PDF pages | DOCX s | LibreOffice DOCX->PDF s | LO pages | PDF speed-up vs LO |")
+    print(
+        "| sections | PDF s | PDF pages | DOCX s | LibreOffice DOCX->PDF s | LO pages | PDF speed-up vs LO |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for size, pdf_time, pages, docx_time, lo_time, lo_pages in rows:
         lo = f"{lo_time:.2f}" if lo_time else "n/a"
         ratio = f"{lo_time / pdf_time:.1f}x" if lo_time else "n/a"
-        print(f"| {size} | {pdf_time:.2f} | {pages} | {docx_time:.2f} | {lo} | {lo_pages or 'n/a'} | {ratio} |")
+        print(
+            f"| {size} | {pdf_time:.2f} | {pages} | {docx_time:.2f} | {lo} | {lo_pages or 'n/a'} | {ratio} |"
+        )
     print("\ngoals at 100 sections: PDF < 3 s and >= 3x faster than LibreOffice; DOCX < 1 s")
 
 

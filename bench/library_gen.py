@@ -35,8 +35,25 @@ PLACES = [
     ("Vienna", "Austria"),
     ("Addis Ababa", "Ethiopia"),
 ]
-ORGANIZERS = ["IOM", "UNHCR", "ILO", "UNFPA", "OHCHR", "UN DESA", "UNITAR", "GFMD", "ECOWAS", "Government of Mexico"]
-EVENTS = ["Regional Workshop", "Expert Group Meeting", "Intersessional Workshop", "Regional Consultation", "Seminar"]
+ORGANIZERS = [
+    "IOM",
+    "UNHCR",
+    "ILO",
+    "UNFPA",
+    "OHCHR",
+    "UN DESA",
+    "UNITAR",
+    "GFMD",
+    "ECOWAS",
+    "Government of Mexico",
+]
+EVENTS = [
+    "Regional Workshop",
+    "Expert Group Meeting",
+    "Intersessional Workshop",
+    "Regional Consultation",
+    "Seminar",
+]
 TOPICS = [
     "Labour Mobility",
     "Remittances",
@@ -57,19 +74,25 @@ def sample_sections() -> list[ParsedSection]:
     return sections
 
 
-def _new_section(pool: list[ParsedSection], paragraphs: list[str], lexicon, rng: random.Random) -> ParsedSection:
+def _new_section(
+    pool: list[ParsedSection], paragraphs: list[str], lexicon, rng: random.Random
+) -> ParsedSection:
     """A real heading over two to five real paragraphs from anywhere in the samples."""
     model = rng.choice(pool)
     chosen = rng.sample(paragraphs, rng.randint(2, 5))
     text = "\n\n".join(chosen)
-    return replace(model, paragraphs=chosen, paragraph_numbers=[], notes=[], themes=lexicon.tag(model.heading, text))
+    return replace(
+        model, paragraphs=chosen, paragraph_numbers=[], notes=[], themes=lexicon.tag(model.heading, text)
+    )
 
 
 def _repeat(section: ParsedSection, rng: random.Random) -> ParsedSection:
     """The same section again, as next year's report would carry it: a word changed."""
     paragraphs = list(section.paragraphs)
     index = rng.randrange(len(paragraphs))
-    paragraphs[index] = paragraphs[index].replace(" the ", f" the {rng.choice(['recent', 'new', 'current'])} ", 1)
+    paragraphs[index] = paragraphs[index].replace(
+        " the ", f" the {rng.choice(['recent', 'new', 'current'])} ", 1
+    )
     return replace(section, paragraphs=paragraphs)
 
 

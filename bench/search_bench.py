@@ -65,7 +65,9 @@ def peak_mb():
             return int(line.split()[1]) / 1024
 """
 
-BUILD = PEAK + r"""
+BUILD = (
+    PEAK
+    + r"""
 import json, sys, time
 from pathlib import Path
 from briefer.library import Library
@@ -73,8 +75,11 @@ start = time.perf_counter()
 Library.open(Path(sys.argv[1]))  # the index is missing: built from the TinyDB files
 print(json.dumps({"build": time.perf_counter() - start, "peak_mb": peak_mb()}))
 """
+)
 
-PROBE = PEAK + r"""
+PROBE = (
+    PEAK
+    + r"""
 import json, statistics, sys, time
 start = time.perf_counter()
 from pathlib import Path
@@ -104,8 +109,11 @@ print(json.dumps({
     "peak_mb": peak_mb(),
 }))
 """
+)
 
-BASELINE = PEAK + r"""
+BASELINE = (
+    PEAK
+    + r"""
 import json, re, statistics, sys, time
 from collections import Counter
 start = time.perf_counter()
@@ -139,11 +147,15 @@ for text, filters in queries:
 print(json.dumps({"open": opened, "times": times,
                   "peak_mb": peak_mb()}))
 """
+)
 
 
 def _run(script: str, folder: Path, queries: list) -> dict:
     result = subprocess.run(
-        [sys.executable, "-c", script, str(folder), json.dumps(queries)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", script, str(folder), json.dumps(queries)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(result.stdout)
 
@@ -175,9 +187,11 @@ def main() -> None:
         rows.append((size, sections, build, probe, baseline))
 
     ms = 1000
-    print("| sections | index build s | build peak MB | open to first result s | query+facets p50 ms | p95 ms "
-          "| facets alone p95 ms | save an edit p50 ms | peak MB | TinyDB open s | TinyDB query p50 ms | p95 ms "
-          "| TinyDB peak MB |")
+    print(
+        "| sections | index build s | build peak MB | open to first result s | query+facets p50 ms | p95 ms "
+        "| facets alone p95 ms | save an edit p50 ms | peak MB | TinyDB open s | TinyDB query p50 ms | p95 ms "
+        "| TinyDB peak MB |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for _size, sections, build, probe, baseline in rows:
         print(

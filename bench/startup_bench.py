@@ -43,10 +43,19 @@ print(json.dumps({"first_results": shown.get("at")}))
 
 
 def _start_once(library: Path, home: Path) -> float:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(home), "XDG_CONFIG_HOME": str(home / "config")}
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+    }
     started = time.time()
     result = subprocess.run(
-        [sys.executable, "-c", PROBE, str(library), repr(started)], capture_output=True, text=True, env=env, check=True
+        [sys.executable, "-c", PROBE, str(library), repr(started)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
     )
     return json.loads(result.stdout.strip().splitlines()[-1])["first_results"]
 

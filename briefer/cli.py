@@ -151,8 +151,22 @@ def _search_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _joined_values(argv: list[str]) -> list[str]:
+    """`--query -smuggling` as `--query=-smuggling`: argparse takes a value that starts with
+    "-" for an option, but an exclusion is exactly such a query."""
+    joined: list[str] = []
+    values = iter(argv)
+    for arg in values:
+        if arg in ("--query", "--title", "--marking"):
+            value = next(values, None)
+            joined.append(arg if value is None else f"{arg}={value}")
+        else:
+            joined.append(arg)
+    return joined
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(_joined_values(list(sys.argv[1:] if argv is None else argv)))
     if args.command is None:
         from briefer.app import main as run_app
 
@@ -477,6 +491,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
         pack.draft = True
     if args.page_size:
         pack.page_size = args.page_size
+    if not pack.items and not any(library.search(_search_of(s), limit=0).total for s in pack.searches):
+        raise UsageError(
+            "no section matches those themes and dates; 'briefer themes' shows how many sections each theme has"
+        )
     result = build_pack(pack, library, fmt, args.out, args.template, record=stored)
     assembly = result.assembly
     pages = f", {result.pages} pages" if result.pages else ""
@@ -489,9 +507,20 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if assembly.new_since_last_build:
         new = assembly.new_since_last_build
         print(f"  new since the last build: {len(new)} section(s): {', '.join(new)}")
-    elif assembly.new_since_last_build is not None:
+    elif assembly.new_since_last_build is not None and pack.searches:
         print("  nothing new since the last build")
     return EXIT_OK
+
+
+def _search_of(search):
+    from briefer.library import SectionFilter
+
+    return SectionFilter(
+        themes=list(search.themes),
+        date_from=search.date_from,
+        date_to=search.date_to,
+        query=search.query or None,
+    )
 
 
 def _pack_to_build(args: argparse.Namespace, library):

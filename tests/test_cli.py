@@ -261,3 +261,9 @@ def test_library_from_the_environment(tmp_path: Path, monkeypatch, capsys) -> No
     monkeypatch.setenv("BRIEFER_LIBRARY", str(tmp_path / "env-library"))
     assert run_json(capsys, "meetings") == []
     assert (tmp_path / "env-library" / "library.json").exists()
+
+
+def test_a_query_of_exclusions_alone_is_taken_as_a_query(lib: str, capsys) -> None:
+    assert main(["--library", lib, "sections", "--query", "-smuggling", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found and not any("smuggl" in (s["heading"] + s["text"]).lower() for s in found)

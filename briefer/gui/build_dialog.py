@@ -132,6 +132,7 @@ class BuildDialog(QDialog):
         """Check the output and start building; False when nothing was started."""
         if self.building:
             return False
+        self._follow_typed_extension()
         try:
             if not self.path_edit.text().strip():
                 raise BrieferError("choose where to save the file (Browse…)")
@@ -193,6 +194,7 @@ class BuildDialog(QDialog):
 
         self.path_edit = QLineEdit(self)
         self.path_edit.setAccessibleName("Save as")
+        self.path_edit.editingFinished.connect(self._follow_typed_extension)
         self.path_edit.setMinimumWidth(440)
         self.browse_button = QPushButton("B&rowse…", self)
         self.browse_button.setAccessibleName("Browse for the file to save")
@@ -308,6 +310,20 @@ class BuildDialog(QDialog):
             return Path(remembered)
         documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         return Path(documents) if documents and Path(documents).is_dir() else Path.home()
+
+    def _follow_typed_extension(self) -> None:
+        """A name typed with .pdf or .docx chooses the format (as on the command line); a
+        name without an extension gets the chosen format's."""
+        text = self.path_edit.text().strip()
+        if not text:
+            return
+        typed = Path(text).suffix.lower()
+        if typed == ".pdf":
+            self.pdf_button.setChecked(True)
+        elif typed == ".docx":
+            self.docx_button.setChecked(True)
+        else:
+            self._format_changed()
 
     def _format_changed(self, *_args) -> None:
         """The file name's extension follows the format."""

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from briefer.packs.estimate import written_words
 from briefer.packs.model import PackItem
+from briefer.packs.numbering import Numbering
 from briefer.packs.wording import printed_heading
 
 if TYPE_CHECKING:
@@ -98,21 +99,13 @@ class PackOutlineModel(QAbstractItemModel):
 
     def _number(self) -> None:
         """The printed labels, numbered as `assemble` numbers parts and sections."""
-        parts = sections = 0
+        numbering = Numbering()
         self._labels = []
         for item in self._items:
-            number = ""
             if item.kind == "heading":
-                sections = 0
-                if item.numbered:
-                    parts += 1
-                    number = str(parts)
-                self._labels.append(_label(number, item.title))
+                self._labels.append(_label(numbering.part(item.numbered), item.title))
             elif item.kind == "section":
-                if item.numbered:
-                    sections += 1
-                    number = f"{parts}.{sections}" if parts else str(sections)
-                self._labels.append(_label(number, self._section_title(item)))
+                self._labels.append(_label(numbering.section(item.numbered), self._section_title(item)))
             else:
                 self._labels.append(self._written_label(item))
 

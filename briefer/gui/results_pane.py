@@ -288,7 +288,8 @@ def _hit_html(section: Section, snippet: str, highlights: list[tuple[int, int]],
         last = end
     marked.append(e(snippet[last:]))
     extra = f" <small>· ≈ {similar} similar</small>" if similar else ""
-    return f"<b>{e(section.heading)}</b>{extra}<br><small>{''.join(marked)}</small>"
+    heading = section.heading if len(section.heading) <= 90 else section.heading[:88].rstrip() + "…"
+    return f"<b>{e(heading)}</b>{extra}<br><small>{''.join(marked)}</small>"  # the full heading: tooltip
 
 
 def _section_html(

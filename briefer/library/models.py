@@ -32,7 +32,7 @@ class Meeting:
     @property
     def label(self) -> str:
         """What to call the meeting on screen when the report gives no title."""
-        return self.title or f"Untitled meeting in {self.source_file} (line {self.line_start})"
+        return self.title or f"Unnamed meeting ({self.source_file}, line {self.line_start})"
 
     def to_json(self) -> dict[str, Any]:
         return {

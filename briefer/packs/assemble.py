@@ -36,6 +36,7 @@ from briefer.library.index import SectionFilter
 from briefer.library.models import Meeting, Section
 from briefer.library.repository import Library
 from briefer.packs.model import Pack, PackItem, SavedSearch
+from briefer.packs.numbering import Numbering
 from briefer.packs.wording import date_range, long_date, meeting_citation, printed_heading, source_line
 
 SOURCES_TITLE = "Annex: Sources"
@@ -171,8 +172,7 @@ class _Layout:
         self.template = template
         self.blocks: list[Block] = []
         self.contents: list[ContentsEntry] = []
-        self.parts = 0
-        self.sections = 0
+        self.numbering = Numbering()
         self.anchors = 0
 
     def _anchor(self) -> str:
@@ -180,21 +180,14 @@ class _Layout:
         return f"h{self.anchors}"
 
     def part(self, title: str, numbered: bool, anchor: str | None = None, new_page: bool = False) -> None:
-        number = ""
-        if numbered:
-            self.parts += 1
-            number = str(self.parts)
-        self.sections = 0
+        number = self.numbering.part(numbered)
         anchor = anchor or self._anchor()
         new_page = new_page or (self.template.part_new_page and bool(self.blocks))
         self.blocks.append(PartHeading(title, anchor, number, new_page))
         self.contents.append(ContentsEntry(1, self.blocks[-1].label, anchor))
 
     def section_heading(self, title: str, numbered: bool) -> None:
-        number = ""
-        if numbered:
-            self.sections += 1
-            number = f"{self.parts}.{self.sections}" if self.parts else str(self.sections)
+        number = self.numbering.section(numbered)
         anchor = self._anchor()
         self.blocks.append(SectionHeading(title, anchor, 2, number))
         self.contents.append(ContentsEntry(2, self.blocks[-1].label, anchor))
@@ -250,22 +243,18 @@ def _cover(pack: Pack) -> Cover:
 
 
 def _sources(entries: list[_Entry]) -> tuple[SourceEntry, ...]:
-    """Every report quoted, with its meetings and how many excerpts come from it."""
-    by_file: dict[str, dict] = {}
+    """Every meeting quoted, with its report and how many excerpts come from it (one row a
+    meeting: a file holding several reports gives several rows, each with its own date)."""
+    rows: dict[tuple[str, str], list] = {}
     for entry in entries:
         if entry.section is None or entry.meeting is None:
             continue
-        meeting = entry.meeting
-        source = by_file.setdefault(
-            entry.section.source_file,
-            {"meetings": {}, "symbol": "", "date": meeting.start_date or "", "count": 0},
-        )
-        source["meetings"][meeting.id] = meeting_citation(meeting)
-        source["symbol"] = source["symbol"] or meeting.symbol or ""
-        source["date"] = min(filter(None, (source["date"], meeting.start_date)), default="")
-        source["count"] += 1
-    ordered = sorted(by_file.items(), key=lambda pair: (pair[1]["date"] or "9999", pair[0]))
+        key = (entry.section.source_file, entry.meeting.id)
+        rows.setdefault(key, [entry.meeting, 0])[1] += 1
+    ordered = sorted(rows.items(), key=lambda pair: (pair[1][0].start_date or "9999", pair[0]))
     return tuple(
-        SourceEntry(file, "; ".join(s["meetings"].values()), s["symbol"], long_date(s["date"]), s["count"])
-        for file, s in ordered
+        SourceEntry(
+            file, meeting_citation(meeting), meeting.symbol or "", long_date(meeting.start_date), count
+        )
+        for (file, _), (meeting, count) in ordered
     )

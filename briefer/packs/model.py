@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
+from difflib import get_close_matches
 from typing import Any
 
 from briefer.errors import UsageError
@@ -27,6 +29,10 @@ WRITTEN_TITLES = {
     "qa": "If raised",
 }
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+PACK_KEYS = (
+    "format version id title subtitle meeting delegation author date marking draft template page_size items searches"
+).split()
+ITEM_KEYS = ("kind", "id", "section_id", "title", "text", "messages", "qa", "numbered")
 
 
 def new_id(prefix: str) -> str:
@@ -159,8 +165,10 @@ class Pack:
             raise UsageError(
                 f"{origin}: written by a newer Briefer (pack format {version}); update Briefer to open it"
             )
+        reader.known(data, [*PACK_KEYS, "updated_at"], "the pack")
         title = reader.text(data, "title", required=True)
         meeting = reader.mapping(data.get("meeting") or {}, "meeting")
+        reader.known(meeting, [f.name for f in fields(MeetingDetails)], "meeting")
         pack = cls(
             title=title,
             id=reader.text(data, "id") or new_id("p"),
@@ -210,6 +218,7 @@ def _item_json(item: PackItem) -> dict[str, Any]:
 def _item(reader: _Reader, raw: Any, number: int) -> PackItem:
     where = f"item {number}"
     raw = reader.mapping(raw, where)
+    reader.known(raw, ITEM_KEYS, where)
     kind = reader.choice(raw, "kind", ITEM_KINDS, None, where)
     item = PackItem(
         kind=kind,
@@ -222,6 +231,7 @@ def _item(reader: _Reader, raw: Any, number: int) -> PackItem:
     )
     for qa in reader.array(raw, "qa", where):
         qa = reader.mapping(qa, f"{where}, qa")
+        reader.known(qa, ("question", "answer"), f"{where}, qa")
         item.qa.append(QA(reader.text(qa, "question", True, where), reader.text(qa, "answer", where=where)))
     return item
 
@@ -229,6 +239,7 @@ def _item(reader: _Reader, raw: Any, number: int) -> PackItem:
 def _search(reader: _Reader, raw: Any, number: int) -> SavedSearch:
     where = f"saved search {number}"
     raw = reader.mapping(raw, where)
+    reader.known(raw, [f.name for f in fields(SavedSearch)], where)
     limit = raw.get("limit", 30)
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 1000:
         raise UsageError(f"{reader.origin}: {where}: 'limit' must be a whole number from 1 to 1000")
@@ -256,6 +267,16 @@ class _Reader:
 
     def __init__(self, origin: str) -> None:
         self.origin = origin
+
+    def known(self, data: dict[str, Any], keys: Iterable[str], where: str) -> None:
+        """Refuse a key the pack format does not have: a misspelt "marking" must not
+        quietly build a pack without its classification."""
+        keys = list(keys)
+        for key in data:
+            if key not in keys:
+                near = get_close_matches(key, keys, n=1)
+                hint = f"; did you mean '{near[0]}'?" if near else f"; the keys are {', '.join(keys)}"
+                raise self._fail(where, f"unknown key '{key}'{hint}")
 
     def _fail(self, where: str, message: str) -> UsageError:
         return UsageError(f"{self.origin}: {where}: {message}")

@@ -258,3 +258,14 @@ def test_every_control_has_an_accessible_name(make_dialog, library) -> None:
     controls = [*dialog.findChildren(QAbstractButton), *dialog.findChildren(QComboBox)]
     controls += dialog.findChildren(QLineEdit)
     assert controls and all(c.accessibleName() or c.text() for c in controls)
+
+
+def test_a_typed_extension_chooses_the_format(qtbot, make_dialog, library, out_dir) -> None:
+    dialog = make_dialog(_pack(library))
+    dialog.docx_button.setChecked(True)
+    dialog.path_edit.setText(str(out_dir / "typed.pdf"))
+    assert _build(qtbot, dialog)
+    assert dialog.chosen_format == "pdf" and (out_dir / "typed.pdf").is_file()
+    dialog.path_edit.setText(str(out_dir / "no-extension"))
+    assert _build(qtbot, dialog)
+    assert (out_dir / "no-extension.pdf").is_file()

@@ -114,7 +114,7 @@ def test_heading_and_drag_and_drop_under_it(pane: PackPane, infos) -> None:
     assert [i.id for i in pane.pack().items] == [ids[0], ids[3], heading.id, ids[1], ids[2]]
     labels = _labels(pane)
     assert (
-        labels[2] == "1. Remittances" and labels[3].startswith("  1.1. ") and labels[4].startswith("  1.2. ")
+        labels[2] == "3. Remittances" and labels[3].startswith("  3.1. ") and labels[4].startswith("  3.2. ")
     )
     assert labels[0].startswith("1. ") and labels[1].startswith("2. ")  # before the first part
 

@@ -99,6 +99,11 @@ def test_a_pack_survives_its_file_form_unchanged(library, tmp_path):
             "ends (2027-01-12) before it starts",
         ),
         ({"version": 99}, "newer Briefer"),
+        ({"markng": "RESTRICTED"}, "unknown key 'markng'; did you mean 'marking'?"),
+        (
+            {"items": [{"kind": "heading", "title": "Part", "numberd": False}]},
+            "item 1: unknown key 'numberd'",
+        ),
         ({"format": "something-else"}, "not a Briefer pack"),
     ],
 )
@@ -260,3 +265,19 @@ def test_wording_of_dates_and_paragraph_ranges():
     assert date_range("2007-07-09", None) == "9 July 2007"
     assert date_range(None, None) == ""
     assert number_ranges(["12", "13", "14", "17", "18", "a"]) == "12–14, 17–18, a"
+
+
+def test_no_two_headings_print_the_same_number(library):
+    first, second, third = _remittance_sections(library)
+    pack = Pack(
+        "Numbers",
+        items=[
+            PackItem.section(first.id),
+            PackItem.heading("Costs"),
+            PackItem.section(second.id),
+            PackItem.heading("Annex", numbered=False),
+            PackItem.section(third.id),
+        ],
+    )
+    numbers = [h.number for h in assemble(pack, library, find_template("briefing")).document.headings()]
+    assert numbers == ["1", "2", "2.1", "", "3", ""]  # the last: the sources annex
