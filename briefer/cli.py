@@ -130,7 +130,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-QUERY_HELP = 'words (any English form), "exact phrases", prefix*, -excluded; case and accents do not matter'
+QUERY_HELP = 'words (any English form), "exact phrases", prefix*, -excluded, a OR b; case and accents do not matter'
 
 
 def _search_arguments(parser: argparse.ArgumentParser) -> None:

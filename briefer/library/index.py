@@ -559,16 +559,16 @@ class SearchIndex:
         """The fallback without FTS5: every word (or phrase) in the folded text, by LIKE."""
         clauses, params = [], []
         for term, negative in [(t, False) for t in query.include] + [(t, True) for t in query.exclude]:
-            term = term.split(" OR ")[-1].strip("()") if term.startswith("(") else term
-            prefix = term.endswith("*")
-            words = _fold(term.strip("*").strip('"').replace('""', '"')).split()
-            if not prefix and len(words) == 1:  # word forms, roughly: "remittance" finds "remittances"
-                words, prefix = [word_stem(words[0])], True
-            pattern = f"% {' '.join(words)}{'%' if prefix else ' %'}"
-            clauses.append(
-                f"s.rowid {'NOT ' if negative else ''}IN (SELECT rowid FROM section_text WHERE folded LIKE ?)"
-            )
-            params.append(pattern)
+            if negative:  # "(word OR stem*)": the stem's prefix covers every form
+                alternatives = [term.split(" OR ")[-1].strip("()")] if term.startswith("(") else [term]
+            else:  # "(a OR b)" from "a OR b"
+                alternatives = term.strip("()").split(" OR ") if term.startswith("(") else [term]
+            matches = []
+            for alternative in alternatives:
+                matches.append("s.rowid IN (SELECT rowid FROM section_text WHERE folded LIKE ?)")
+                params.append(_like_pattern(alternative))
+            either = " OR ".join(matches)
+            clauses.append(f"NOT ({either})" if negative else f"({either})")
         return " AND ".join(clauses), params
 
     def _duplicates(self, section_ids: list[str]) -> dict[str, list[str]]:
@@ -597,6 +597,15 @@ def _dump(value: Any) -> str:
 
 def _pair(a: str, b: str) -> list[tuple[str, str]]:
     return [(a, b), (b, a)]
+
+
+def _like_pattern(term: str) -> str:
+    """One FTS5 term as a LIKE pattern over the folded text (the fallback's matching)."""
+    prefix = term.endswith("*")
+    words = _fold(term.strip("*").strip('"').replace('""', '"')).split()
+    if not prefix and len(words) == 1:  # word forms, roughly: "remittance" finds "remittances"
+        words, prefix = [word_stem(words[0])], True
+    return f"% {' '.join(words)}{'%' if prefix else ' %'}"
 
 
 def _snippet(body: str, words: list[str], width: int = 240) -> tuple[str, list[tuple[int, int]]]:

@@ -4,6 +4,7 @@
     "agreed language"       the exact phrase
     remit*                  words starting so
     trafficking -smuggling  the first word, not the second
+    remittances OR diaspora either word
 
 Case and accents never matter ("Cote d'Ivoire" finds "Côte d’Ivoire"); the index's
 tokenizer (porter over unicode61, diacritics removed) takes care of that and of word forms.
@@ -60,7 +61,11 @@ def _quote(parts: list[str]) -> str:
 def parse_query(text: str) -> ParsedQuery:
     """Parse the search box. Never raises: what cannot be a term is ignored."""
     query = ParsedQuery()
+    either = False  # the word before was OR: this term is an alternative to the last one
     for match in _TOKEN_RE.finditer(text or ""):
+        if match.group("word") == "OR" and not match.group("neg") and query.include:
+            either = True
+            continue
         negative = bool(match.group("neg"))
         if match.group("phrase") is not None:
             parts = _WORD_PART_RE.findall(match.group("phrase"))
@@ -78,9 +83,13 @@ def parse_query(text: str) -> ParsedQuery:
             if len(parts) == 1 and not prefix:
                 term = f"({term} OR {_quote([word_stem(parts[0])])}*)"
             query.exclude.append(term)
+        elif either:
+            query.include[-1] = f"({query.include[-1].strip('()')} OR {term})"
+            query.words.extend(parts)
         else:
             query.include.append(term)
             query.words.extend(parts)
+        either = False
     return query
 
 

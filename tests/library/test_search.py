@@ -83,6 +83,17 @@ def test_word_forms_case_and_accents(library: Library, tmp_path: Path) -> None:
 # --- ranking, snippets, facets ---------------------------------------------------------------
 
 
+def test_or_finds_either_word(library: Library) -> None:
+    def found(query: str) -> set[str]:
+        return {h.section.id for h in library.search(SectionFilter(query=query)).hits}
+
+    either = found("xenophobia OR matricula")
+    assert either == found("xenophobia") | found("matricula") and found("matricula") - found("xenophobia")
+    assert found("remittances OR diaspora -smuggling") == (found("remittances") | found("diaspora")) - found(
+        "smuggling"
+    )
+
+
 def test_ranking_puts_the_right_sections_first(library: Library) -> None:
     result = library.search(SectionFilter(query="remittance costs"), limit=3)
     assert result.hits[0].section.heading.startswith(
@@ -239,7 +250,13 @@ def test_a_stale_index_catches_up_with_another_process(library_copy: Path, tmp_p
 
 def test_without_fts5_the_same_sections_are_found(library_copy: Path, monkeypatch) -> None:
     with_fts = Library.open(library_copy)
-    queries = ["consular matricula", '"money flows back south"', "xenophob*", "traffick* -smuggling"]
+    queries = [
+        "consular matricula",
+        '"money flows back south"',
+        "xenophob*",
+        "traffick* -smuggling",
+        "xenophob* OR matricula",
+    ]
     expected = {q: {h.section.id for h in with_fts.search(SectionFilter(query=q)).hits} for q in queries}
     with_fts.index.close()
     monkeypatch.setattr(index_module, "fts5_available", lambda: False)
