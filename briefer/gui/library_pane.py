@@ -40,7 +40,7 @@ class LibraryPane(QWidget):
         self.search.setAccessibleName("Search sections")
         self.search.setToolTip(
             'All words must appear, in any form ("remittance" finds "remittances"); '
-            '"exact phrase"; migra* for words starting so; -word to leave out'
+            '"exact phrase"; migra* for words starting so; -word to leave out; a OR b for either'
         )
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(lambda _text: self._typing.start())

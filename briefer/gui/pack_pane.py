@@ -731,6 +731,13 @@ class PackPane(QWidget):
     def _finish_cover(self, name: str) -> None:
         self._schedule_cover(name)
         self._end_session()
+        title = self.cover_fields.get("title")
+        if name == "title" and title is not None and not title.text().strip():
+            self._loading = True  # the title refused empty: show the one that is kept
+            try:
+                title.setText(self._pack.title)
+            finally:
+                self._loading = False
 
     def _apply_cover(self, name: str) -> None:
         if self._loading:
