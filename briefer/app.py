@@ -26,6 +26,11 @@ def main(library_dir: str | None = None) -> int:
     from briefer.gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv)
+    if paths.portable_root() is not None:  # settings in BrieferData too, not in the user's profile
+        from PySide6.QtCore import QSettings
+
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(paths.user_config_dir()))
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)

@@ -34,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help=f"library folder (default: ${paths.LIBRARY_ENV}, else your own library)",
     )
+    parser.add_argument(
+        "--portable",
+        action="store_true",
+        help=f"keep the library and settings in a {paths.PORTABLE_FOLDER} folder next to the program "
+        "(as does a file portable.txt there)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     ingest = commands.add_parser("ingest", help="add documents (files or folders) to the library")
@@ -167,6 +173,8 @@ def _joined_values(argv: list[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(_joined_values(list(sys.argv[1:] if argv is None else argv)))
+    if args.portable:  # before any folder is resolved
+        os.environ[paths.PORTABLE_ENV] = "1"
     if args.command is None:
         from briefer.app import main as run_app
 

@@ -9,6 +9,9 @@ from pathlib import Path
 from briefer import APP_NAME
 
 LIBRARY_ENV = "BRIEFER_LIBRARY"
+PORTABLE_ENV = "BRIEFER_PORTABLE"  # set by --portable
+PORTABLE_MARKERS = ("portable.txt", "briefer-portable")
+PORTABLE_FOLDER = "BrieferData"
 
 
 def bundle_root() -> Path:
@@ -51,19 +54,49 @@ def fonts_dir() -> Path:
     return bundle_root() / "resources" / "fonts"
 
 
+def program_dir() -> Path:
+    """The folder the program runs from: the executable's folder in a build, else the checkout."""
+    if getattr(sys, "frozen", False):
+        return Path(sys.executable).resolve().parent
+    return Path(__file__).resolve().parent.parent
+
+
+def portable_root() -> Path | None:
+    """The BrieferData folder next to the program when Briefer runs portable, else None.
+
+    Portable (for a USB stick): --portable was given (it sets $BRIEFER_PORTABLE), or, in a
+    build, a file portable.txt or briefer-portable sits next to the executable. The library,
+    settings, own templates and logs then all live in that one folder.
+    """
+    folder = program_dir()
+    wanted = os.environ.get(PORTABLE_ENV, "").strip().lower() not in ("", "0", "no", "false")
+    if not wanted and getattr(sys, "frozen", False):
+        wanted = any((folder / marker).exists() for marker in PORTABLE_MARKERS)
+    return folder / PORTABLE_FOLDER if wanted else None
+
+
 def user_data_dir() -> Path:
+    portable = portable_root()
+    if portable is not None:
+        return portable
     from platformdirs import user_data_dir as _user_data_dir
 
     return Path(_user_data_dir(APP_NAME, appauthor=False))
 
 
 def user_config_dir() -> Path:
+    portable = portable_root()
+    if portable is not None:
+        return portable / "settings"
     from platformdirs import user_config_dir as _user_config_dir
 
     return Path(_user_config_dir(APP_NAME, appauthor=False))
 
 
 def user_log_dir() -> Path:
+    portable = portable_root()
+    if portable is not None:
+        return portable / "logs"
     from platformdirs import user_log_dir as _user_log_dir
 
     return Path(_user_log_dir(APP_NAME, appauthor=False))
