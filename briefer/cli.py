@@ -201,6 +201,8 @@ def _open_library(args: argparse.Namespace):
 
     folder, is_default = paths.resolve_library_dir(args.library)
     library = Library.open(folder)
+    for notice in library.restored:
+        print(f"briefer: warning: {notice}", file=sys.stderr)
     if is_default and library.is_empty() and not library.seeded:
         print(f"briefer: setting up your library in {folder} with the sample reports", file=sys.stderr)
         ensure_samples(library)

@@ -6,6 +6,7 @@ traceback for these errors.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -40,9 +41,34 @@ class LibraryLockedError(LibraryError):
 
 class LibraryDamagedError(LibraryError):
     def __init__(self, path: Path, problem: str) -> None:
-        super().__init__(
-            f"{path}: the library file is damaged ({problem}); it was left untouched. "
-            "Restore it from a backup, or move it away to start a new library"
+        self.path = Path(path)
+        self.problem = problem
+        self.no_backup = False  # set when no backup in backups/ could be read either
+        super().__init__(path, problem)
+
+    def __str__(self) -> str:
+        backups = " and no backup of it in the backups folder could be read" if self.no_backup else ""
+        return (
+            f"{self.path}: the library file is damaged ({self.problem}){backups}; it was left "
+            "untouched. Restore it from a copy you keep, or move it away to start a new library"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreNotice:
+    """Not an error: a damaged library file was replaced by its newest good backup. The CLI
+    prints it as a warning; the GUI shows it (`Library.restored`)."""
+
+    path: Path
+    problem: str
+    backup: Path
+    damaged_copy: Path
+
+    def __str__(self) -> str:
+        return (
+            f"{self.path} was damaged ({self.problem}); it was restored from its backup "
+            f"{self.backup.name}, so changes saved after that backup may be missing: check "
+            f"your latest work. The damaged file is kept as {self.damaged_copy.name}"
         )
 
 

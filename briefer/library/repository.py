@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from tinydb import Query, TinyDB
+from tinydb.table import Table
 
-from briefer.errors import LibraryError, NotFoundError, UsageError
+from briefer.errors import LibraryDamagedError, LibraryError, NotFoundError, RestoreNotice, UsageError
 from briefer.ingest.document import ParsedDocument
 from briefer.library.index import INDEX_FILE, SearchIndex, SearchResult, SectionFilter
 from briefer.library.migrations import SCHEMA_VERSION, migrate, set_version, stored_version
@@ -39,7 +40,9 @@ from briefer.library.storage import (
     AtomicJSONStorage,
     LibraryLock,
     TransactionMiddleware,
+    backup_folder,
     remove_stale_temporaries,
+    restore_newest_backup,
 )
 
 LIBRARY_FILE = "library.json"
@@ -73,9 +76,13 @@ class _Store:
         self.middleware = TransactionMiddleware(AtomicJSONStorage)
         self.db = TinyDB(str(path), storage=self.middleware)
         self.loaded: str | None = None  # the signature of the file the cache holds
+        self.restored: list[RestoreNotice] = []  # damaged files replaced by a backup
 
-    def table(self, name: str):
-        return self.db.table(name, cache_size=0)
+    def table(self, name: str) -> Table:
+        # A new Table each time: TinyDB's cached one remembers the next document id, which
+        # another process's save (re-read under the lock) makes stale: the next insert failed
+        # with "Document with ID n already exists".
+        return Table(self.db.storage, name, cache_size=0)
 
     def signature(self) -> str:
         try:
@@ -92,7 +99,13 @@ class _Store:
         if current != self.loaded:
             self.middleware.rollback()
             self.db.clear_cache()
-            self.middleware.read()
+            try:
+                self.middleware.read()
+            except LibraryDamagedError as damage:  # under the lock: put the newest good backup back
+                self.middleware.rollback()
+                self.restored.append(restore_newest_backup(self.path, damage))
+                current = self.signature()
+                self.middleware.read()
             self.loaded = current
 
     def commit(self) -> None:
@@ -130,9 +143,17 @@ class Library:
                 "choose a folder you can write to"
             ) from None
         remove_stale_temporaries(folder)
+        if backup_folder(folder / LIBRARY_FILE).is_dir():
+            remove_stale_temporaries(backup_folder(folder / LIBRARY_FILE))
         library = cls(folder)
         library.refresh_if_changed()
         return library
+
+    @property
+    def restored(self) -> list[RestoreNotice]:
+        """Library files found damaged and replaced by their newest good backup since this
+        library was opened: the user must be told (the CLI prints them, the app shows them)."""
+        return self._content.restored + self._user.restored
 
     def _stamp(self) -> dict[str, str]:
         """What the index records to know it is up to date."""
@@ -204,9 +225,12 @@ class Library:
         the change needs library.json (ingesting); edits need user.json only."""
         with LibraryLock(self.folder):
             self._update_index()
+            restored = len(self.restored)
             if content:
                 self._content.load_if_changed()
             self._user.load_if_changed()
+            if len(self.restored) != restored:  # a file found damaged only now: index it as restored
+                self._update_index()
             try:
                 yield
                 self._content.commit()

@@ -4,6 +4,15 @@ Every write goes to a temporary file in the same folder, is flushed and fsync'ed
 renamed over the old file (an atomic step on POSIX and Windows), and the folder is
 fsync'ed so the rename itself survives a power cut. Killing the process at any moment
 leaves either the old or the new file.
+
+Backups: when a save replaces a file that holds records, the file it replaces is first
+hard-linked (copied where the file system has no hard links) into `backups/` beside it
+as `NAME.YYYYmmddTHHMMSSffffffZ`; the `BACKUPS_KEPT` newest are kept. A hard link costs no
+copy, so even user.json, saved on every edit, keeps one on every save: its backups are its
+last three versions. A file holding nothing but its schema version is not backed up
+(restoring it would empty the library). When a file cannot be parsed, `restore_newest_backup`
+keeps the damaged file as `NAME.damaged-TIMESTAMP` and puts the newest backup that parses
+in its place.
 """
 
 from __future__ import annotations
@@ -11,32 +20,46 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tinydb.middlewares import Middleware
 from tinydb.storages import Storage
 
-from briefer.errors import LibraryDamagedError, LibraryError, LibraryLockedError
+from briefer.errors import LibraryDamagedError, LibraryError, LibraryLockedError, RestoreNotice
 
 LOCK_TIMEOUT_SECONDS = 5.0
+BACKUP_FOLDER = "backups"
+BACKUPS_KEPT = 3
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one step; on failure the old file is untouched."""
+def _timestamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def atomic_write_bytes(path: Path, data: bytes, backup: bool = False) -> None:
+    """Replace `path` with `data` in one step; on failure the old file is untouched.
+    `backup`: keep the file being replaced in `backups/` first (see the module's text)."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    kept: Path | None = None
     try:
         with open(temporary, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        if backup:
+            kept = keep_backup(path)
         os.replace(temporary, path)
     except OSError as error:
-        try:
-            temporary.unlink()
-        except OSError:
-            pass
-        if error.errno == errno.ENOSPC:
+        for leftover in (temporary, kept):
+            try:
+                if leftover is not None:
+                    leftover.unlink()
+            except OSError:
+                pass
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
             raise LibraryError(
                 f"{path}: the disk is full, so the change was not saved; the library is as "
                 "it was before. Free some space and try again"
@@ -46,6 +69,93 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             "was before. Check that the folder is writable"
         ) from None
     _fsync_folder(path.parent)
+    if kept is not None:
+        prune_backups(path)
+
+
+def backup_folder(path: Path) -> Path:
+    return path.parent / BACKUP_FOLDER
+
+
+def backups_of(path: Path) -> list[Path]:
+    """The backups of `path`, newest first."""
+    folder = backup_folder(path)
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.glob(f"{path.name}.*") if not p.name.endswith(".tmp")]
+    return sorted(found, key=lambda p: p.name, reverse=True)
+
+
+def keep_backup(path: Path) -> Path | None:
+    """Keep the current `path` in the backups folder (a hard link, else a copy); its name."""
+    if not path.exists():
+        return None
+    folder = backup_folder(path)
+    folder.mkdir(exist_ok=True)
+    target = folder / f"{path.name}.{_timestamp()}"
+    try:
+        os.link(path, target)
+    except FileExistsError:
+        return None  # one within the same microsecond: that one will do
+    except OSError:  # no hard links here (FAT, some network shares): a copy, written atomically
+        temporary = folder / f".{target.name}.{os.getpid()}.tmp"
+        try:
+            shutil.copyfile(path, temporary)
+            with open(temporary, "rb+") as handle:
+                os.fsync(handle.fileno())
+            os.replace(temporary, target)
+        finally:
+            try:
+                temporary.unlink()
+            except FileNotFoundError:
+                pass
+    return target
+
+
+def prune_backups(path: Path, keep: int = BACKUPS_KEPT) -> None:
+    for old in backups_of(path)[keep:]:
+        try:
+            old.unlink()
+        except OSError:
+            pass
+
+
+def parse_library_file(path: Path, data: bytes) -> dict[str, Any]:
+    """The tables a library file holds; LibraryDamagedError if it holds none."""
+    if not data.strip():
+        raise LibraryDamagedError(path, "the file is empty")
+    try:
+        content = json.loads(data)
+    except (ValueError, RecursionError):
+        raise LibraryDamagedError(path, "it is not valid JSON") from None
+    if not isinstance(content, dict) or not all(isinstance(t, dict) for t in content.values()):
+        raise LibraryDamagedError(path, "it does not hold TinyDB tables")
+    return content
+
+
+def restore_newest_backup(path: Path, damage: LibraryDamagedError) -> RestoreNotice:
+    """Keep the damaged `path` under another name and put the newest backup that parses in
+    its place. Raises `damage` (saying no backup could be read) when none does. A kill at
+    any moment leaves the damaged file or the restored one under `path`."""
+    for candidate in backups_of(path):
+        try:
+            data = candidate.read_bytes()
+            parse_library_file(path, data)
+        except (OSError, LibraryDamagedError):
+            continue
+        damaged_copy = path.with_name(f"{path.name}.damaged-{_timestamp()}")
+        try:
+            shutil.copy2(path, damaged_copy)
+        except OSError as error:
+            raise LibraryError(
+                f"{path}: the file is damaged and a backup exists, but the damaged file could not "
+                f"be kept aside ({error.strerror}); nothing was changed. Free some space, or "
+                f"copy {candidate} over it yourself"
+            ) from None
+        atomic_write_bytes(path, data)
+        return RestoreNotice(path, damage.problem, candidate, damaged_copy)
+    damage.no_backup = True
+    raise damage
 
 
 def remove_stale_temporaries(folder: Path) -> None:
@@ -86,30 +196,31 @@ class AtomicJSONStorage(Storage):
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
+        self.holds_records = False  # does the file on disk hold more than its schema version?
 
     def read(self) -> dict[str, Any] | None:
         try:
             data = self.path.read_bytes()
         except FileNotFoundError:
+            self.holds_records = False
             return None
         except OSError as error:
             raise LibraryError(f"{self.path}: cannot be read ({error.strerror})") from None
-        if not data.strip():
-            raise LibraryDamagedError(self.path, "the file is empty")
-        try:
-            content = json.loads(data)
-        except ValueError:
-            raise LibraryDamagedError(self.path, "it is not valid JSON") from None
-        if not isinstance(content, dict):
-            raise LibraryDamagedError(self.path, "it does not hold TinyDB tables")
+        content = parse_library_file(self.path, data)
+        self.holds_records = _holds_records(content)
         return content
 
     def write(self, data: dict[str, Any]) -> None:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        atomic_write_bytes(self.path, text.encode("utf-8"))
+        atomic_write_bytes(self.path, text.encode("utf-8"), backup=self.holds_records)
+        self.holds_records = _holds_records(data)
 
     def close(self) -> None:
         pass
+
+
+def _holds_records(content: dict[str, Any]) -> bool:
+    return any(table for name, table in content.items() if name != "meta")
 
 
 class TransactionMiddleware(Middleware):

@@ -1,0 +1,130 @@
+"""Automatic backups: every save keeps the file it replaces (the newest three), and a damaged
+library file is replaced by its newest good backup, with the damaged one kept and the user told."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from briefer import cli
+from briefer.errors import LibraryDamagedError
+from briefer.library import Library
+from briefer.library.storage import BACKUPS_KEPT, backups_of
+from tests.conftest import SOURCES
+
+GCIM = SOURCES / "gcim-regional-hearing-americas-2005.txt"
+
+
+def _notes(library: Library) -> dict[str, str]:
+    return {s.id: s.note for s in library.sections() if s.note}
+
+
+def test_saves_keep_the_newest_versions(library_copy: Path) -> None:
+    library = Library.open(library_copy)
+    section = library.sections()[0]
+    versions = []
+    for number in range(6):
+        library.set_section_note(section.id, f"note {number}")
+        versions.append((library_copy / "user.json").read_bytes())
+    kept = backups_of(library_copy / "user.json")
+    assert len(kept) == BACKUPS_KEPT
+    # newest first: the versions each save replaced
+    assert [p.read_bytes() for p in kept] == versions[-2:-2 - BACKUPS_KEPT:-1]
+    assert not list((library_copy / "backups").glob(".*"))
+
+
+def test_an_empty_new_file_is_not_backed_up(tmp_path: Path, parsed_samples) -> None:
+    library = Library.open(tmp_path / "library")
+    library.add_documents([parsed_samples[GCIM.name]])
+    assert backups_of(tmp_path / "library" / "library.json") == []
+
+
+def _two_ingests(folder: Path, parsed_samples) -> tuple[Library, int]:
+    library = Library.open(folder)
+    names = sorted(parsed_samples)
+    library.add_documents([parsed_samples[names[0]]])
+    library.add_documents([parsed_samples[names[1]]])  # keeps the one-document library
+    return library, len(library.sections())
+
+
+@pytest.mark.parametrize("damage", [b"", b'{"documents": {"1": {"id"', b"\x00\xff garbage", b"[1, 2]"])
+def test_a_damaged_library_json_is_restored_from_its_backup(tmp_path: Path, parsed_samples, damage) -> None:
+    folder = tmp_path / "library"
+    library, _ = _two_ingests(folder, parsed_samples)
+    one_document = backups_of(folder / "library.json")[0].read_bytes()
+    (folder / "library.json").write_bytes(damage)
+
+    reopened = Library.open(folder)
+    assert len(reopened.documents()) == 1  # the previous content, not an empty library
+    assert (folder / "library.json").read_bytes() == one_document
+    [notice] = reopened.restored
+    assert notice.path == folder / "library.json" and "damaged" in str(notice)
+    assert notice.damaged_copy.read_bytes() == damage
+    assert notice.damaged_copy.name.startswith("library.json.damaged-")
+    # the restored library works: a new ingest is indexed and saved
+    reopened.add_documents(parsed_samples.values())
+    assert len(Library.open(folder).documents()) == len(parsed_samples)
+
+
+def test_a_damaged_user_json_is_restored_from_its_backup(library_copy: Path) -> None:
+    library = Library.open(library_copy)
+    first, second = library.sections()[:2]
+    library.set_section_note(first.id, "first note")
+    library.set_section_note(second.id, "second note")
+    path = library_copy / "user.json"
+    path.write_bytes(path.read_bytes()[:40])
+
+    reopened = Library.open(library_copy)
+    assert _notes(reopened) == {first.id: "first note"}  # the version before the last save
+    [notice] = reopened.restored
+    assert "user.json" in str(notice) and notice.damaged_copy.exists()
+    assert json.loads(path.read_bytes())  # a good file again
+
+
+def test_damage_found_while_saving_is_restored_and_indexed(library_copy: Path) -> None:
+    """A file damaged while the library was open (the index still current) is restored on the
+    next save, and the index follows the restored file."""
+    library = Library.open(library_copy)
+    first, second = library.sections()[:2]
+    library.set_section_note(first.id, "kept")
+    library.set_section_note(first.id, "lost with the damage")
+    path = library_copy / "user.json"
+    good = path.stat()
+    path.write_bytes(b"{" + b" " * (good.st_size - 1))
+    import os
+
+    os.utime(path, ns=(good.st_atime_ns, good.st_mtime_ns))
+    library._user.loaded = None  # as a new process would: the cache is not trusted
+    library.set_section_note(second.id, "new")
+    assert _notes(library) == {first.id: "kept", second.id: "new"}
+    assert _notes(Library.open(library_copy)) == {first.id: "kept", second.id: "new"}
+    assert len(library.restored) == 1
+
+
+def test_without_a_good_backup_the_damage_is_reported(library_copy: Path) -> None:
+    library = Library.open(library_copy)
+    section = library.sections()[0]
+    library.set_section_note(section.id, "a")
+    library.set_section_note(section.id, "b")
+    for backup in backups_of(library_copy / "user.json"):
+        backup.write_bytes(b"not json")
+    path = library_copy / "user.json"
+    path.write_bytes(b"garbage")
+    with pytest.raises(LibraryDamagedError, match="no backup of it") as raised:
+        Library.open(library_copy)
+    assert "damaged" in str(raised.value)
+    assert path.read_bytes() == b"garbage"  # left untouched
+    assert not list(library_copy.glob("user.json.damaged-*"))
+
+
+def test_the_cli_prints_the_restore_notice(library_copy: Path, capsys) -> None:
+    library = Library.open(library_copy)
+    section = library.sections()[0]
+    library.set_section_note(section.id, "a")
+    library.set_section_note(section.id, "b")
+    (library_copy / "user.json").write_bytes(b"")
+    assert cli.main(["--library", str(library_copy), "meetings"]) == 0
+    err = capsys.readouterr().err
+    assert "briefer: warning:" in err and "restored from its backup" in err
