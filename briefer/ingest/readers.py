@@ -7,11 +7,14 @@ is raised as InputFileError with the file's name, what is wrong and what to do.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefer.errors import InputFileError
+
+log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 PDF_SUFFIXES = frozenset({".pdf"})
@@ -219,36 +222,37 @@ def _style_level(paragraph) -> int | None:
 
 def _read_docx(path: Path, data: bytes) -> tuple[list[RawLine], int | None]:
     import io
-    import zipfile
 
     from docx import Document
-    from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    try:
-        document = Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError):
-        raise InputFileError(
-            path,
-            "not a readable Word document (damaged, password-protected, or an old .doc)",
-            "open it in Word and save it again as .docx without a password",
-        ) from None
     lines: list[RawLine] = []
 
     def add(text: str, level: int | None = None) -> None:
         lines.append(RawLine(text, len(lines) + 1, None, level, ends_paragraph=True))
 
-    for block in document.iter_inner_content():
-        if isinstance(block, Paragraph):
-            text = block.text
-            add(text, _style_level(block) if text.strip() else None)
-        elif isinstance(block, Table):
-            for row in block.rows:
-                cells: list[str] = []
-                for cell in row.cells:
-                    value = " ".join(cell.text.split())
-                    if value and (not cells or cells[-1] != value):  # merged cells repeat
-                        cells.append(value)
-                add(" | ".join(cells))
+    try:
+        document = Document(io.BytesIO(data))
+        for block in document.iter_inner_content():
+            if isinstance(block, Paragraph):
+                text = block.text
+                add(text, _style_level(block) if text.strip() else None)
+            elif isinstance(block, Table):
+                for row in block.rows:
+                    cells: list[str] = []
+                    for cell in row.cells:
+                        value = " ".join(cell.text.split())
+                        if value and (not cells or cells[-1] != value):  # merged cells repeat
+                            cells.append(value)
+                    add(" | ".join(cells))
+    except Exception as error:  # noqa: BLE001 - python-docx fails on damaged packages in
+        # open-ended ways (bad XML, bad zip data, bad attribute values, missing parts), while
+        # opening or while walking the body: each means the same to the user
+        log.debug("%s: not a readable Word document: %r", path, error)
+        raise InputFileError(
+            path,
+            "not a readable Word document (damaged, password-protected, or an old .doc)",
+            "open it in Word and save it again as .docx without a password",
+        ) from None
     return lines, None
