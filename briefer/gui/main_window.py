@@ -228,6 +228,11 @@ class MainWindow(QMainWindow):
 
     def _library_opened(self, opened: tuple[Library, list, Pack | None]) -> None:
         self.library, meetings, pack = opened
+        if self.library.restored:  # a damaged file was replaced by its backup: say so, once
+            box = QMessageBox(QMessageBox.Icon.Warning, "Library restored from a backup", "", parent=self)
+            box.setText("\n\n".join(str(notice) for notice in self.library.restored))
+            box.open()
+            self.restore_box = box
         self._set_meetings(meetings)
         self.refresh_results()
         self._show_pack(pack or self._new_pack_value())

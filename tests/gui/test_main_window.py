@@ -194,3 +194,15 @@ def test_help_opens_the_bundled_guide_with_its_pictures(window) -> None:
     text = browser.toPlainText()
     assert "1. Import reports" in text and "4. Build" in text
     assert "images/main-window.png" in browser.toHtml()
+
+
+def test_a_library_restored_from_its_backup_is_announced(qtbot, library_copy) -> None:
+    from briefer.library import Library
+
+    library = Library.open(library_copy)
+    library.set_section_note(library.sections()[0].id, "kept in a backup")  # a backup of user.json
+    library.set_section_note(library.sections()[0].id, "the latest")
+    (library_copy / "user.json").write_bytes(b"\x00garbage")
+    window = _open(qtbot, library_copy)
+    qtbot.waitUntil(lambda: hasattr(window, "restore_box"), timeout=5000)
+    assert "restored from its backup" in window.restore_box.text()
