@@ -32,10 +32,14 @@ class LibraryError(BrieferError):
 
 
 class LibraryLockedError(LibraryError):
-    def __init__(self, library_dir: Path) -> None:
+    def __init__(self, library_dir: Path, problem: str = "") -> None:
         super().__init__(
-            f"{library_dir}: the library is being changed by another Briefer process; "
-            "wait for it to finish (or close the other Briefer window) and try again"
+            f"{library_dir}: "
+            + (
+                problem
+                or "the library is being changed by another Briefer process; "
+                "wait for it to finish (or close the other Briefer window) and try again"
+            )
         )
 
 
