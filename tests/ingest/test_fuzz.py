@@ -8,7 +8,6 @@ import io
 import zipfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -44,9 +43,9 @@ def _mutated(original: bytes) -> st.SearchStrategy[bytes]:
             if kind == "cut":
                 del data[at:]
             elif kind == "flip":
-                data[at:at + 4] = draw(st.binary(min_size=1, max_size=4))
+                data[at : at + 4] = draw(st.binary(min_size=1, max_size=4))
             elif kind == "drop":
-                del data[at:at + draw(st.integers(1, 200))]
+                del data[at : at + draw(st.integers(1, 200))]
             else:
                 data[at:at] = draw(st.binary(max_size=64))
         return bytes(data)
@@ -79,9 +78,21 @@ _XML_BODY = st.builds(
     ),
     st.lists(
         st.sampled_from(
-            [b"<w:p><w:r><w:t>Text</w:t></w:r></w:p>", b"<w:tbl><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl>",
-             b"<w:p>", b"</w:p>", b"<w:tbl>", b"<w:tr>", b"<w:tc/>", b"&", b"<w:pPr><w:pStyle w:val='Heading1'/></w:pPr>",
-             b"<w:gridSpan w:val='x'/>", b"<w:tcPr><w:vMerge/></w:tcPr>", b"\xff", b"<w:r><w:tab/></w:r>"]
+            [
+                b"<w:p><w:r><w:t>Text</w:t></w:r></w:p>",
+                b"<w:tbl><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl>",
+                b"<w:p>",
+                b"</w:p>",
+                b"<w:tbl>",
+                b"<w:tr>",
+                b"<w:tc/>",
+                b"&",
+                b"<w:pPr><w:pStyle w:val='Heading1'/></w:pPr>",
+                b"<w:gridSpan w:val='x'/>",
+                b"<w:tcPr><w:vMerge/></w:tcPr>",
+                b"\xff",
+                b"<w:r><w:tab/></w:r>",
+            ]
         ),
         max_size=12,
     ).map(b"".join),
@@ -153,8 +164,13 @@ def test_docx_packages_with_arbitrary_bodies(tmp_path: Path, xml: bytes) -> None
 
 
 @FUZZ
-@given(members=st.dictionaries(st.sampled_from(["[Content_Types].xml", "_rels/.rels", "word/document.xml", "x"]),
-                               st.binary(max_size=300), max_size=4))
+@given(
+    members=st.dictionaries(
+        st.sampled_from(["[Content_Types].xml", "_rels/.rels", "word/document.xml", "x"]),
+        st.binary(max_size=300),
+        max_size=4,
+    )
+)
 def test_zip_archives_that_are_not_word_documents(tmp_path: Path, members: dict[str, bytes]) -> None:
     _check_reading(tmp_path, "report.docx", _zip_of(members))
 

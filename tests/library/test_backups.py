@@ -31,7 +31,7 @@ def test_saves_keep_the_newest_versions(library_copy: Path) -> None:
     kept = backups_of(library_copy / "user.json")
     assert len(kept) == BACKUPS_KEPT
     # newest first: the versions each save replaced
-    assert [p.read_bytes() for p in kept] == versions[-2:-2 - BACKUPS_KEPT:-1]
+    assert [p.read_bytes() for p in kept] == versions[-2 : -2 - BACKUPS_KEPT : -1]
     assert not list((library_copy / "backups").glob(".*"))
 
 

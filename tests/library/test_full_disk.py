@@ -4,14 +4,12 @@ consistent with them, and the next save (space freed) works."""
 from __future__ import annotations
 
 import errno
-import os
 from pathlib import Path
 
 import pytest
 
 from briefer.errors import LibraryError
-from briefer.library import Library
-from briefer.library import storage
+from briefer.library import Library, storage
 from tests.conftest import SOURCES
 
 

@@ -71,7 +71,9 @@ def test_killing_an_ingest(tmp_path: Path) -> None:
     folder = tmp_path / "library"
     subprocess.run(
         [sys.executable, "-m", "briefer", "--library", str(folder), "ingest", str(GCIM)],
-        cwd=ROOT, check=True, capture_output=True,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     before = len(Library.open(folder).sections())
     pristine = tmp_path / "pristine"
@@ -99,7 +101,10 @@ def test_killing_a_run_of_edits(library_copy: Path) -> None:
     for _ in range(ROUNDS):
         process = subprocess.Popen(
             [sys.executable, "-c", NOTES_SCRIPT, str(library_copy), section_id],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
         )
         _kill_after(process, rng.uniform(0.3, 1.5))
         written = process.stdout.read().split()
@@ -123,9 +128,21 @@ def test_killing_a_build(library_copy: Path, tmp_path: Path) -> None:
     rng = random.Random(11)
     out = tmp_path / "pack.pdf"
     subprocess.run(
-        [sys.executable, "-m", "briefer", "--library", str(library_copy), "build",
-         "--theme", "remittances", "--out", str(out)],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "briefer",
+            "--library",
+            str(library_copy),
+            "build",
+            "--theme",
+            "remittances",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     complete = len(pdfium.PdfDocument(out))
     old = out.read_bytes()

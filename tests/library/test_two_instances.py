@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from briefer.errors import LibraryLockedError
-from briefer.library import Library
-from briefer.library import storage
+from briefer.library import Library, storage
 from tests.conftest import ROOT
 
 HOLD_SCRIPT = """
