@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from briefer import paths
+from briefer.errors import UsageError
 from briefer.ingest.themes import Lexicon
 from briefer.library import Meeting, Section
+from briefer.library.query import date_bound
 from briefer.packs.model import Pack
 
 
@@ -95,11 +97,32 @@ class MeetingDialog(QDialog):
             edit.setAccessibleName(label)
             self.edits[name] = edit
             form.addRow(label, edit)
+        self.problem = QLabel(self)
+        self.problem.setStyleSheet("color: #c0392b")
+        self.problem.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"From <i>{meeting.source_file}</i>, line {meeting.line_start}", self))
         layout.addLayout(form)
+        layout.addWidget(self.problem)
         layout.addWidget(_buttons(self))
         self.resize(520, 320)
+
+    def accept(self) -> None:
+        """Dates must be real dates, written YYYY-MM-DD, the end not before the start."""
+        start, end = self.edits["start_date"].text().strip(), self.edits["end_date"].text().strip()
+        problem = ""
+        for text in (start, end):
+            try:
+                if text and date_bound(text, end=False) != text:
+                    raise UsageError(f"'{text}' is not a full date; write it as YYYY-MM-DD")
+            except UsageError as error:
+                problem = str(error)
+        if not problem and start and end and end < start:
+            problem = f"the meeting cannot end ({end}) before it starts ({start})"
+        self.problem.setText(problem)
+        self.problem.setVisible(bool(problem))
+        if not problem:
+            super().accept()
 
     def changes(self) -> dict[str, object]:
         """The fields the user changed; None clears a field back to what the report says."""

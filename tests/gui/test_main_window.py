@@ -206,3 +206,21 @@ def test_a_library_restored_from_its_backup_is_announced(qtbot, library_copy) ->
     window = _open(qtbot, library_copy)
     qtbot.waitUntil(lambda: hasattr(window, "restore_box"), timeout=5000)
     assert "restored from its backup" in window.restore_box.text()
+
+
+def test_a_meetings_dates_are_checked_before_saving(window, library_copy) -> None:
+    from briefer.gui.dialogs import MeetingDialog
+
+    meeting = Library.open(library_copy).meetings()[0]
+    dialog = MeetingDialog(meeting, window)
+    dialog.edits["start_date"].setText("March 2006")
+    dialog.accept()
+    assert dialog.problem.isVisibleTo(dialog) and "YYYY-MM-DD" in dialog.problem.text()
+    dialog.edits["start_date"].setText("2006-03-15")
+    dialog.edits["end_date"].setText("2006-03-14")
+    dialog.accept()
+    assert "cannot end" in dialog.problem.text()
+    dialog.edits["end_date"].setText("2006-03-16")
+    dialog.accept()
+    assert dialog.result() == MeetingDialog.DialogCode.Accepted
+    assert dialog.changes()["start_date"] == "2006-03-15"
