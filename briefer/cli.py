@@ -133,10 +133,20 @@ def _parser() -> argparse.ArgumentParser:
     pack_copy = commands.add_parser("pack-copy", help="copy a pack (e.g. last session's) to start a new one")
     pack_copy.add_argument("pack_id", metavar="PACK_ID")
     pack_copy.add_argument("--title")
+    library_export = commands.add_parser(
+        "library-export", help="write the whole library (packs, edits, original files) to one archive"
+    )
+    library_export.add_argument("file", type=Path, metavar="FILE")
+    library_import = commands.add_parser(
+        "library-import", help="merge a library archive into this library (nothing is duplicated)"
+    )
+    library_import.add_argument("file", type=Path, metavar="FILE")
     return parser
 
 
-QUERY_HELP = 'words (any English form), "exact phrases", prefix*, -excluded, a OR b; case and accents do not matter'
+QUERY_HELP = (
+    'words (any English form), "exact phrases", prefix*, -excluded, a OR b; case and accents do not matter'
+)
 
 
 def _search_arguments(parser: argparse.ArgumentParser) -> None:
@@ -617,6 +627,22 @@ def _cmd_pack_copy(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_library_export(args: argparse.Namespace) -> int:
+    from briefer.library.archive import export_archive
+
+    print(f"wrote {export_archive(_open_library(args), args.file)}")
+    return EXIT_OK
+
+
+def _cmd_library_import(args: argparse.Namespace) -> int:
+    from briefer.library.archive import import_archive
+
+    report = import_archive(_open_library(args), args.file)
+    for line in report.lines():
+        print(line)
+    return EXIT_OK
+
+
 _COMMANDS = {
     "ingest": _cmd_ingest,
     "meetings": _cmd_meetings,
@@ -635,4 +661,6 @@ _COMMANDS = {
     "pack-import": _cmd_pack_import,
     "pack-export": _cmd_pack_export,
     "pack-copy": _cmd_pack_copy,
+    "library-export": _cmd_library_export,
+    "library-import": _cmd_library_import,
 }

@@ -1,0 +1,229 @@
+"""A library as one archive: exported, imported elsewhere, merged without duplicates, and an
+archive from someone else refused whole (nothing written) when it is not as Briefer writes it."""
+
+from __future__ import annotations
+
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from briefer.cli import main
+from briefer.errors import UsageError
+from briefer.library import Library
+from briefer.library.archive import export_archive, import_archive
+from briefer.packs.model import Pack, PackItem
+from briefer.packs.service import list_packs, save_pack
+from tests.conftest import SAMPLE_FILES
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in ("library.json", "user.json")}
+
+
+def _tree(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*")}
+
+
+def _sections(library: Library) -> dict[str, tuple]:
+    return {s.id: (s.heading, s.text, s.note, sorted(t.id for t in s.themes)) for s in library.sections()}
+
+
+def _packs(library: Library) -> list[dict]:
+    return sorted((p.to_json() for p in list_packs(library)), key=lambda p: p["id"])
+
+
+@pytest.fixture
+def edited(library_copy: Path) -> Library:
+    """The sample library with a note, a heading, a theme, a meeting correction, a mark, a pack."""
+    library = Library.open(library_copy)
+    sections = library.sections()
+    library.set_section_note(sections[0].id, "their note")
+    library.set_section_heading(sections[1].id, "Their heading")
+    library.set_section_note(sections[2].id, "another note")
+    library.update_meeting(library.meetings()[0].id, city="Geneva")
+    library.mark_not_duplicate(sections[3].id, sections[4].id)
+    save_pack(library, Pack("Their pack", items=[PackItem.section(sections[0].id)]))
+    return library
+
+
+def test_export_then_import_into_an_empty_library(edited: Library, tmp_path: Path) -> None:
+    archive = export_archive(edited, tmp_path / "mine")
+    assert archive.name == "mine.briefer-library.zip"
+    with zipfile.ZipFile(archive) as zipped:
+        names = set(zipped.namelist())
+    assert names == {"manifest.json", "library.json", "user.json"} | {
+        f"sources/{p.name}" for p in SAMPLE_FILES
+    }
+
+    other = Library.open(tmp_path / "other")
+    report = import_archive(other, archive)
+    assert report.documents_added == len(SAMPLE_FILES) and report.documents_skipped == 0
+    assert report.edits_added == 4 and report.packs_added == 1 and report.sources_copied == len(SAMPLE_FILES)
+    assert _sections(other) == _sections(edited)
+    assert [(m.id, m.city) for m in other.meetings()] == [(m.id, m.city) for m in edited.meetings()]
+    assert _packs(other) == _packs(edited)
+    marked = edited.sections()[3].id
+    assert other.duplicates_of(marked) == edited.duplicates_of(marked)
+    assert sorted(p.name for p in (tmp_path / "other" / "sources").iterdir()) == [
+        p.name for p in SAMPLE_FILES
+    ]
+    assert {d["path"] for d in other.documents()} == {
+        str(tmp_path / "other" / "sources" / p.name) for p in SAMPLE_FILES
+    }
+
+    before, tree = _files(other.folder), _tree(tmp_path)
+    again = import_archive(other, archive)
+    assert _files(other.folder) == before
+    assert _tree(tmp_path) == tree
+    assert again.documents_added == again.edits_added == again.packs_added == again.sources_copied == 0
+    assert again.documents_skipped == len(SAMPLE_FILES)
+    # and a fresh process sees the same library
+    assert _sections(Library.open(tmp_path / "other")) == _sections(edited)
+
+
+def test_merging_into_a_library_sharing_documents(edited: Library, tmp_path: Path, parsed_samples) -> None:
+    archive = export_archive(edited, tmp_path / "theirs.zip")
+    mine = Library.open(tmp_path / "mine")
+    noted = next(s.source_file for s in edited.sections() if s.note)
+    other = next(p.name for p in SAMPLE_FILES if p.name != noted)
+    shared = [parsed_samples[noted], parsed_samples[other]]
+    mine.add_documents(shared)
+    theirs = {s.id: s for s in edited.sections()}
+    both = [s.id for s in mine.sections() if theirs.get(s.id) and theirs[s.id].note]
+    assert both, "the test needs a section edited on both sides"
+    mine.set_section_note(both[0], "my note")
+    clash = list_packs(edited)[0]
+    save_pack(mine, Pack("My pack", id=clash.id))
+
+    report = import_archive(mine, archive)
+    assert report.documents_skipped == 2 and report.documents_added == len(SAMPLE_FILES) - 2
+    assert report.edits_kept_local == 1
+    assert report.packs_added == 1 and report.packs_renamed == 1
+    notes = {s.id: s.note for s in mine.sections()}
+    assert notes[both[0]] == "my note"
+    for section_id, section in theirs.items():
+        if section.note and section_id != both[0]:
+            assert notes[section_id] == section.note
+    assert set(_sections(mine)) == set(theirs)
+    titles = sorted(p.title for p in list_packs(mine))
+    assert titles == ["My pack", "Their pack"]
+    assert len({p.id for p in list_packs(mine)}) == 2
+
+    before = _files(mine.folder)
+    again = import_archive(mine, archive)
+    assert _files(mine.folder) == before
+    assert again.packs_added == again.edits_added == again.documents_added == 0
+
+
+def test_a_different_version_of_a_document_keeps_the_local_one(edited: Library, tmp_path: Path) -> None:
+    archive = export_archive(edited, tmp_path / "theirs.zip")
+    changed = tmp_path / "in" / SAMPLE_FILES[0].name
+    changed.parent.mkdir()
+    changed.write_text(
+        SAMPLE_FILES[0].read_text(encoding="utf-8") + "\nA local addition.\n", encoding="utf-8"
+    )
+    from briefer.ingest.pipeline import parse_document
+
+    mine = Library.open(tmp_path / "mine")
+    mine.add_documents([parse_document(changed)])
+    local = _sections(mine)
+    report = import_archive(mine, archive)
+    assert report.documents_kept_local == [SAMPLE_FILES[0].name]
+    assert report.documents_added == len(SAMPLE_FILES) - 1
+    document = {d["file"]: d for d in mine.documents()}[SAMPLE_FILES[0].name]
+    assert document["path"] == str(changed)
+    for section_id, value in local.items():
+        assert _sections(mine)[section_id][1] == value[1]
+    assert (mine.folder / "sources" / SAMPLE_FILES[0].name).read_bytes() == SAMPLE_FILES[0].read_bytes()
+
+
+# --- archives from someone else ---------------------------------------------------------------
+
+
+def _rewrite(
+    source: Path, target: Path, extra: list[tuple[zipfile.ZipInfo | str, bytes]] = (), drop=()
+) -> Path:
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            if info.filename not in drop:
+                new.writestr(info, old.read(info))
+        for name, data in extra:
+            new.writestr(name, data)
+    return target
+
+
+def _link(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name)
+    info.create_system = 3
+    info.external_attr = (stat.S_IFLNK | 0o777) << 16
+    return info
+
+
+def _huge_declared(source: Path, target: Path) -> Path:
+    data = bytearray(source.read_bytes())
+    header = data.rfind(b"PK\x01\x02")  # the last member's central directory entry
+    data[header + 24 : header + 28] = (0xFFFFFFF0).to_bytes(4, "little")  # its uncompressed size
+    target.write_bytes(bytes(data))
+    return target
+
+
+MALICIOUS = {
+    "parent": lambda a, t: _rewrite(a, t, [("../evil.txt", b"x")]),
+    "absolute": lambda a, t: _rewrite(a, t, [("/tmp/evil", b"x")]),
+    "sources-escape": lambda a, t: _rewrite(a, t, [("sources/../../x", b"x")]),
+    "backslash": lambda a, t: _rewrite(a, t, [("sources\\..\\..\\x", b"x")]),
+    "drive": lambda a, t: _rewrite(a, t, [("C:/evil.txt", b"x")]),
+    "unexpected": lambda a, t: _rewrite(a, t, [("plugin.py", b"import os")]),
+    "symlink": lambda a, t: _rewrite(
+        a,
+        t,
+        [(_link(f"sources/{SAMPLE_FILES[0].name}"), b"/etc/passwd")],
+        drop={f"sources/{SAMPLE_FILES[0].name}"},
+    ),
+    "other-format": lambda a, t: _rewrite(
+        a, t, [("manifest.json", b'{"format": "other", "version": 1}')], drop={"manifest.json"}
+    ),
+    "pickle": lambda a, t: _rewrite(a, t, [("user.json", b"\x80\x04\x95cos\nsystem\n")], drop={"user.json"}),
+    "not-a-zip": lambda a, t: (t.write_bytes(b"just some text\n" * 10), t)[1],
+    "bomb-ratio": lambda a, t: _rewrite(
+        a,
+        t,
+        [(f"sources/{SAMPLE_FILES[0].name}", b"\0" * (20 * 1024**2))],
+        drop={f"sources/{SAMPLE_FILES[0].name}"},
+    ),
+    "bomb-declared": lambda a, t: _huge_declared(a, t),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(MALICIOUS))
+def test_a_malicious_archive_is_refused_with_nothing_written(
+    kind: str, edited: Library, tmp_path: Path
+) -> None:
+    good = export_archive(edited, tmp_path / "good.zip")
+    archive = MALICIOUS[kind](good, tmp_path / "bad.zip")
+    target = Library.open(tmp_path / "target")
+    save_pack(target, Pack("Mine"))
+    before, tree = _files(target.folder), _tree(tmp_path)
+    with pytest.raises(UsageError, match="bad.zip"):
+        import_archive(target, archive)
+    assert _files(target.folder) == before
+    assert _tree(tmp_path) == tree
+    assert not Path("/tmp/evil").exists()
+
+
+def test_the_cli_commands(edited: Library, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "lib.briefer-library.zip"
+    assert main(["--library", str(edited.folder), "library-export", str(out)]) == 0
+    assert f"wrote {out}" in capsys.readouterr().out
+    other = str(tmp_path / "other")
+    assert main(["--library", other, "library-import", str(out)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert len(printed) == 2 and printed[0].startswith(f"{len(SAMPLE_FILES)} document(s) added")
+    assert main(["--library", other, "library-import", str(out)]) == 0
+    assert capsys.readouterr().out.startswith("0 document(s) added")
+    (tmp_path / "junk.zip").write_text("no zip")
+    assert main(["--library", other, "library-import", str(tmp_path / "junk.zip")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "junk.zip" in err and "nothing was changed" in err
