@@ -126,6 +126,15 @@ class MainWindow(QMainWindow):
         )
         self.import_pack_action = self._action("&Import pack file…", self.import_pack_file)
         self.export_pack_action = self._action("&Export pack file…", self.export_pack_file)
+        self.export_library_action = self._action(
+            "Export the &library…",
+            self.export_library,
+            None,
+            "The whole library in one file, for a colleague",
+        )
+        self.import_library_action = self._action(
+            "Import a library &archive…", self.import_library, None, "Merge a colleague's library into yours"
+        )
         self.build_action = self._action("&Build…", self.build, "Ctrl+B", "Build the pack to Word or PDF")
         self.add_action = self._action(
             "Add &documents…",
@@ -144,6 +153,7 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.save_action, self.save_as_action, self.duplicate_action])
         file_menu.addSeparator()
         file_menu.addActions([self.import_pack_action, self.export_pack_action])
+        file_menu.addActions([self.export_library_action, self.import_library_action])
         file_menu.addSeparator()
         file_menu.addAction(self.build_action)
         file_menu.addSeparator()
@@ -465,6 +475,37 @@ class MainWindow(QMainWindow):
                 lambda path: self.statusBar().showMessage(f"Wrote {path}"),
                 "export the pack",
             )
+
+    def export_library(self) -> None:
+        from briefer.library.archive import export_archive
+
+        suggested = str(Path.home() / f"briefer-library-{date.today().isoformat()}.briefer-library.zip")
+        file, _ = QFileDialog.getSaveFileName(
+            self, "Export the library", suggested, "Library archives (*.zip)"
+        )
+        if file:
+            self.run(
+                lambda library: export_archive(library, Path(file)),
+                lambda path: self.statusBar().showMessage(f"Wrote {path}"),
+                "export the library",
+            )
+
+    def import_library(self) -> None:
+        from briefer.library.archive import import_archive
+
+        file, _ = QFileDialog.getOpenFileName(
+            self, "Import a library archive", str(Path.home()), "Library archives (*.zip);;All files (*)"
+        )
+        if file:
+            self.run(
+                lambda library: import_archive(library, Path(file)),
+                self._library_imported,
+                "import the archive",
+            )
+
+    def _library_imported(self, report) -> None:
+        self.refresh_lists()
+        QMessageBox.information(self, "Library archive imported", "\n".join(report.lines()))
 
     def build(self) -> None:
         from briefer.gui.build_dialog import BuildDialog

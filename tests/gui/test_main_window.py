@@ -224,3 +224,20 @@ def test_a_meetings_dates_are_checked_before_saving(window, library_copy) -> Non
     dialog.accept()
     assert dialog.result() == MeetingDialog.DialogCode.Accepted
     assert dialog.changes()["start_date"] == "2006-03-15"
+
+
+def test_a_colleagues_library_archive_is_merged_from_the_menu(window, qtbot, monkeypatch, tmp_path) -> None:
+    from briefer.library.archive import export_archive
+    from briefer.packs.model import Pack, PackItem
+    from briefer.packs.service import save_pack
+
+    colleague = Library.open(tmp_path / "colleague")
+    colleague.add_documents([])
+    save_pack(colleague, Pack("Colleague's pack", items=[PackItem.heading("Part")]))
+    archive = export_archive(colleague, tmp_path / "theirs.zip")
+    monkeypatch.setattr(main_window_module.QFileDialog, "getOpenFileName", lambda *a, **k: (str(archive), ""))
+    shown = []
+    monkeypatch.setattr(main_window_module.QMessageBox, "information", lambda *args: shown.append(args[2]))
+    window.import_library_action.trigger()
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    assert "Colleague's pack" in [p.title for p in list_packs(Library.open(window.library_dir))]
