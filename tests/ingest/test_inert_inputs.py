@@ -63,17 +63,15 @@ def _pdf_with_actions(path: Path) -> None:
         pdf.drawString(50, y, line)
         y -= 14
     pdf.showPage()
-    script = PDFDictionary(
+    launch = PDFDictionary({"S": PDFName("Launch"), "F": PDFString("calc.exe")})
+    pdf._doc.Catalog.OpenAction = PDFDictionary(  # run a script on opening, then a program
         {
             "S": PDFName("JavaScript"),
             "JS": PDFString(
                 'app.launchURL("http://example.invalid/x"); this.exportDataObject({nLaunch: 2});'
             ),
+            "Next": launch,
         }
-    )
-    pdf._doc.Catalog.OpenAction = script
-    pdf._doc.Catalog.AA = PDFDictionary(
-        {"WC": PDFDictionary({"S": PDFName("Launch"), "F": PDFString("calc.exe")})}
     )
     pdf.save()
 
