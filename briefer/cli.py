@@ -511,10 +511,6 @@ def _cmd_build(args: argparse.Namespace) -> int:
         pack.draft = True
     if args.page_size:
         pack.page_size = args.page_size
-    if not pack.items and not any(library.search(_search_of(s), limit=0).total for s in pack.searches):
-        raise UsageError(
-            "no section matches those themes and dates; 'briefer themes' shows how many sections each theme has"
-        )
     result = build_pack(pack, library, fmt, args.out, args.template, record=stored)
     assembly = result.assembly
     pages = f", {result.pages} pages" if result.pages else ""
@@ -530,17 +526,6 @@ def _cmd_build(args: argparse.Namespace) -> int:
     elif assembly.new_since_last_build is not None and pack.searches:
         print("  nothing new since the last build")
     return EXIT_OK
-
-
-def _search_of(search):
-    from briefer.library import SectionFilter
-
-    return SectionFilter(
-        themes=list(search.themes),
-        date_from=search.date_from,
-        date_to=search.date_to,
-        query=search.query or None,
-    )
 
 
 def _pack_to_build(args: argparse.Namespace, library):

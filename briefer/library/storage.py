@@ -28,6 +28,7 @@ from typing import Any
 from tinydb.middlewares import Middleware
 from tinydb.storages import Storage
 
+from briefer.atomic import replacing
 from briefer.errors import LibraryDamagedError, LibraryError, LibraryLockedError, RestoreNotice
 
 LOCK_TIMEOUT_SECONDS = 5.0
@@ -98,17 +99,8 @@ def keep_backup(path: Path) -> Path | None:
     except FileExistsError:
         return None  # one within the same microsecond: that one will do
     except OSError:  # no hard links here (FAT, some network shares): a copy, written atomically
-        temporary = folder / f".{target.name}.{os.getpid()}.tmp"
-        try:
+        with replacing(target) as temporary:
             shutil.copyfile(path, temporary)
-            with open(temporary, "rb+") as handle:
-                os.fsync(handle.fileno())
-            os.replace(temporary, target)
-        finally:
-            try:
-                temporary.unlink()
-            except FileNotFoundError:
-                pass
     return target
 
 

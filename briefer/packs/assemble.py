@@ -63,6 +63,11 @@ def assemble(pack: Pack, library: Library, template: Template | None = None) -> 
     template = template or find_template(pack.template)
     entries, pulled = _resolve(pack, library)
     section_ids = [e.section.id for e in entries if e.section]
+    if not entries and pack.searches:
+        raise UsageError(
+            f"no section matches the searches of the pack '{pack.title}'; "
+            "'briefer themes' shows how many sections each theme has"
+        )
     if not entries:
         raise UsageError(
             f"the pack '{pack.title}' is empty; add sections, headings or notes to it before building"
@@ -124,7 +129,7 @@ def _resolve(pack: Pack, library: Library) -> tuple[list[_Entry], dict[str, list
     pinned = {e.section.id for e in entries if e.section}
     pulled: dict[str, list[str]] = {}
     for search in pack.searches:
-        found = _run(search, library, pinned)
+        found = _run(search, library, pinned, meetings)
         pinned.update(s.id for s in found)
         pulled[search.label] = [s.id for s in found]
         if found:
@@ -135,7 +140,9 @@ def _resolve(pack: Pack, library: Library) -> tuple[list[_Entry], dict[str, list
     return entries, pulled
 
 
-def _run(search: SavedSearch, library: Library, pinned: set[str]) -> list[Section]:
+def _run(
+    search: SavedSearch, library: Library, pinned: set[str], meetings: dict[str, Meeting]
+) -> list[Section]:
     """The search's best matches not already in the pack, in the order of the meetings and
     the reports."""
     found: dict[str, Section] = {}
@@ -152,8 +159,12 @@ def _run(search: SavedSearch, library: Library, pinned: set[str]) -> list[Sectio
             if hit.section.id not in pinned:
                 found.setdefault(hit.section.id, hit.section)
     best = list(found.values())[: search.limit]
-    dates = {m.id: m.start_date or "9999" for m in library.meetings()}
-    return sorted(best, key=lambda s: (dates.get(s.meeting_id, "9999"), s.meeting_id, s.ordinal))
+
+    def reading_order(section: Section) -> tuple[str, str, int]:
+        start = _meeting(library, meetings, section.meeting_id).start_date
+        return start or "9999", section.meeting_id, section.ordinal
+
+    return sorted(best, key=reading_order)
 
 
 def _meeting(library: Library, cache: dict[str, Meeting], meeting_id: str) -> Meeting:
