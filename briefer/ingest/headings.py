@@ -282,3 +282,53 @@ def _plain_title(lines: list[Line], i: int, width: int) -> bool:
         return False
     following = lines[j].text
     return following[0].isupper() or following[0].isdigit() or following[0] in "“\"‘('"
+
+
+# --- numbers of headings set apart by their type (PDF and Word layout) --------------------
+
+# Looser than NUMBERED_RE: where the type already says "heading", "1 Introduction",
+# "IX- MERIT", "a. Summary of facts" and "Annex 2" are numbered headings too.
+_LOOSE_NUMBER_RE = re.compile(
+    r"^(?P<prefix>"
+    r"(?P<keyword>(?:Chapter|Chapitre|Cap[íi]tulo|Part|Partie|Parte|Section|Sección|Annex|Annexe|Anexo"
+    r"|Appendix|Appendice|Apéndice|Article|Artículo|Session|Séance|Sesión|Title|Titre|Título)"
+    r"\s+(?:[IVXLC]{1,7}|\d{1,3}|[A-Z])\b\.?)"
+    r"|(?P<arabic>\d{1,2}(?:\.\d{1,2}){0,4})(?:\.|\s*[)\-–—:])?(?=\s)"
+    r"|(?P<roman>[IVXLC]{1,7})(?:\.|\s*[)\-–—:])(?=\s|$)"
+    r"|(?P<lower_roman>[ivx]{1,5})[.)](?=\s)"
+    r"|(?P<letter>[A-Z])(?:\.|\s*[)\-–—:])(?=\s)"
+    r"|(?P<lower>[a-z])[.)](?=\s)"
+    r"|\((?P<paren>[a-z]|[ivx]{1,4}|\d{1,2}|[A-Z])\)(?=\s)"
+    r")\s*(?P<title>.*)$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingNumber:
+    family: str  # "keyword", "roman", "letter", "arabic", "lower_roman", "lower", "paren"
+    depth: int  # parts of an arabic number ("3.1.2" is 3); 1 otherwise
+    number: str  # "III", "3.1.2", "a"
+    prefix: str  # the number as printed: "III.", "3.1.2", "(a)"
+    title: str  # the rest of the heading
+
+
+def heading_number(text: str, numbering: Numbering | None = None) -> HeadingNumber | None:
+    """The number a heading starts with, in its family, or None when it has none."""
+    match = _LOOSE_NUMBER_RE.match(text)
+    if not match or not match.group("title").strip() and not match.group("keyword"):
+        return None
+    title = match.group("title").strip()
+    prefix = match.group("prefix").strip()
+    for family in ("keyword", "arabic", "roman", "lower_roman", "letter", "lower", "paren"):
+        number = match.group(family)
+        if number is None:
+            continue
+        if family == "roman" and not _ROMAN_RE.match(number):
+            return None
+        if family in ("roman", "letter") and len(number) == 1 and numbering is not None:
+            family = numbering.style_of(number)
+        if family == "arabic" and int(number.split(".")[0]) > 50:
+            return None  # "1994 was..." or "112 countries" is not a heading number
+        depth = number.count(".") + 1 if family == "arabic" else 1
+        return HeadingNumber(family, depth, number.rstrip("."), prefix, title)
+    return None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 from briefer.ingest import clean
 from briefer.ingest.headings import (
@@ -22,17 +21,8 @@ from briefer.ingest.headings import (
     numbered_heading,
 )
 from briefer.ingest.readers import RawDocument
-from briefer.ingest.units import Footnote, Line, Unit, ends_sentence, join_lines, next_text_index
+from briefer.ingest.units import Footnote, Layout, Line, Unit, ends_sentence, join_lines, next_text_index
 from briefer.ingest.vocabulary import Vocabulary, is_english_word
-
-
-@dataclass(slots=True)
-class Layout:
-    units: list[Unit]
-    footnotes: list[Footnote]
-    vocabulary: Vocabulary
-    width: int
-    running_heads: list[str]
 
 
 # --- line preparation -------------------------------------------------------------------
@@ -381,4 +371,4 @@ def lay_out(document: RawDocument) -> Layout:
         if unit.kind == "paragraph":
             unit.text = clean.restore_dropped_hyphens(unit.text, compounds)
     attach_footnotes(units, footnotes)
-    return Layout(units, footnotes, vocabulary, width, running_heads)
+    return Layout(units, footnotes, vocabulary, running_heads)

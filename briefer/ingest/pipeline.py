@@ -9,12 +9,14 @@ from pathlib import Path
 
 from briefer.errors import InputFileError
 from briefer.ingest.document import MeetingMetadata, Note, ParsedDocument, ParsedMeeting
-from briefer.ingest.layout import Layout, lay_out
+from briefer.ingest.layout import lay_out
+from briefer.ingest.pdf_layout import lay_out_pdf
 from briefer.ingest.metadata import SYMBOL_RE, read_metadata, smart_title
 from briefer.ingest.places import Gazetteer, default_gazetteer
 from briefer.ingest.readers import SUPPORTED_SUFFIXES, read_document
-from briefer.ingest.segment import OPENING_TEXT, build_sections, split_meetings
+from briefer.ingest.segment import OPENING_TEXT, MeetingDraft, build_sections, split_meetings
 from briefer.ingest.themes import Lexicon, default_lexicon
+from briefer.ingest.units import Layout
 
 _ACRONYM_RE = re.compile(r"\b[A-Z][A-Z0-9&]{1,9}s?\b")
 _ABOUT_RE = re.compile(r"^about\s+(?:the\s+)?(?P<name>[A-Z][\w&]{1,15})$", re.IGNORECASE)
@@ -56,11 +58,13 @@ def parse_document(
     lexicon = lexicon or default_lexicon()
     gazetteer = gazetteer or default_gazetteer()
     raw = read_document(path)
-    layout = lay_out(raw)
+    layout = lay_out_pdf(raw.pages) if raw.pages is not None else lay_out(raw)
     acronyms = document_acronyms(layout)
     meetings: list[ParsedMeeting] = []
     publisher: str | None = None
-    for index, draft in enumerate(split_meetings(layout.units)):
+    # A PDF is one report unless its pages say otherwise; a text file may hold several.
+    drafts = [MeetingDraft(units=layout.units)] if raw.pages is not None else split_meetings(layout.units)
+    for index, draft in enumerate(drafts):
         header, report = draft.split_header()
         sections = build_sections(report, first_meeting=index == 0)
         if not sections:

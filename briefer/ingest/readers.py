@@ -12,7 +12,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from briefer.errors import InputFileError
+
+if TYPE_CHECKING:
+    from briefer.ingest.page_layout import PdfPage
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +47,7 @@ class RawDocument:
     page_count: int | None
     sha256: str  # of the file's bytes: an unchanged file is recognised by it
     size: int
+    pages: list[PdfPage] | None = None  # a PDF's pages as laid out: lines with their type
 
 
 def read_document(path: Path) -> RawDocument:
@@ -73,13 +79,18 @@ def read_document(path: Path) -> RawDocument:
     except OSError as error:
         raise InputFileError(path, f"cannot be read ({error.strerror})") from None
     _check_content_matches_name(path, suffix, data)
+    laid_out = None
     if suffix in TEXT_SUFFIXES:
         kind, lines, pages = "text", *_read_text(path, data)
     elif suffix in PDF_SUFFIXES:
-        kind, lines, pages = "pdf", *_read_pdf(path, data)
+        kind, laid_out = "pdf", _read_pdf(path, data)
+        lines = [RawLine(line.text, 0, page.number) for page in laid_out for line in page.lines]
+        lines = [RawLine(line.text, number, line.page) for number, line in enumerate(lines, start=1)]
+        pages = len(laid_out)
     else:
         kind, lines, pages = "docx", *_read_docx(path, data)
-    document = RawDocument(path, kind, lines, pages, hashlib.sha256(data).hexdigest(), len(data))
+    sha256 = hashlib.sha256(data).hexdigest()
+    document = RawDocument(path, kind, lines, pages, sha256, len(data), laid_out)
     if not any(line.text.strip() for line in document.lines):
         raise InputFileError(
             path,
@@ -161,12 +172,13 @@ def _read_text(path: Path, data: bytes) -> tuple[list[RawLine], int | None]:
 # --- PDF ------------------------------------------------------------------------------------
 
 
-def _read_pdf(path: Path, data: bytes) -> tuple[list[RawLine], int | None]:
-    import pypdfium2 as pdfium
+def _read_pdf(path: Path, data: bytes) -> list[PdfPage]:
+    from briefer.ingest import pdf_text
+    from briefer.ingest.page_layout import lay_out_page
 
     try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as error:
+        pdf = pdf_text.open_pdf(data)
+    except pdf_text.PdfiumError as error:
         if getattr(error, "err_code", None) == 4 or "password" in str(error).lower():
             raise InputFileError(
                 path,
@@ -178,28 +190,14 @@ def _read_pdf(path: Path, data: bytes) -> tuple[list[RawLine], int | None]:
             "the PDF is damaged and cannot be read",
             "download or export it again",
         ) from None
-    lines: list[RawLine] = []
-    number = 0
     try:
-        page_count = len(pdf)
-        for index in range(page_count):
-            page = pdf[index]
-            textpage = page.get_textpage()
-            try:
-                text = textpage.get_text_range()
-            finally:
-                textpage.close()
-                page.close()
-            for line in _LINE_BREAK_RE.split(text):
-                number += 1
-                lines.append(RawLine(line, number, index + 1))
-    except pdfium.PdfiumError:
+        return [lay_out_page(page) for page in pdf_text.pages(pdf)]
+    except pdf_text.PdfiumError:
         raise InputFileError(
             path, "the PDF is damaged and cannot be read", "download or export it again"
         ) from None
     finally:
         pdf.close()
-    return lines, page_count
 
 
 # --- Word -----------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from briefer.ingest.vocabulary import Vocabulary
+
 
 @dataclass(slots=True)
 class Line:
@@ -26,9 +28,20 @@ class Footnote:
     page: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class TypeStyle:
+    """How a heading is set, where the source shows it (PDF and Word)."""
+
+    size: float
+    bold: bool
+    italic: bool
+    caps: bool
+    centered: bool
+
+
 @dataclass(slots=True)
 class Unit:
-    kind: str  # "heading" or "paragraph"
+    kind: str  # "heading", "paragraph" or "table"
     text: str
     first_line: int
     last_line: int
@@ -40,6 +53,19 @@ class Unit:
     level: int | None = None  # a level the source states (Word styles, Markdown)
     emphasis: bool = False
     notes: list[Footnote] = field(default_factory=list)
+    type_style: TypeStyle | None = None
+    depth: int = 1  # parts of an arabic heading number ("3.1.2" is 3)
+    rows: list[list[str]] | None = None  # a table's cells, row by row (kind "table")
+
+
+@dataclass(slots=True)
+class Layout:
+    """A document laid out: its units in reading order and what was set apart."""
+
+    units: list[Unit]
+    footnotes: list[Footnote]
+    vocabulary: Vocabulary
+    running_heads: list[str]  # texts at the top or foot of every page
 
 
 # Numbered styles first, from the outermost by convention; then unnumbered ones.

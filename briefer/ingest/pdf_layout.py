@@ -1,0 +1,665 @@
+"""A PDF's lines in reading order -> units: headings, paragraphs, tables and footnotes.
+
+What the text path guesses from characters, this path reads off the page: running heads
+and feet are text repeated at the same place on many pages; footnotes are the smaller
+type at a page's foot (below a rule, each starting with its mark); tables are runs of
+lines whose cells line up; paragraphs end where the spacing, the indent or the type
+changes; headings are set apart by their type (size, weight, capitals, centring) from
+the document's body text, and their levels follow the hierarchy of heading styles the
+document itself uses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from briefer.ingest import clean
+from briefer.ingest.headings import HeadingNumber, Numbering, heading_number
+from briefer.ingest.page_layout import PdfPage, TextLine
+from briefer.ingest.units import Footnote, Layout, Line, TypeStyle, Unit, ends_sentence, join_lines
+from briefer.ingest.vocabulary import Vocabulary, is_english_word
+
+
+@dataclass(slots=True)
+class Placed:
+    """A line of the document with what the layout decided about it."""
+
+    line: TextLine
+    number: int  # 1-based, in the document's reading order
+    role: str = "body"  # "body", "furniture", "note", "table"
+
+
+@dataclass(slots=True)
+class Typography:
+    """What the document's running text looks like."""
+
+    size: float
+    bold: bool
+    italic: bool
+    leading: dict[float, float] = field(default_factory=dict)  # size -> usual line pitch
+
+    def pitch(self, size: float) -> float:
+        return self.leading.get(size) or 1.25 * size
+
+    def larger(self, size: float) -> bool:
+        return size >= self.size + 0.6 and size >= 1.05 * self.size
+
+    def smaller(self, size: float) -> bool:
+        return size <= self.size - 0.6 and size <= 0.95 * self.size
+
+
+@dataclass(slots=True)
+class Block:
+    """Body lines that read as one: a paragraph, a heading or a table."""
+
+    lines: list[Placed]
+    kind: str = "text"  # "text" or "table"
+    space_before: float = 0.0  # white space above, in points (0 at a page or column top)
+
+    @property
+    def first(self) -> TextLine:
+        return self.lines[0].line
+
+    @property
+    def last(self) -> TextLine:
+        return self.lines[-1].line
+
+    @property
+    def size(self) -> float:
+        sizes: Counter[float] = Counter()
+        for placed in self.lines:
+            sizes[placed.line.size] += len(placed.line.text)
+        return sizes.most_common(1)[0][0]
+
+    @property
+    def bold(self) -> bool:
+        return all(p.line.bold for p in self.lines)
+
+    @property
+    def italic(self) -> bool:
+        return all(p.line.italic for p in self.lines)
+
+    @property
+    def centered(self) -> bool:
+        """Set in the middle of its column, clear of both edges."""
+        left, right = self.first.column
+        width = right - left
+        return all(
+            p.line.x0 - left > 0.12 * width and abs((p.line.x0 - left) - (right - p.line.x1)) < 0.08 * width
+            for p in self.lines
+        )
+
+
+def lay_out_pdf(pages: list[PdfPage]) -> Layout:
+    placed = _number_lines(pages)
+    typography = body_typography(pages)
+    running = mark_furniture(pages, placed)
+    footnotes = take_footnotes(pages, placed, typography)
+    mark_tables(placed)
+    vocabulary = Vocabulary("\n".join(p.line.text for page in placed for p in page if p.role != "furniture"))
+    blocks = build_blocks(placed, typography)
+    units = make_units(blocks, typography, vocabulary)
+    units = join_split_paragraphs(units)
+    assign_levels(units)
+    from briefer.ingest.layout import attach_footnotes  # one rule for marks in the text
+
+    attach_footnotes(units, footnotes)
+    return Layout(units, footnotes, vocabulary, running)
+
+
+def _number_lines(pages: list[PdfPage]) -> list[list[Placed]]:
+    number = 0
+    result = []
+    for page in pages:
+        row = []
+        for line in page.lines:
+            line.text = _clean_text(line.text)
+            number += 1
+            row.append(Placed(line, number))
+        result.append(row)
+    return result
+
+
+def _clean_text(text: str) -> str:
+    text = clean.normalize_characters(text)
+    text = clean.collapse_repeats(text)
+    text = clean.undouble_small_caps(text)
+    return clean.squeeze_spaces(clean.strip_pdf_operators(text, is_english_word))
+
+
+# --- body text ----------------------------------------------------------------------------
+
+
+def body_typography(pages: list[PdfPage]) -> Typography:
+    """The size, weight and slant of most of the document's letters, and its line pitch."""
+    sizes: Counter[float] = Counter()
+    bold = italic = letters = 0
+    for page in pages:
+        for line in page.lines:
+            count = sum(ch.isalpha() for ch in line.text)
+            sizes[line.size] += count
+            letters += count
+            bold += count if line.bold else 0
+            italic += count if line.italic else 0
+    size = sizes.most_common(1)[0][0] if sizes else 10.0
+    pitches: dict[float, list[float]] = {}
+    for page in pages:
+        for above, below in zip(page.lines, page.lines[1:], strict=False):
+            if above.size == below.size and above.column == below.column and below.top > above.top:
+                pitches.setdefault(above.size, []).append(below.top - above.top)
+    leading = {}
+    for key, values in pitches.items():
+        values.sort()
+        leading[key] = values[len(values) // 3]  # the tighter third: lines within a paragraph
+    return Typography(size, bold > 0.5 * letters, italic > 0.5 * letters, leading)
+
+
+# --- page furniture -----------------------------------------------------------------------
+
+_PAGE_LABEL_RE = re.compile(
+    r"^(?:(?:page|p\.|pág\.?|página|pagina|seite|strona)\s*)?[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-–—]?"
+    r"(?:\s*(?:of|/|de|sur|von|z)\s*\d{1,4})?$",
+    re.IGNORECASE,
+)
+_JOB_NUMBER_RE = re.compile(r"^(?:[A-Z]{1,3}\.)?\d{2}-\d{4,6}(?:\s*\([A-Z]\))?(?:\s+\d{6,})?$|^\*\d{6,}\*$")
+_EDGE_LINES = 3  # lines at the top and at the foot of a page that may be furniture
+_EDGE_SHARE = 0.2  # of the page height: furniture stands in the top or bottom fifth
+
+
+def _furniture_key(text: str) -> str:
+    """Running heads differ from page to page by their numbers only."""
+    return re.sub(r"\d+", "#", " ".join(text.casefold().split()))
+
+
+def _edge_lines(page: PdfPage, placed: list[Placed]) -> list[tuple[str, Placed]]:
+    """(zone, line) for the lines that stand at the top or the foot of the page."""
+    upright = sorted((p for p in placed if p.line.upright and p.line.text), key=lambda p: p.line.top)
+    found: list[tuple[str, Placed]] = []
+    for p in upright[:_EDGE_LINES]:
+        if p.line.bottom <= _EDGE_SHARE * page.height:
+            found.append(("top", p))
+    for p in upright[-_EDGE_LINES:]:
+        if p.line.top >= (1 - _EDGE_SHARE) * page.height and all(p is not q for _, q in found):
+            found.append(("foot", p))
+    return found
+
+
+def mark_furniture(pages: list[PdfPage], placed: list[list[Placed]]) -> list[str]:
+    """Mark running heads and feet, page numbers and job numbers as furniture.
+
+    A running head is a line at the top or foot of a page whose text (numbers aside)
+    stands at about the same height on several pages. Returns their texts (a UN
+    document prints its symbol there).
+    """
+    seen: dict[tuple[str, str], list[tuple[int, float]]] = {}
+    edges = [_edge_lines(page, rows) for page, rows in zip(pages, placed, strict=True)]
+    for page, found in zip(pages, edges, strict=True):
+        for zone, p in found:
+            for text in _furniture_parts(p.line):
+                seen.setdefault((zone, _furniture_key(text)), []).append((page.number, p.line.top))
+    needed = 2 if len(pages) <= 4 else 3
+    running: set[tuple[str, str]] = set()
+    for key, places in seen.items():
+        tops = sorted(top for _, top in places)
+        median = tops[len(tops) // 2]
+        pages_there = {number for number, top in places if abs(top - median) <= 24}
+        if len(pages_there) >= needed and key[1].strip("#- ") and len(key[1]) <= 150:
+            running.add(key)
+    heads: list[str] = []
+    for found in edges:
+        for zone, p in found:
+            parts = _furniture_parts(p.line)
+            if all(_is_furniture(text) or (zone, _furniture_key(text)) in running for text in parts):
+                p.role = "furniture"
+                heads.extend(t for t in parts if (zone, _furniture_key(t)) in running and t not in heads)
+    # Text set at an angle outside the text (a stamp in the margin) is furniture too.
+    for rows in placed:
+        for p in rows:
+            if not p.line.upright:
+                p.role = "furniture"
+    return heads
+
+
+def _furniture_parts(line: TextLine) -> list[str]:
+    """The pieces of a line that may each be furniture: "2/2   21-02065" is two."""
+    if len(line.cells) > 1:
+        return [cell.text.strip() for cell in line.cells if cell.text.strip()]
+    return [line.text.strip()]
+
+
+def _is_furniture(text: str) -> bool:
+    return bool(_PAGE_LABEL_RE.match(text) or _JOB_NUMBER_RE.match(text) or not any(ch.isalnum() for ch in text))
+
+
+# --- footnotes ----------------------------------------------------------------------------
+
+_NOTE_MARK_RE = re.compile(
+    r"^(?P<mark>[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\d{1,3}(?:/|\s*\)|\.(?=\s))?|\(\d{1,3}\)|[*∗†‡§¶]{1,3}|[a-z](?=\s))\s*(?P<text>\S.*)$"
+)
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
+def take_footnotes(pages: list[PdfPage], placed: list[list[Placed]], typography: Typography) -> list[Footnote]:
+    """Mark the notes at each page's foot and return them, in order.
+
+    A page's notes are the lines at its foot below a short rule, or set in smaller type
+    than the body, the first of them starting with a mark ("1", "¹", "*", "1/"). Each
+    note runs until the next mark; notes that go on from the page before start without
+    one.
+    """
+    notes: list[Footnote] = []
+    for page, rows in zip(pages, placed, strict=True):
+        zone = _note_zone(page, rows, typography)
+        if not zone:
+            continue
+        expected = _next_expected(notes)
+        for p in zone:
+            p.role = "note"
+            match = _NOTE_MARK_RE.match(p.line.text)
+            starts = match is not None and _starts_note(match, p, zone, expected)
+            if starts:
+                mark = match.group("mark").translate(_SUPERSCRIPTS).rstrip("/). ").strip("()")
+                notes.append(Footnote(mark, match.group("text"), p.number, page.number))
+                if mark.isdigit():
+                    expected = int(mark) + 1
+            elif notes:
+                notes[-1].text = _join_note(notes[-1].text, p.line.text)
+            else:
+                notes.append(Footnote("", p.line.text, p.number, page.number))
+    return notes
+
+
+def _next_expected(notes: list[Footnote]) -> int | None:
+    for note in reversed(notes):
+        if note.number.isdigit():
+            return int(note.number) + 1
+    return None
+
+
+def _starts_note(match: re.Match[str], p: Placed, zone: list[Placed], expected: int | None) -> bool:
+    mark = match.group("mark")
+    if not mark.isascii() or not mark[0].isdigit():
+        return True  # a raised mark or a symbol
+    number = int(re.sub(r"\D", "", mark))
+    if expected is None or number == expected or p is zone[0]:
+        return True
+    # A line of a note may start with a number ("2013, the Commission..."): a mark is at
+    # the start of the zone's lines, as far left as the first note's mark.
+    return abs(number - expected) <= 2 and p.line.x0 <= zone[0].line.x0 + 2
+
+
+def _join_note(text: str, more: str) -> str:
+    if text.endswith("\ufffe"):
+        return text[:-1] + more
+    return join_lines([text, more])
+
+
+def _note_zone(page: PdfPage, rows: list[Placed], typography: Typography) -> list[Placed]:
+    """The lines of the page's foot that are notes (in reading order), or []."""
+    body = [p for p in rows if p.role == "body" and p.line.upright and p.line.text]
+    if len(body) < 2:
+        return []
+    by_top = sorted(body, key=lambda p: p.line.top)
+    rule = _separator_rule(page, by_top)
+    if rule is not None:
+        below = [p for p in by_top if p.line.top >= rule - 1]
+        candidates = below
+    else:
+        candidates = []
+        for p in reversed(by_top):
+            if not typography.smaller(p.line.size):
+                break
+            candidates.insert(0, p)
+        if len(candidates) == len(by_top):
+            return []  # a page all in small type: a table, a list, not notes
+    if not candidates or not _NOTE_MARK_RE.match(candidates[0].line.text):
+        if rule is None or not candidates:
+            return []
+    # Notes stand in the lower part of the page.
+    if candidates[0].line.top < 0.35 * page.height:
+        return []
+    chosen = {id(p) for p in candidates}
+    return [p for p in rows if id(p) in chosen]
+
+
+def _separator_rule(page: PdfPage, by_top: list[Placed]) -> float | None:
+    """The top of a footnote rule: short, at the left of the text, with text below it."""
+    if not page.rules:
+        return None
+    left = min(p.line.column[0] for p in by_top)
+    right = max(p.line.column[1] for p in by_top)
+    best = None
+    for rule in page.rules:
+        if not rule.horizontal or rule.bottom - rule.top > 2:
+            continue
+        width = rule.x1 - rule.x0
+        if not (25 <= width <= 0.6 * (right - left)) or abs(rule.x0 - left) > 30:
+            continue
+        if rule.top < 0.4 * page.height:
+            continue
+        below = [p for p in by_top if p.line.top >= rule.top - 1]
+        above = [p for p in by_top if p.line.bottom <= rule.top + 1]
+        if below and above and (best is None or rule.top < best):
+            best = rule.top
+    return best
+
+
+# --- tables -------------------------------------------------------------------------------
+
+_LEADER_RE = re.compile(r"(?:\.\s?){4,}|…{2,}|(?:_\s?){4,}")
+
+
+def mark_tables(placed: list[list[Placed]]) -> None:
+    """Mark runs of lines whose cells line up (a table), and contents lists, as tables."""
+    for rows in placed:
+        body = [p for p in rows if p.role == "body"]
+        i = 0
+        while i < len(body):
+            end = _table_run(body, i)
+            if end > i:
+                for p in body[i:end]:
+                    p.role = "table"
+                i = end
+            else:
+                i += 1
+
+
+def _celled(p: Placed) -> bool:
+    return len(p.line.cells) >= 2 or bool(_LEADER_RE.search(p.line.text))
+
+
+def _table_run(body: list[Placed], start: int) -> int:
+    """The end of a table that starts at `start`, or `start` when none does."""
+    if not _celled(body[start]):
+        return start
+    end = start + 1
+    celled = 1
+    while end < len(body):
+        p, previous = body[end], body[end - 1]
+        if p.line.column != previous.line.column or p.line.top - previous.line.bottom > 3 * p.line.size:
+            break
+        if _celled(p):
+            if not _aligned(p, body[start:end]):
+                break
+            celled += 1
+        elif not (end + 1 < len(body) and _celled(body[end + 1]) and _is_wrapped_cell(p)):
+            break
+        end += 1
+    if celled < 2:
+        return start
+    if any(_LEADER_RE.search(p.line.text) for p in body[start:end]):
+        return end  # a contents list
+    words = [len(cell.text.split()) for p in body[start:end] for cell in p.line.cells]
+    if sum(words) / max(1, len(words)) > 7:
+        return start  # cells of running text: columns of prose, not a table
+    return end
+
+
+def _aligned(p: Placed, run: list[Placed]) -> bool:
+    """Does the line share cell edges with the lines before it?"""
+    if _LEADER_RE.search(p.line.text):
+        return any(_LEADER_RE.search(q.line.text) for q in run)
+    edges = {round(c.x0 / 4) for q in run for c in q.line.cells[1:]} | {
+        round(c.x1 / 4) for q in run for c in q.line.cells
+    }
+    mine = {round(c.x0 / 4) for c in p.line.cells[1:]} | {round(c.x1 / 4) for c in p.line.cells}
+    near = {e + d for e in edges for d in (-1, 0, 1)}
+    return len(mine & near) >= 1
+
+
+def _is_wrapped_cell(p: Placed) -> bool:
+    return len(p.line.text) < 80
+
+
+# --- paragraphs ---------------------------------------------------------------------------
+
+_LIST_START_RE = re.compile(r"^(?:[•◦▪●‣\-–—*]\s|\(?[a-z\d]{1,3}\)\s|\d{1,3}\.\s|[IVX]{1,5}\.\s|[A-Z]\.\s)")
+
+
+def build_blocks(placed: list[list[Placed]], typography: Typography) -> list[Block]:
+    """Body lines grouped into paragraphs and headings, tables into tables, in reading
+    order."""
+    blocks: list[Block] = []
+    for rows in placed:
+        current: Block | None = None
+        previous: Placed | None = None
+        for p in rows:
+            if p.role not in ("body", "table"):
+                continue
+            kind = "table" if p.role == "table" else "text"
+            gap = p.line.top - previous.line.bottom if previous is not None else 0.0
+            if (
+                current is None
+                or current.kind != kind
+                or (kind == "text" and _starts_paragraph(previous, p, typography))
+                or (kind == "table" and gap > 2.5 * p.line.size)
+            ):
+                same_column = previous is not None and previous.line.column == p.line.column
+                current = Block([p], kind, max(0.0, gap) if same_column else 0.0)
+                blocks.append(current)
+            else:
+                current.lines.append(p)
+            previous = p
+    return blocks
+
+
+def _starts_paragraph(previous: Placed | None, p: Placed, typography: Typography) -> bool:
+    if previous is None:
+        return True
+    above, line = previous.line, p.line
+    if line.column != above.column or line.top < above.top:
+        return True  # a new column: a paragraph going on is rejoined later
+    if abs(line.size - above.size) > 0.5 or line.bold != above.bold or line.italic != above.italic:
+        return True
+    pitch = typography.pitch(line.size)
+    if line.top - above.top > 1.45 * pitch:
+        return True
+    left, right = line.column
+    width = right - left
+    short = above.x1 < right - max(4 * line.size, 0.15 * width)
+    finished = ends_sentence(above.text)
+    if finished and (short or line.x0 > above.x0 + 0.8 * line.size):
+        return True
+    if _LIST_START_RE.match(line.text) and (finished or short or above.text.endswith(":")):
+        return True
+    return short and heading_number(line.text) is not None and not above.text.endswith(("-", "\ufffe"))
+
+
+# --- units --------------------------------------------------------------------------------
+
+_CAPTION_RE = re.compile(
+    r"^(?:table|tableau|tabla|figure|fig\.|graph|chart|box|map|source|sources|note|notes|photo|encadré"
+    r"|cuadro|gráfico)\b\s*(?:\d|[A-Z]\b|:|\.)",
+    re.IGNORECASE,
+)
+_PARAGRAPH_NUMBER_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,2})\.\s+(?=[A-Z“\"‘(¿¡]|[A-ZÁÉÍÓÚÀÈÂÊÎÔÛÇ])")
+_TWO_SENTENCES_RE = re.compile(r"[a-z\d)]{2}[.!?] +[A-Z]")
+
+
+def make_units(blocks: list[Block], typography: Typography, vocabulary: Vocabulary) -> list[Unit]:
+    units: list[Unit] = []
+    numbering = Numbering()
+    for index, block in enumerate(blocks):
+        if block.kind == "table":
+            units.append(_table_unit(block))
+            continue
+        text = _block_text(block, vocabulary)
+        if not text:
+            continue
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        number = heading_number(text, numbering)
+        if _is_heading(block, text, number, typography, following):
+            unit = _unit(block, "heading", text)
+            unit.type_style = TypeStyle(block.size, block.bold, block.italic, _is_caps(text), block.centered)
+            if number is not None:
+                unit.number, unit.style, unit.title = number.number, number.family, number.title
+                unit.depth = number.depth
+                if number.family in ("roman", "letter"):
+                    numbering.accept(number.family, number.number)
+            else:
+                unit.style, unit.title = "typeset", text
+            units.append(unit)
+            continue
+        unit = _unit(block, "paragraph", text)
+        paragraph = _PARAGRAPH_NUMBER_RE.match(text)
+        if paragraph:
+            unit.number = paragraph.group(1)
+        units.append(unit)
+    return units
+
+
+def _unit(block: Block, kind: str, text: str) -> Unit:
+    return Unit(
+        kind,
+        text,
+        block.lines[0].number,
+        block.lines[-1].number,
+        block.first.page,
+        block.last.page,
+    )
+
+
+def _block_text(block: Block, vocabulary: Vocabulary) -> str:
+    lines = [Line(p.line.text, p.number, p.line.page) for p in block.lines]
+    from briefer.ingest.layout import join_hyphenated_words  # the text path's rule for hyphens
+
+    join_hyphenated_words(lines, vocabulary)
+    return join_lines([line.text for line in lines])
+
+
+def _table_unit(block: Block) -> Unit:
+    rows = [[cell.text.strip() for cell in p.line.cells if cell.text.strip()] for p in block.lines]
+    rows = [row for row in rows if row]
+    unit = _unit(block, "table", "\n".join(" | ".join(row) for row in rows))
+    unit.rows = rows
+    return unit
+
+
+def _is_caps(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 3 and all(ch.isupper() for ch in letters)
+
+
+def _is_heading(
+    block: Block, text: str, number: HeadingNumber | None, typography: Typography, following: Block | None
+) -> bool:
+    words = text.split()
+    if len(block.lines) > 4 or len(text) > 300 or len(words) > 40:
+        return False
+    first = next((ch for ch in text if ch.isalnum()), "")
+    if not first or (first.isalpha() and not first.isupper()):
+        return False
+    if _CAPTION_RE.match(text) or _LEADER_RE.search(text):
+        return False
+    if _TWO_SENTENCES_RE.search(text) or text.endswith((",", ";")):
+        return False
+    if ends_sentence(text) and not text.endswith(":") and len(words) > 12:
+        return False
+    size = block.size
+    distinct = (
+        typography.larger(size)
+        or (block.bold and not typography.bold)
+        or (_is_caps(text) and len(words) >= 1 and not typography.smaller(size))
+        or (block.italic and not typography.italic and number is not None)
+    )
+    if not distinct:
+        # A short numbered title line in the body's type: "5.1 Board governance".
+        distinct = (
+            number is not None
+            and number.family in ("arabic", "roman", "letter", "keyword")
+            and len(words) <= 12
+            and not ends_sentence(text)
+            and following is not None
+            and following.first.x0 >= block.first.x0 - 1
+        )
+    if not distinct or typography.smaller(size) and not block.bold:
+        return False
+    return True
+
+
+# --- paragraphs across pages and columns --------------------------------------------------
+
+
+def join_split_paragraphs(units: list[Unit]) -> list[Unit]:
+    """A paragraph cut by a page or column break goes on: the first part stops
+    mid-sentence and the second starts in lower case, or with no break of its own."""
+    joined: list[Unit] = []
+    for unit in units:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and previous.kind == unit.kind == "paragraph"
+            and unit.number is None
+            and (unit.page_start != previous.page_end or unit.first_line == previous.last_line + 1)
+            and not re.search(r"[.!?…:](?:[\"”’')\]]*)(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]*)$", previous.text)
+            and (unit.text[:1].islower() or not ends_sentence(previous.text))
+        ):
+            if previous.text.endswith(("-", "\ufffe")):
+                previous.text = clean.resolve_soft_hyphens(previous.text + unit.text, lambda w: 0)
+            else:
+                previous.text = join_lines([previous.text, unit.text])
+            previous.last_line = unit.last_line
+            previous.page_end = unit.page_end
+            continue
+        joined.append(unit)
+    return joined
+
+
+# --- heading levels -----------------------------------------------------------------------
+
+# Numbering families from the outermost, by convention; unnumbered headings rank by type.
+_FAMILY_RANK = {"keyword": 0, "roman": 1, "letter": 2, "arabic": 3, "lower_roman": 6, "lower": 7, "paren": 8}
+
+
+def _prominence(unit: Unit) -> tuple[float, bool, bool, bool, bool]:
+    """How prominent a heading's type is: size, then weight, capitals, centring, and
+    upright over italic."""
+    look = unit.type_style or TypeStyle(0.0, False, False, False, False)
+    return (round(look.size * 2) / 2, look.bold, look.caps, look.centered, not look.italic)
+
+
+def _rank(unit: Unit) -> float | None:
+    if unit.style not in _FAMILY_RANK:
+        return None
+    rank = _FAMILY_RANK[unit.style]
+    return rank + (unit.depth - 1) if unit.style == "arabic" else rank
+
+
+def assign_levels(units: list[Unit]) -> None:
+    """Give each heading its level from the hierarchy of the document's heading styles.
+
+    A heading style is its type and its numbering family. A style seen among the open
+    headings closes what is under it; a more prominent type closes less prominent
+    ones; with the same type, the numbering decides (roman over letters over arabic
+    numbers, "3" over "3.1"); otherwise a heading goes under the open ones.
+    """
+    stack: list[Unit] = []
+    for unit in units:
+        if unit.kind != "heading":
+            continue
+        style = (_prominence(unit), unit.style if unit.style in _FAMILY_RANK else None, unit.depth)
+        same = next((i for i, open_ in enumerate(stack) if _style(open_) == style), None)
+        if same is not None:
+            del stack[same:]
+        else:
+            while stack and _outranks(unit, stack[-1]):
+                stack.pop()
+        stack.append(unit)
+        unit.level = len(stack)
+
+
+def _style(unit: Unit) -> tuple:
+    return (_prominence(unit), unit.style if unit.style in _FAMILY_RANK else None, unit.depth)
+
+
+def _outranks(unit: Unit, other: Unit) -> bool:
+    """Is `unit` a peer or a parent of the open heading `other`?"""
+    mine, theirs = _prominence(unit), _prominence(other)
+    if mine != theirs:
+        return mine > theirs
+    rank, other_rank = _rank(unit), _rank(other)
+    if rank is None or other_rank is None:
+        return True  # the same type, one unnumbered: peers
+    return rank <= other_rank

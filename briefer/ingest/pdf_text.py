@@ -1,0 +1,285 @@
+"""A PDF's pages as positioned words and rules, read with PDFium (pypdfium2).
+
+Each word keeps its box, baseline, font size, weight and slant: what the layout step
+needs to find lines, columns, headings, footnotes and tables. Coordinates are points
+from the page's top-left corner (y grows downwards), whatever the page's rotation.
+
+PDFium's own text calls are made through ctypes prototypes that return plain numbers:
+a few million calls per report, so each one must be cheap.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+
+@dataclass(frozen=True, slots=True)
+class Font:
+    name: str
+    bold: bool
+    italic: bool
+
+
+@dataclass(slots=True)
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float  # font size in points, as printed (the text matrix applied)
+    font: Font
+    upright: bool = True  # False for text set at an angle (a stamp in the margin)
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A drawn line or thin bar: a table border, a footnote separator, an underline."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def horizontal(self) -> bool:
+        return self.x1 - self.x0 >= self.bottom - self.top
+
+
+@dataclass(slots=True)
+class Page:
+    number: int  # 1-based
+    width: float
+    height: float
+    words: list[Word] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+    images: int = 0  # picture objects: a page with pictures and no words may be a scan
+
+
+def _prototype(function, restype, *argtypes):
+    """The same C function, called with plain ctypes types (no wrapper objects)."""
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+
+
+class _RectF(ctypes.Structure):
+    _fields_ = [
+        ("left", ctypes.c_float),
+        ("top", ctypes.c_float),
+        ("right", ctypes.c_float),
+        ("bottom", ctypes.c_float),
+    ]
+
+
+class _Matrix(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_float) for name in "abcdef"]
+
+
+_P, _I, _D = ctypes.c_void_p, ctypes.c_int, ctypes.c_double
+_count_chars = _prototype(pdfium_c.FPDFText_CountChars, _I, _P)
+_get_text = _prototype(pdfium_c.FPDFText_GetText, _I, _P, _I, _I, _P)
+_get_unicode = _prototype(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, _P, _I)
+_text_object = _prototype(pdfium_c.FPDFText_GetTextObject, _P, _P, _I)
+_loose_box = _prototype(pdfium_c.FPDFText_GetLooseCharBox, _I, _P, _I, ctypes.POINTER(_RectF))
+_font_size = _prototype(pdfium_c.FPDFText_GetFontSize, _D, _P, _I)
+_char_matrix = _prototype(pdfium_c.FPDFText_GetMatrix, _I, _P, _I, ctypes.POINTER(_Matrix))
+_object_font = _prototype(pdfium_c.FPDFTextObj_GetFont, _P, _P)
+_font_name = _prototype(pdfium_c.FPDFFont_GetBaseFontName, ctypes.c_size_t, _P, _P, ctypes.c_size_t)
+_font_flags = _prototype(pdfium_c.FPDFFont_GetFlags, _I, _P)
+_font_weight = _prototype(pdfium_c.FPDFFont_GetWeight, _I, _P)
+_char_angle = _prototype(pdfium_c.FPDFText_GetCharAngle, ctypes.c_float, _P, _I)
+_count_objects = _prototype(pdfium_c.FPDFPage_CountObjects, _I, _P)
+_get_object = _prototype(pdfium_c.FPDFPage_GetObject, _P, _P, _I)
+_object_type = _prototype(pdfium_c.FPDFPageObj_GetType, _I, _P)
+_object_bounds = _prototype(
+    pdfium_c.FPDFPageObj_GetBounds,
+    _I,
+    _P,
+    ctypes.POINTER(ctypes.c_float),
+    ctypes.POINTER(ctypes.c_float),
+    ctypes.POINTER(ctypes.c_float),
+    ctypes.POINTER(ctypes.c_float),
+)
+
+_PATH, _IMAGE = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE
+_FLAG_ITALIC = 1 << 6
+_FLAG_FORCE_BOLD = 1 << 18
+_BOLD_NAME_RE = re.compile(r"bold|black|heavy|semibold|demibold|demi\b|,b\b|-bd|\bbd\b", re.IGNORECASE)
+_ITALIC_NAME_RE = re.compile(r"italic|oblique|,i\b|-it\b|\bit\b", re.IGNORECASE)
+_MAX_RULE_OBJECTS = 20_000  # a page of drawings: its paths are not table borders
+
+# Characters PDFium puts between words and lines, and spaces of every kind.
+_BREAK = frozenset(" \t\r\n\u00a0\u2002\u2003\u2009\u202f\u3000")
+# PDFium's mark for a word hyphenated at a line end; the next line follows it directly.
+_HYPHEN_BREAK = "\ufffe"
+
+
+PdfiumError = pdfium.PdfiumError
+
+
+def open_pdf(data: bytes) -> pdfium.PdfDocument:
+    return pdfium.PdfDocument(data)
+
+
+def pages(pdf: pdfium.PdfDocument) -> Iterator[Page]:
+    """Every page of the document, read in turn (pages are closed once read)."""
+    for index in range(len(pdf)):
+        page = pdf[index]
+        try:
+            yield _read_page(page, index + 1)
+        finally:
+            page.close()
+
+
+def _read_page(page: pdfium.PdfPage, number: int) -> Page:
+    width, height = page.get_size()
+    left, bottom, _, top = page.get_bbox()  # the crop box: (0, 0) is not always its corner
+    result = Page(number, width, height)
+    textpage = page.get_textpage()
+    try:
+        handle = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+        words = _read_words(handle, {})  # font handles live as long as their page
+    finally:
+        textpage.close()
+    page_handle = ctypes.cast(page.raw, ctypes.c_void_p).value
+    result.rules, result.images = _read_drawings(page_handle)
+    for word in words:  # from PDF space (y up, origin at the box corner) to the page's
+        word.x0, word.x1 = word.x0 - left, word.x1 - left
+        word.top, word.bottom = top - word.top, top - word.bottom
+    result.rules = [Rule(r.x0 - left, top - r.top, r.x1 - left, top - r.bottom) for r in result.rules]
+    result.words = words
+    return result
+
+
+def _read_words(handle: int, fonts: dict[int, Font]) -> list[Word]:
+    """Words with their boxes, in PDF space (y up); split where whitespace or the style
+    changes, so that a footnote mark glued to a word ("report1") is a word of its own."""
+    count = _count_chars(handle)
+    if count <= 0:
+        return []
+    buffer = ctypes.create_string_buffer((count + 1) * 2)
+    _get_text(handle, 0, count, buffer)
+    text = buffer.raw[: count * 2].decode("utf-16-le", errors="replace")
+    if len(text) != count:  # characters beyond 16 bits: ask for each one
+        text = "".join(chr(_get_unicode(handle, i) or 32) for i in range(count))
+    rect = _RectF()
+    rect_ref = ctypes.byref(rect)
+    matrix = _Matrix()
+    matrix_ref = ctypes.byref(matrix)
+    styles: dict[int, tuple[float, Font]] = {}  # per text object: its size and font
+    words: list[Word] = []
+
+    def style(index: int, obj: int) -> tuple[float, Font]:
+        found = styles.get(obj)
+        if found is None:
+            # The size as printed: the font size scaled by the text and page matrices
+            # ("1 Tf" with a matrix scaling by ten prints ten-point type).
+            scale = math.hypot(matrix.c, matrix.d) if _char_matrix(handle, index, matrix_ref) else 1.0
+            found = styles[obj] = (round(_font_size(handle, index) * scale, 1), _font(obj, fonts))
+        return found
+
+    def add(start: int, end: int, obj: int) -> None:
+        _loose_box(handle, start, rect_ref)
+        x0, top, bottom = rect.left, rect.top, rect.bottom
+        if end - 1 > start:
+            _loose_box(handle, end - 1, rect_ref)
+            top, bottom = max(top, rect.top), min(bottom, rect.bottom)
+        x1 = rect.right
+        if x1 < x0:  # right-to-left or turned text
+            x0, x1 = x1, x0
+        size, font = style(start, obj)
+        angle = _char_angle(handle, start)
+        upright = abs(angle) < 0.1 or abs(angle - 6.2832) < 0.1
+        words.append(Word(text[start:end], x0, x1, top, bottom, size, font, upright))
+
+    def add_word(start: int, end: int) -> None:
+        """One run of characters without whitespace: split where the style changes."""
+        first = _text_object(handle, start) or 0
+        last = (_text_object(handle, end - 1) or 0) if end - 1 > start else first
+        if first == last or style(end - 1, last) == style(start, first):
+            add(start, end, first)
+            return
+        run_start, run_object = start, first
+        for index in range(start + 1, end):
+            obj = _text_object(handle, index) or 0
+            if obj != run_object and style(index, obj) != style(run_start, run_object):
+                add(run_start, index, run_object)
+                run_start = index
+            run_object = obj
+        add(run_start, end, run_object)
+
+    start = -1
+    for index in range(count):
+        char = text[index]
+        if char in _BREAK or char == _HYPHEN_BREAK:
+            if char == _HYPHEN_BREAK and start >= 0:  # the line ends after the hyphen
+                add_word(start, index + 1)
+            elif start >= 0:
+                add_word(start, index)
+            start = -1
+        elif start < 0:
+            start = index
+    if start >= 0:
+        add_word(start, count)
+    return words
+
+
+_NO_FONT = Font("", False, False)
+
+
+def _font(obj: int, fonts: dict[int, Font]) -> Font:
+    """The font a text object is set in: its name, weight and slant (read once per font)."""
+    handle = _object_font(obj) if obj else None
+    if not handle:
+        return _NO_FONT
+    font = fonts.get(handle)
+    if font is None:
+        length = _font_name(handle, None, 0)
+        name = ""
+        if length > 0:
+            buffer = ctypes.create_string_buffer(length)
+            _font_name(handle, buffer, length)
+            name = buffer.value.decode("utf-8", errors="replace")
+        bare = name.split("+", 1)[-1]  # "ABCDEF+Arial-BoldMT": the subset tag goes
+        flags, weight = _font_flags(handle), _font_weight(handle)
+        bold = weight >= 600 or bool(flags & _FLAG_FORCE_BOLD) or bool(_BOLD_NAME_RE.search(bare))
+        italic = bool(flags & _FLAG_ITALIC) or bool(_ITALIC_NAME_RE.search(bare))
+        font = fonts[handle] = Font(bare, bold, italic)
+    return font
+
+
+def _read_drawings(page_handle: int) -> tuple[list[Rule], int]:
+    """Thin drawn shapes (rules, in PDF space) and the number of pictures on the page."""
+    count = _count_objects(page_handle)
+    if count > _MAX_RULE_OBJECTS:
+        return [], 0
+    rules: list[Rule] = []
+    images = 0
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    refs = [ctypes.byref(v) for v in (left, bottom, right, top)]
+    for index in range(count):
+        obj = _get_object(page_handle, index)
+        kind = _object_type(obj)
+        if kind == _IMAGE:
+            images += 1
+            continue
+        if kind != _PATH or not _object_bounds(obj, *refs):
+            continue
+        w, h = right.value - left.value, top.value - bottom.value
+        if (h <= 2.5 and w >= 8) or (w <= 2.5 and h >= 8):
+            rules.append(Rule(left.value, top.value, right.value, bottom.value))
+        elif w >= 8 and h >= 8:  # a box: its four sides may be a table's borders
+            x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
+            rules += [Rule(x0, y1, x1, y1), Rule(x0, y0, x1, y0), Rule(x0, y1, x0, y0), Rule(x1, y1, x1, y0)]
+    return rules, images
