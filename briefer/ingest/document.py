@@ -15,6 +15,15 @@ class Note:
 
 
 @dataclass(slots=True)
+class Table:
+    """A table of a section: its rows of cells. Its text is also the section's paragraph
+    `paragraph` (one row a line, cells between " | "), so that it is searched and read."""
+
+    paragraph: int
+    rows: list[list[str]]
+
+
+@dataclass(slots=True)
 class ThemeMatch:
     theme: str
     score: float
@@ -38,6 +47,7 @@ class ParsedSection:
     page_start: int | None
     page_end: int | None
     themes: list[ThemeMatch] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -24,7 +24,6 @@ from briefer.ingest.readers import RawDocument
 from briefer.ingest.units import Footnote, Layout, Line, Unit, ends_sentence, join_lines, next_text_index
 from briefer.ingest.vocabulary import Vocabulary, is_english_word
 
-
 # --- line preparation -------------------------------------------------------------------
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from briefer.ingest import clean
-from briefer.ingest.headings import HeadingNumber, Numbering, heading_number
+from briefer.ingest.headings import heading_number
+from briefer.ingest.layout import attach_footnotes, join_hyphenated_words
 from briefer.ingest.page_layout import PdfPage, TextLine
-from briefer.ingest.units import Footnote, Layout, Line, TypeStyle, Unit, ends_sentence, join_lines
+from briefer.ingest.typeset import LEADER_RE, BodyType, Typed, body_type, typeset
+from briefer.ingest.units import Footnote, Layout, Line, Unit, ends_sentence, join_lines
 from briefer.ingest.vocabulary import Vocabulary, is_english_word
 
 
@@ -29,25 +31,6 @@ class Placed:
     line: TextLine
     number: int  # 1-based, in the document's reading order
     role: str = "body"  # "body", "furniture", "note", "table"
-
-
-@dataclass(slots=True)
-class Typography:
-    """What the document's running text looks like."""
-
-    size: float
-    bold: bool
-    italic: bool
-    leading: dict[float, float] = field(default_factory=dict)  # size -> usual line pitch
-
-    def pitch(self, size: float) -> float:
-        return self.leading.get(size) or 1.25 * size
-
-    def larger(self, size: float) -> bool:
-        return size >= self.size + 0.6 and size >= 1.05 * self.size
-
-    def smaller(self, size: float) -> bool:
-        return size <= self.size - 0.6 and size <= 0.95 * self.size
 
 
 @dataclass(slots=True)
@@ -94,17 +77,14 @@ class Block:
 
 def lay_out_pdf(pages: list[PdfPage]) -> Layout:
     placed = _number_lines(pages)
-    typography = body_typography(pages)
+    leading = line_pitches(pages)
+    body = body_type((line.text, line.size, line.bold, line.italic) for page in pages for line in page.lines)
     running = mark_furniture(pages, placed)
-    footnotes = take_footnotes(pages, placed, typography)
+    footnotes = take_footnotes(pages, placed, body)
     mark_tables(placed)
     vocabulary = Vocabulary("\n".join(p.line.text for page in placed for p in page if p.role != "furniture"))
-    blocks = build_blocks(placed, typography)
-    units = make_units(blocks, typography, vocabulary)
-    units = join_split_paragraphs(units)
-    assign_levels(units)
-    from briefer.ingest.layout import attach_footnotes  # one rule for marks in the text
-
+    paragraphs = [_typed(block, vocabulary) for block in build_blocks(placed, leading)]
+    units = join_split_paragraphs(typeset([p for p in paragraphs if p.text], body))
     attach_footnotes(units, footnotes)
     return Layout(units, footnotes, vocabulary, running)
 
@@ -129,21 +109,11 @@ def _clean_text(text: str) -> str:
     return clean.squeeze_spaces(clean.strip_pdf_operators(text, is_english_word))
 
 
-# --- body text ----------------------------------------------------------------------------
+# --- line pitch ---------------------------------------------------------------------------
 
 
-def body_typography(pages: list[PdfPage]) -> Typography:
-    """The size, weight and slant of most of the document's letters, and its line pitch."""
-    sizes: Counter[float] = Counter()
-    bold = italic = letters = 0
-    for page in pages:
-        for line in page.lines:
-            count = sum(ch.isalpha() for ch in line.text)
-            sizes[line.size] += count
-            letters += count
-            bold += count if line.bold else 0
-            italic += count if line.italic else 0
-    size = sizes.most_common(1)[0][0] if sizes else 10.0
+def line_pitches(pages: list[PdfPage]) -> dict[float, float]:
+    """The usual distance from one line to the next, per type size."""
     pitches: dict[float, list[float]] = {}
     for page in pages:
         for above, below in zip(page.lines, page.lines[1:], strict=False):
@@ -153,7 +123,7 @@ def body_typography(pages: list[PdfPage]) -> Typography:
     for key, values in pitches.items():
         values.sort()
         leading[key] = values[len(values) // 3]  # the tighter third: lines within a paragraph
-    return Typography(size, bold > 0.5 * letters, italic > 0.5 * letters, leading)
+    return leading
 
 
 # --- page furniture -----------------------------------------------------------------------
@@ -230,7 +200,9 @@ def _furniture_parts(line: TextLine) -> list[str]:
 
 
 def _is_furniture(text: str) -> bool:
-    return bool(_PAGE_LABEL_RE.match(text) or _JOB_NUMBER_RE.match(text) or not any(ch.isalnum() for ch in text))
+    return bool(
+        _PAGE_LABEL_RE.match(text) or _JOB_NUMBER_RE.match(text) or not any(ch.isalnum() for ch in text)
+    )
 
 
 # --- footnotes ----------------------------------------------------------------------------
@@ -241,7 +213,7 @@ _NOTE_MARK_RE = re.compile(
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 
-def take_footnotes(pages: list[PdfPage], placed: list[list[Placed]], typography: Typography) -> list[Footnote]:
+def take_footnotes(pages: list[PdfPage], placed: list[list[Placed]], body: BodyType) -> list[Footnote]:
     """Mark the notes at each page's foot and return them, in order.
 
     A page's notes are the lines at its foot below a short rule, or set in smaller type
@@ -251,7 +223,7 @@ def take_footnotes(pages: list[PdfPage], placed: list[list[Placed]], typography:
     """
     notes: list[Footnote] = []
     for page, rows in zip(pages, placed, strict=True):
-        zone = _note_zone(page, rows, typography)
+        zone = _note_zone(page, rows, body)
         if not zone:
             continue
         expected = _next_expected(notes)
@@ -296,12 +268,12 @@ def _join_note(text: str, more: str) -> str:
     return join_lines([text, more])
 
 
-def _note_zone(page: PdfPage, rows: list[Placed], typography: Typography) -> list[Placed]:
+def _note_zone(page: PdfPage, rows: list[Placed], body: BodyType) -> list[Placed]:
     """The lines of the page's foot that are notes (in reading order), or []."""
-    body = [p for p in rows if p.role == "body" and p.line.upright and p.line.text]
-    if len(body) < 2:
+    text = [p for p in rows if p.role == "body" and p.line.upright and p.line.text]
+    if len(text) < 2:
         return []
-    by_top = sorted(body, key=lambda p: p.line.top)
+    by_top = sorted(text, key=lambda p: p.line.top)
     rule = _separator_rule(page, by_top)
     if rule is not None:
         below = [p for p in by_top if p.line.top >= rule - 1]
@@ -309,7 +281,7 @@ def _note_zone(page: PdfPage, rows: list[Placed], typography: Typography) -> lis
     else:
         candidates = []
         for p in reversed(by_top):
-            if not typography.smaller(p.line.size):
+            if not body.smaller(p.line.size):
                 break
             candidates.insert(0, p)
         if len(candidates) == len(by_top):
@@ -348,8 +320,6 @@ def _separator_rule(page: PdfPage, by_top: list[Placed]) -> float | None:
 
 # --- tables -------------------------------------------------------------------------------
 
-_LEADER_RE = re.compile(r"(?:\.\s?){4,}|…{2,}|(?:_\s?){4,}")
-
 
 def mark_tables(placed: list[list[Placed]]) -> None:
     """Mark runs of lines whose cells line up (a table), and contents lists, as tables."""
@@ -367,7 +337,7 @@ def mark_tables(placed: list[list[Placed]]) -> None:
 
 
 def _celled(p: Placed) -> bool:
-    return len(p.line.cells) >= 2 or bool(_LEADER_RE.search(p.line.text))
+    return len(p.line.cells) >= 2 or bool(LEADER_RE.search(p.line.text))
 
 
 def _table_run(body: list[Placed], start: int) -> int:
@@ -389,7 +359,7 @@ def _table_run(body: list[Placed], start: int) -> int:
         end += 1
     if celled < 2:
         return start
-    if any(_LEADER_RE.search(p.line.text) for p in body[start:end]):
+    if any(LEADER_RE.search(p.line.text) for p in body[start:end]):
         return end  # a contents list
     words = [len(cell.text.split()) for p in body[start:end] for cell in p.line.cells]
     if sum(words) / max(1, len(words)) > 7:
@@ -399,8 +369,8 @@ def _table_run(body: list[Placed], start: int) -> int:
 
 def _aligned(p: Placed, run: list[Placed]) -> bool:
     """Does the line share cell edges with the lines before it?"""
-    if _LEADER_RE.search(p.line.text):
-        return any(_LEADER_RE.search(q.line.text) for q in run)
+    if LEADER_RE.search(p.line.text):
+        return any(LEADER_RE.search(q.line.text) for q in run)
     edges = {round(c.x0 / 4) for q in run for c in q.line.cells[1:]} | {
         round(c.x1 / 4) for q in run for c in q.line.cells
     }
@@ -418,7 +388,7 @@ def _is_wrapped_cell(p: Placed) -> bool:
 _LIST_START_RE = re.compile(r"^(?:[•◦▪●‣\-–—*]\s|\(?[a-z\d]{1,3}\)\s|\d{1,3}\.\s|[IVX]{1,5}\.\s|[A-Z]\.\s)")
 
 
-def build_blocks(placed: list[list[Placed]], typography: Typography) -> list[Block]:
+def build_blocks(placed: list[list[Placed]], leading: dict[float, float]) -> list[Block]:
     """Body lines grouped into paragraphs and headings, tables into tables, in reading
     order."""
     blocks: list[Block] = []
@@ -433,7 +403,7 @@ def build_blocks(placed: list[list[Placed]], typography: Typography) -> list[Blo
             if (
                 current is None
                 or current.kind != kind
-                or (kind == "text" and _starts_paragraph(previous, p, typography))
+                or (kind == "text" and _starts_paragraph(previous, p, leading))
                 or (kind == "table" and gap > 2.5 * p.line.size)
             ):
                 same_column = previous is not None and previous.line.column == p.line.column
@@ -445,7 +415,7 @@ def build_blocks(placed: list[list[Placed]], typography: Typography) -> list[Blo
     return blocks
 
 
-def _starts_paragraph(previous: Placed | None, p: Placed, typography: Typography) -> bool:
+def _starts_paragraph(previous: Placed | None, p: Placed, leading: dict[float, float]) -> bool:
     if previous is None:
         return True
     above, line = previous.line, p.line
@@ -453,7 +423,7 @@ def _starts_paragraph(previous: Placed | None, p: Placed, typography: Typography
         return True  # a new column: a paragraph going on is rejoined later
     if abs(line.size - above.size) > 0.5 or line.bold != above.bold or line.italic != above.italic:
         return True
-    pitch = typography.pitch(line.size)
+    pitch = leading.get(line.size) or 1.25 * line.size
     if line.top - above.top > 1.45 * pitch:
         return True
     left, right = line.column
@@ -467,116 +437,37 @@ def _starts_paragraph(previous: Placed | None, p: Placed, typography: Typography
     return short and heading_number(line.text) is not None and not above.text.endswith(("-", "\ufffe"))
 
 
-# --- units --------------------------------------------------------------------------------
-
-_CAPTION_RE = re.compile(
-    r"^(?:table|tableau|tabla|figure|fig\.|graph|chart|box|map|source|sources|note|notes|photo|encadré"
-    r"|cuadro|gráfico)\b\s*(?:\d|[A-Z]\b|:|\.)",
-    re.IGNORECASE,
-)
-_PARAGRAPH_NUMBER_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,2})\.\s+(?=[A-Z“\"‘(¿¡]|[A-ZÁÉÍÓÚÀÈÂÊÎÔÛÇ])")
-_TWO_SENTENCES_RE = re.compile(r"[a-z\d)]{2}[.!?] +[A-Z]")
+# --- blocks -> typed paragraphs ----------------------------------------------------------
 
 
-def make_units(blocks: list[Block], typography: Typography, vocabulary: Vocabulary) -> list[Unit]:
-    units: list[Unit] = []
-    numbering = Numbering()
-    for index, block in enumerate(blocks):
-        if block.kind == "table":
-            units.append(_table_unit(block))
-            continue
-        text = _block_text(block, vocabulary)
-        if not text:
-            continue
-        following = blocks[index + 1] if index + 1 < len(blocks) else None
-        number = heading_number(text, numbering)
-        if _is_heading(block, text, number, typography, following):
-            unit = _unit(block, "heading", text)
-            unit.type_style = TypeStyle(block.size, block.bold, block.italic, _is_caps(text), block.centered)
-            if number is not None:
-                unit.number, unit.style, unit.title = number.number, number.family, number.title
-                unit.depth = number.depth
-                if number.family in ("roman", "letter"):
-                    numbering.accept(number.family, number.number)
-            else:
-                unit.style, unit.title = "typeset", text
-            units.append(unit)
-            continue
-        unit = _unit(block, "paragraph", text)
-        paragraph = _PARAGRAPH_NUMBER_RE.match(text)
-        if paragraph:
-            unit.number = paragraph.group(1)
-        units.append(unit)
-    return units
-
-
-def _unit(block: Block, kind: str, text: str) -> Unit:
-    return Unit(
-        kind,
-        text,
-        block.lines[0].number,
-        block.lines[-1].number,
-        block.first.page,
-        block.last.page,
+def _typed(block: Block, vocabulary: Vocabulary) -> Typed:
+    first, last = block.lines[0], block.lines[-1]
+    typed = Typed(
+        "",
+        first.number,
+        last.number,
+        first.line.page,
+        last.line.page,
+        block.size,
+        block.bold,
+        block.italic,
+        block.centered,
+        first.line.x0 - first.line.column[0],
+        len(block.lines),
     )
+    if block.kind == "table":
+        rows = [[cell.text.strip() for cell in p.line.cells if cell.text.strip()] for p in block.lines]
+        typed.rows = [row for row in rows if row]
+        typed.text = "\n".join(" | ".join(row) for row in typed.rows)
+    else:
+        typed.text = _block_text(block, vocabulary)
+    return typed
 
 
 def _block_text(block: Block, vocabulary: Vocabulary) -> str:
     lines = [Line(p.line.text, p.number, p.line.page) for p in block.lines]
-    from briefer.ingest.layout import join_hyphenated_words  # the text path's rule for hyphens
-
     join_hyphenated_words(lines, vocabulary)
     return join_lines([line.text for line in lines])
-
-
-def _table_unit(block: Block) -> Unit:
-    rows = [[cell.text.strip() for cell in p.line.cells if cell.text.strip()] for p in block.lines]
-    rows = [row for row in rows if row]
-    unit = _unit(block, "table", "\n".join(" | ".join(row) for row in rows))
-    unit.rows = rows
-    return unit
-
-
-def _is_caps(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 3 and all(ch.isupper() for ch in letters)
-
-
-def _is_heading(
-    block: Block, text: str, number: HeadingNumber | None, typography: Typography, following: Block | None
-) -> bool:
-    words = text.split()
-    if len(block.lines) > 4 or len(text) > 300 or len(words) > 40:
-        return False
-    first = next((ch for ch in text if ch.isalnum()), "")
-    if not first or (first.isalpha() and not first.isupper()):
-        return False
-    if _CAPTION_RE.match(text) or _LEADER_RE.search(text):
-        return False
-    if _TWO_SENTENCES_RE.search(text) or text.endswith((",", ";")):
-        return False
-    if ends_sentence(text) and not text.endswith(":") and len(words) > 12:
-        return False
-    size = block.size
-    distinct = (
-        typography.larger(size)
-        or (block.bold and not typography.bold)
-        or (_is_caps(text) and len(words) >= 1 and not typography.smaller(size))
-        or (block.italic and not typography.italic and number is not None)
-    )
-    if not distinct:
-        # A short numbered title line in the body's type: "5.1 Board governance".
-        distinct = (
-            number is not None
-            and number.family in ("arabic", "roman", "letter", "keyword")
-            and len(words) <= 12
-            and not ends_sentence(text)
-            and following is not None
-            and following.first.x0 >= block.first.x0 - 1
-        )
-    if not distinct or typography.smaller(size) and not block.bold:
-        return False
-    return True
 
 
 # --- paragraphs across pages and columns --------------------------------------------------
@@ -605,61 +496,3 @@ def join_split_paragraphs(units: list[Unit]) -> list[Unit]:
             continue
         joined.append(unit)
     return joined
-
-
-# --- heading levels -----------------------------------------------------------------------
-
-# Numbering families from the outermost, by convention; unnumbered headings rank by type.
-_FAMILY_RANK = {"keyword": 0, "roman": 1, "letter": 2, "arabic": 3, "lower_roman": 6, "lower": 7, "paren": 8}
-
-
-def _prominence(unit: Unit) -> tuple[float, bool, bool, bool, bool]:
-    """How prominent a heading's type is: size, then weight, capitals, centring, and
-    upright over italic."""
-    look = unit.type_style or TypeStyle(0.0, False, False, False, False)
-    return (round(look.size * 2) / 2, look.bold, look.caps, look.centered, not look.italic)
-
-
-def _rank(unit: Unit) -> float | None:
-    if unit.style not in _FAMILY_RANK:
-        return None
-    rank = _FAMILY_RANK[unit.style]
-    return rank + (unit.depth - 1) if unit.style == "arabic" else rank
-
-
-def assign_levels(units: list[Unit]) -> None:
-    """Give each heading its level from the hierarchy of the document's heading styles.
-
-    A heading style is its type and its numbering family. A style seen among the open
-    headings closes what is under it; a more prominent type closes less prominent
-    ones; with the same type, the numbering decides (roman over letters over arabic
-    numbers, "3" over "3.1"); otherwise a heading goes under the open ones.
-    """
-    stack: list[Unit] = []
-    for unit in units:
-        if unit.kind != "heading":
-            continue
-        style = (_prominence(unit), unit.style if unit.style in _FAMILY_RANK else None, unit.depth)
-        same = next((i for i, open_ in enumerate(stack) if _style(open_) == style), None)
-        if same is not None:
-            del stack[same:]
-        else:
-            while stack and _outranks(unit, stack[-1]):
-                stack.pop()
-        stack.append(unit)
-        unit.level = len(stack)
-
-
-def _style(unit: Unit) -> tuple:
-    return (_prominence(unit), unit.style if unit.style in _FAMILY_RANK else None, unit.depth)
-
-
-def _outranks(unit: Unit, other: Unit) -> bool:
-    """Is `unit` a peer or a parent of the open heading `other`?"""
-    mine, theirs = _prominence(unit), _prominence(other)
-    if mine != theirs:
-        return mine > theirs
-    rank, other_rank = _rank(unit), _rank(other)
-    if rank is None or other_rank is None:
-        return True  # the same type, one unnumbered: peers
-    return rank <= other_rank

@@ -10,8 +10,8 @@ from pathlib import Path
 from briefer.errors import InputFileError
 from briefer.ingest.document import MeetingMetadata, Note, ParsedDocument, ParsedMeeting
 from briefer.ingest.layout import lay_out
-from briefer.ingest.pdf_layout import lay_out_pdf
 from briefer.ingest.metadata import SYMBOL_RE, read_metadata, smart_title
+from briefer.ingest.pdf_layout import lay_out_pdf
 from briefer.ingest.places import Gazetteer, default_gazetteer
 from briefer.ingest.readers import SUPPORTED_SUFFIXES, read_document
 from briefer.ingest.segment import OPENING_TEXT, MeetingDraft, build_sections, split_meetings

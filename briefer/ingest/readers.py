@@ -11,7 +11,6 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from briefer.errors import InputFileError

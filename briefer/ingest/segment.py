@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from briefer.ingest.document import Note, ParsedSection
+from briefer.ingest.document import Note, ParsedSection, Table
 from briefer.ingest.headings import roman_value
 from briefer.ingest.units import Unit, ends_sentence
 
@@ -204,6 +204,8 @@ def build_sections(units: list[Unit], first_meeting: bool) -> list[ParsedSection
             current = _open(unit, 1, OPENING_TEXT, OPENING_TEXT, None, [], "body")
             sections.append(current)
         current.paragraphs.append(unit.text)
+        if unit.kind == "table" and unit.rows:
+            current.tables.append(Table(len(current.paragraphs) - 1, unit.rows))
         if unit.number:
             current.paragraph_numbers.append(unit.number)
         current.notes.extend(Note(n.number, n.text) for n in unit.notes)

@@ -37,6 +37,7 @@ class TypeStyle:
     italic: bool
     caps: bool
     centered: bool
+    style_level: int | None = None  # the Word heading style it carries (0 for Title)
 
 
 @dataclass(slots=True)

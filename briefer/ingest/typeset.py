@@ -1,0 +1,251 @@
+"""Paragraphs as a source sets them -> units: which are headings, at which level.
+
+PDF pages and Word documents both show how each paragraph is set: its size, weight,
+slant, alignment, and (Word) its heading style. A heading is a short paragraph set apart
+from the document's body text by that type or by its numbering; a numbered paragraph in
+the body's type is still a paragraph, a table never a heading. Levels follow the
+hierarchy of heading styles the document uses: a more prominent type is a higher level;
+with the same type, the numbering decides (roman over letters over numbers, "3" over
+"3.1").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from briefer.ingest.headings import HeadingNumber, Numbering, heading_number
+from briefer.ingest.units import TypeStyle, Unit, ends_sentence
+
+
+@dataclass(slots=True)
+class Typed:
+    """One paragraph (or table) with its type, as read from the source."""
+
+    text: str
+    first_line: int
+    last_line: int
+    page_start: int | None
+    page_end: int | None
+    size: float
+    bold: bool
+    italic: bool
+    centered: bool = False
+    indent: float = 0.0  # points from the left edge of its column
+    lines: int = 1  # printed lines (1 for a Word paragraph)
+    style_level: int | None = None  # a Word heading style: 0 for Title, 1 to 9
+    rows: list[list[str]] | None = None  # a table's cells, row by row
+
+
+@dataclass(frozen=True, slots=True)
+class BodyType:
+    """What the document's running text looks like."""
+
+    size: float
+    bold: bool
+    italic: bool
+
+    def larger(self, size: float) -> bool:
+        return size >= self.size + 0.6 and size >= 1.05 * self.size
+
+    def smaller(self, size: float) -> bool:
+        return size <= self.size - 0.6 and size <= 0.95 * self.size
+
+
+def body_type(samples: Iterable[tuple[str, float, bool, bool]]) -> BodyType:
+    """The size, weight and slant of most letters, from (text, size, bold, italic)."""
+    sizes: Counter[float] = Counter()
+    bold = italic = letters = 0
+    for text, size, is_bold, is_italic in samples:
+        count = sum(ch.isalpha() for ch in text)
+        sizes[size] += count
+        letters += count
+        bold += count if is_bold else 0
+        italic += count if is_italic else 0
+    size = sizes.most_common(1)[0][0] if sizes else 10.0
+    return BodyType(size, bold > 0.5 * letters, italic > 0.5 * letters)
+
+
+_CAPTION_RE = re.compile(
+    r"^(?:table|tableau|tabla|figure|fig\.|graph|chart|box|map|source|sources|note|notes|photo|encadré"
+    r"|cuadro|gráfico)\b\s*(?:\d|[A-Z]\b|:|\.)",
+    re.IGNORECASE,
+)
+LEADER_RE = re.compile(r"(?:\.\s?){4,}|…{2,}|(?:_\s?){4,}")  # dot leaders of a contents list
+_PARAGRAPH_NUMBER_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,2})\.\s+(?=[A-ZÁÉÍÓÚÀÈÂÊÎÔÛÇ“\"‘(¿¡])")
+_TWO_SENTENCES_RE = re.compile(r"[a-z\d)]{2}[.!?] +[A-Z]")
+
+
+def typeset(paragraphs: list[Typed], body: BodyType) -> list[Unit]:
+    """Units in order, headings with their levels."""
+    units: list[Unit] = []
+    numbering = Numbering()
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.rows is not None:
+            units.append(_unit(paragraph, "table"))
+            units[-1].rows = paragraph.rows
+            continue
+        following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
+        number = heading_number(paragraph.text, numbering)
+        if is_heading(paragraph, number, body, following):
+            units.append(_heading(paragraph, number))
+            if number is not None and number.family in ("roman", "letter"):
+                numbering.accept(number.family, number.number)
+            continue
+        unit = _unit(paragraph, "paragraph")
+        numbered = _PARAGRAPH_NUMBER_RE.match(paragraph.text)
+        unit.number = numbered.group(1) if numbered else None
+        units.append(unit)
+    assign_levels(units)
+    return units
+
+
+def _unit(paragraph: Typed, kind: str) -> Unit:
+    return Unit(
+        kind,
+        paragraph.text,
+        paragraph.first_line,
+        paragraph.last_line,
+        paragraph.page_start,
+        paragraph.page_end,
+    )
+
+
+def _heading(paragraph: Typed, number: HeadingNumber | None) -> Unit:
+    unit = _unit(paragraph, "heading")
+    unit.type_style = TypeStyle(
+        paragraph.size,
+        paragraph.bold,
+        paragraph.italic,
+        is_caps(paragraph.text),
+        paragraph.centered,
+        paragraph.style_level,
+    )
+    if paragraph.style_level == 0:
+        unit.style, unit.title = "doctitle", paragraph.text
+    elif number is not None:
+        unit.number, unit.style, unit.title, unit.depth = (
+            number.number,
+            number.family,
+            number.title,
+            number.depth,
+        )
+    else:
+        unit.style, unit.title = "typeset", paragraph.text
+    return unit
+
+
+def is_caps(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 3 and all(ch.isupper() for ch in letters)
+
+
+def is_heading(
+    paragraph: Typed, number: HeadingNumber | None, body: BodyType, following: Typed | None
+) -> bool:
+    text = paragraph.text
+    words = text.split()
+    if not words or len(text) > 300 or len(words) > 40:
+        return False
+    if paragraph.style_level is not None:
+        return True  # the author said so
+    if paragraph.lines > 4:
+        return False
+    first = next((ch for ch in text if ch.isalnum()), "")
+    if not first or (first.isalpha() and not first.isupper()):
+        return False
+    if _CAPTION_RE.match(text) or LEADER_RE.search(text):
+        return False
+    if _TWO_SENTENCES_RE.search(text) or text.endswith((",", ";")):
+        return False
+    if ends_sentence(text) and not text.endswith(":") and len(words) > 12:
+        return False
+    size = paragraph.size
+    if body.smaller(size) and not paragraph.bold:
+        return False
+    if (
+        body.larger(size)
+        or (paragraph.bold and not body.bold)
+        or (is_caps(text) and not body.smaller(size))
+        or (paragraph.italic and not body.italic and number is not None)
+    ):
+        return True
+    # A short numbered title in the body's type: "5.1 Board governance".
+    return (
+        number is not None
+        and number.family in ("arabic", "roman", "letter", "keyword")
+        and len(words) <= 12
+        and not ends_sentence(text)
+        and following is not None
+        and following.indent >= paragraph.indent - 1
+    )
+
+
+# --- levels -------------------------------------------------------------------------------
+
+# Numbering families from the outermost, by convention.
+_FAMILY_RANK = {"keyword": 0, "roman": 1, "letter": 2, "arabic": 3, "lower_roman": 6, "lower": 7, "paren": 8}
+
+
+def _prominence(unit: Unit) -> tuple[float, bool, bool, bool, bool]:
+    """How prominent a heading's type is: size, then weight, capitals, centring, and
+    upright over italic."""
+    look = unit.type_style or TypeStyle(0.0, False, False, False, False)
+    return (round(look.size * 2) / 2, look.bold, look.caps, look.centered, not look.italic)
+
+
+def _rank(unit: Unit) -> float | None:
+    """Where the heading's numbering (or Word heading style) stands, outermost first."""
+    if unit.style in _FAMILY_RANK:
+        rank = _FAMILY_RANK[unit.style]
+        return rank + (unit.depth - 1) if unit.style == "arabic" else rank
+    return None
+
+
+def _word_style(unit: Unit) -> int | None:
+    return unit.type_style.style_level if unit.type_style else None
+
+
+def _style(unit: Unit) -> tuple:
+    return (_prominence(unit), _rank(unit), _word_style(unit))
+
+
+def assign_levels(units: list[Unit]) -> None:
+    """Give each heading its level from the hierarchy of the document's heading styles.
+
+    A heading style is its type, its numbering family and its Word style. A style seen
+    among the open headings closes what is under it; a more prominent type closes less
+    prominent ones; with the same type, the numbering or the Word style decides;
+    otherwise a heading goes under the open ones.
+    """
+    stack: list[Unit] = []
+    for unit in units:
+        if unit.kind != "heading":
+            continue
+        style = _style(unit)
+        same = next((i for i, open_ in enumerate(stack) if _style(open_) == style), None)
+        if same is not None:
+            del stack[same:]
+        else:
+            while stack and _outranks(unit, stack[-1]):
+                stack.pop()
+        stack.append(unit)
+        unit.level = len(stack)
+
+
+def _outranks(unit: Unit, other: Unit) -> bool:
+    """Is `unit` a peer or a parent of the open heading `other`?"""
+    if unit.style == "doctitle":
+        return True
+    mine, theirs = _prominence(unit), _prominence(other)
+    if mine != theirs:
+        return mine > theirs
+    mine_style, their_style = _word_style(unit), _word_style(other)
+    if mine_style is not None and their_style is not None:
+        return mine_style <= their_style
+    rank, other_rank = _rank(unit), _rank(other)
+    if rank is None or other_rank is None:
+        return True  # the same type, one of them unnumbered: peers
+    return rank <= other_rank
