@@ -1,7 +1,7 @@
 """The library: TinyDB files of meetings, sections and the user's edits, in one folder."""
 
 from briefer.library.index import Hit, SearchResult, SectionFilter
-from briefer.library.models import Meeting, Section, ThemeTag
+from briefer.library.models import Meeting, Section, Table, ThemeTag
 from briefer.library.repository import IngestOutcome, Library
 
 __all__ = [
@@ -12,5 +12,6 @@ __all__ = [
     "SearchResult",
     "Section",
     "SectionFilter",
+    "Table",
     "ThemeTag",
 ]

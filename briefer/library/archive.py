@@ -47,6 +47,12 @@ MAX_MEMBERS = 100_000
 MAX_RATIO = 100  # uncompressed / compressed, for members over RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 MAX_MANIFEST_BYTES = 10 * 1024 * 1024
+# A section's tables: far beyond any report's (Word allows 63 columns), short of what would
+# stall a build.
+MAX_TABLE_ROWS = 20_000
+MAX_TABLE_COLUMNS = 200
+MAX_TABLE_CELLS = 200_000
+MAX_CELL_CHARS = 100_000
 
 _PLAIN_NAME = re.compile(r"^[^/\\:\x00-\x1f]+$")
 _CONTENT_TABLES = ("documents", "meetings", "sections")
@@ -398,6 +404,7 @@ def _check_records(archive: Path, checked: _Checked) -> None:
                 ordinal=int,
                 level=int,
                 themes=list,
+                tables=list,
             )
             or section["document_id"] not in document_ids
             or section["meeting_id"] not in meeting_ids
@@ -405,9 +412,11 @@ def _check_records(archive: Path, checked: _Checked) -> None:
         ):
             raise bad("its sections")
         try:
-            _section(json.dumps(section), None, section["text"])
+            tables = _section(json.dumps(section), None, section["text"]).tables
         except (KeyError, TypeError, ValueError, AttributeError):
             raise bad("its sections") from None
+        if not _sensible_tables(tables, section["text"].count("\n\n") + 1):
+            raise bad(f"its sections (a table of {section['id']!r})")
     ids = [r["id"] for table in ("meetings", "sections") for r in content[table]]
     if len(ids) != len(set(ids)):
         raise bad("its sections (an id twice)")
@@ -434,6 +443,20 @@ def _check_records(archive: Path, checked: _Checked) -> None:
     for build in user["pack_builds"]:
         if not _fields(build, pack_id=str, section_ids=list):
             raise bad("its pack builds")
+
+
+def _sensible_tables(tables: list, paragraphs: int) -> bool:
+    """Each table is one of the section's paragraphs (a different one each), of a size a
+    report could hold."""
+    places = [table.paragraph for table in tables]
+    return len(set(places)) == len(places) and all(
+        table.paragraph < paragraphs
+        and len(table.rows) <= MAX_TABLE_ROWS
+        and all(len(row) <= MAX_TABLE_COLUMNS for row in table.rows)
+        and sum(len(row) for row in table.rows) <= MAX_TABLE_CELLS
+        and all(len(cell) <= MAX_CELL_CHARS for row in table.rows for cell in row)
+        for table in tables
+    )
 
 
 def _fields(record: Any, **types: type) -> bool:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from briefer.library.models import MEETING_FIELDS, Meeting, Section, ThemeTag
+from briefer.library.models import MEETING_FIELDS, Meeting, Section, Table, ThemeTag
 from briefer.library.query import parse_query, word_stem
 
 INDEX_FILE = "index.sqlite3"
@@ -693,6 +693,7 @@ def _section(data: str, edit: str | None, body: str) -> Section:
         page_end=source["page_end"],
         note=changes.get("note", ""),
         ordinal=base["ordinal"],
+        tables=[Table.from_json(table) for table in base.get("tables", [])],
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from briefer.errors import LibraryError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 META_TABLE = "meta"
 
 Data = dict[str, dict[str, dict[str, Any]]]
@@ -42,7 +42,14 @@ def _unversioned_to_1(data: Data) -> None:
     number is new."""
 
 
-MIGRATIONS: dict[int, Callable[[Data], None]] = {0: _unversioned_to_1}
+def _tables_in_sections(data: Data) -> None:
+    """Schema 2: a section records its tables (`"tables": [{"paragraph", "rows"}]`). Sections
+    ingested before had none recognised."""
+    for section in data.get("sections", {}).values():
+        section.setdefault("tables", [])
+
+
+MIGRATIONS: dict[int, Callable[[Data], None]] = {0: _unversioned_to_1, 1: _tables_in_sections}
 
 
 def migrate(data: Data, name: str) -> bool:

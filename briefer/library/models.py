@@ -57,6 +57,34 @@ class ThemeTag:
     by_user: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table of a section: its cells row by row (the first row usually the header row; rows
+    may differ in length). Its text is also the section's paragraph `paragraph` (0-based), one
+    row a line with the cells between " | ", so that it is searched and read like any text."""
+
+    paragraph: int
+    rows: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def from_json(cls, record: Any) -> Table:
+        """The table of a record `{"paragraph": i, "rows": [[cell, ...], ...]}`; ValueError when
+        the record is not one."""
+        if not isinstance(record, dict) or set(record) != {"paragraph", "rows"}:
+            raise ValueError("a table record holds its paragraph and its rows")
+        paragraph, rows = record["paragraph"], record["rows"]
+        if type(paragraph) is not int or paragraph < 0:
+            raise ValueError("a table's paragraph is a number from 0")
+        if not isinstance(rows, list) or not all(
+            isinstance(row, list) and all(isinstance(cell, str) for cell in row) for row in rows
+        ):
+            raise ValueError("a table's rows are lists of text")
+        return cls(paragraph, tuple(tuple(row) for row in rows))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"paragraph": self.paragraph, "rows": [list(row) for row in self.rows]}
+
+
 @dataclass(slots=True)
 class Section:
     id: str
@@ -78,10 +106,16 @@ class Section:
     page_end: int | None
     note: str = ""  # the user's own note
     ordinal: int = 0  # position in its document
+    tables: list[Table] = field(default_factory=list)
 
     @property
     def theme_ids(self) -> list[str]:
         return [tag.id for tag in self.themes]
+
+    def paragraphs(self) -> list[str | Table]:
+        """The body in reading order: each paragraph's text, or the table that paragraph is."""
+        tables = {table.paragraph: table for table in self.tables if any(table.rows)}
+        return [tables.get(index, text) for index, text in enumerate(self.text.split("\n\n"))]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -104,4 +138,5 @@ class Section:
             "notes": [dict(note) for note in self.notes],
             "theme_evidence": {tag.id: list(tag.evidence) for tag in self.themes},
             "user_note": self.note,
+            "tables": [table.to_json() for table in self.tables],
         }

@@ -651,6 +651,10 @@ def _records(parsed: ParsedDocument, document_id: str, key: str) -> tuple[list[d
                     "text": section.text,
                     "paragraph_numbers": list(section.paragraph_numbers),
                     "notes": [{"number": n.number, "text": n.text} for n in section.notes],
+                    "tables": [
+                        {"paragraph": t.paragraph, "rows": [[str(cell) for cell in row] for row in t.rows]}
+                        for t in section.tables
+                    ],
                     "themes": [
                         {"id": t.theme, "score": t.score, "evidence": list(t.evidence)}
                         for t in section.themes

@@ -252,19 +252,20 @@ def test_an_unversioned_library_is_migrated_with_a_backup(library_copy: Path) ->
 
 def test_migrations_run_in_order(library_copy: Path, monkeypatch) -> None:
     calls = []
+    current = migrations.SCHEMA_VERSION
 
     def rename_kind(data):
-        calls.append("1->2")
+        calls.append(f"{current}->{current + 1}")
         for record in data.get("sections", {}).values():
             record["kind"] = record["kind"].upper()
 
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(migrations.MIGRATIONS, 1, rename_kind)
-    monkeypatch.setattr("briefer.library.repository.SCHEMA_VERSION", 2)
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(migrations.MIGRATIONS, current, rename_kind)
+    monkeypatch.setattr("briefer.library.repository.SCHEMA_VERSION", current + 1)
     library = Library.open(library_copy)
-    assert calls == ["1->2", "1->2"]  # library.json and user.json
+    assert calls == [f"{current}->{current + 1}"] * 2  # library.json and user.json
     assert {s.kind for s in library.sections()} <= {"BODY", "FRONT_MATTER", "ANNEX"}
-    assert (library_copy / "library.json.v1.bak").exists()
+    assert (library_copy / f"library.json.v{current}.bak").exists()
 
 
 def test_a_library_from_a_newer_version_is_refused(library_copy: Path) -> None:
