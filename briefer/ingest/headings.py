@@ -93,6 +93,10 @@ class Numbering:
                 return "letter"
         return "roman" if _ROMAN_RE.match(token) else "letter"
 
+    def continues_letters(self, token: str) -> bool:
+        """Is the letter an A, or the next letter after the last lettered heading?"""
+        return len(token) == 1 and (token == "A" or ord(token) - ord("A") == self.letter)
+
     def accept(self, style: str, number: str) -> None:
         if style == "roman":
             self.roman = roman_value(number)

@@ -82,10 +82,10 @@ def _title_word(token: str, acronyms: set[str], first: bool) -> str:
     pieces = re.split(r"([/-])", token)
     for index, piece in enumerate(pieces):
         core = piece.strip("“”‘’\"'(),:;.?!")
-        if not any(ch.isalpha() for ch in core) or core in acronyms or _ROMAN_RE.fullmatch(core):
-            continue
         if core.lower() in _SMALL_WORDS and not first:
-            pieces[index] = piece.lower()
+            pieces[index] = piece.lower()  # "AND" is no acronym, even where notes shout it
+        elif not any(ch.isalpha() for ch in core) or core in acronyms or _ROMAN_RE.fullmatch(core):
+            continue
         else:
             pieces[index] = piece.replace(core, core[0] + core[1:].lower(), 1)
     return "".join(pieces)

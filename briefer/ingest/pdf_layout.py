@@ -16,9 +16,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from briefer.ingest import clean
-from briefer.ingest.headings import heading_number
+from briefer.ingest.headings import CONNECTOR_END_RE, heading_number
 from briefer.ingest.layout import attach_footnotes, join_hyphenated_words
-from briefer.ingest.page_layout import PdfPage, TextLine
+from briefer.ingest.page_layout import Cell, PdfPage, TextLine
 from briefer.ingest.typeset import LEADER_RE, BodyType, Typed, body_type, typeset
 from briefer.ingest.units import Footnote, Layout, Line, Unit, ends_sentence, join_lines
 from briefer.ingest.vocabulary import Vocabulary, is_english_word
@@ -66,11 +66,12 @@ class Block:
 
     @property
     def centered(self) -> bool:
-        """Set in the middle of its column, clear of both edges."""
+        """Set in the middle of its column, clear of its left edge."""
         left, right = self.first.column
         width = right - left
+        middle = (left + right) / 2
         return all(
-            p.line.x0 - left > 0.12 * width and abs((p.line.x0 - left) - (right - p.line.x1)) < 0.08 * width
+            p.line.x0 - left > 0.04 * width and abs((p.line.x0 + p.line.x1) / 2 - middle) < 0.05 * width
             for p in self.lines
         )
 
@@ -269,15 +270,25 @@ def _join_note(text: str, more: str) -> str:
 
 
 def _note_zone(page: PdfPage, rows: list[Placed], body: BodyType) -> list[Placed]:
-    """The lines of the page's foot that are notes (in reading order), or []."""
+    """The lines of the page's foot that are notes (in reading order), or []. Each
+    column has its own foot: in two columns, the notes may stand under one of them."""
     text = [p for p in rows if p.role == "body" and p.line.upright and p.line.text]
-    if len(text) < 2:
+    columns: dict[tuple[float, float], list[Placed]] = {}
+    for p in text:
+        columns.setdefault(p.line.column, []).append(p)
+    chosen: set[int] = set()
+    for lines in columns.values():
+        chosen.update(id(p) for p in _column_notes(page, lines, body))
+    return [p for p in rows if id(p) in chosen]
+
+
+def _column_notes(page: PdfPage, lines: list[Placed], body: BodyType) -> list[Placed]:
+    if len(lines) < 2:
         return []
-    by_top = sorted(text, key=lambda p: p.line.top)
+    by_top = sorted(lines, key=lambda p: p.line.top)
     rule = _separator_rule(page, by_top)
     if rule is not None:
-        below = [p for p in by_top if p.line.top >= rule - 1]
-        candidates = below
+        candidates = [p for p in by_top if p.line.top >= rule - 1]
     else:
         candidates = []
         for p in reversed(by_top):
@@ -285,15 +296,15 @@ def _note_zone(page: PdfPage, rows: list[Placed], body: BodyType) -> list[Placed
                 break
             candidates.insert(0, p)
         if len(candidates) == len(by_top):
-            return []  # a page all in small type: a table, a list, not notes
+            return []  # a column all in small type: a table, a list, not notes
     if not candidates or not _NOTE_MARK_RE.match(candidates[0].line.text):
-        if rule is None or not candidates:
-            return []
-    # Notes stand in the lower part of the page.
-    if candidates[0].line.top < 0.35 * page.height:
         return []
-    chosen = {id(p) for p in candidates}
-    return [p for p in rows if id(p) in chosen]
+    # Notes stand in the lower part of the page, in type no larger than the body's.
+    if candidates[0].line.top < 0.35 * page.height or any(body.larger(p.line.size) for p in candidates):
+        return []
+    if rule is not None and len(candidates) > 0.5 * len(by_top) and not body.smaller(candidates[0].line.size):
+        return []
+    return candidates
 
 
 def _separator_rule(page: PdfPage, by_top: list[Placed]) -> float | None:
@@ -336,8 +347,20 @@ def mark_tables(placed: list[list[Placed]]) -> None:
                 i += 1
 
 
+_MARKER_CELL_RE = re.compile(r"^(?:[IVXLC]{1,7}|[A-Za-z]|\d{1,3}(?:\.\d{1,3})*)[.)]?$|^\(\w{1,4}\)$|^[•◦▪●‣\-–—*]$")
+
+
+def table_cells(line: TextLine) -> list[Cell]:
+    """The line's cells, a list mark or paragraph number kept with the text it leads
+    ("1.  The Commission..." is one cell, not two)."""
+    cells = list(line.cells)
+    if len(cells) >= 2 and _MARKER_CELL_RE.match(cells[0].text.strip()):
+        cells[:2] = [Cell(cells[0].x0, cells[1].x1, f"{cells[0].text} {cells[1].text}")]
+    return cells
+
+
 def _celled(p: Placed) -> bool:
-    return len(p.line.cells) >= 2 or bool(LEADER_RE.search(p.line.text))
+    return len(table_cells(p.line)) >= 2 or bool(LEADER_RE.search(p.line.text))
 
 
 def _table_run(body: list[Placed], start: int) -> int:
@@ -354,14 +377,14 @@ def _table_run(body: list[Placed], start: int) -> int:
             if not _aligned(p, body[start:end]):
                 break
             celled += 1
-        elif not (end + 1 < len(body) and _celled(body[end + 1]) and _is_wrapped_cell(p)):
+        elif not (end + 1 < len(body) and _celled(body[end + 1]) and _is_wrapped_cell(p, previous)):
             break
         end += 1
     if celled < 2:
         return start
     if any(LEADER_RE.search(p.line.text) for p in body[start:end]):
         return end  # a contents list
-    words = [len(cell.text.split()) for p in body[start:end] for cell in p.line.cells]
+    words = [len(cell.text.split()) for p in body[start:end] for cell in table_cells(p.line)]
     if sum(words) / max(1, len(words)) > 7:
         return start  # cells of running text: columns of prose, not a table
     return end
@@ -371,16 +394,19 @@ def _aligned(p: Placed, run: list[Placed]) -> bool:
     """Does the line share cell edges with the lines before it?"""
     if LEADER_RE.search(p.line.text):
         return any(LEADER_RE.search(q.line.text) for q in run)
-    edges = {round(c.x0 / 4) for q in run for c in q.line.cells[1:]} | {
-        round(c.x1 / 4) for q in run for c in q.line.cells
+    edges = {round(c.x0 / 4) for q in run for c in table_cells(q.line)[1:]} | {
+        round(c.x1 / 4) for q in run for c in table_cells(q.line)
     }
-    mine = {round(c.x0 / 4) for c in p.line.cells[1:]} | {round(c.x1 / 4) for c in p.line.cells}
+    mine = {round(c.x0 / 4) for c in table_cells(p.line)[1:]} | {round(c.x1 / 4) for c in table_cells(p.line)}
     near = {e + d for e in edges for d in (-1, 0, 1)}
     return len(mine & near) >= 1
 
 
-def _is_wrapped_cell(p: Placed) -> bool:
-    return len(p.line.text) < 80
+def _is_wrapped_cell(p: Placed, previous: Placed) -> bool:
+    """A short line between two rows of a table, set as they are: a cell's second line
+    (a heading between two tables is larger or bolder)."""
+    line, above = p.line, previous.line
+    return len(line.text) < 80 and abs(line.size - above.size) <= 0.5 and (above.bold or not line.bold)
 
 
 # --- paragraphs ---------------------------------------------------------------------------
@@ -434,6 +460,8 @@ def _starts_paragraph(previous: Placed | None, p: Placed, leading: dict[float, f
         return True
     if _LIST_START_RE.match(line.text) and (finished or short or above.text.endswith(":")):
         return True
+    if above.x1 < left + 0.6 * width and line.text[:1].isupper() and not CONNECTOR_END_RE.search(above.text):
+        return True  # short lines of a title page or an address: "Section 54957" / "District..."
     return short and heading_number(line.text) is not None and not above.text.endswith(("-", "\ufffe"))
 
 
@@ -456,7 +484,7 @@ def _typed(block: Block, vocabulary: Vocabulary) -> Typed:
         len(block.lines),
     )
     if block.kind == "table":
-        rows = [[cell.text.strip() for cell in p.line.cells if cell.text.strip()] for p in block.lines]
+        rows = [[cell.text.strip() for cell in table_cells(p.line) if cell.text.strip()] for p in block.lines]
         typed.rows = [row for row in rows if row]
         typed.text = "\n".join(" | ".join(row) for row in typed.rows)
     else:

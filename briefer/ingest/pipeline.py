@@ -16,6 +16,7 @@ from briefer.ingest.places import Gazetteer, default_gazetteer
 from briefer.ingest.readers import SUPPORTED_SUFFIXES, read_document
 from briefer.ingest.segment import OPENING_TEXT, MeetingDraft, build_sections, split_meetings
 from briefer.ingest.themes import Lexicon, default_lexicon
+from briefer.ingest.typeset import assign_levels
 from briefer.ingest.units import Layout
 
 _ACRONYM_RE = re.compile(r"\b[A-Z][A-Z0-9&]{1,9}s?\b")
@@ -66,6 +67,8 @@ def parse_document(
     drafts = [MeetingDraft(units=layout.units)] if raw.pages is not None else split_meetings(layout.units)
     for index, draft in enumerate(drafts):
         header, report = draft.split_header()
+        if raw.kind != "text":
+            assign_levels(report)  # the report's own hierarchy, the title page aside
         sections = build_sections(report, first_meeting=index == 0)
         if not sections:
             continue

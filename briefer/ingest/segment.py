@@ -212,9 +212,20 @@ def build_sections(units: list[Unit], first_meeting: bool) -> list[ParsedSection
         current.line_end = unit.last_line
         current.page_end = unit.page_end if unit.page_end is not None else current.page_end
 
-    kept = [section for section in sections if section.paragraphs]
+    # A numbered heading with no text of its own stays when nothing is under it either
+    # (an agenda item with nothing to say); a chapter whose text is in its sub-sections
+    # lives on in their path.
+    kept = [
+        section
+        for index, section in enumerate(sections)
+        if section.paragraphs or section.number and not _opens_children(sections, index)
+    ]
     _assign_keys(kept)
     return kept
+
+
+def _opens_children(sections: list[ParsedSection], index: int) -> bool:
+    return index + 1 < len(sections) and sections[index + 1].level > sections[index].level
 
 
 def _open(

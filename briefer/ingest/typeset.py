@@ -76,10 +76,13 @@ _CAPTION_RE = re.compile(
 LEADER_RE = re.compile(r"(?:\.\s?){4,}|…{2,}|(?:_\s?){4,}")  # dot leaders of a contents list
 _PARAGRAPH_NUMBER_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,2})\.\s+(?=[A-ZÁÉÍÓÚÀÈÂÊÎÔÛÇ“\"‘(¿¡])")
 _TWO_SENTENCES_RE = re.compile(r"[a-z\d)]{2}[.!?] +[A-Z]")
+# A heading never ends on one of these (a line that does runs on into the next).
+_FUNCTION_WORDS = frozenset("and or but nor the a an of to in on for with by at from as its their".split())
 
 
 def typeset(paragraphs: list[Typed], body: BodyType) -> list[Unit]:
-    """Units in order, headings with their levels."""
+    """Units in order; `assign_levels` gives the headings their levels once the title
+    page is set apart."""
     units: list[Unit] = []
     numbering = Numbering()
     for index, paragraph in enumerate(paragraphs):
@@ -89,7 +92,10 @@ def typeset(paragraphs: list[Typed], body: BodyType) -> list[Unit]:
             continue
         following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
         number = heading_number(paragraph.text, numbering)
-        if is_heading(paragraph, number, body, following):
+        in_sequence = (
+            number is None or number.family != "letter" or numbering.continues_letters(number.number)
+        )
+        if is_heading(paragraph, number, body, following, in_sequence):
             units.append(_heading(paragraph, number))
             if number is not None and number.family in ("roman", "letter"):
                 numbering.accept(number.family, number.number)
@@ -98,7 +104,6 @@ def typeset(paragraphs: list[Typed], body: BodyType) -> list[Unit]:
         numbered = _PARAGRAPH_NUMBER_RE.match(paragraph.text)
         unit.number = numbered.group(1) if numbered else None
         units.append(unit)
-    assign_levels(units)
     return units
 
 
@@ -143,8 +148,14 @@ def is_caps(text: str) -> bool:
 
 
 def is_heading(
-    paragraph: Typed, number: HeadingNumber | None, body: BodyType, following: Typed | None
+    paragraph: Typed,
+    number: HeadingNumber | None,
+    body: BodyType,
+    following: Typed | None,
+    in_sequence: bool = True,
 ) -> bool:
+    """Is the paragraph a heading? `in_sequence`: its letter, if any, follows the last
+    letter heading (or is an A)."""
     text = paragraph.text
     words = text.split()
     if not words or len(text) > 300 or len(words) > 40:
@@ -153,15 +164,23 @@ def is_heading(
         return True  # the author said so
     if paragraph.lines > 4:
         return False
-    first = next((ch for ch in text if ch.isalnum()), "")
+    title = number.title if number is not None else text
+    first = next((ch for ch in title if ch.isalnum()), "")
     if not first or (first.isalpha() and not first.isupper()):
         return False
     if _CAPTION_RE.match(text) or LEADER_RE.search(text):
         return False
-    if _TWO_SENTENCES_RE.search(text) or text.endswith((",", ";")):
+    if _TWO_SENTENCES_RE.search(title) or text.endswith((",", ";")):
         return False
-    if ends_sentence(text) and not text.endswith(":") and len(words) > 12:
+    # A sentence set in bold is emphasis; a heading numbered as a part may end with a
+    # full stop ("A. Right to personal liberty ... thereof)."), a numbered paragraph not.
+    part = number is not None and number.family in ("roman", "letter", "keyword")
+    if ends_sentence(text) and not text.endswith(":") and len(words) > (40 if part else 12):
         return False
+    if words[-1].casefold() in _FUNCTION_WORDS or (
+        len(words) == 1 and text.casefold().strip(".:") in _FUNCTION_WORDS
+    ):
+        return False  # "...and the right to life, the" runs on; "Or" joins two quotes
     size = paragraph.size
     if body.smaller(size) and not paragraph.bold:
         return False
@@ -169,13 +188,19 @@ def is_heading(
         body.larger(size)
         or (paragraph.bold and not body.bold)
         or (is_caps(text) and not body.smaller(size))
-        or (paragraph.italic and not body.italic and number is not None)
+        or (
+            paragraph.italic
+            and not body.italic
+            and number is not None
+            and len(words) <= 12
+            and not ends_sentence(text)
+        )
     ):
         return True
-    # A short numbered title in the body's type: "5.1 Board governance".
+    # A short numbered title in the body's type: "5.1 Board governance" (not "M. Dupont").
     return (
         number is not None
-        and number.family in ("arabic", "roman", "letter", "keyword")
+        and (number.family in ("arabic", "roman", "keyword") or number.family == "letter" and in_sequence)
         and len(words) <= 12
         and not ends_sentence(text)
         and following is not None
