@@ -287,6 +287,10 @@ def _column_notes(page: PdfPage, lines: list[Placed], body: BodyType) -> list[Pl
         return []
     by_top = sorted(lines, key=lambda p: p.line.top)
     rule = _separator_rule(page, by_top)
+    typed = _typed_separator(page, by_top)
+    if typed is not None:  # a rule typed as a line of underscores: it is no text
+        typed.role = "furniture"
+        rule = typed.line.bottom
     if rule is not None:
         candidates = [p for p in by_top if p.line.top >= rule - 1]
     else:
@@ -305,6 +309,17 @@ def _column_notes(page: PdfPage, lines: list[Placed], body: BodyType) -> list[Pl
     if rule is not None and len(candidates) > 0.5 * len(by_top) and not body.smaller(candidates[0].line.size):
         return []
     return candidates
+
+
+_TYPED_RULE_RE = re.compile(r"^[_\-–—]{8,}$")
+
+
+def _typed_separator(page: PdfPage, by_top: list[Placed]) -> Placed | None:
+    """A line of underscores in the lower half of the page, with lines below it."""
+    for index, p in enumerate(by_top[:-1]):
+        if p.line.top > 0.5 * page.height and _TYPED_RULE_RE.match(p.line.text.replace(" ", "")):
+            return p
+    return None
 
 
 def _separator_rule(page: PdfPage, by_top: list[Placed]) -> float | None:
@@ -347,7 +362,9 @@ def mark_tables(placed: list[list[Placed]]) -> None:
                 i += 1
 
 
-_MARKER_CELL_RE = re.compile(r"^(?:[IVXLC]{1,7}|[A-Za-z]|\d{1,3}(?:\.\d{1,3})*)[.)]?$|^\(\w{1,4}\)$|^[•◦▪●‣\-–—*]$")
+_MARKER_CELL_RE = re.compile(
+    r"^(?:[IVXLC]{1,7}|[A-Za-z]|\d{1,3}(?:\.\d{1,3})*)[.)/]?$|^\(\w{1,4}\)$|^[•◦▪●‣\-–—*∗†‡§¶¹²³⁴⁵⁶⁷⁸⁹⁰]+$"
+)
 
 
 def table_cells(line: TextLine) -> list[Cell]:

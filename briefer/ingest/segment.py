@@ -65,7 +65,8 @@ class MeetingDraft:
 def _opens_report(units: list[Unit], index: int) -> bool:
     unit = units[index]
     if unit.kind == "paragraph":  # report text, not a long line of a title page
-        return len(unit.text) >= BODY_MIN and ends_sentence(unit.text)
+        # (a resolution's preamble clauses end with a comma: "Recalling its decision...,")
+        return len(unit.text) >= BODY_MIN and (ends_sentence(unit.text) or unit.text.endswith(","))
     if unit.style in _NUMBERED_TOP or unit.style in _NUMBERED_LOWER or _SUMMARY_RE.match(unit.title):
         return True
     if unit.style in {"docx", "markdown"}:
