@@ -159,6 +159,11 @@ def _read_page(page: pdfium.PdfPage, number: int) -> Page:
         word.top, word.bottom = top - word.top, top - word.bottom
     result.rules = [Rule(r.x0 - left, top - r.top, r.x1 - left, top - r.bottom) for r in result.rules]
     result.words = words
+    # OCR hook: a scanned page (no text layer, a picture over most of it) gets the words
+    # Tesseract reads on it, in the same form (briefer/ingest/ocr.py).
+    from briefer.ingest import ocr
+
+    ocr.read_if_scanned(page, result)
     return result
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from briefer.errors import InputFileError
 
 if TYPE_CHECKING:
+    from briefer.ingest.ocr import ScanReport
     from briefer.ingest.page_layout import PdfPage
 
 log = logging.getLogger(__name__)
@@ -172,7 +173,7 @@ def _read_text(path: Path, data: bytes) -> tuple[list[RawLine], int | None]:
 
 
 def _read_pdf(path: Path, data: bytes) -> list[PdfPage]:
-    from briefer.ingest import pdf_text
+    from briefer.ingest import ocr, pdf_text
     from briefer.ingest.page_layout import lay_out_page
 
     try:
@@ -190,13 +191,38 @@ def _read_pdf(path: Path, data: bytes) -> list[PdfPage]:
             "download or export it again",
         ) from None
     try:
-        return [lay_out_page(page) for page in pdf_text.pages(pdf)]
+        with ocr.collect_scans() as scans:
+            pages = [lay_out_page(page) for page in pdf_text.pages(pdf)]
     except pdf_text.PdfiumError:
         raise InputFileError(
             path, "the PDF is damaged and cannot be read", "download or export it again"
         ) from None
     finally:
         pdf.close()
+    _check_scans(path, pages, scans)
+    return pages
+
+
+def _check_scans(path: Path, pages: list[PdfPage], scans: ScanReport) -> None:
+    """Scanned pages that OCR could not read: a warning when the rest of the document has
+    text, an error when nothing of it could be read."""
+    from briefer.ingest import ocr
+
+    hint = ocr.INSTALL_HINT if ocr.MISSING in scans.reasons else "try again, or scan it again at 300 dpi"
+    if any(line.text.strip() for page in pages for line in page.lines):
+        if scans.unread:
+            numbers = ", ".join(str(n) for n in scans.unread)
+            log.warning("%s: scanned pages not read: %s (%s); %s", path, numbers, "; ".join(scans.reasons), hint)
+    elif scans.unread and ocr.MISSING in scans.reasons:
+        raise InputFileError(path, f"the PDF is a scan (pictures of pages, no text) and {ocr.MISSING}", hint)
+    elif scans.unread:
+        raise InputFileError(path, f"the PDF is a scan and OCR could not read it: {scans.reasons[0]}", hint)
+    elif scans.read:
+        raise InputFileError(
+            path,
+            "the PDF is a scan and OCR found no legible text in it",
+            "check the scan (blank, faint or turned sideways?) or scan it again at 300 dpi",
+        )
 
 
 # --- Word -----------------------------------------------------------------------------------
