@@ -10,6 +10,7 @@ bookmarks link to.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -101,6 +102,34 @@ class Paragraph:
     style: str = "body"  # "body", "lead" (an introduction under a heading), "quote"
 
 
+_FIGURE = re.compile(r"[-+\u2212]?[$€£¥]?\s?\d[\d.,\u00a0\u202f ]*\s?%?")
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table of an excerpt, its cells row by row. With `header`, the first row heads the
+    columns (and is repeated on every page the table runs over). Rows may differ in length:
+    `grid` gives them all the table's width, with empty cells."""
+
+    rows: tuple[tuple[str, ...], ...]
+    header: bool = True
+
+    @property
+    def columns(self) -> int:
+        return max((len(row) for row in self.rows), default=0)
+
+    def grid(self) -> list[tuple[str, ...]]:
+        width = self.columns
+        return [tuple(row) + ("",) * (width - len(row)) for row in self.rows]
+
+    def figure_columns(self) -> list[bool]:
+        """For each column, whether its cells (under the header) are all figures, such as
+        "4.2", "1,200", "12 %" or "$200": printed aligned to the right."""
+        body = self.grid()[1 if self.header else 0 :]
+        columns = [[row[i].strip() for row in body if row[i].strip()] for i in range(self.columns)]
+        return [bool(cells) and all(_FIGURE.fullmatch(cell) for cell in cells) for cells in columns]
+
+
 @dataclass(frozen=True, slots=True)
 class SourceLine:
     """Where an excerpt came from: meeting, symbol, date, paragraphs, pages, file."""
@@ -174,6 +203,7 @@ Block = (
     | PartHeading
     | SectionHeading
     | Paragraph
+    | Table
     | SourceLine
     | Note
     | KeyMessages

@@ -51,8 +51,10 @@ from briefer.export.blocks import (
     SectionHeading,
     SourceLine,
     SourcesList,
+    Table,
     Title,
 )
+from briefer.export.columns import column_widths, on_two_lines
 from briefer.export.templates import Template
 
 log = logging.getLogger(__name__)
@@ -77,6 +79,8 @@ W_P, W_PPR, W_PSTYLE, W_R, W_T, W_BR, W_TAB = (
 W_VAL = qn("w:val")
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
+TABLE_CELL_MARGIN = 100  # twips left and right of a cell's text, as the bundled table styles have
+EXCERPT_TABLE_STYLE = "Excerpt Table"  # a table style of the style base; without it, a plain grid
 SOURCES_COLUMNS = (
     ("Document", 0.22),
     ("Meeting", 0.37),
@@ -346,8 +350,9 @@ class _DocxBuilder:
 
     # -- tables --------------------------------------------------------------------
 
-    def _table(self, style: str, widths: list[float]) -> etree._Element:
-        """An empty table at full text width; `widths` are fractions of it."""
+    def _table(self, style: str | None, widths: list[float], header: bool = True) -> etree._Element:
+        """An empty table at full text width; `widths` are fractions of it. `header`: its
+        first row takes the table style's look for a header row."""
         if self.page_break_pending and not self.section_empty:
             self._paragraph(None)  # carries the page break: Word ignores it inside tables
         self.page_break_pending = False
@@ -363,7 +368,8 @@ class _DocxBuilder:
         layout = etree.SubElement(tbl_pr, qn("w:tblLayout"))
         layout.set(qn("w:type"), "fixed")
         look = etree.SubElement(tbl_pr, qn("w:tblLook"))
-        for key, value in (("val", "04A0"), ("firstRow", "1"), ("lastRow", "0"), ("firstColumn", "0")):
+        first_row = "1" if header else "0"
+        for key, value in (("val", "04A0"), ("firstRow", first_row), ("lastRow", "0"), ("firstColumn", "0")):
             look.set(qn(f"w:{key}"), value)
         for key in ("lastColumn", "noHBand", "noVBand"):
             look.set(qn(f"w:{key}"), "0" if key == "lastColumn" else "1")
@@ -556,6 +562,49 @@ class _DocxBuilder:
                 self._paragraph("Table Text", value, cell)
         self._after_table()
 
+    def _excerpt_table(self, block: Table) -> None:
+        """A real Word table: the template's Excerpt Table style, else a plain grid; the header
+        row repeats on every page; columns as wide as their cells need; figures to the right."""
+        if not block.columns:
+            return
+        grid = block.grid()
+        columns = [[" ".join(row[i].split()) for row in grid] for i in range(block.columns)]
+        first = 1 if block.header else 0
+        # Measured in characters of the table text (two points smaller than the body, some
+        # 0.55 em wide on average: Word lays the table out, not us), margins included.
+        per_character = 11 * max(self.template.body_size - 2, 8)  # twips
+        margins = 2 * TABLE_CELL_MARGIN / per_character
+        least = [max((len(w) for cell in column for w in cell.split()), default=0) for column in columns]
+        body = [
+            max([len(cell) for cell in column[first:]] + [on_two_lines(column[0], len)] * first)
+            for column in columns
+        ]
+        whole = [max(len(cell) for cell in column) for column in columns]
+        wants = ([w + margins for w in want] for want in (least, body, whole))
+        text_width = self.text_width / per_character
+        widths = [w / text_width for w in column_widths(*wants, text_width)]
+        styled = EXCERPT_TABLE_STYLE.casefold() in self.style_ids
+        tbl = self._table(EXCERPT_TABLE_STYLE if styled else None, widths, header=block.header)
+        if not styled:
+            tbl.find(qn("w:tblPr")).find(qn("w:tblLayout")).addprevious(_grid_borders())
+        figures = block.figure_columns()
+        for index, row in enumerate(grid):
+            header = block.header and index == 0
+            for cell, text, figure in zip(self._row(tbl, widths, header=header), row, figures, strict=True):
+                p = self._paragraph("Table Text", text, cell)
+                if figure:
+                    ppr = p.find(W_PPR)
+                    if ppr is None:
+                        ppr = etree.Element(W_PPR)
+                        p.insert(0, ppr)
+                    etree.SubElement(ppr, qn("w:jc")).set(W_VAL, "right")
+                if header and not styled:  # no table style to set the header row apart
+                    for run in p.iter(W_R):
+                        rpr = etree.Element(qn("w:rPr"))
+                        etree.SubElement(rpr, qn("w:b"))
+                        run.insert(0, rpr)
+        self._after_table()
+
     def _notes_space(self, block: NotesSpace) -> None:
         self._paragraph("Note Title", "Notes")
         for _ in range(max(block.lines, 0)):
@@ -571,6 +620,7 @@ class _DocxBuilder:
         PartHeading: _part_heading,
         SectionHeading: _section_heading,
         Paragraph: _body_paragraph,
+        Table: _excerpt_table,
         SourceLine: _source_line,
         Note: _note,
         KeyMessages: _key_messages,
@@ -673,6 +723,16 @@ _AFTER_PG_NUM_TYPE = tuple(
     qn(f"w:{tag}")
     for tag in ("cols", "formProt", "vAlign", "noEndnote", "titlePg", "textDirection", "bidi", "docGrid")
 )
+
+
+def _grid_borders() -> etree._Element:
+    """w:tblBorders of a plain grid: a thin line around and between every cell."""
+    borders = etree.Element(qn("w:tblBorders"))
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        line = etree.SubElement(borders, qn(f"w:{side}"))
+        for key, value in (("val", "single"), ("sz", "4"), ("space", "0"), ("color", "auto")):
+            line.set(qn(f"w:{key}"), value)
+    return borders
 
 
 def _restart_page_numbers(sect_pr: etree._Element) -> None:

@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -36,6 +36,7 @@ from reportlab.platypus import (
     FrameBreak,
     HRFlowable,
     KeepInFrame,
+    LongTable,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
@@ -67,6 +68,8 @@ from briefer.export.blocks import (
 )
 from briefer.export.blocks import PageBreak as PageBreakBlock
 from briefer.export.blocks import Paragraph as ParagraphBlock
+from briefer.export.blocks import Table as TableBlock
+from briefer.export.columns import column_widths, on_two_lines
 from briefer.export.templates import Template
 
 log = logging.getLogger(__name__)
@@ -86,6 +89,7 @@ WATERMARK = colors.Color(0.86, 0.86, 0.86)
 # Header and footer sit in the top and bottom margins; they need this much room.
 MIN_VERTICAL_MARGIN = 16 * mm
 NOTES_LINE_GAP = 8 * mm  # ruled lines a hand can write between
+CELL_PADDING = 4  # points left and right of a table cell's text
 
 
 # --- fonts -------------------------------------------------------------------------------------------
@@ -860,6 +864,8 @@ class _Story:
                 return self._section(block)
             case ParagraphBlock():
                 return [(paragraph, BODY) for paragraph in self._paragraph(block)]
+            case TableBlock():
+                return [(self._excerpt_table(block), BODY)] if block.columns else []
             case SourceLine():
                 return self._source(block)
             case Note():
@@ -1064,7 +1070,7 @@ class _Story:
     def _sources(self, block: SourcesList) -> Table:
         st = self.styles
         cell = st["cell"]
-        pad = 4
+        pad = CELL_PADDING
         # Symbol, date and count columns as wide as their contents (within limits); the meeting, the
         # longest text, takes the rest.
         width = self.page.frame_width
@@ -1108,26 +1114,74 @@ class _Story:
                     Paragraph(str(entry.sections) if entry.sections else "", st["cell_right"]),
                 ]
             )
-        # rows split between them; inside one only when it is too tall to move whole (a quarter page or more)
-        table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=round(self.page.frame_height / 4))
-        table.setStyle(
-            self._table_style(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), pad),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-                    ("TOPPADDING", (0, 0), (-1, -1), 3.5),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4.5),
-                    ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-                    ("LINEABOVE", (0, 0), (-1, 0), 1, ACCENT),
-                    ("LINEBELOW", (0, 0), (-1, 0), 0.75, ACCENT),
-                    ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-                    ("LINEBELOW", (0, -1), (-1, -1), 1, ACCENT),
-                ]
-            )
-        )
+        table = self._ruled(Table, rows, widths, header=True)
         table.spaceBefore = 4
         table.spaceAfter = self.template.body_size
+        return table
+
+    def _ruled(
+        self, kind: type[Table], rows: list[list[Flowable]], widths: list[float], header: bool
+    ) -> Table:
+        """A table of cells with rules between the rows; a shaded header row, repeated on each page."""
+        commands: list[tuple] = [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+            ("TOPPADDING", (0, 0), (-1, -1), 3.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4.5),
+            ("LINEABOVE", (0, 0), (-1, 0), 1, ACCENT),
+        ]
+        if header:
+            commands += [
+                ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.75, ACCENT),
+            ]
+        commands += [
+            ("LINEBELOW", (0, 1 if header else 0), (-1, -1), 0.3, RULE),
+            ("LINEBELOW", (0, -1), (-1, -1), 1, ACCENT),
+        ]
+        # rows split between them; inside one only when it is too tall to move whole (a quarter page or more)
+        table = kind(
+            rows,
+            colWidths=widths,
+            repeatRows=1 if header else 0,
+            splitInRow=round(self.page.frame_height / 4),
+            hAlign="LEFT",
+        )
+        table.setStyle(self._table_style(commands))
+        return table
+
+    def _excerpt_table(self, block: TableBlock) -> Table:
+        """A table of an excerpt at the text width, its columns as wide as their cells need."""
+        st = self.styles
+        grid = block.grid()
+        figures = block.figure_columns()
+        styles = [
+            [
+                st[("cell_head" if block.header and index == 0 else "cell") + ("_right" if figure else "")]
+                for figure in figures
+            ]
+            for index in range(len(grid))
+        ]
+        least, body, whole = ([0.0] * block.columns for _ in range(3))
+        for index, (row, row_styles) in enumerate(zip(grid, styles, strict=True)):
+            heading = block.header and index == 0
+            for column, (text, style) in enumerate(zip(row, row_styles, strict=True)):
+                plain = _one_line(text)
+                measure = partial(pdfmetrics.stringWidth, fontName=style.fontName, fontSize=style.fontSize)
+                least[column] = max(least[column], *(measure(word) for word in plain.split()), 0.0)
+                body[column] = max(body[column], on_two_lines(plain, measure) if heading else measure(plain))
+                whole[column] = max(whole[column], measure(plain))
+        room = 2 * CELL_PADDING + 1
+        wants = ([w + room for w in want] for want in (least, body, whole))
+        widths = column_widths(*wants, self.page.frame_width)
+        rows = [
+            [Paragraph(_markup(text), style) for text, style in zip(row, row_styles, strict=True)]
+            for row, row_styles in zip(grid, styles, strict=True)
+        ]
+        table = self._ruled(LongTable, rows, widths, header=block.header)
+        table.spaceBefore = self.template.body_size * 0.3
+        table.spaceAfter = self.template.body_size * 0.9
         return table
 
 

@@ -37,6 +37,7 @@ from briefer.gui.tasks import CpuWorker, SerialWorker
 from briefer.ingest.service import ensure_samples
 from briefer.ingest.themes import Lexicon, default_lexicon
 from briefer.library import Library, SearchResult
+from briefer.packs.estimate import section_words
 from briefer.packs.model import Pack
 from briefer.packs.service import export_pack, import_pack, list_packs, load_pack, save_pack
 
@@ -646,7 +647,7 @@ def _section_infos(library: Library, section_ids: list[str]) -> dict[str, Sectio
             heading=section.heading,
             meeting=meeting.label,
             date=meeting.start_date,
-            words=len(section.text.split()),
+            words=section_words(section),
             number=section.number,
         )
     return infos

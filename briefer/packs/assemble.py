@@ -29,11 +29,13 @@ from briefer.export.blocks import (
     SourceEntry,
     SourceLine,
     SourcesList,
+    Table,
     Title,
 )
 from briefer.export.templates import Template, find_template
 from briefer.library.index import SectionFilter
 from briefer.library.models import Meeting, Section
+from briefer.library.models import Table as SectionTable
 from briefer.library.repository import Library
 from briefer.packs.model import Pack, PackItem, SavedSearch
 from briefer.packs.numbering import Numbering
@@ -227,15 +229,23 @@ class _Layout:
         self.section_heading(
             item.title or printed_heading(section.heading, section.number, item.numbered), item.numbered
         )
-        paragraphs = [p.strip() for p in section.text.split("\n\n") if p.strip()]
-        if self.template.condensed:
-            paragraphs = paragraphs[:1]
-        self.blocks.extend(Paragraph(p) for p in paragraphs)
+        body = [_body_block(p) for p in section.paragraphs() if isinstance(p, SectionTable) or p.strip()]
+        if self.template.condensed:  # the first paragraph, be it a table
+            body = body[:1]
+        self.blocks.extend(body)
         self.blocks.append(SourceLine(source_line(section, meeting)))
         if section.note and not self.template.condensed:
             self.blocks.append(Note("Note", section.note))
         if self.template.notes_space:
             self.blocks.append(NotesSpace(self.template.notes_space))
+
+
+def _body_block(paragraph: str | SectionTable) -> Paragraph | Table:
+    """A paragraph of an excerpt as printed: its text, or its table (the first of several
+    rows heading the columns)."""
+    if isinstance(paragraph, SectionTable):
+        return Table(paragraph.rows, header=len(paragraph.rows) > 1)
+    return Paragraph(paragraph.strip())
 
 
 def _cover(pack: Pack) -> Cover:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefer.export.templates import Template
+from briefer.library.models import Section, Table
 from briefer.packs.model import Pack, PackItem
 
 WORDS_PER_PAGE = 450  # an A4 page of body text at 11 pt
@@ -39,10 +40,11 @@ def estimate(pack: Pack, words_by_section: Mapping[str, int], template: Template
 
     Assumptions: about 450 words fill an A4 page at 11 pt, and a page holds fewer words as
     the type grows (with the square of the size: fewer words a line, fewer lines a page);
-    headings, source lines and ruled notes space take room as if they were words; the cover,
-    the contents and the sources annex start pages of their own; a template that starts each
-    part on a new page leaves half a page empty on average before each part; speaking notes
-    keep only the first paragraph of each excerpt. People read about 200 words a minute.
+    headings, source lines and ruled notes space take room as if they were words; a table
+    counts as the words of its cells (`section_words`); the cover, the contents and the
+    sources annex start pages of their own; a template that starts each part on a new page
+    leaves half a page empty on average before each part; speaking notes keep only the first
+    paragraph of each excerpt. People read about 200 words a minute.
     Sections pulled in by saved searches are not known before the build and are not counted;
     neither are sections missing from `words_by_section`.
     """
@@ -66,6 +68,17 @@ def estimate(pack: Pack, words_by_section: Mapping[str, int], template: Template
     pages = math.ceil(room / per_page + (0.5 * max(parts - 1, 0) if template.part_new_page else 0))
     pages = max(pages, 1) + _front_and_back_pages(template, len(section_ids), parts)
     return Estimate(words=words, pages=pages, minutes=math.ceil(words / WORDS_PER_MINUTE))
+
+
+def section_words(section: Section) -> int:
+    """The words a section prints: in a table, the words of its cells (not the " | "
+    between them in the section's text)."""
+    return sum(
+        sum(len(cell.split()) for row in piece.rows for cell in row)
+        if isinstance(piece, Table)
+        else len(piece.split())
+        for piece in section.paragraphs()
+    )
 
 
 def written_words(item: PackItem) -> int:
