@@ -12,14 +12,19 @@ import json
 import os
 import re
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefer import __version__, paths
 from briefer.errors import BrieferError, UsageError
 
+if TYPE_CHECKING:
+    from briefer.library.models import Table
+
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+TABLE_CELL_WIDTH = 40  # characters of a table cell's line in `show`
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -418,11 +423,35 @@ def _cmd_show(args: argparse.Namespace) -> int:
         print(f"your note: {section.note}")
     if duplicates:
         print(f"near-duplicates: {', '.join(duplicates)}")
+    from briefer.library.models import Table
+
     print()
-    print(section.text)
+    print("\n\n".join("\n".join(_table_lines(p)) if isinstance(p, Table) else p for p in section.paragraphs()))
     for note in section.notes:
         print(f"\n[{note['number']}] {note['text']}")
     return EXIT_OK
+
+
+def _table_lines(table: Table) -> list[str]:
+    """A table as text: aligned columns between " | ", cells wrapped at TABLE_CELL_WIDTH
+    characters, a rule under the header row (and between rows when a cell wraps)."""
+    columns = max(len(row) for row in table.rows)
+    cells = [
+        [textwrap.wrap(" ".join(cell.split()), TABLE_CELL_WIDTH) or [""] for cell in row]
+        + [[""]] * (columns - len(row))
+        for row in table.rows
+    ]
+    widths = [max(len(line) for row in cells for line in row[i]) for i in range(columns)]
+    rule = "-+-".join("-" * width for width in widths)
+    wraps = any(len(cell) > 1 for row in cells for cell in row)
+    lines: list[str] = []
+    for index, row in enumerate(cells):
+        if index and (wraps or (index == 1 and table.header)):
+            lines.append(rule)
+        for k in range(max(len(cell) for cell in row)):
+            parts = [(cell[k] if k < len(cell) else "").ljust(w) for cell, w in zip(row, widths, strict=True)]
+            lines.append(" | ".join(parts).rstrip())
+    return lines
 
 
 def _cmd_themes(args: argparse.Namespace) -> int:

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from briefer.library import Meeting, SearchResult, Section
+from briefer.export.blocks import Table as TableBlock
+from briefer.library import Meeting, SearchResult, Section, Table
 from briefer.packs.wording import date_range, meeting_place, number_ranges, page_range
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -326,8 +327,28 @@ def _section_html(
         links = "<br>".join(f'<a href="section:{e(sid)}">{e(text)}</a>' for sid, text in similar)
         parts.append(f"<p><small><b>Nearly the same text elsewhere:</b><br>{links}</small></p>")
     parts.append("<hr>")
-    parts.extend(f"<p>{e(paragraph)}</p>" for paragraph in section.text.split("\n\n"))
+    parts.extend(_table_html(p) if isinstance(p, Table) else f"<p>{e(p)}</p>" for p in section.paragraphs())
     if section.notes:
         parts.append("<hr>")
         parts.extend(f"<p><small>{e(n['number'])}. {e(n['text'])}</small></p>" for n in section.notes)
     return "\n".join(parts)
+
+
+def _table_html(table: Table) -> str:
+    """A table as a rich-text table: a grid, the header row's cells as headers, figures to
+    the right as in a built pack, text escaped."""
+    printed = TableBlock(table.rows, table.header)
+    rows = []
+    for index, row in enumerate(printed.grid()):
+        tag = "th" if table.header and index == 0 else "td"
+        cells = [
+            f'<{tag} align="{"right" if figure else "left"}">{html.escape(cell)}</{tag}>'
+            for cell, figure in zip(row, printed.figure_columns(), strict=True)
+        ]
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        '<table border="1" cellspacing="0" cellpadding="4" width="100%" '
+        'style="border-collapse: collapse; border-color: #a0a0a0; margin-top: 4px; margin-bottom: 8px">'
+        + "".join(rows)
+        + "</table>"
+    )

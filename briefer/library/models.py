@@ -81,6 +81,12 @@ class Table:
             raise ValueError("a table's rows are lists of text")
         return cls(paragraph, tuple(tuple(row) for row in rows))
 
+    @property
+    def header(self) -> bool:
+        """Whether the first row heads the columns. Reports do not say; in a table of several
+        rows it usually does."""
+        return len(self.rows) > 1
+
     def to_json(self) -> dict[str, Any]:
         return {"paragraph": self.paragraph, "rows": [list(row) for row in self.rows]}
 

@@ -241,10 +241,9 @@ class _Layout:
 
 
 def _body_block(paragraph: str | SectionTable) -> Paragraph | Table:
-    """A paragraph of an excerpt as printed: its text, or its table (the first of several
-    rows heading the columns)."""
+    """A paragraph of an excerpt as printed: its text, or its table."""
     if isinstance(paragraph, SectionTable):
-        return Table(paragraph.rows, header=len(paragraph.rows) > 1)
+        return Table(paragraph.rows, header=paragraph.header)
     return Paragraph(paragraph.strip())
 
 
