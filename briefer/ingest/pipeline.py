@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from briefer.errors import InputFileError
+from briefer.ingest.docx_reader import lay_out_docx
 from briefer.ingest.document import MeetingMetadata, Note, ParsedDocument, ParsedMeeting
 from briefer.ingest.layout import lay_out
 from briefer.ingest.metadata import SYMBOL_RE, read_metadata, smart_title
@@ -59,12 +60,18 @@ def parse_document(
     lexicon = lexicon or default_lexicon()
     gazetteer = gazetteer or default_gazetteer()
     raw = read_document(path)
-    layout = lay_out_pdf(raw.pages) if raw.pages is not None else lay_out(raw)
+    if raw.pages is not None:
+        layout = lay_out_pdf(raw.pages)
+    elif raw.word is not None:
+        layout = lay_out_docx(raw.word)
+    else:
+        layout = lay_out(raw)
     acronyms = document_acronyms(layout)
     meetings: list[ParsedMeeting] = []
     publisher: str | None = None
-    # A PDF is one report unless its pages say otherwise; a text file may hold several.
-    drafts = [MeetingDraft(units=layout.units)] if raw.pages is not None else split_meetings(layout.units)
+    # A PDF or a Word file is one report; a text file may hold several.
+    one_report = raw.pages is not None or raw.word is not None
+    drafts = [MeetingDraft(units=layout.units)] if one_report else split_meetings(layout.units)
     for index, draft in enumerate(drafts):
         header, report = draft.split_header()
         if raw.kind != "text":

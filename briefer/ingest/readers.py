@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from briefer.errors import InputFileError
 
 if TYPE_CHECKING:
+    from briefer.ingest.docx_reader import WordBody
     from briefer.ingest.ocr import ScanReport
     from briefer.ingest.page_layout import PdfPage
 
@@ -48,6 +49,7 @@ class RawDocument:
     sha256: str  # of the file's bytes: an unchanged file is recognised by it
     size: int
     pages: list[PdfPage] | None = None  # a PDF's pages as laid out: lines with their type
+    word: WordBody | None = None  # a Word document's paragraphs with their type, and its notes
 
 
 def read_document(path: Path) -> RawDocument:
@@ -79,7 +81,7 @@ def read_document(path: Path) -> RawDocument:
     except OSError as error:
         raise InputFileError(path, f"cannot be read ({error.strerror})") from None
     _check_content_matches_name(path, suffix, data)
-    laid_out = None
+    laid_out = word = None
     if suffix in TEXT_SUFFIXES:
         kind, lines, pages = "text", *_read_text(path, data)
     elif suffix in PDF_SUFFIXES:
@@ -88,9 +90,10 @@ def read_document(path: Path) -> RawDocument:
         lines = [RawLine(line.text, number, line.page) for number, line in enumerate(lines, start=1)]
         pages = len(laid_out)
     else:
-        kind, lines, pages = "docx", *_read_docx(path, data)
+        kind, pages, word = "docx", None, _read_docx(path, data)
+        lines = _word_lines(word)
     sha256 = hashlib.sha256(data).hexdigest()
-    document = RawDocument(path, kind, lines, pages, sha256, len(data), laid_out)
+    document = RawDocument(path, kind, lines, pages, sha256, len(data), laid_out, word)
     if not any(line.text.strip() for line in document.lines):
         raise InputFileError(
             path,
@@ -227,48 +230,11 @@ def _check_scans(path: Path, pages: list[PdfPage], scans: ScanReport) -> None:
 
 # --- Word -----------------------------------------------------------------------------------
 
-_HEADING_STYLE_RE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
-
-
-def _style_level(paragraph) -> int | None:
-    style = paragraph.style
-    while style is not None:
-        name = (style.name or "").strip()
-        if name.lower() == "title":
-            return 0
-        match = _HEADING_STYLE_RE.match(name) or _HEADING_STYLE_RE.match(style.style_id or "")
-        if match:
-            return int(match.group(1))
-        style = style.base_style
-    return None
-
-
-def _read_docx(path: Path, data: bytes) -> tuple[list[RawLine], int | None]:
-    import io
-
-    from docx import Document
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    lines: list[RawLine] = []
-
-    def add(text: str, level: int | None = None) -> None:
-        lines.append(RawLine(text, len(lines) + 1, None, level, ends_paragraph=True))
+def _read_docx(path: Path, data: bytes) -> WordBody:
+    from briefer.ingest.docx_reader import read_word
 
     try:
-        document = Document(io.BytesIO(data))
-        for block in document.iter_inner_content():
-            if isinstance(block, Paragraph):
-                text = block.text
-                add(text, _style_level(block) if text.strip() else None)
-            elif isinstance(block, Table):
-                for row in block.rows:
-                    cells: list[str] = []
-                    for cell in row.cells:
-                        value = " ".join(cell.text.split())
-                        if value and (not cells or cells[-1] != value):  # merged cells repeat
-                            cells.append(value)
-                    add(" | ".join(cells))
+        return read_word(data)
     except Exception as error:  # noqa: BLE001 - python-docx fails on damaged packages in
         # open-ended ways (bad XML, bad zip data, bad attribute values, missing parts), while
         # opening or while walking the body: each means the same to the user
@@ -278,4 +244,15 @@ def _read_docx(path: Path, data: bytes) -> tuple[list[RawLine], int | None]:
             "not a readable Word document (damaged, password-protected, or an old .doc)",
             "open it in Word and save it again as .docx without a password",
         ) from None
-    return lines, None
+
+
+def _word_lines(body: WordBody) -> list[RawLine]:
+    """One line per paragraph and per table row, numbered as the layout numbers them."""
+    lines: list[RawLine] = []
+    for paragraph in body.paragraphs:
+        if paragraph.rows is None:
+            lines.append(RawLine(paragraph.text, paragraph.first_line, None, paragraph.style_level, True))
+            continue
+        for offset, cells in enumerate(paragraph.rows):
+            lines.append(RawLine(" | ".join(cells), paragraph.first_line + offset, None, None, True))
+    return lines

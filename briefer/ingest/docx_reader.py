@@ -1,0 +1,654 @@
+"""A Word document's body as Word shows it -> typed paragraphs, tables and footnotes.
+
+python-docx opens the package; the body's XML is walked here in document order, because
+python-docx's own text leaves out what Word shows inside tracked insertions, content
+controls, fields and text boxes. Tracked changes read as accepted (insertions in,
+deletions out); headers, footers and comments are not body text. Each paragraph carries
+the type most of its letters are set in, resolved through Word's inheritance (direct
+formatting, the character style, the paragraph style and what it is based on, the
+document defaults), so that `typeset` can tell headings by their type as it does for a
+PDF, and by their heading style.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from briefer.ingest import clean
+from briefer.ingest.typeset import Typed, body_type, typeset
+from briefer.ingest.units import Footnote, Layout, Unit
+from briefer.ingest.vocabulary import Vocabulary
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
+_FOOTNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+_ENDNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes"
+_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
+
+_DEFAULT_SIZE = 10.0  # points: Word's size when no style says otherwise
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_HEADING_STYLE_RE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
+_COMPLEX_SCRIPT_RE = re.compile(r"[\u0590-\u08ff\ufb1d-\ufefc]")  # Hebrew, Arabic, Syriac...
+
+# Wrappers whose content Word shows as if they were not there.
+_TRANSPARENT = frozenset(
+    _W + name for name in ("hyperlink", "smartTag", "customXml", "ins", "moveTo", "fldSimple", "dir", "bdo")
+)
+_REMOVED = frozenset({_W + "del", _W + "moveFrom"})  # tracked deletions: gone once accepted
+_SPACES = frozenset({_W + "tab", _W + "ptab", _W + "cr"})
+
+
+@dataclass(slots=True)
+class WordBody:
+    """What the layout needs of a Word document."""
+
+    paragraphs: list[Typed]  # paragraphs and tables in reading order, numbered from 1
+    footnotes: list[Footnote]
+
+
+def lay_out_docx(body: WordBody) -> Layout:
+    paragraphs = body.paragraphs
+    samples = ((p.text, p.size, p.bold, p.italic) for p in paragraphs if p.rows is None)
+    units = typeset(paragraphs, body_type(samples))
+    for unit in units:
+        if unit.style == "typeset" and unit.type_style and unit.type_style.style_level:
+            unit.style = "docx"  # a heading style: the report begins at the first one
+    give_notes(units, body.footnotes)
+    vocabulary = Vocabulary("\n".join(p.text for p in paragraphs))
+    return Layout(units, body.footnotes, vocabulary, [])
+
+
+def give_notes(units: list[Unit], footnotes: list[Footnote]) -> None:
+    """Each note goes to the unit whose paragraph cites it.
+
+    Word says where each reference stands, so no guessing from the text is needed (as
+    layout.attach_footnotes must for a PDF); a heading shows no reference mark.
+    """
+    for note in footnotes:
+        owner = next((u for u in units if u.first_line <= note.line <= u.last_line), None)
+        if owner is None:
+            continue
+        if owner.kind == "heading":
+            mark = note.number.translate(_SUPERSCRIPT)
+            owner.text = clean.squeeze_spaces(owner.text.replace(mark, "", 1))
+            owner.title = clean.squeeze_spaces(owner.title.replace(mark, "", 1))
+        owner.notes.append(note)
+
+
+def read_word(data: bytes) -> WordBody:
+    """Read a .docx file's body. Raises whatever python-docx or lxml raise on damage."""
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    part = document.part
+    styles = StyleSheet(document.styles.element, _related(part, _NUMBERING))
+    notes = {kind: _note_elements(_related(part, rel)) for kind, rel in (("f", _FOOTNOTES), ("e", _ENDNOTES))}
+    walker = BodyWalker(styles, notes)
+    blocks = walker.blocks(document.element.body)
+    return _number(blocks, walker.notes)
+
+
+# --- the parts around the body ----------------------------------------------------------------
+
+
+def _related(part, reltype: str):
+    """The XML root of the part the document relates to by `reltype`, or None."""
+    from docx.oxml import parse_xml
+
+    for rel in part.rels.values():
+        if rel.reltype == reltype and not rel.is_external:
+            target = rel.target_part
+            element = getattr(target, "element", None)
+            return element if element is not None else parse_xml(target.blob)
+    return None
+
+
+def _note_elements(root) -> dict[str, object]:
+    """Notes by id; separators (which carry a w:type) are not notes."""
+    if root is None:
+        return {}
+    return {
+        note.get(_W + "id"): note
+        for note in root
+        if note.tag in (_W + "footnote", _W + "endnote") and note.get(_W + "type") is None
+    }
+
+
+# --- styles -------------------------------------------------------------------------------------
+
+
+def _on(element) -> bool:
+    """A Word on/off property: present means on unless its value says off."""
+    return element.get(_W + "val", "true").lower() not in ("0", "false", "off", "none")
+
+
+def _half_points(element) -> float | None:
+    try:
+        value = float(element.get(_W + "val", ""))
+    except ValueError:
+        return None
+    return value / 2 if 0 < value < 3300 else None
+
+
+def _twips(value: str | None) -> float | None:
+    try:
+        return float(value) / 20 if value is not None else None
+    except ValueError:
+        return None
+
+
+class StyleSheet:
+    """Word's style inheritance: the document defaults, paragraph and character styles
+    with what they are based on, and the indents of list levels."""
+
+    def __init__(self, styles, numbering) -> None:
+        self._styles: dict[str, object] = {}
+        self._default_paragraph: str | None = None
+        for style in styles.iterchildren(_W + "style") if styles is not None else ():
+            style_id = style.get(_W + "styleId")
+            self._styles.setdefault(style_id, style)
+            if style.get(_W + "type") == "paragraph" and _on_attr(style.get(_W + "default")):
+                self._default_paragraph = self._default_paragraph or style_id
+        defaults = styles.find(f"{_W}docDefaults") if styles is not None else None
+        self._default_run = defaults.find(f"{_W}rPrDefault/{_W}rPr") if defaults is not None else None
+        self._default_paragraph_props = defaults.find(f"{_W}pPrDefault/{_W}pPr") if defaults is not None else None
+        self._numbering = numbering
+
+    def chain(self, style_id: str | None) -> list:
+        """The style and those it is based on, nearest first (a loop is cut)."""
+        found = []
+        while style_id in self._styles and len(found) < 20:
+            style = self._styles[style_id]
+            if style in found:
+                break
+            found.append(style)
+            based = style.find(f"{_W}basedOn")
+            style_id = based.get(_W + "val") if based is not None else None
+        return found
+
+    def paragraph_chain(self, paragraph_props) -> list:
+        style = paragraph_props.find(f"{_W}pStyle") if paragraph_props is not None else None
+        style_id = style.get(_W + "val") if style is not None else None
+        return self.chain(style_id if style_id in self._styles else self._default_paragraph)
+
+    # -- run properties
+
+    def run_property(self, name: str, direct, run_chain: list, paragraph_chain: list):
+        """The element that sets run property `name` (e.g. "sz"), nearest first."""
+        if direct is not None and direct.find(_W + name) is not None:
+            return direct.find(_W + name)
+        for style in (*run_chain, *paragraph_chain):
+            found = style.find(f"{_W}rPr/{_W}{name}")
+            if found is not None:
+                return found
+        return self._default_run.find(_W + name) if self._default_run is not None else None
+
+    def toggle(self, name: str, direct, run_chain: list, paragraph_chain: list) -> bool:
+        """Bold, italic and the like: direct formatting decides; otherwise the paragraph
+        style and the character style each turn it over (a bold character style in a bold
+        paragraph style gives regular text), else the document default."""
+        if direct is not None and direct.find(_W + name) is not None:
+            return _on(direct.find(_W + name))
+        values = [self._nearest(name, chain) for chain in (paragraph_chain, run_chain)]
+        if all(value is None for value in values):
+            default = self._default_run.find(_W + name) if self._default_run is not None else None
+            return default is not None and _on(default)
+        return bool(values[0]) != bool(values[1])
+
+    @staticmethod
+    def _nearest(name: str, chain: list) -> bool | None:
+        for style in chain:
+            found = style.find(f"{_W}rPr/{_W}{name}")
+            if found is not None:
+                return _on(found)
+        return None
+
+    # -- paragraph properties
+
+    def paragraph_property(self, name: str, direct, chain: list):
+        """The element that sets paragraph property `name` (e.g. "jc"), nearest first."""
+        for props in (direct, *(style.find(f"{_W}pPr") for style in chain), self._default_paragraph_props):
+            found = props.find(_W + name) if props is not None else None
+            if found is not None:
+                return found
+        return None
+
+    def left_indent(self, direct, chain: list) -> float:
+        """Points: the paragraph's own indent, else its list level's, else its style's."""
+        own = direct.find(f"{_W}ind") if direct is not None else None
+        for ind in (own, self._list_indent(direct, chain), self.paragraph_property("ind", None, chain)):
+            if ind is not None:
+                value = _twips(ind.get(_W + "left", ind.get(_W + "start")))
+                if value is not None:
+                    return value
+        return 0.0
+
+    def _list_indent(self, direct, chain: list):
+        numbering = self.paragraph_property("numPr", direct, chain)
+        if numbering is None or self._numbering is None:
+            return None
+        num_id = numbering.find(f"{_W}numId")
+        level = numbering.find(f"{_W}ilvl")
+        num_id = num_id.get(_W + "val") if num_id is not None else None
+        level = level.get(_W + "val", "0") if level is not None else "0"
+        for num in self._numbering.iterchildren(_W + "num"):
+            if num.get(_W + "numId") == num_id:
+                abstract = num.find(f"{_W}abstractNumId")
+                return self._abstract_indent(abstract.get(_W + "val") if abstract is not None else None, level)
+        return None
+
+    def _abstract_indent(self, abstract_id: str | None, level: str):
+        for abstract in self._numbering.iterchildren(_W + "abstractNum"):
+            if abstract.get(_W + "abstractNumId") == abstract_id:
+                for lvl in abstract.iterchildren(_W + "lvl"):
+                    if lvl.get(_W + "ilvl") == level:
+                        return lvl.find(f"{_W}pPr/{_W}ind")
+        return None
+
+    def style_level(self, direct, chain: list) -> int | None:
+        """0 for Title, N for "Heading N" (by name or id) or an outline level N - 1."""
+        own = self._outline_level(direct)
+        if own is not None:
+            return own
+        for style in chain:
+            name = style.find(f"{_W}name")
+            name = (name.get(_W + "val", "") if name is not None else "").strip()
+            if name.lower() == "title":
+                return 0
+            match = _HEADING_STYLE_RE.match(name) or _HEADING_STYLE_RE.match(style.get(_W + "styleId") or "")
+            if match and match.group(1) != "0":
+                return int(match.group(1))
+            level = self._outline_level(style.find(f"{_W}pPr"))
+            if level is not None:
+                return level
+        return None
+
+    @staticmethod
+    def _outline_level(props) -> int | None:
+        outline = props.find(f"{_W}outlineLvl") if props is not None else None
+        value = outline.get(_W + "val", "") if outline is not None else ""
+        return int(value) + 1 if value.isdigit() and int(value) < 9 else None  # 9: body text
+
+
+def _on_attr(value: str | None) -> bool:
+    return value is not None and value.lower() in ("1", "true", "on")
+
+
+# --- the body -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Text set in one type."""
+
+    text: str
+    size: float
+    bold: bool
+    italic: bool
+
+
+@dataclass(slots=True)
+class Paragraph:
+    spans: list[Span]
+    centered: bool
+    indent: float
+    style_level: int | None
+    notes: list[int] = field(default_factory=list)  # the notes it cites (BodyWalker.notes)
+
+    @property
+    def text(self) -> str:
+        return clean.squeeze_spaces(clean.normalize_characters("".join(s.text for s in self.spans)))
+
+
+@dataclass(slots=True)
+class Row:
+    cells: list[str]
+    notes: list[int]
+
+
+@dataclass(slots=True)
+class Table:
+    rows: list[Row]
+    spans: list[Span]
+
+
+@dataclass(slots=True)
+class _RunType:
+    size: float
+    bold: bool
+    italic: bool
+    hidden: bool
+    caps: bool
+
+
+@dataclass(slots=True)
+class _Piece:
+    """Text of a paragraph up to a page break (or its end), with the notes it cites."""
+
+    spans: list[Span] = field(default_factory=list)
+    notes: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Content:
+    """What a paragraph's runs hold: pieces of text, and text boxes to read after it."""
+
+    pieces: list[_Piece]
+    boxes: list = field(default_factory=list)
+
+    def add(self, text: str, type_: _RunType) -> None:
+        self.pieces[-1].spans.append(Span(text, type_.size, type_.bold, type_.italic))
+
+
+class BodyWalker:
+    """Walks body XML in document order into paragraphs and tables."""
+
+    def __init__(self, styles: StyleSheet, notes: dict[str, dict[str, object]]) -> None:
+        self.styles = styles
+        self._note_parts = notes
+        self.notes: list[tuple[str, str]] = []  # (number, text) of the notes cited, in order
+        self._fields: list[bool] = []  # open complex fields: True while in a field's code
+        self._carried: _Piece | None = None  # a paragraph whose mark was deleted joins the next
+
+    # -- blocks
+
+    def blocks(self, container) -> list[Paragraph | Table]:
+        found: list[Paragraph | Table] = []
+        for child in _elements(container):
+            tag = child.tag
+            if tag == _W + "p":
+                found.extend(self.paragraph(child))
+            elif tag == _W + "tbl":
+                found.append(self.table(child))
+            elif tag == _W + "sdt":
+                found.extend(self.blocks(_content(child)))
+            elif tag == _MC + "AlternateContent":
+                found.extend(self.blocks(_one_branch(child)))
+            elif tag in _TRANSPARENT:
+                found.extend(self.blocks(child))
+        if self._carried is not None:  # nothing to join at the end of a cell or the body
+            found.append(Paragraph(self._carried.spans, False, 0.0, None, self._carried.notes))
+            self._carried = None
+        return found
+
+    def paragraph(self, element) -> list[Paragraph | Table]:
+        """A paragraph, two if a page break stands inside it, then its text boxes."""
+        props = element.find(f"{_W}pPr")
+        chain = self.styles.paragraph_chain(props)
+        content = _Content([self._carried or _Piece()])
+        self._carried = None
+        self._inline(element, chain, content)
+        boxed = [block for box in content.boxes for block in self.blocks(box)]
+        if _mark_deleted(props):
+            self._carried = _Piece(
+                [s for piece in content.pieces for s in piece.spans],
+                [n for piece in content.pieces for n in piece.notes],
+            )
+            return boxed
+        jc = self.styles.paragraph_property("jc", props, chain)
+        centered = jc is not None and jc.get(_W + "val") == "center"
+        indent = self.styles.left_indent(props, chain)
+        level = self.styles.style_level(props, chain)
+        found: list[Paragraph | Table] = [
+            Paragraph(piece.spans, centered, indent, level, piece.notes)
+            for piece in content.pieces
+            if piece.spans or piece.notes
+        ]
+        return found + boxed
+
+    def _inline(self, container, chain: list, content: _Content) -> None:
+        for child in _elements(container):
+            tag = child.tag
+            if tag == _W + "r":
+                self._run(child, chain, content)
+            elif tag in _TRANSPARENT:
+                self._inline(child, chain, content)
+            elif tag == _W + "sdt":
+                self._inline(_content(child), chain, content)
+            elif tag == _MC + "AlternateContent":
+                self._inline(_one_branch(child), chain, content)
+            elif tag in (_M + "oMath", _M + "oMathPara"):
+                content.add("".join(t.text or "" for t in child.iter(_M + "t")), self._run_type(None, chain))
+
+    def _run(self, run, chain: list, content: _Content) -> None:
+        type_ = self._run_type(run.find(f"{_W}rPr"), chain, run)
+        for child in _elements(run):
+            tag = child.tag
+            if tag == _W + "t":
+                if not type_.hidden and not (self._fields and self._fields[-1]):
+                    text = child.text or ""
+                    content.add(text.upper() if type_.caps else text, type_)
+            elif tag in _SPACES or (tag == _W + "br" and child.get(_W + "type") != "page"):
+                content.add(" ", type_)
+            elif tag == _W + "br":  # a page break: what follows is a new paragraph
+                content.pieces.append(_Piece())
+            elif tag == _W + "noBreakHyphen":
+                content.add("-", type_)
+            elif tag == _W + "fldChar":
+                self._field_char(child.get(_W + "fldCharType"))
+            elif tag in (_W + "footnoteReference", _W + "endnoteReference"):
+                self._cite(child, type_, content)
+            elif tag == _W + "ruby":  # East Asian text with its reading above: the text
+                self._inline(child.find(f"{_W}rubyBase"), chain, content)
+            else:
+                content.boxes.extend(_text_boxes(child))
+
+    def _field_char(self, kind: str | None) -> None:
+        """A complex field shows its result, not its code (between begin and separate)."""
+        if kind == "begin":
+            self._fields.append(True)
+        elif kind == "separate" and self._fields:
+            self._fields[-1] = False
+        elif kind == "end" and self._fields:
+            self._fields.pop()
+
+    def _cite(self, reference, type_: _RunType, content: _Content) -> None:
+        """A note reference: its number in superscript where it stands, and its note.
+
+        Footnotes and endnotes are numbered in one sequence, so that each mark names one
+        note; a custom mark ("*") is the text that follows the reference.
+        """
+        kind = "e" if reference.tag == _W + "endnoteReference" else "f"
+        note = self._note_parts[kind].get(reference.get(_W + "id"))
+        if note is None:
+            return
+        if _on_attr(reference.get(_W + "customMarkFollows")):
+            number = _custom_mark(reference)
+        else:
+            number = str(1 + sum(1 for n, _ in self.notes if n.isdigit()))
+            content.add(number.translate(_SUPERSCRIPT), type_)
+        content.pieces[-1].notes.append(len(self.notes))
+        self.notes.append((number, self._note_text(note)))
+
+    def _note_text(self, note) -> str:
+        inner = BodyWalker(self.styles, {"f": {}, "e": {}})
+        texts = [block.text for block in inner.blocks(note) if isinstance(block, Paragraph)]
+        return clean.squeeze_spaces(" ".join(texts))
+
+    def _run_type(self, direct, chain: list, run=None) -> _RunType:
+        run_chain = []
+        if direct is not None and direct.find(f"{_W}rStyle") is not None:
+            run_chain = self.styles.chain(direct.find(f"{_W}rStyle").get(_W + "val"))
+        complex_script = _complex_script(direct, run)
+        size_name, bold_name, italic_name = ("szCs", "bCs", "iCs") if complex_script else ("sz", "b", "i")
+        size = self.styles.run_property(size_name, direct, run_chain, chain)
+        points = _half_points(size) if size is not None else None
+        return _RunType(
+            points or _DEFAULT_SIZE,
+            self.styles.toggle(bold_name, direct, run_chain, chain),
+            self.styles.toggle(italic_name, direct, run_chain, chain),
+            self.styles.toggle("vanish", direct, run_chain, chain),
+            self.styles.toggle("caps", direct, run_chain, chain),
+        )
+
+    # -- tables
+
+    def table(self, element) -> Table:
+        """Rows of cells; a merged cell counts once; a table inside a cell adds its rows
+        after the row that holds it."""
+        table = Table([], [])
+        for row in _rows(element):
+            cells: list[str] = []
+            cited: list[int] = []
+            nested: list[Row] = []
+            for cell in _cells(row):
+                text: list[str] = []
+                for block in self.blocks(cell):
+                    if isinstance(block, Table):
+                        nested.extend(block.rows)
+                        table.spans.extend(block.spans)
+                        continue
+                    text.append(block.text)
+                    cited.extend(block.notes)
+                    table.spans.extend(block.spans)
+                value = clean.squeeze_spaces(" ".join(text))
+                if value:
+                    cells.append(value)
+            if cells or cited:
+                table.rows.append(Row(cells, cited))
+            table.rows.extend(nested)
+        return table
+
+
+def _elements(container) -> Iterator:
+    """Child elements (not comments or processing instructions)."""
+    if container is None:
+        return iter(())
+    return (child for child in container if isinstance(child.tag, str))
+
+
+def _content(sdt):
+    return sdt.find(f"{_W}sdtContent")
+
+
+def _one_branch(alternate):
+    """Markup compatibility offers the same content several ways: read one of them."""
+    choice = alternate.find(f"{_MC}Choice")
+    return choice if choice is not None else alternate.find(f"{_MC}Fallback")
+
+
+def _custom_mark(reference) -> str:
+    """The text right after a reference with a custom mark: the mark itself ("*")."""
+    run = reference.getparent()
+    following = [*reference.itersiblings(), *(el for r in run.itersiblings() for el in r.iter())]
+    text = next((el.text for el in following if el.tag == _W + "t" and (el.text or "").strip()), "*")
+    return text.strip()[:3]
+
+
+def _text_boxes(element) -> Iterator:
+    """The text boxes inside a drawing or a picture, each once."""
+    if not isinstance(element.tag, str):
+        return
+    if element.tag == _W + "txbxContent":
+        yield element
+        return
+    if element.tag == _MC + "AlternateContent":
+        element = _one_branch(element)
+    for child in _elements(element):
+        yield from _text_boxes(child)
+
+
+def _mark_deleted(props) -> bool:
+    """A deleted paragraph mark: once accepted, the paragraph runs on into the next."""
+    return props is not None and props.find(f"{_W}rPr/{_W}del") is not None
+
+
+def _complex_script(direct, run) -> bool:
+    """Right-to-left and complex-script text is set in the *Cs sizes and weights."""
+    if direct is not None and any(
+        direct.find(_W + name) is not None and _on(direct.find(_W + name)) for name in ("rtl", "cs")
+    ):
+        return True
+    if run is None:
+        return False
+    text = "".join(t.text or "" for t in run.iterchildren(_W + "t"))
+    return bool(text) and len(_COMPLEX_SCRIPT_RE.findall(text)) > len(text) / 2
+
+
+def _rows(table) -> Iterator:
+    """A table's rows, through content controls; a row deleted as a tracked change is gone."""
+    for child in _elements(table):
+        if child.tag == _W + "tr":
+            if child.find(f"{_W}trPr/{_W}del") is None:
+                yield child
+        elif child.tag == _W + "sdt" or child.tag == _W + "customXml":
+            yield from _rows(_content(child) if child.tag == _W + "sdt" else child)
+
+
+def _cells(row) -> Iterator:
+    """A row's cells, through content controls; the continuation of a merge is skipped."""
+    for child in _elements(row):
+        if child.tag == _W + "tc":
+            props = child.find(f"{_W}tcPr")
+            if props is None or not _continues_merge(props):
+                yield child
+        elif child.tag == _W + "sdt" or child.tag == _W + "customXml":
+            yield from _cells(_content(child) if child.tag == _W + "sdt" else child)
+
+
+def _continues_merge(props) -> bool:
+    if props.find(f"{_W}cellDel") is not None:
+        return True
+    for name in ("vMerge", "hMerge"):
+        merge = props.find(_W + name)
+        if merge is not None and merge.get(_W + "val", "continue") == "continue":
+            return True
+    return False
+
+
+# --- numbering ----------------------------------------------------------------------------------
+
+
+def _number(blocks: list[Paragraph | Table], notes: list[tuple[str, str]]) -> WordBody:
+    """Typed paragraphs numbered from 1: one number per paragraph and per table row."""
+    paragraphs: list[Typed] = []
+    footnotes: list[Footnote] = []
+    line = 0
+    for block in blocks:
+        if isinstance(block, Table):
+            if not block.rows:
+                continue
+            first = line + 1
+            for row in block.rows:
+                line += 1
+                footnotes.extend(Footnote(*notes[n], line, None) for n in row.notes)
+            paragraphs.append(_typed_table(block, first, line))
+            continue
+        text = block.text
+        if not text:
+            continue
+        line += 1
+        footnotes.extend(Footnote(*notes[n], line, None) for n in block.notes)
+        size, bold, italic = _main_type(block.spans)
+        paragraphs.append(
+            Typed(text, line, line, None, None, size, bold, italic, block.centered, block.indent, 1, block.style_level)
+        )
+    return WordBody(paragraphs, footnotes)
+
+
+def _typed_table(table: Table, first: int, last: int) -> Typed:
+    rows = [row.cells for row in table.rows]
+    size, bold, italic = _main_type(table.spans)
+    typed = Typed("\n".join(" | ".join(cells) for cells in rows), first, last, None, None, size, bold, italic)
+    typed.rows = rows
+    return typed
+
+
+def _main_type(spans: Iterable[Span]) -> tuple[float, bool, bool]:
+    """The size most letters are set in, and whether most are bold, italic."""
+    sizes: Counter[float] = Counter()
+    bold = italic = total = 0
+    for span in spans:
+        count = sum(ch.isalpha() for ch in span.text) or 0.01 * len(span.text.strip())
+        sizes[span.size] += count
+        total += count
+        bold += count if span.bold else 0
+        italic += count if span.italic else 0
+    if not sizes:
+        return _DEFAULT_SIZE, False, False
+    return sizes.most_common(1)[0][0], bold > total / 2, italic > total / 2
