@@ -156,7 +156,9 @@ class StyleSheet:
                 self._default_paragraph = self._default_paragraph or style_id
         defaults = styles.find(f"{_W}docDefaults") if styles is not None else None
         self._default_run = defaults.find(f"{_W}rPrDefault/{_W}rPr") if defaults is not None else None
-        self._default_paragraph_props = defaults.find(f"{_W}pPrDefault/{_W}pPr") if defaults is not None else None
+        self._default_paragraph_props = (
+            defaults.find(f"{_W}pPrDefault/{_W}pPr") if defaults is not None else None
+        )
         self._numbering = numbering
 
     def chain(self, style_id: str | None) -> list:
@@ -239,7 +241,9 @@ class StyleSheet:
         for num in self._numbering.iterchildren(_W + "num"):
             if num.get(_W + "numId") == num_id:
                 abstract = num.find(f"{_W}abstractNumId")
-                return self._abstract_indent(abstract.get(_W + "val") if abstract is not None else None, level)
+                return self._abstract_indent(
+                    abstract.get(_W + "val") if abstract is not None else None, level
+                )
         return None
 
     def _abstract_indent(self, abstract_id: str | None, level: str):
@@ -626,7 +630,20 @@ def _number(blocks: list[Paragraph | Table], notes: list[tuple[str, str]]) -> Wo
         footnotes.extend(Footnote(*notes[n], line, None) for n in block.notes)
         size, bold, italic = _main_type(block.spans)
         paragraphs.append(
-            Typed(text, line, line, None, None, size, bold, italic, block.centered, block.indent, 1, block.style_level)
+            Typed(
+                text,
+                line,
+                line,
+                None,
+                None,
+                size,
+                bold,
+                italic,
+                block.centered,
+                block.indent,
+                1,
+                block.style_level,
+            )
         )
     return WordBody(paragraphs, footnotes)
 

@@ -8,8 +8,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from briefer.errors import InputFileError
-from briefer.ingest.docx_reader import lay_out_docx
 from briefer.ingest.document import MeetingMetadata, Note, ParsedDocument, ParsedMeeting
+from briefer.ingest.docx_reader import lay_out_docx
 from briefer.ingest.layout import lay_out
 from briefer.ingest.metadata import SYMBOL_RE, read_metadata, smart_title
 from briefer.ingest.pdf_layout import lay_out_pdf

@@ -230,6 +230,7 @@ def _check_scans(path: Path, pages: list[PdfPage], scans: ScanReport) -> None:
 
 # --- Word -----------------------------------------------------------------------------------
 
+
 def _read_docx(path: Path, data: bytes) -> WordBody:
     from briefer.ingest.docx_reader import read_word
 
