@@ -88,8 +88,10 @@ class Numbering:
     def style_of(self, token: str) -> str:
         if len(token) == 1 and token in "IVXLC":
             roman_next = roman_value(token) == self.roman + 1
-            letter_next = ord(token) - ord("A") + 1 == self.letter + 1
-            if letter_next and not roman_next:
+            # Within a run of letters, "I" after "H" (or after "G", one heading lost) is a letter.
+            step = ord(token) - ord("A") + 1 - self.letter
+            letter_next = step == 1 or (self.letter > 0 and step == 2)
+            if letter_next and (not roman_next or self.letter > 0):
                 return "letter"
         return "roman" if _ROMAN_RE.match(token) else "letter"
 

@@ -31,6 +31,7 @@ class Placed:
     line: TextLine
     number: int  # 1-based, in the document's reading order
     role: str = "body"  # "body", "furniture", "note", "table"
+    edges: tuple[float, float] = (0.0, 0.0)  # where the column's running text starts and ends
 
 
 @dataclass(slots=True)
@@ -66,14 +67,16 @@ class Block:
 
     @property
     def centered(self) -> bool:
-        """Set in the middle of its column, clear of its left edge."""
-        left, right = self.first.column
-        width = right - left
-        middle = (left + right) / 2
-        return all(
-            p.line.x0 - left > 0.04 * width and abs((p.line.x0 + p.line.x1) / 2 - middle) < 0.05 * width
-            for p in self.lines
-        )
+        return all(_is_centered(p) for p in self.lines)
+
+
+def _is_centered(p: Placed, margin: float = 0.06, balance: float = 0.1) -> bool:
+    """Set in the middle of the column's text, clear of both its edges (an indented
+    first line of a paragraph reaches the right edge)."""
+    left, right = p.edges
+    width = max(1.0, right - left)
+    margins = (p.line.x0 - left, right - p.line.x1)
+    return min(margins) > margin * width and abs(margins[0] - margins[1]) < balance * width
 
 
 def lay_out_pdf(pages: list[PdfPage]) -> Layout:
@@ -99,8 +102,25 @@ def _number_lines(pages: list[PdfPage]) -> list[list[Placed]]:
             line.text = _clean_text(line.text)
             number += 1
             row.append(Placed(line, number))
+        _set_text_edges(row)
         result.append(row)
     return result
+
+
+def _set_text_edges(row: list[Placed]) -> None:
+    """Per column: the left edge most full lines start at and the right edge they reach
+    (a column's bounds may hold a marginal number or a wide table)."""
+    by_column: dict[tuple[float, float], list[Placed]] = {}
+    for p in row:
+        by_column.setdefault(p.line.column, []).append(p)
+    for column, lines in by_column.items():
+        full = [p.line for p in lines if len(p.line.text) >= 40] or [p.line for p in lines]
+        starts = Counter(round(line.x0 / 2) * 2 for line in full)
+        left = starts.most_common(1)[0][0] if starts else column[0]
+        ends = sorted(line.x1 for line in full)
+        right = ends[int(0.9 * (len(ends) - 1))] if ends else column[1]
+        for p in lines:
+            p.edges = (left, max(right, left + 1))
 
 
 def _clean_text(text: str) -> str:
@@ -122,8 +142,11 @@ def line_pitches(pages: list[PdfPage]) -> dict[float, float]:
                 pitches.setdefault(above.size, []).append(below.top - above.top)
     leading = {}
     for key, values in pitches.items():
-        values.sort()
-        leading[key] = values[len(values) // 3]  # the tighter third: lines within a paragraph
+        # A size with few lines to measure (a heading's) tells the gap between headings,
+        # not its line pitch.
+        if len(values) >= 8:
+            values.sort()
+            leading[key] = values[len(values) // 3]  # the tighter third: lines within a paragraph
     return leading
 
 
@@ -469,7 +492,9 @@ def _starts_paragraph(previous: Placed | None, p: Placed, leading: dict[float, f
     pitch = leading.get(line.size) or 1.25 * line.size
     if line.top - above.top > 1.45 * pitch:
         return True
-    left, right = line.column
+    if _is_centered(previous, 0.12, 0.05) != _is_centered(p, 0.12, 0.05):
+        return True  # a centred title line, then text set from the left
+    left, right = p.edges
     width = right - left
     short = above.x1 < right - max(4 * line.size, 0.15 * width)
     finished = ends_sentence(above.text)
@@ -497,7 +522,7 @@ def _typed(block: Block, vocabulary: Vocabulary) -> Typed:
         block.bold,
         block.italic,
         block.centered,
-        first.line.x0 - first.line.column[0],
+        first.line.x0 - first.edges[0],
         len(block.lines),
     )
     if block.kind == "table":

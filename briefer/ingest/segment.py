@@ -213,20 +213,33 @@ def build_sections(units: list[Unit], first_meeting: bool) -> list[ParsedSection
         current.line_end = unit.last_line
         current.page_end = unit.page_end if unit.page_end is not None else current.page_end
 
-    # A numbered heading with no text of its own stays when nothing is under it either
-    # (an agenda item with nothing to say); a chapter whose text is in its sub-sections
-    # lives on in their path.
-    kept = [
-        section
-        for index, section in enumerate(sections)
-        if section.paragraphs or section.number and not _opens_children(sections, index)
-    ]
+    kept = _without_empty(sections)
     _assign_keys(kept)
     return kept
 
 
-def _opens_children(sections: list[ParsedSection], index: int) -> bool:
-    return index + 1 < len(sections) and sections[index + 1].level > sections[index].level
+def _without_empty(sections: list[ParsedSection]) -> list[ParsedSection]:
+    """Headings with no text of their own: a chapter whose text is in its sub-sections
+    lives on in their path; a numbered one with nothing under it stays (an agenda item
+    with nothing to say); any other is a line of the text before it."""
+    kept: list[ParsedSection] = []
+    for index, section in enumerate(sections):
+        has_children = index + 1 < len(sections) and sections[index + 1].level > section.level
+        if section.paragraphs or has_children:
+            kept.append(section)
+        elif section.number or not kept:
+            kept.append(section)
+        else:
+            kept[-1].paragraphs.append(section.heading)
+            kept[-1].line_end = max(kept[-1].line_end, section.line_end)
+            kept[-1].page_end = section.page_end or kept[-1].page_end
+    # A chapter is kept while it has kept sub-sections: they carry it in their path.
+    result: list[ParsedSection] = []
+    for index, section in enumerate(kept):
+        following = kept[index + 1] if index + 1 < len(kept) else None
+        if section.paragraphs or section.number and not (following and following.level > section.level):
+            result.append(section)
+    return result
 
 
 def _open(

@@ -214,11 +214,16 @@ def is_heading(
 _FAMILY_RANK = {"keyword": 0, "roman": 1, "letter": 2, "arabic": 3, "lower_roman": 6, "lower": 7, "paren": 8}
 
 
-def _prominence(unit: Unit) -> tuple[float, bool, bool, bool, bool]:
-    """How prominent a heading's type is: size, then weight, capitals, centring, and
-    upright over italic."""
+def _prominence(unit: Unit) -> tuple[float, bool, bool]:
+    """How prominent a heading's type is: its size, then weight, upright over italic."""
     look = unit.type_style or TypeStyle(0.0, False, False, False, False)
-    return (round(look.size * 2) / 2, look.bold, look.caps, look.centered, not look.italic)
+    return (round(look.size * 2) / 2, look.bold, not look.italic)
+
+
+def _emphasis(unit: Unit) -> tuple[bool, bool]:
+    """What sets a heading apart within the same type: capitals, then centring."""
+    look = unit.type_style or TypeStyle(0.0, False, False, False, False)
+    return (look.caps, look.centered)
 
 
 def _rank(unit: Unit) -> float | None:
@@ -234,7 +239,7 @@ def _word_style(unit: Unit) -> int | None:
 
 
 def _style(unit: Unit) -> tuple:
-    return (_prominence(unit), _rank(unit), _word_style(unit))
+    return (_prominence(unit), _emphasis(unit), _rank(unit), _word_style(unit))
 
 
 def assign_levels(units: list[Unit]) -> None:
@@ -260,17 +265,38 @@ def assign_levels(units: list[Unit]) -> None:
         unit.level = len(stack)
 
 
+# Parts of any document: peers of its numbered chapters, whatever their numbering.
+_DOCUMENT_PART_RE = re.compile(
+    r"^(?:abstract|summary|executive summary|introduction|conclusions?|recommendations|references"
+    r"|bibliography|annex(?:es)?|appendix|appendices|acknowledge?ments?|foreword|preface|glossary"
+    r"|notes|endnotes|contents|table of contents|index|résumé|conclusion|références|anexos?|resumen)\b",
+    re.IGNORECASE,
+)
+
+
 def _outranks(unit: Unit, other: Unit) -> bool:
-    """Is `unit` a peer or a parent of the open heading `other`?"""
+    """Is `unit` a peer or a parent of the open heading `other`?
+
+    The type decides first (size, weight, slant); then the Word styles, or the
+    numbering (roman over letters over numbers); then capitals and centring. With the
+    same look, a numbered heading after an unnumbered one is its peer ("Abstract",
+    "1 Introduction"); an unnumbered one after a numbered one goes under it, unless it
+    names a part of any document ("References").
+    """
     if unit.style == "doctitle":
         return True
-    mine, theirs = _prominence(unit), _prominence(other)
-    if mine != theirs:
-        return mine > theirs
+    if _prominence(unit) != _prominence(other):
+        return _prominence(unit) > _prominence(other)
     mine_style, their_style = _word_style(unit), _word_style(other)
     if mine_style is not None and their_style is not None:
         return mine_style <= their_style
     rank, other_rank = _rank(unit), _rank(other)
-    if rank is None or other_rank is None:
-        return True  # the same type, one of them unnumbered: peers
-    return rank <= other_rank
+    if rank is not None and other_rank is not None:
+        return rank <= other_rank
+    if rank is not None and other_rank is None:
+        return True
+    if _emphasis(unit) != _emphasis(other):
+        return _emphasis(unit) > _emphasis(other)
+    if other_rank is not None:
+        return bool(_DOCUMENT_PART_RE.match(unit.title or unit.text))
+    return True
