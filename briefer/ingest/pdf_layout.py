@@ -339,7 +339,7 @@ _TYPED_RULE_RE = re.compile(r"^[_\-–—]{8,}$")
 
 def _typed_separator(page: PdfPage, by_top: list[Placed]) -> Placed | None:
     """A line of underscores in the lower half of the page, with lines below it."""
-    for index, p in enumerate(by_top[:-1]):
+    for p in by_top[:-1]:
         if p.line.top > 0.5 * page.height and _TYPED_RULE_RE.match(p.line.text.replace(" ", "")):
             return p
     return None
