@@ -41,6 +41,7 @@ _TRANSPARENT = frozenset(
 )
 _REMOVED = frozenset({_W + "del", _W + "moveFrom"})  # tracked deletions: gone once accepted
 _SPACES = frozenset({_W + "tab", _W + "ptab", _W + "cr"})
+_DRAWINGS = frozenset({_W + "drawing", _W + "pict", _W + "object", _MC + "AlternateContent"})  # text boxes
 
 
 @dataclass(slots=True)
@@ -142,9 +143,34 @@ def _twips(value: str | None) -> float | None:
         return None
 
 
+def _value(element, default: str | None = None) -> str | None:
+    return element.get(_W + "val", default) if element is not None else default
+
+
+@dataclass(frozen=True, slots=True)
+class RunType:
+    size: float
+    bold: bool
+    italic: bool
+    hidden: bool
+    caps: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphType:
+    centered: bool
+    indent: float  # points
+    style_level: int | None
+
+
+_LATIN = ("sz", "b", "i")
+_COMPLEX = ("szCs", "bCs", "iCs")  # right-to-left and complex scripts have their own
+
+
 class StyleSheet:
     """Word's style inheritance: the document defaults, paragraph and character styles
-    with what they are based on, and the indents of list levels."""
+    with what they are based on, and the indents of list levels. What the styles give is
+    worked out once per style; direct formatting is laid over it."""
 
     def __init__(self, styles, numbering) -> None:
         self._styles: dict[str, object] = {}
@@ -159,7 +185,9 @@ class StyleSheet:
         self._default_paragraph_props = (
             defaults.find(f"{_W}pPrDefault/{_W}pPr") if defaults is not None else None
         )
-        self._numbering = numbering
+        self._list_indents = _list_indents(numbering)
+        self._run_types: dict[tuple, RunType] = {}
+        self._paragraph_types: dict[str | None, ParagraphType] = {}
 
     def chain(self, style_id: str | None) -> list:
         """The style and those it is based on, nearest first (a loop is cut)."""
@@ -169,114 +197,166 @@ class StyleSheet:
             if style in found:
                 break
             found.append(style)
-            based = style.find(f"{_W}basedOn")
-            style_id = based.get(_W + "val") if based is not None else None
+            style_id = _value(style.find(f"{_W}basedOn"))
         return found
 
-    def paragraph_chain(self, paragraph_props) -> list:
-        style = paragraph_props.find(f"{_W}pStyle") if paragraph_props is not None else None
-        style_id = style.get(_W + "val") if style is not None else None
-        return self.chain(style_id if style_id in self._styles else self._default_paragraph)
+    def paragraph_style(self, props) -> str | None:
+        """The paragraph's style, or the default paragraph style (also for an unknown one)."""
+        style_id = _value(props.find(f"{_W}pStyle")) if props is not None else None
+        return style_id if style_id in self._styles else self._default_paragraph
 
     # -- run properties
 
-    def run_property(self, name: str, direct, run_chain: list, paragraph_chain: list):
-        """The element that sets run property `name` (e.g. "sz"), nearest first."""
-        if direct is not None and direct.find(_W + name) is not None:
-            return direct.find(_W + name)
-        for style in (*run_chain, *paragraph_chain):
-            found = style.find(f"{_W}rPr/{_W}{name}")
-            if found is not None:
-                return found
-        return self._default_run.find(_W + name) if self._default_run is not None else None
+    def run_type(self, direct, paragraph_style: str | None, complex_script: bool) -> RunType:
+        run_style = _value(direct.find(f"{_W}rStyle")) if direct is not None else None
+        key = (paragraph_style, run_style, complex_script)
+        if key not in self._run_types:
+            self._run_types[key] = self._styled_run_type(*key)
+        styled = self._run_types[key]
+        if direct is None:
+            return styled
+        size_name, bold_name, italic_name = _COMPLEX if complex_script else _LATIN
+        size = direct.find(_W + size_name)
+        return RunType(
+            (_half_points(size) if size is not None else None) or styled.size,
+            _direct_toggle(direct, bold_name, styled.bold),
+            _direct_toggle(direct, italic_name, styled.italic),
+            _direct_toggle(direct, "vanish", styled.hidden),
+            _direct_toggle(direct, "caps", styled.caps),
+        )
 
-    def toggle(self, name: str, direct, run_chain: list, paragraph_chain: list) -> bool:
-        """Bold, italic and the like: direct formatting decides; otherwise the paragraph
-        style and the character style each turn it over (a bold character style in a bold
-        paragraph style gives regular text), else the document default."""
-        if direct is not None and direct.find(_W + name) is not None:
-            return _on(direct.find(_W + name))
-        values = [self._nearest(name, chain) for chain in (paragraph_chain, run_chain)]
+    def _styled_run_type(self, paragraph_style, run_style, complex_script: bool) -> RunType:
+        paragraph_chain, run_chain = self.chain(paragraph_style), self.chain(run_style)
+        size_name, bold_name, italic_name = _COMPLEX if complex_script else _LATIN
+        size = None
+        for props in (*(s.find(f"{_W}rPr") for s in (*run_chain, *paragraph_chain)), self._default_run):
+            found = props.find(_W + size_name) if props is not None else None
+            size = _half_points(found) if found is not None else None
+            if size is not None:
+                break
+        return RunType(
+            size or _DEFAULT_SIZE,
+            *(
+                self._toggle(name, run_chain, paragraph_chain)
+                for name in (bold_name, italic_name, "vanish", "caps")
+            ),
+        )
+
+    def _toggle(self, name: str, run_chain: list, paragraph_chain: list) -> bool:
+        """Bold, italic and the like in styles: the paragraph style and the character style
+        each turn it over (a bold character style in a bold paragraph style gives regular
+        text); where neither says, the document default."""
+        values = [_nearest(name, chain) for chain in (paragraph_chain, run_chain)]
         if all(value is None for value in values):
             default = self._default_run.find(_W + name) if self._default_run is not None else None
             return default is not None and _on(default)
         return bool(values[0]) != bool(values[1])
 
-    @staticmethod
-    def _nearest(name: str, chain: list) -> bool | None:
-        for style in chain:
-            found = style.find(f"{_W}rPr/{_W}{name}")
-            if found is not None:
-                return _on(found)
-        return None
-
     # -- paragraph properties
 
-    def paragraph_property(self, name: str, direct, chain: list):
-        """The element that sets paragraph property `name` (e.g. "jc"), nearest first."""
-        for props in (direct, *(style.find(f"{_W}pPr") for style in chain), self._default_paragraph_props):
-            found = props.find(_W + name) if props is not None else None
-            if found is not None:
-                return found
-        return None
+    def paragraph_type(self, props, paragraph_style: str | None) -> ParagraphType:
+        if paragraph_style not in self._paragraph_types:
+            self._paragraph_types[paragraph_style] = self._styled_paragraph_type(paragraph_style)
+        styled = self._paragraph_types[paragraph_style]
+        if props is None:
+            return styled
+        jc = props.find(f"{_W}jc")
+        own_indent = _left_indent(props.find(f"{_W}ind"))
+        if own_indent is None and props.find(f"{_W}numPr") is not None:
+            own_indent = _left_indent(self._list_indents.get(_list_level(props.find(f"{_W}numPr"))))
+        own_level = _outline_level(props)
+        return ParagraphType(
+            _value(jc) == "center" if jc is not None else styled.centered,
+            own_indent if own_indent is not None else styled.indent,
+            own_level if own_level is not None else styled.style_level,
+        )
 
-    def left_indent(self, direct, chain: list) -> float:
-        """Points: the paragraph's own indent, else its list level's, else its style's."""
-        own = direct.find(f"{_W}ind") if direct is not None else None
-        for ind in (own, self._list_indent(direct, chain), self.paragraph_property("ind", None, chain)):
-            if ind is not None:
-                value = _twips(ind.get(_W + "left", ind.get(_W + "start")))
-                if value is not None:
-                    return value
-        return 0.0
+    def _styled_paragraph_type(self, paragraph_style: str | None) -> ParagraphType:
+        chain = self.chain(paragraph_style)
+        layers = [*(style.find(f"{_W}pPr") for style in chain), self._default_paragraph_props]
+        jc = _first(layers, "jc")
+        numbering = _first(layers, "numPr")
+        indent = (
+            _left_indent(self._list_indents.get(_list_level(numbering))) if numbering is not None else None
+        )
+        if indent is None:
+            indent = _left_indent(_first(layers, "ind"))
+        return ParagraphType(_value(jc) == "center", indent or 0.0, _style_level(chain))
 
-    def _list_indent(self, direct, chain: list):
-        numbering = self.paragraph_property("numPr", direct, chain)
-        if numbering is None or self._numbering is None:
-            return None
-        num_id = numbering.find(f"{_W}numId")
-        level = numbering.find(f"{_W}ilvl")
-        num_id = num_id.get(_W + "val") if num_id is not None else None
-        level = level.get(_W + "val", "0") if level is not None else "0"
-        for num in self._numbering.iterchildren(_W + "num"):
-            if num.get(_W + "numId") == num_id:
-                abstract = num.find(f"{_W}abstractNumId")
-                return self._abstract_indent(
-                    abstract.get(_W + "val") if abstract is not None else None, level
-                )
-        return None
 
-    def _abstract_indent(self, abstract_id: str | None, level: str):
-        for abstract in self._numbering.iterchildren(_W + "abstractNum"):
-            if abstract.get(_W + "abstractNumId") == abstract_id:
-                for lvl in abstract.iterchildren(_W + "lvl"):
-                    if lvl.get(_W + "ilvl") == level:
-                        return lvl.find(f"{_W}pPr/{_W}ind")
-        return None
+def _direct_toggle(direct, name: str, styled: bool) -> bool:
+    found = direct.find(_W + name)
+    return _on(found) if found is not None else styled
 
-    def style_level(self, direct, chain: list) -> int | None:
-        """0 for Title, N for "Heading N" (by name or id) or an outline level N - 1."""
-        own = self._outline_level(direct)
-        if own is not None:
-            return own
-        for style in chain:
-            name = style.find(f"{_W}name")
-            name = (name.get(_W + "val", "") if name is not None else "").strip()
-            if name.lower() == "title":
-                return 0
-            match = _HEADING_STYLE_RE.match(name) or _HEADING_STYLE_RE.match(style.get(_W + "styleId") or "")
-            if match and match.group(1) != "0":
-                return int(match.group(1))
-            level = self._outline_level(style.find(f"{_W}pPr"))
-            if level is not None:
-                return level
-        return None
 
-    @staticmethod
-    def _outline_level(props) -> int | None:
-        outline = props.find(f"{_W}outlineLvl") if props is not None else None
-        value = outline.get(_W + "val", "") if outline is not None else ""
-        return int(value) + 1 if value.isdigit() and int(value) < 9 else None  # 9: body text
+def _nearest(name: str, chain: list) -> bool | None:
+    for style in chain:
+        found = style.find(f"{_W}rPr/{_W}{name}")
+        if found is not None:
+            return _on(found)
+    return None
+
+
+def _first(layers: list, name: str):
+    """The first of the property layers (nearest first) that sets `name`."""
+    for props in layers:
+        found = props.find(_W + name) if props is not None else None
+        if found is not None:
+            return found
+    return None
+
+
+def _left_indent(ind) -> float | None:
+    return _twips(ind.get(_W + "left", ind.get(_W + "start"))) if ind is not None else None
+
+
+def _list_level(numbering) -> tuple[str | None, str]:
+    return _value(numbering.find(f"{_W}numId")), _value(numbering.find(f"{_W}ilvl"), "0") or "0"
+
+
+def _list_indents(numbering) -> dict[tuple[str | None, str], object]:
+    """The indent (w:ind) of each list level, by (numId, ilvl), overrides included."""
+    if numbering is None:
+        return {}
+    abstract_levels: dict[str | None, dict[str | None, object]] = {}
+    for abstract in numbering.iterchildren(_W + "abstractNum"):
+        abstract_levels[abstract.get(_W + "abstractNumId")] = _level_indents(abstract)
+    indents: dict[tuple[str | None, str], object] = {}
+    for num in numbering.iterchildren(_W + "num"):
+        levels = dict(abstract_levels.get(_value(num.find(f"{_W}abstractNumId")), {}))
+        for override in num.iterchildren(_W + "lvlOverride"):
+            levels.update(_level_indents(override))
+        for level, ind in levels.items():
+            indents[(num.get(_W + "numId"), level or "0")] = ind
+    return indents
+
+
+def _level_indents(element) -> dict[str | None, object]:
+    return {
+        level.get(_W + "ilvl"): level.find(f"{_W}pPr/{_W}ind")
+        for level in element.iterchildren(_W + "lvl")
+        if level.find(f"{_W}pPr/{_W}ind") is not None
+    }
+
+
+def _style_level(chain: list) -> int | None:
+    """0 for Title, N for "Heading N" (by name or id) or an outline level N - 1."""
+    for style in chain:
+        name = (_value(style.find(f"{_W}name"), "") or "").strip()
+        if name.lower() == "title":
+            return 0
+        match = _HEADING_STYLE_RE.match(name) or _HEADING_STYLE_RE.match(style.get(_W + "styleId") or "")
+        if match and match.group(1) != "0":
+            return int(match.group(1))
+        level = _outline_level(style.find(f"{_W}pPr"))
+        if level is not None:
+            return level
+    return None
+
+
+def _outline_level(props) -> int | None:
+    value = _value(props.find(f"{_W}outlineLvl"), "") if props is not None else ""
+    return int(value) + 1 if value.isdigit() and int(value) < 9 else None  # 9: body text
 
 
 def _on_attr(value: str | None) -> bool:
@@ -322,15 +402,6 @@ class Table:
 
 
 @dataclass(slots=True)
-class _RunType:
-    size: float
-    bold: bool
-    italic: bool
-    hidden: bool
-    caps: bool
-
-
-@dataclass(slots=True)
 class _Piece:
     """Text of a paragraph up to a page break (or its end), with the notes it cites."""
 
@@ -345,7 +416,7 @@ class _Content:
     pieces: list[_Piece]
     boxes: list = field(default_factory=list)
 
-    def add(self, text: str, type_: _RunType) -> None:
+    def add(self, text: str, type_: RunType) -> None:
         self.pieces[-1].spans.append(Span(text, type_.size, type_.bold, type_.italic))
 
 
@@ -383,10 +454,10 @@ class BodyWalker:
     def paragraph(self, element) -> list[Paragraph | Table]:
         """A paragraph, two if a page break stands inside it, then its text boxes."""
         props = element.find(f"{_W}pPr")
-        chain = self.styles.paragraph_chain(props)
+        style = self.styles.paragraph_style(props)
         content = _Content([self._carried or _Piece()])
         self._carried = None
-        self._inline(element, chain, content)
+        self._inline(element, style, content)
         boxed = [block for box in content.boxes for block in self.blocks(box)]
         if _mark_deleted(props):
             self._carried = _Piece(
@@ -394,33 +465,34 @@ class BodyWalker:
                 [n for piece in content.pieces for n in piece.notes],
             )
             return boxed
-        jc = self.styles.paragraph_property("jc", props, chain)
-        centered = jc is not None and jc.get(_W + "val") == "center"
-        indent = self.styles.left_indent(props, chain)
-        level = self.styles.style_level(props, chain)
+        type_ = self.styles.paragraph_type(props, style)
         found: list[Paragraph | Table] = [
-            Paragraph(piece.spans, centered, indent, level, piece.notes)
+            Paragraph(piece.spans, type_.centered, type_.indent, type_.style_level, piece.notes)
             for piece in content.pieces
             if piece.spans or piece.notes
         ]
         return found + boxed
 
-    def _inline(self, container, chain: list, content: _Content) -> None:
+    def _inline(self, container, style: str | None, content: _Content) -> None:
         for child in _elements(container):
             tag = child.tag
             if tag == _W + "r":
-                self._run(child, chain, content)
+                self._run(child, style, content)
             elif tag in _TRANSPARENT:
-                self._inline(child, chain, content)
+                self._inline(child, style, content)
             elif tag == _W + "sdt":
-                self._inline(_content(child), chain, content)
+                self._inline(_content(child), style, content)
             elif tag == _MC + "AlternateContent":
-                self._inline(_one_branch(child), chain, content)
+                self._inline(_one_branch(child), style, content)
             elif tag in (_M + "oMath", _M + "oMathPara"):
-                content.add("".join(t.text or "" for t in child.iter(_M + "t")), self._run_type(None, chain))
+                content.add(
+                    "".join(t.text or "" for t in child.iter(_M + "t")),
+                    self.styles.run_type(None, style, False),
+                )
 
-    def _run(self, run, chain: list, content: _Content) -> None:
-        type_ = self._run_type(run.find(f"{_W}rPr"), chain, run)
+    def _run(self, run, style: str | None, content: _Content) -> None:
+        direct = run.find(f"{_W}rPr")
+        type_ = self.styles.run_type(direct, style, _complex_script(direct, run))
         for child in _elements(run):
             tag = child.tag
             if tag == _W + "t":
@@ -438,8 +510,8 @@ class BodyWalker:
             elif tag in (_W + "footnoteReference", _W + "endnoteReference"):
                 self._cite(child, type_, content)
             elif tag == _W + "ruby":  # East Asian text with its reading above: the text
-                self._inline(child.find(f"{_W}rubyBase"), chain, content)
-            else:
+                self._inline(child.find(f"{_W}rubyBase"), style, content)
+            elif tag in _DRAWINGS:
                 content.boxes.extend(_text_boxes(child))
 
     def _field_char(self, kind: str | None) -> None:
@@ -451,7 +523,7 @@ class BodyWalker:
         elif kind == "end" and self._fields:
             self._fields.pop()
 
-    def _cite(self, reference, type_: _RunType, content: _Content) -> None:
+    def _cite(self, reference, type_: RunType, content: _Content) -> None:
         """A note reference: its number in superscript where it stands, and its note.
 
         Footnotes and endnotes are numbered in one sequence, so that each mark names one
@@ -473,22 +545,6 @@ class BodyWalker:
         inner = BodyWalker(self.styles, {"f": {}, "e": {}})
         texts = [block.text for block in inner.blocks(note) if isinstance(block, Paragraph)]
         return clean.squeeze_spaces(" ".join(texts))
-
-    def _run_type(self, direct, chain: list, run=None) -> _RunType:
-        run_chain = []
-        if direct is not None and direct.find(f"{_W}rStyle") is not None:
-            run_chain = self.styles.chain(direct.find(f"{_W}rStyle").get(_W + "val"))
-        complex_script = _complex_script(direct, run)
-        size_name, bold_name, italic_name = ("szCs", "bCs", "iCs") if complex_script else ("sz", "b", "i")
-        size = self.styles.run_property(size_name, direct, run_chain, chain)
-        points = _half_points(size) if size is not None else None
-        return _RunType(
-            points or _DEFAULT_SIZE,
-            self.styles.toggle(bold_name, direct, run_chain, chain),
-            self.styles.toggle(italic_name, direct, run_chain, chain),
-            self.styles.toggle("vanish", direct, run_chain, chain),
-            self.styles.toggle("caps", direct, run_chain, chain),
-        )
 
     # -- tables
 

