@@ -21,6 +21,7 @@ import os
 import shutil
 import statistics
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -123,8 +124,9 @@ def read_if_scanned(page: pdfium.PdfPage, result: Page) -> None:
         return
     _record(result.number, None)
     result.words = words  # the stray text is in the picture OCR read, drawn over it
-    if sideways:
+    if sideways:  # the page as read; the PDF's own rules are drawn across it, not along
         result.width, result.height = result.height, result.width
+        result.rules = []
 
 
 def picture_share(page: pdfium.PdfPage) -> float:
@@ -192,8 +194,10 @@ def read_words(page: pdfium.PdfPage, width: float, height: float) -> tuple[list[
     except (pdfium.PdfiumError, ValueError, OSError) as error:
         raise OcrError(f"the page could not be rendered ({error})") from None
 
+    deadline = time.monotonic() + PAGE_TIMEOUT  # for every reading of the page together
+
     def read(picture: Image.Image) -> _Lines:
-        return _tsv_lines(_run(executable, _png(picture), langs, round(72 * scale)))
+        return _tsv_lines(_run(executable, _png(picture), langs, round(72 * scale), deadline))
 
     lines = read(image)
     # Tesseract reads a page scanned upside down as gibberish: it is tried turned round.
@@ -226,14 +230,19 @@ def render_scale(width: float, height: float) -> float:
     return scale
 
 
-def _run(executable: str, png: bytes, langs: str, dpi: int) -> str:
+def _run(executable: str, png: bytes, langs: str, dpi: int, deadline: float) -> str:
     # One thread: Tesseract's OpenMP threads make a page slower on a small machine. The
     # image goes through stdin, so no file is left behind whatever happens.
     command = [executable, "stdin", "stdout", "-l", langs, "--dpi", str(dpi), "--psm", "3", "tsv"]
     environment = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
         done = subprocess.run(
-            command, input=png, capture_output=True, timeout=PAGE_TIMEOUT, env=environment, check=False
+            command,
+            input=png,
+            capture_output=True,
+            timeout=max(0.1, deadline - time.monotonic()),
+            env=environment,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         raise OcrError(f"Tesseract OCR took more than {PAGE_TIMEOUT} s on a page") from None
