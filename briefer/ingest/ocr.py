@@ -36,6 +36,8 @@ from briefer.ingest.pdf_text import Font, Page, Word
 log = logging.getLogger(__name__)
 
 MISSING = "Tesseract OCR is not installed"
+NO_MODELS = "Tesseract OCR has no English, French or Spanish model installed"
+CANNOT_RUN = "Tesseract OCR cannot be run"
 INSTALL_HINT = (
     "install it (apt-get install tesseract-ocr tesseract-ocr-eng) or run scripts/setup, "
     "then add the file again"
@@ -106,6 +108,13 @@ class OcrError(Exception):
     """A scanned page could not be read; the message says why, in a few words."""
 
 
+def remedy(reasons: list[str]) -> str:
+    """What to do about scanned pages not read for these reasons."""
+    if any(reason.startswith((MISSING, NO_MODELS, CANNOT_RUN)) for reason in reasons):
+        return INSTALL_HINT
+    return "try again, or scan it again at 300 dpi"
+
+
 # --- the hook -------------------------------------------------------------------------------
 
 
@@ -172,12 +181,12 @@ def languages(executable: str) -> str:
             [executable, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
         )
     except (OSError, subprocess.SubprocessError) as error:
-        raise OcrError(f"Tesseract OCR cannot be run ({error})") from None
+        raise OcrError(f"{CANNOT_RUN} ({error})") from None
     # "List of available languages in ...:", then one model a line (on stderr before 4.0).
     installed = {line.strip() for line in (listed.stdout + listed.stderr).splitlines()}
     chosen = [lang for lang in LANGUAGES if lang in installed]
     if not chosen:
-        raise OcrError("Tesseract OCR has no English, French or Spanish model installed")
+        raise OcrError(NO_MODELS)
     return "+".join(chosen)
 
 
@@ -247,7 +256,7 @@ def _run(executable: str, png: bytes, langs: str, dpi: int, deadline: float) -> 
     except subprocess.TimeoutExpired:
         raise OcrError(f"Tesseract OCR took more than {PAGE_TIMEOUT} s on a page") from None
     except OSError as error:
-        raise OcrError(f"Tesseract OCR cannot be run ({error})") from None
+        raise OcrError(f"{CANNOT_RUN} ({error})") from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
         raise OcrError(f"Tesseract OCR failed ({message[-1] if message else f'exit code {done.returncode}'})")

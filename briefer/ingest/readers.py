@@ -211,7 +211,7 @@ def _check_scans(path: Path, pages: list[PdfPage], scans: ScanReport) -> None:
     text, an error when nothing of it could be read."""
     from briefer.ingest import ocr
 
-    hint = ocr.INSTALL_HINT if ocr.MISSING in scans.reasons else "try again, or scan it again at 300 dpi"
+    hint = ocr.remedy(scans.reasons)
     if any(line.text.strip() for page in pages for line in page.lines):
         if scans.unread:
             numbers = ", ".join(str(n) for n in scans.unread)
