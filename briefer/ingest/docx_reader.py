@@ -35,11 +35,12 @@ _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _HEADING_STYLE_RE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 _COMPLEX_SCRIPT_RE = re.compile(r"[\u0590-\u08ff\ufb1d-\ufefc]")  # Hebrew, Arabic, Syriac...
 
-# Wrappers whose content Word shows as if they were not there.
+# Wrappers whose content Word shows as if they were not there. What the walk does not
+# name is not shown text: tracked deletions (w:del, w:moveFrom), field codes, bookmarks,
+# comment marks, properties.
 _TRANSPARENT = frozenset(
     _W + name for name in ("hyperlink", "smartTag", "customXml", "ins", "moveTo", "fldSimple", "dir", "bdo")
 )
-_REMOVED = frozenset({_W + "del", _W + "moveFrom"})  # tracked deletions: gone once accepted
 _SPACES = frozenset({_W + "tab", _W + "ptab", _W + "cr"})
 _DRAWINGS = frozenset({_W + "drawing", _W + "pict", _W + "object", _MC + "AlternateContent"})  # text boxes
 
@@ -54,8 +55,7 @@ class WordBody:
 
 def lay_out_docx(body: WordBody) -> Layout:
     paragraphs = body.paragraphs
-    samples = ((p.text, p.size, p.bold, p.italic) for p in paragraphs if p.rows is None)
-    units = typeset(paragraphs, body_type(samples))
+    units = typeset(paragraphs, body_type((p.text, p.size, p.bold, p.italic) for p in paragraphs))
     for unit in units:
         if unit.style == "typeset" and unit.type_style and unit.type_style.style_level:
             unit.style = "docx"  # a heading style: the report begins at the first one
@@ -365,6 +365,18 @@ def _on_attr(value: str | None) -> bool:
 
 # --- the body -----------------------------------------------------------------------------------
 
+_JOINER_RE = re.compile("([\u200c\u200d])")
+
+
+def shown_text(text: str) -> str:
+    """Text as the cleaner leaves it (plain spaces, no soft hyphens or controls), but with
+    its zero-width (non-)joiners: Word's text is exact, and Persian or Indic words are
+    spelt with them ("می‌شود")."""
+    parts = _JOINER_RE.split(text)
+    return clean.squeeze_spaces(
+        "".join(p if _JOINER_RE.fullmatch(p) else clean.normalize_characters(p) for p in parts)
+    )
+
 
 @dataclass(frozen=True, slots=True)
 class Span:
@@ -386,7 +398,7 @@ class Paragraph:
 
     @property
     def text(self) -> str:
-        return clean.squeeze_spaces(clean.normalize_characters("".join(s.text for s in self.spans)))
+        return shown_text("".join(s.text for s in self.spans))
 
 
 @dataclass(slots=True)
@@ -427,6 +439,7 @@ class BodyWalker:
         self.styles = styles
         self._note_parts = notes
         self.notes: list[tuple[str, str]] = []  # (number, text) of the notes cited, in order
+        self._numbered = 0  # notes with an automatic number so far
         self._fields: list[bool] = []  # open complex fields: True while in a field's code
         self._carried: _Piece | None = None  # a paragraph whose mark was deleted joins the next
 
@@ -496,7 +509,7 @@ class BodyWalker:
         for child in _elements(run):
             tag = child.tag
             if tag == _W + "t":
-                if not type_.hidden and not (self._fields and self._fields[-1]):
+                if not type_.hidden and True not in self._fields:
                     text = child.text or ""
                     content.add(text.upper() if type_.caps else text, type_)
             elif tag in _SPACES or (tag == _W + "br" and child.get(_W + "type") != "page"):
@@ -515,7 +528,8 @@ class BodyWalker:
                 content.boxes.extend(_text_boxes(child))
 
     def _field_char(self, kind: str | None) -> None:
-        """A complex field shows its result, not its code (between begin and separate)."""
+        """A complex field shows its result, not its code (between begin and separate);
+        a field inside another's code (IF, MERGEFIELD) is part of that code."""
         if kind == "begin":
             self._fields.append(True)
         elif kind == "separate" and self._fields:
@@ -536,7 +550,8 @@ class BodyWalker:
         if _on_attr(reference.get(_W + "customMarkFollows")):
             number = _custom_mark(reference)
         else:
-            number = str(1 + sum(1 for n, _ in self.notes if n.isdigit()))
+            self._numbered += 1
+            number = str(self._numbered)
             content.add(number.translate(_SUPERSCRIPT), type_)
         content.pieces[-1].notes.append(len(self.notes))
         self.notes.append((number, self._note_text(note)))
@@ -569,7 +584,7 @@ class BodyWalker:
                 value = clean.squeeze_spaces(" ".join(text))
                 if value:
                     cells.append(value)
-            if cells or cited:
+            if cells:  # a note's mark is text: a row citing one has a cell
                 table.rows.append(Row(cells, cited))
             table.rows.extend(nested)
         return table
@@ -685,22 +700,9 @@ def _number(blocks: list[Paragraph | Table], notes: list[tuple[str, str]]) -> Wo
         line += 1
         footnotes.extend(Footnote(*notes[n], line, None) for n in block.notes)
         size, bold, italic = _main_type(block.spans)
-        paragraphs.append(
-            Typed(
-                text,
-                line,
-                line,
-                None,
-                None,
-                size,
-                bold,
-                italic,
-                block.centered,
-                block.indent,
-                1,
-                block.style_level,
-            )
-        )
+        typed = Typed(text, line, line, None, None, size, bold, italic, block.centered, block.indent)
+        typed.style_level = block.style_level
+        paragraphs.append(typed)
     return WordBody(paragraphs, footnotes)
 
 

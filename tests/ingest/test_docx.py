@@ -121,6 +121,26 @@ def test_content_controls_fields_and_hyperlinks_show_their_text(tmp_path: Path) 
     assert "HYPERLINK" not in text and "DOCPROPERTY" not in text
 
 
+def test_hidden_text_and_field_codes_are_not_shown_capitals_are(tmp_path: Path) -> None:
+    shown = _paragraph(
+        _run("The chair "),
+        _run("(drafting note: check the name) ", "<w:vanish/>"),
+        _run("closed the session", "<w:caps/>"),
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> IF </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> MERGEFIELD Day </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        + _run("Monday")
+        + '<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:instrText> = "Monday" " on Monday" "" '
+        '</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        + _run(" on Monday")
+        + '<w:r><w:fldChar w:fldCharType="end"/></w:r>',
+        _run("."),
+    )
+    text = _text(_parse(_report(shown), tmp_path))
+    assert "The chair CLOSED THE SESSION on Monday." in text
+    assert "drafting note" not in text and "MERGEFIELD" not in text
+
+
 def test_a_text_box_is_read_once_after_its_paragraph(tmp_path: Path) -> None:
     box = (
         "<w:txbxContent>" + _paragraph(_run("Key message: remittances reduce poverty.")) + "</w:txbxContent>"
