@@ -215,7 +215,8 @@ def _check_scans(path: Path, pages: list[PdfPage], scans: ScanReport) -> None:
     if any(line.text.strip() for page in pages for line in page.lines):
         if scans.unread:
             numbers = ", ".join(str(n) for n in scans.unread)
-            log.warning("%s: scanned pages not read: %s (%s); %s", path, numbers, "; ".join(scans.reasons), hint)
+            reasons = "; ".join(scans.reasons)
+            log.warning("%s: scanned pages not read: %s (%s); %s", path, numbers, reasons, hint)
     elif scans.unread and ocr.MISSING in scans.reasons:
         raise InputFileError(path, f"the PDF is a scan (pictures of pages, no text) and {ocr.MISSING}", hint)
     elif scans.unread:
