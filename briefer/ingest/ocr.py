@@ -5,7 +5,8 @@ tesseract-ocr, installed by scripts/setup; no model is ever downloaded). Its TSV
 becomes the same `Word`s, with boxes in points, that the PDF's own text gives, so lines,
 columns, paragraphs and headings are found the same way. Tesseract does not report type
 sizes: each line's size is estimated from the height of its words' letters, so that a
-heading set in larger type is still larger here.
+heading set in larger type is still larger here. A page scanned askew, sideways or
+upside down is read turned upright.
 
 A page that cannot be read (Tesseract missing, failed or timed out) is recorded in the
 `ScanReport` of the reading in progress (see `collect_scans`), for the reader to say so.
