@@ -309,6 +309,16 @@ _LOOSE_NUMBER_RE = re.compile(
 )
 
 
+_MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec "
+    "janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre décembre "
+    "decembre janv févr avr juil déc enero febrero marzo abril mayo junio julio agosto septiembre setiembre "
+    "octubre noviembre diciembre ene abr ago dic"
+)
+_MONTH_START_RE = re.compile(rf"^(?:de\s+)?(?:{'|'.join(_MONTHS.split())})\b\.?", re.IGNORECASE)
+
+
 @dataclass(frozen=True, slots=True)
 class HeadingNumber:
     family: str  # "keyword", "roman", "letter", "arabic", "lower_roman", "lower", "paren"
@@ -335,6 +345,8 @@ def heading_number(text: str, numbering: Numbering | None = None) -> HeadingNumb
             family = numbering.style_of(number)
         if family == "arabic" and int(number.split(".")[0]) > 50:
             return None  # "1994 was..." or "112 countries" is not a heading number
+        if family == "arabic" and _MONTH_START_RE.match(title):
+            return None  # "16 November 2009" is a date
         depth = number.count(".") + 1 if family == "arabic" else 1
         return HeadingNumber(family, depth, number.rstrip("."), prefix, title)
     return None

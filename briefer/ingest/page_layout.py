@@ -150,85 +150,98 @@ def column_bands(rows: list[list[Word]]) -> list[Band]:
     runs down, with prose on both sides of it (columns), and the rows between them."""
     if not rows:
         return []
-    left = min(w.x0 for row in rows for w in row)
-    right = max(w.x1 for row in rows for w in row)
+    page = _Strips(rows)
     bands: list[Band] = []
     pending: list[list[Word]] = []  # rows not (yet) in a band of columns
     start = 0
     while start < len(rows):
-        end, gutters = _run_with_gutters(rows, start, left, right)
+        end, gutters = page.run_with_gutters(start)
         if gutters:
             if pending:
-                bands.append(Band(pending, [], left, right))
+                bands.append(Band(pending, [], page.left, page.right))
                 pending = []
-            bands.append(Band(rows[start:end], gutters, left, right))
+            bands.append(Band(rows[start:end], gutters, page.left, page.right))
             start = end
         else:
             pending.append(rows[start])
             start += 1
     if pending:
-        bands.append(Band(pending, [], left, right))
+        bands.append(Band(pending, [], page.left, page.right))
     return bands
 
 
-def _run_with_gutters(
-    rows: list[list[Word]], start: int, left: float, right: float
-) -> tuple[int, list[tuple[float, float]]]:
-    """The longest run of rows from `start` down which white strips run with prose on
-    both sides; ([], start) when there is none."""
-    lo, hi = left + 0.1 * (right - left), right - 0.1 * (right - left)
-    strips = [(lo, hi)]
-    best_end, best = start, []
-    end = start
-    while end < len(rows):
-        narrowed = _narrow(strips, rows[end])
-        if not narrowed:
-            break
-        strips = narrowed
-        end += 1
-        gutters = [s for s in strips if _prose_beside(rows[start:end], s, left, right)]
-        if gutters:
-            best_end, best = end, gutters
-    if not best:
-        return start, []
-    # Keep the rows down to where the strips that were found still run.
-    end = best_end
-    while end < len(rows) and all(_narrow([g], rows[end]) for g in best):
-        end += 1
-    return end, best
+class _Strips:
+    """The page's rows as bit masks of the points no word covers (one bit a point), so
+    that the white strips running down a run of rows are one AND per row."""
 
+    def __init__(self, rows: list[list[Word]]) -> None:
+        self.rows = rows
+        self.left = min(w.x0 for row in rows for w in row)
+        self.right = max(w.x1 for row in rows for w in row)
+        self.wordy = [[bool(_WORD_RE.match(w.text)) for w in row] for row in rows]
+        width = int(self.right - self.left) + 1
+        margin = int(0.1 * width)  # a gutter stands within the middle of the page
+        self.full = ((1 << (width - 2 * margin)) - 1) << margin
+        self.free = [self.full & ~self._covered(row) for row in rows]
 
-def _narrow(strips: list[tuple[float, float]], row: list[Word]) -> list[tuple[float, float]]:
-    """The parts of the strips (at least a gutter wide) that no word of the row covers."""
-    result = []
-    for s0, s1 in strips:
-        pieces = [(s0, s1)]
+    def _covered(self, row: list[Word]) -> int:
+        mask = 0
         for word in row:
-            next_pieces = []
-            for p0, p1 in pieces:
-                if word.x1 <= p0 or word.x0 >= p1:
-                    next_pieces.append((p0, p1))
-                    continue
-                if word.x0 - p0 >= _MIN_GUTTER:
-                    next_pieces.append((p0, word.x0))
-                if p1 - word.x1 >= _MIN_GUTTER:
-                    next_pieces.append((word.x1, p1))
-            pieces = next_pieces
-        result.extend(pieces)
-    return result
+            start = max(0, int(word.x0 - self.left))
+            end = int(word.x1 - self.left) + 1
+            mask |= ((1 << max(1, end - start)) - 1) << start
+        return mask
 
+    @staticmethod
+    def _wide(mask: int) -> int:
+        """The bits that start a run of set bits at least a gutter wide."""
+        wide = mask
+        for shift in range(1, int(_MIN_GUTTER)):
+            wide &= mask >> shift
+        return wide
 
-def _prose_beside(rows: list[list[Word]], strip: tuple[float, float], left: float, right: float) -> bool:
-    g0, g1 = strip
-    if g0 - left < _MIN_COLUMN or right - g1 < _MIN_COLUMN:
-        return False
-    both = 0
-    for row in rows:
-        before = sum(1 for w in row if w.x1 <= g0 and _WORD_RE.match(w.text))
-        after = sum(1 for w in row if w.x0 >= g1 and _WORD_RE.match(w.text))
-        if before >= _PROSE_WORDS and after >= _PROSE_WORDS:
-            both += 1
-    return both >= _MIN_PROSE_ROWS
+    def run_with_gutters(self, start: int) -> tuple[int, list[tuple[float, float]]]:
+        """From `start` down, the rows that white strips run down and the strips that
+        have prose on both sides (the gutters; none when there is no band here)."""
+        mask, end = self.full, start
+        while end < len(self.rows) and self._wide(mask & self.free[end]):
+            mask &= self.free[end]
+            end += 1
+        if end - start < _MIN_PROSE_ROWS:
+            return start, []
+        gutters = [
+            strip
+            for strip in self._strips(mask)
+            if strip[0] - self.left >= _MIN_COLUMN
+            and self.right - strip[1] >= _MIN_COLUMN
+            and self._prose_rows(start, end, strip) >= _MIN_PROSE_ROWS
+        ]
+        return end, gutters
+
+    def _strips(self, mask: int) -> list[tuple[float, float]]:
+        strips = []
+        bit = 0
+        while mask >> bit:
+            if mask >> bit & 1:
+                run = bit
+                while mask >> bit & 1:
+                    bit += 1
+                if bit - run >= _MIN_GUTTER:
+                    strips.append((self.left + run, self.left + bit))
+            else:
+                bit += 1
+        return strips
+
+    def _prose_rows(self, start: int, end: int, strip: tuple[float, float]) -> int:
+        """How many of the rows hold prose on both sides of the strip."""
+        g0, g1 = strip
+        both = 0
+        for row, flags in zip(self.rows[start:end], self.wordy[start:end], strict=True):
+            before = sum(1 for w, f in zip(row, flags, strict=True) if f and w.x1 <= g0 + 1)
+            after = sum(1 for w, f in zip(row, flags, strict=True) if f and w.x0 >= g1 - 1)
+            if before >= _PROSE_WORDS and after >= _PROSE_WORDS:
+                both += 1
+        return both
 
 
 # --- lines --------------------------------------------------------------------------------

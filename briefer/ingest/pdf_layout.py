@@ -157,7 +157,10 @@ _PAGE_LABEL_RE = re.compile(
     r"(?:\s*(?:of|/|de|sur|von|z)\s*\d{1,4})?$",
     re.IGNORECASE,
 )
-_JOB_NUMBER_RE = re.compile(r"^(?:[A-Z]{1,3}\.)?\d{2}-\d{4,6}(?:\s*\([A-Z]\))?(?:\s+\d{6,})?$|^\*\d{6,}\*$")
+# UN job numbers and their bar code and date stamp: "GE.19-05612(E)", "*1905612*", "170221".
+_JOB_NUMBER_RE = re.compile(
+    r"^(?:[A-Z]{1,3}\.)?\d{2}-\d{4,6}(?:\s*\([A-Z]\))?(?:\s+\d{6,})?$|^\*\d{6,}\*$|^\d{6}$"
+)
 _EDGE_LINES = 3  # lines at the top and at the foot of a page that may be furniture
 _EDGE_SHARE = 0.2  # of the page height: furniture stands in the top or bottom fifth
 
@@ -169,7 +172,10 @@ def _furniture_key(text: str) -> str:
 
 def _edge_lines(page: PdfPage, placed: list[Placed]) -> list[tuple[str, Placed]]:
     """(zone, line) for the lines that stand at the top or the foot of the page."""
-    upright = sorted((p for p in placed if p.line.upright and p.line.text), key=lambda p: p.line.top)
+    # (type of a point or two is no running head: a damaged page's stray text)
+    upright = sorted(
+        (p for p in placed if p.line.upright and p.line.text and p.line.size >= 4), key=lambda p: p.line.top
+    )
     found: list[tuple[str, Placed]] = []
     for p in upright[:_EDGE_LINES]:
         if p.line.bottom <= _EDGE_SHARE * page.height:
@@ -191,6 +197,8 @@ def mark_furniture(pages: list[PdfPage], placed: list[list[Placed]]) -> list[str
     edges = [_edge_lines(page, rows) for page, rows in zip(pages, placed, strict=True)]
     for page, found in zip(pages, edges, strict=True):
         for zone, p in found:
+            if zone == "foot" and _is_note_start(p.line.text):
+                continue  # a note at the foot ("12 Id. at 9-10."), however often it recurs
             for text in _furniture_parts(p.line):
                 seen.setdefault((zone, _furniture_key(text)), []).append((page.number, p.line.top))
     needed = 2 if len(pages) <= 4 else 3
@@ -198,22 +206,51 @@ def mark_furniture(pages: list[PdfPage], placed: list[list[Placed]]) -> list[str
     for key, places in seen.items():
         tops = sorted(top for _, top in places)
         median = tops[len(tops) // 2]
-        pages_there = {number for number, top in places if abs(top - median) <= 24}
-        if len(pages_there) >= needed and key[1].strip("#- ") and len(key[1]) <= 150:
+        pages_there = {number for number, top in places if abs(top - median) <= 12}
+        # (words, not just numbers: "12." atop many pages is the paragraphs' numbering)
+        if len(pages_there) >= needed and sum(ch.isalpha() for ch in key[1]) >= 2 and len(key[1]) <= 150:
             running.add(key)
     heads: list[str] = []
     for found in edges:
         for zone, p in found:
-            parts = _furniture_parts(p.line)
-            if all(_is_furniture(text) or (zone, _furniture_key(text)) in running for text in parts):
-                p.role = "furniture"
-                heads.extend(t for t in parts if (zone, _furniture_key(t)) in running and t not in heads)
-    # Text set at an angle outside the text (a stamp in the margin) is furniture too.
+            furniture = [
+                t
+                for t in _furniture_parts(p.line)
+                if _is_furniture(t) or (zone, _furniture_key(t)) in running
+            ]
+            _drop_parts(p, furniture)
+            heads.extend(t for t in furniture if (zone, _furniture_key(t)) in running and t not in heads)
+    # A running head printed elsewhere too (the symbol in a title page's masthead) is the
+    # same furniture: numbered pieces only, so that a title repeated as the head stays.
+    symbols = {key for _, key in running if "#" in key and len(key) <= 40}
     for rows in placed:
         for p in rows:
-            if not p.line.upright:
+            if not p.line.upright:  # text set at an angle (a stamp in the margin)
                 p.role = "furniture"
+            elif p.role == "body" and symbols:
+                _drop_parts(p, [t for t in _furniture_parts(p.line) if _furniture_key(t) in symbols])
     return heads
+
+
+def _drop_parts(p: Placed, parts: list[str]) -> None:
+    """Take furniture out of a line: the whole line, or the cells that are furniture."""
+    if not parts:
+        return
+    kept = [cell for cell in p.line.cells if cell.text.strip() not in parts]
+    if not kept or len(p.line.cells) <= 1:
+        p.role = "furniture"
+        return
+    p.line.cells = kept
+    p.line.text = " ".join(cell.text.strip() for cell in kept)
+
+
+def _is_note_start(text: str) -> bool:
+    match = _NOTE_MARK_RE.match(text)
+    return (
+        match is not None
+        and not _PAGE_LABEL_RE.match(text)
+        and any(ch.isalpha() for ch in match.group("text"))
+    )
 
 
 def _furniture_parts(line: TextLine) -> list[str]:

@@ -15,7 +15,7 @@ from briefer.ingest.metadata import SYMBOL_RE, read_metadata, smart_title
 from briefer.ingest.pdf_layout import lay_out_pdf
 from briefer.ingest.places import Gazetteer, default_gazetteer
 from briefer.ingest.readers import SUPPORTED_SUFFIXES, read_document
-from briefer.ingest.segment import OPENING_TEXT, MeetingDraft, build_sections, split_meetings
+from briefer.ingest.segment import OPENING_TEXT, MeetingDraft, build_sections, split_meetings, title_page
 from briefer.ingest.themes import Lexicon, default_lexicon
 from briefer.ingest.typeset import assign_levels
 from briefer.ingest.units import Layout
@@ -79,6 +79,9 @@ def parse_document(
         sections = build_sections(report, first_meeting=index == 0)
         if not sections:
             continue
+        cover = title_page(header) if raw.kind != "text" else None
+        if cover is not None:
+            sections.insert(0, cover)
         for section in sections:
             section.heading = smart_title(section.heading, acronyms)
             section.title = smart_title(section.title, acronyms)

@@ -272,3 +272,20 @@ def _assign_keys(sections: list[ParsedSection]) -> None:
         base = " / ".join([*section.path, section.heading]).casefold()
         seen[base] += 1
         section.key = base if seen[base] == 1 else f"{base} #{seen[base]}"
+
+
+def title_page(header: list[Unit]) -> ParsedSection | None:
+    """The title page's lines as a section of front matter, so that nothing printed is
+    lost: the masthead, the title, the list of those present."""
+    units = [unit for unit in header if unit.text.strip()]
+    if not units:
+        return None
+    section = _open(units[0], 1, OPENING_TEXT, OPENING_TEXT, None, [], "front_matter")
+    section.key = "(title page)"
+    for unit in units:
+        section.paragraphs.append(unit.text)
+        if unit.kind == "table" and unit.rows:
+            section.tables.append(Table(len(section.paragraphs) - 1, unit.rows))
+        section.line_end = max(section.line_end, unit.last_line)
+        section.page_end = unit.page_end if unit.page_end is not None else section.page_end
+    return section
