@@ -87,7 +87,7 @@ def read_word(data: bytes) -> WordBody:
 
     document = Document(io.BytesIO(data))
     part = document.part
-    styles = StyleSheet(document.styles.element, _related(part, _NUMBERING))
+    styles = StyleSheet(document.styles.element, Lists(_related(part, _NUMBERING)))
     notes = {kind: _note_elements(_related(part, rel)) for kind, rel in (("f", _FOOTNOTES), ("e", _ENDNOTES))}
     walker = BodyWalker(styles, notes)
     blocks = walker.blocks(document.element.body)
@@ -172,7 +172,7 @@ class StyleSheet:
     with what they are based on, and the indents of list levels. What the styles give is
     worked out once per style; direct formatting is laid over it."""
 
-    def __init__(self, styles, numbering) -> None:
+    def __init__(self, styles, lists: Lists) -> None:
         self._styles: dict[str, object] = {}
         self._default_paragraph: str | None = None
         for style in styles.iterchildren(_W + "style") if styles is not None else ():
@@ -185,7 +185,7 @@ class StyleSheet:
         self._default_paragraph_props = (
             defaults.find(f"{_W}pPrDefault/{_W}pPr") if defaults is not None else None
         )
-        self._list_indents = _list_indents(numbering)
+        self.lists = lists
         self._run_types: dict[tuple, RunType] = {}
         self._paragraph_types: dict[str | None, ParagraphType] = {}
 
@@ -263,7 +263,7 @@ class StyleSheet:
         jc = props.find(f"{_W}jc")
         own_indent = _left_indent(props.find(f"{_W}ind"))
         if own_indent is None and props.find(f"{_W}numPr") is not None:
-            own_indent = _left_indent(self._list_indents.get(_list_level(props.find(f"{_W}numPr"))))
+            own_indent = self._list_indent(self.list_of(props, paragraph_style))
         own_level = _outline_level(props)
         return ParagraphType(
             _value(jc) == "center" if jc is not None else styled.centered,
@@ -275,13 +275,24 @@ class StyleSheet:
         chain = self.chain(paragraph_style)
         layers = [*(style.find(f"{_W}pPr") for style in chain), self._default_paragraph_props]
         jc = _first(layers, "jc")
-        numbering = _first(layers, "numPr")
-        indent = (
-            _left_indent(self._list_indents.get(_list_level(numbering))) if numbering is not None else None
-        )
+        indent = self._list_indent(self.list_of(None, paragraph_style))
         if indent is None:
             indent = _left_indent(_first(layers, "ind"))
         return ParagraphType(_value(jc) == "center", indent or 0.0, _style_level(chain))
+
+    def list_of(self, props, paragraph_style: str | None) -> tuple[str, str] | None:
+        """(numId, ilvl) of the list the paragraph is in, set on it or by its style."""
+        own = props.find(f"{_W}numPr") if props is not None else None
+        styled = _first([style.find(f"{_W}pPr") for style in self.chain(paragraph_style)], "numPr")
+        num_id = _first([own, styled], "numId")
+        level = _first([own, styled], "ilvl")
+        if num_id is None or _value(num_id) in (None, "0"):  # numId 0: no list
+            return None
+        return _value(num_id) or "", _value(level, "0") or "0"
+
+    def _list_indent(self, numbered: tuple[str, str] | None) -> float | None:
+        level = self.lists.level(*numbered) if numbered else None
+        return _left_indent(level.indent) if level else None
 
 
 def _direct_toggle(direct, name: str, styled: bool) -> bool:
@@ -310,35 +321,6 @@ def _left_indent(ind) -> float | None:
     return _twips(ind.get(_W + "left", ind.get(_W + "start"))) if ind is not None else None
 
 
-def _list_level(numbering) -> tuple[str | None, str]:
-    return _value(numbering.find(f"{_W}numId")), _value(numbering.find(f"{_W}ilvl"), "0") or "0"
-
-
-def _list_indents(numbering) -> dict[tuple[str | None, str], object]:
-    """The indent (w:ind) of each list level, by (numId, ilvl), overrides included."""
-    if numbering is None:
-        return {}
-    abstract_levels: dict[str | None, dict[str | None, object]] = {}
-    for abstract in numbering.iterchildren(_W + "abstractNum"):
-        abstract_levels[abstract.get(_W + "abstractNumId")] = _level_indents(abstract)
-    indents: dict[tuple[str | None, str], object] = {}
-    for num in numbering.iterchildren(_W + "num"):
-        levels = dict(abstract_levels.get(_value(num.find(f"{_W}abstractNumId")), {}))
-        for override in num.iterchildren(_W + "lvlOverride"):
-            levels.update(_level_indents(override))
-        for level, ind in levels.items():
-            indents[(num.get(_W + "numId"), level or "0")] = ind
-    return indents
-
-
-def _level_indents(element) -> dict[str | None, object]:
-    return {
-        level.get(_W + "ilvl"): level.find(f"{_W}pPr/{_W}ind")
-        for level in element.iterchildren(_W + "lvl")
-        if level.find(f"{_W}pPr/{_W}ind") is not None
-    }
-
-
 def _style_level(chain: list) -> int | None:
     """0 for Title, N for "Heading N" (by name or id) or an outline level N - 1."""
     for style in chain:
@@ -361,6 +343,155 @@ def _outline_level(props) -> int | None:
 
 def _on_attr(value: str | None) -> bool:
     return value is not None and value.lower() in ("1", "true", "on")
+
+
+# --- list numbers -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ListLevel:
+    """One level of a list as numbering.xml defines it."""
+
+    format: str  # w:numFmt: decimal, lowerLetter, upperRoman, bullet, none...
+    text: str  # w:lvlText: "%1.", "%1.%2", "(%3)"
+    start: int
+    legal: bool  # w:isLgl: the numbers of all levels in decimal ("1.1", not "I.a")
+    indent: object | None  # its w:ind
+    separator: str  # between the number and the text: a tab or a space, or nothing
+
+
+class Lists:
+    """The numbers Word sets before list paragraphs ("1.", "2.3", "a)"), counted as Word
+    counts them: lists that share a definition go on counting, a level restarts under a
+    new item of the level above, a list may be told to start again. Bullets carry no
+    number and are left out."""
+
+    def __init__(self, numbering) -> None:
+        self._levels: dict[tuple[str, str], ListLevel] = {}  # by (numId, ilvl)
+        self._counted_with: dict[str, str] = {}  # numId -> the definition whose count it shares
+        self._restarts: dict[str, dict[int, int]] = {}  # numId -> level -> start
+        self._counts: dict[str, dict[int, int]] = {}  # definition -> level -> last number
+        self._started: set[str] = set()
+        if numbering is not None:
+            self._read(numbering)
+
+    def _read(self, numbering) -> None:
+        definitions = {a.get(_W + "abstractNumId"): a for a in numbering.iterchildren(_W + "abstractNum")}
+        styled = {
+            _value(a.find(f"{_W}styleLink")): i
+            for i, a in definitions.items()
+            if a.find(f"{_W}styleLink") is not None
+        }
+        for num in numbering.iterchildren(_W + "num"):
+            num_id, definition_id = num.get(_W + "numId") or "", _value(num.find(f"{_W}abstractNumId"))
+            definition = definitions.get(definition_id)
+            link = _value(definition.find(f"{_W}numStyleLink")) if definition is not None else None
+            if link in styled:  # a list style: its definition stands elsewhere
+                definition_id = styled[link]
+                definition = definitions[definition_id]
+            levels = (
+                {lvl.get(_W + "ilvl"): lvl for lvl in definition.iterchildren(_W + "lvl")}
+                if definition is not None
+                else {}
+            )
+            restarts = {}
+            for override in num.iterchildren(_W + "lvlOverride"):
+                level = override.get(_W + "ilvl") or "0"
+                if override.find(f"{_W}lvl") is not None:
+                    levels[level] = override.find(f"{_W}lvl")
+                if override.find(f"{_W}startOverride") is not None and level.isdigit():
+                    restarts[int(level)] = _integer(_value(override.find(f"{_W}startOverride")), 1)
+            self._counted_with[num_id] = definition_id or num_id
+            self._restarts[num_id] = restarts
+            for level, element in levels.items():
+                self._levels[(num_id, level or "0")] = _list_level(element)
+
+    def level(self, num_id: str, ilvl: str) -> ListLevel | None:
+        return self._levels.get((num_id, ilvl))
+
+    def label(self, num_id: str, ilvl: str) -> str:
+        """The next number of the list at that level, as printed ("" for a bullet)."""
+        level = self.level(num_id, ilvl)
+        if level is None or not ilvl.isdigit():
+            return ""
+        counts = self._counts.setdefault(self._counted_with[num_id], {})
+        if num_id not in self._started:
+            self._started.add(num_id)
+            for depth, start in self._restarts[num_id].items():
+                counts[depth] = start - 1
+                for deeper in [d for d in counts if d > depth]:
+                    del counts[deeper]
+        depth = int(ilvl)
+        counts[depth] = counts.get(depth, level.start - 1) + 1
+        for deeper in [d for d in counts if d > depth]:
+            del counts[deeper]
+        if level.format == "bullet":
+            return ""
+        label = re.sub(
+            r"%([1-9])", lambda m: self._number(num_id, int(m.group(1)) - 1, counts, level.legal), level.text
+        )
+        return label + level.separator if label.strip() else ""
+
+    def _number(self, num_id: str, depth: int, counts: dict[int, int], legal: bool) -> str:
+        level = self.level(num_id, str(depth))
+        value = counts.get(depth, level.start if level else 1)
+        return _format_number(value, "decimal" if legal or level is None else level.format)
+
+
+def _list_level(element) -> ListLevel:
+    suffix = _value(element.find(f"{_W}suff"), "tab")
+    return ListLevel(
+        _value(element.find(f"{_W}numFmt"), "decimal") or "decimal",
+        _value(element.find(f"{_W}lvlText"), "") or "",
+        _integer(_value(element.find(f"{_W}start")), 1),
+        element.find(f"{_W}isLgl") is not None and _on(element.find(f"{_W}isLgl")),
+        element.find(f"{_W}pPr/{_W}ind"),
+        "" if suffix == "nothing" else " ",
+    )
+
+
+def _integer(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def _format_number(value: int, format_: str) -> str:
+    if format_ in ("upperRoman", "lowerRoman") and 0 < value < 4000:
+        roman = _roman(value)
+        return roman if format_ == "upperRoman" else roman.lower()
+    if format_ in ("upperLetter", "lowerLetter") and value > 0:
+        letter = chr(ord("A") + (value - 1) % 26) * ((value - 1) // 26 + 1)  # Z, AA, BB...
+        return letter if format_ == "upperLetter" else letter.lower()
+    if format_ == "decimalZero":
+        return f"{value:02d}"
+    if format_ == "none":
+        return ""
+    return str(value)  # decimal, and the formats of other scripts as decimal
+
+
+def _roman(value: int) -> str:
+    numerals = (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    )
+    text = ""
+    for number, numeral in numerals:
+        count, value = divmod(value, number)
+        text += numeral * count
+    return text
 
 
 # --- the body -----------------------------------------------------------------------------------
@@ -478,6 +609,7 @@ class BodyWalker:
                 [n for piece in content.pieces for n in piece.notes],
             )
             return boxed
+        self._number_list_item(props, style, content.pieces[0])
         type_ = self.styles.paragraph_type(props, style)
         found: list[Paragraph | Table] = [
             Paragraph(piece.spans, type_.centered, type_.indent, type_.style_level, piece.notes)
@@ -485,6 +617,15 @@ class BodyWalker:
             if piece.spans or piece.notes
         ]
         return found + boxed
+
+    def _number_list_item(self, props, style: str | None, piece: _Piece) -> None:
+        """A list paragraph's number stands before its text, as Word prints it."""
+        numbered = self.styles.list_of(props, style)
+        label = self.styles.lists.label(*numbered) if numbered else ""  # counted even if empty
+        if label and "".join(span.text for span in piece.spans).strip():
+            mark = props.find(f"{_W}rPr") if props is not None else None  # the number's type
+            type_ = self.styles.run_type(mark, style, False)
+            piece.spans.insert(0, Span(label, type_.size, type_.bold, type_.italic))
 
     def _inline(self, container, style: str | None, content: _Content) -> None:
         for child in _elements(container):

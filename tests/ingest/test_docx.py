@@ -395,3 +395,88 @@ def test_a_word_file_is_one_report(tmp_path: Path) -> None:
         "Meeting report",
         "I. Background",
     ]
+
+
+# --- list numbers -------------------------------------------------------------------------
+
+
+def _add_list(document, abstract_id: int, levels: list[tuple[str, str]], nums: dict[int, str]) -> None:
+    """A list definition (levels as (format, text)) and lists using it (numId: overrides)."""
+    numbering = document.part.numbering_part.element
+    lvls = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/>'
+        f'<w:pPr><w:ind w:left="{360 * (i + 1)}" w:hanging="360"/></w:pPr></w:lvl>'
+        for i, (fmt, text) in enumerate(levels)
+    )
+    numbering.append(
+        parse_xml(f'<w:abstractNum {NAMESPACES} w:abstractNumId="{abstract_id}">{lvls}</w:abstractNum>')
+    )
+    for num_id, overrides in nums.items():
+        numbering.append(
+            parse_xml(
+                f'<w:num {NAMESPACES} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>{overrides}</w:num>'
+            )
+        )
+
+
+def _item(text: str, num_id: int, level: int) -> str:
+    return _paragraph(
+        _run(text), props=f'<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'
+    )
+
+
+def test_list_numbers_are_printed_as_word_counts_them(tmp_path: Path) -> None:
+    document = _report()
+    restart = '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride>'
+    _add_list(
+        document,
+        90,
+        [("decimal", "%1."), ("decimal", "%1.%2"), ("lowerLetter", "(%3)"), ("bullet", "\u2022")],
+        {90: "", 91: restart},
+    )
+    _append(
+        document,
+        "".join(
+            _item(text, num_id, level)
+            for text, num_id, level in [
+                ("Opening", 90, 0),
+                ("Welcome", 90, 1),
+                ("Agenda", 90, 1),
+                ("Adoption", 90, 2),
+                ("A point", 90, 3),
+                ("Discussion", 90, 0),
+                ("Panel", 90, 1),
+                ("New list", 91, 0),
+            ]
+        ),
+    )
+    path = tmp_path / "lists.docx"
+    document.save(str(path))
+    typed = {p.text: p for p in read_document(path).word.paragraphs}
+    assert [text for text in typed if text[:1].isdigit() or text[:1] in "(A"] == [
+        "1. Opening",
+        "1.1 Welcome",
+        "1.2 Agenda",
+        "(a) Adoption",
+        "A point",  # a bullet prints no number
+        "2. Discussion",
+        "2.1 Panel",
+        "1. New list",
+    ]
+    assert typed["1.1 Welcome"].indent == 36  # the list level's indent, in points
+
+
+def test_numbered_paragraphs_keep_their_numbers_for_citation(tmp_path: Path) -> None:
+    document = _report(_paragraph(_run("Discussion"), props='<w:pStyle w:val="Heading1"/>'))
+    _add_list(document, 80, [("decimal", "%1.")], {80: ""})
+    for sentence in (
+        "Delegates welcomed the report of the working group.",
+        "They asked for figures by region.",
+    ):
+        _append(document, _item(sentence, 80, 0))
+    section = next(s for s in _sections(_parse(document, tmp_path)) if s.heading == "Discussion")
+    assert section.paragraphs == [
+        "1. Delegates welcomed the report of the working group.",
+        "2. They asked for figures by region.",
+    ]
+    assert section.paragraph_numbers == ["1", "2"]
