@@ -186,19 +186,23 @@ class StyleSheet:
             defaults.find(f"{_W}pPrDefault/{_W}pPr") if defaults is not None else None
         )
         self.lists = lists
+        self._chains: dict[str | None, list] = {}
         self._run_types: dict[tuple, RunType] = {}
         self._paragraph_types: dict[str | None, ParagraphType] = {}
 
     def chain(self, style_id: str | None) -> list:
         """The style and those it is based on, nearest first (a loop is cut)."""
-        found = []
-        while style_id in self._styles and len(found) < 20:
-            style = self._styles[style_id]
-            if style in found:
-                break
-            found.append(style)
-            style_id = _value(style.find(f"{_W}basedOn"))
-        return found
+        if style_id not in self._chains:
+            found: list = []
+            based = style_id
+            while based in self._styles and len(found) < 20:
+                style = self._styles[based]
+                if style in found:
+                    break
+                found.append(style)
+                based = _value(style.find(f"{_W}basedOn"))
+            self._chains[style_id] = found
+        return self._chains[style_id]
 
     def paragraph_style(self, props) -> str | None:
         """The paragraph's style, or the default paragraph style (also for an unknown one)."""

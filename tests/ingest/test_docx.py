@@ -8,12 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import docx
+import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.shared import Pt
 
+from briefer.errors import InputFileError
 from briefer.ingest.pipeline import parse_document
 from briefer.ingest.readers import read_document
 
@@ -231,7 +234,7 @@ def test_sizes_and_weights_come_through_the_style_inheritance(tmp_path: Path) ->
     bold_style.font.bold = True
     strong = styles.add_style("Strong Words", docx.enum.style.WD_STYLE_TYPE.CHARACTER)
     strong.font.bold = True
-    document.add_paragraph("Inherited size", style="Big Body")
+    document.add_paragraph("Inherited size", style="Big Body").alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph("Text under the inherited size heading.")
     cancelled = document.add_paragraph(style="Loud")
     cancelled.add_run("Bold twice is regular", style="Strong Words")
@@ -239,6 +242,7 @@ def test_sizes_and_weights_come_through_the_style_inheritance(tmp_path: Path) ->
     document.save(str(path))
     typed = {p.text: p for p in read_document(path).word.paragraphs}
     assert typed["Inherited size"].size == 18 and not typed["Inherited size"].bold
+    assert typed["Inherited size"].centered and not typed["Text under the inherited size heading."].centered
     assert typed["Text under the inherited size heading."].size == 11
     assert not typed["Bold twice is regular"].bold
 
@@ -363,6 +367,23 @@ def test_footnotes_and_endnotes_become_notes_of_their_section(tmp_path: Path) ->
     assert [(n.number, n.text) for n in steps.notes] == [("3", "See annex II.")]
     everything = _text(_parse(document, tmp_path, "again.docx"))
     assert "separator" not in everything and "World Bank" not in everything  # notes are not body text
+
+
+def test_a_damaged_notes_part_is_the_typed_error(tmp_path: Path) -> None:
+    document = _report(
+        _paragraph(_run("Costs fell"), '<w:r><w:footnoteReference w:id="1"/></w:r>', _run("."))
+    )
+    part = Part(
+        PackURI("/word/footnotes.xml"),
+        CONTENT_TYPE.WML_FOOTNOTES,
+        b"<w:footnotes><unclosed",
+        document.part.package,
+    )
+    document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    path = tmp_path / "damaged.docx"
+    document.save(str(path))
+    with pytest.raises(InputFileError, match="not a readable Word document"):
+        read_document(path)
 
 
 def test_a_note_cited_in_a_heading_leaves_no_mark_in_it(tmp_path: Path) -> None:
