@@ -2,17 +2,19 @@
 
 python-docx opens the package; the body's XML is walked here in document order, because
 python-docx's own text leaves out what Word shows inside tracked insertions, content
-controls, fields and text boxes. Tracked changes read as accepted (insertions in,
-deletions out); headers, footers and comments are not body text. Each paragraph carries
-the type most of its letters are set in, resolved through Word's inheritance (direct
-formatting, the character style, the paragraph style and what it is based on, the
-document defaults), so that `typeset` can tell headings by their type as it does for a
-PDF, and by their heading style.
+controls, fields and text boxes, and the numbers of numbered lists. Tracked changes read
+as accepted (insertions in, deletions out); headers, footers and comments are not body
+text; footnotes and endnotes become notes of the paragraph citing them. Each paragraph
+carries the type most of its letters are set in, resolved through Word's inheritance
+(direct formatting, the character style, the paragraph style and what it is based on,
+the document defaults), so that `typeset` can tell headings by their type as it does
+for a PDF, and by their heading style.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -110,13 +112,13 @@ def _related(part, reltype: str):
 
 
 def _note_elements(root) -> dict[str, object]:
-    """Notes by id; separators (which carry a w:type) are not notes."""
+    """Notes by id; the separator lines above the notes are not notes."""
     if root is None:
         return {}
     return {
         note.get(_W + "id"): note
         for note in root
-        if note.tag in (_W + "footnote", _W + "endnote") and note.get(_W + "type") is None
+        if note.tag in (_W + "footnote", _W + "endnote") and note.get(_W + "type", "normal") == "normal"
     }
 
 
@@ -137,10 +139,12 @@ def _half_points(element) -> float | None:
 
 
 def _twips(value: str | None) -> float | None:
+    """Points from twentieths of a point ("720" is half an inch); None if not a number."""
     try:
-        return float(value) / 20 if value is not None else None
+        points = float(value) / 20 if value is not None else None
     except ValueError:
         return None
+    return points if points is not None and math.isfinite(points) else None
 
 
 def _value(element, default: str | None = None) -> str | None:
