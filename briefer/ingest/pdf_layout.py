@@ -207,12 +207,15 @@ def mark_furniture(pages: list[PdfPage], placed: list[list[Placed]]) -> list[str
         tops = sorted(top for _, top in places)
         median = tops[len(tops) // 2]
         pages_there = {number for number, top in places if abs(top - median) <= 12}
-        # (words, not just numbers: "12." atop many pages is the paragraphs' numbering)
-        if len(pages_there) >= needed and sum(ch.isalpha() for ch in key[1]) >= 2 and len(key[1]) <= 150:
+        # (words or a symbol, not numbers: "12." atop many pages is the paragraphs' numbering)
+        letters = sum(ch.isalpha() for ch in key[1])
+        if len(pages_there) >= needed and (letters >= 2 or letters and "/" in key[1]) and len(key[1]) <= 150:
             running.add(key)
     heads: list[str] = []
     for found in edges:
         for zone, p in found:
+            if zone == "foot" and _is_note_start(p.line.text):
+                continue
             furniture = [
                 t
                 for t in _furniture_parts(p.line)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from briefer.ingest.document import Note, ParsedSection, Table
 from briefer.ingest.headings import roman_value
+from briefer.ingest.typeset import heading_style
 from briefer.ingest.units import Unit, ends_sentence
 
 _LABEL_RE = re.compile(
@@ -62,7 +63,7 @@ class MeetingDraft:
         return self.units, []
 
 
-def _opens_report(units: list[Unit], index: int) -> bool:
+def _opens_report(units: list[Unit], index: int, by_style: bool = True) -> bool:
     unit = units[index]
     if unit.kind == "paragraph":  # report text, not a long line of a title page
         # (a resolution's preamble clauses end with a comma: "Recalling its decision...,")
@@ -71,8 +72,19 @@ def _opens_report(units: list[Unit], index: int) -> bool:
         return True
     if unit.style in {"docx", "markdown"}:
         return True
+    if by_style and unit.kind == "heading" and unit.type_style is not None and _report_style(units, index):
+        return True  # a heading set as the report's headings are ("Wydarzenie:")
     following = units[index + 1] if index + 1 < len(units) else None
     return following is not None and following.kind == "paragraph" and _opens_report(units, index + 1)
+
+
+def _report_style(units: list[Unit], index: int) -> bool:
+    """Is the heading set as a later heading that opens the report is?"""
+    style = heading_style(units[index])
+    return any(
+        later.kind == "heading" and heading_style(later) == style and _opens_report(units, position, False)
+        for position, later in enumerate(units[index + 1 :], start=index + 1)
+    )
 
 
 def _number_value(style: str, number: str | None) -> int | None:

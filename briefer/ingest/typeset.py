@@ -92,17 +92,16 @@ def typeset(paragraphs: list[Typed], body: BodyType) -> list[Unit]:
             continue
         following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
         number = heading_number(paragraph.text, numbering)
-        in_sequence = (
-            number is None or number.family != "letter" or numbering.continues_letters(number.number)
-        )
-        if is_heading(paragraph, number, body, following, in_sequence):
-            units.append(_heading(paragraph, number))
+        if is_heading(paragraph, number, body, following, numbering):
+            units.append(_heading(paragraph, number, body))
             if number is not None and number.family in ("roman", "letter"):
                 numbering.accept(number.family, number.number)
             continue
         unit = _unit(paragraph, "paragraph")
         numbered = _PARAGRAPH_NUMBER_RE.match(paragraph.text)
         unit.number = numbered.group(1) if numbered else None
+        if unit.number and unit.number.isdigit():
+            numbering.paragraph = int(unit.number)
         units.append(unit)
     return units
 
@@ -118,7 +117,7 @@ def _unit(paragraph: Typed, kind: str) -> Unit:
     )
 
 
-def _heading(paragraph: Typed, number: HeadingNumber | None) -> Unit:
+def _heading(paragraph: Typed, number: HeadingNumber | None, body: BodyType) -> Unit:
     unit = _unit(paragraph, "heading")
     unit.type_style = TypeStyle(
         paragraph.size,
@@ -127,6 +126,7 @@ def _heading(paragraph: Typed, number: HeadingNumber | None) -> Unit:
         is_caps(paragraph.text),
         paragraph.centered,
         paragraph.style_level,
+        display=paragraph.size >= 1.5 * body.size,
     )
     if paragraph.style_level == 0:
         unit.style, unit.title = "doctitle", paragraph.text
@@ -152,10 +152,10 @@ def is_heading(
     number: HeadingNumber | None,
     body: BodyType,
     following: Typed | None,
-    in_sequence: bool = True,
+    numbering: Numbering,
 ) -> bool:
-    """Is the paragraph a heading? `in_sequence`: its letter, if any, follows the last
-    letter heading (or is an A)."""
+    """Is the paragraph a heading? `numbering`: the letters and paragraph numbers seen
+    so far."""
     text = paragraph.text
     words = text.split()
     if not words or len(text) > 300 or len(words) > 40:
@@ -181,6 +181,8 @@ def is_heading(
         len(words) == 1 and text.casefold().strip(".:") in _FUNCTION_WORDS
     ):
         return False  # "...and the right to life, the" runs on; "Or" joins two quotes
+    if not text.endswith(":") and _runs_on(following):
+        return False  # a heading never runs on into a sentence: a paragraph going on
     size = paragraph.size
     if body.smaller(size) and not paragraph.bold:
         return False
@@ -193,19 +195,31 @@ def is_heading(
             and not body.italic
             and number is not None
             and len(words) <= 12
-            and not ends_sentence(text)
+            and (not ends_sentence(text) or text.endswith(":"))
         )
     ):
         return True
-    # A short numbered title in the body's type: "5.1 Board governance" (not "M. Dupont").
+    # A short numbered title in the body's type: "5.1 Board governance" (not "M. Dupont",
+    # nor "24. Participants stressed..." after paragraph 23).
+    if number is None or number.family == "letter" and not numbering.continues_letters(number.number):
+        return False
+    if number.family == "arabic" and number.number == str(numbering.paragraph + 1):
+        return False
     return (
-        number is not None
-        and (number.family in ("arabic", "roman", "keyword") or number.family == "letter" and in_sequence)
+        number.family in ("arabic", "roman", "keyword", "letter")
         and len(words) <= 12
         and not ends_sentence(text)
         and following is not None
         and following.indent >= paragraph.indent - 1
     )
+
+
+def _runs_on(following: Typed | None) -> bool:
+    """Does the next paragraph carry on a sentence ("had an important role...")? A
+    lower-case item mark ("a. Summary of facts") or a label's colon does not."""
+    if following is None or following.rows is not None or not following.text[:1].islower():
+        return False
+    return heading_number(following.text) is None
 
 
 # --- levels -------------------------------------------------------------------------------
@@ -215,9 +229,10 @@ _FAMILY_RANK = {"keyword": 0, "roman": 1, "letter": 2, "arabic": 3, "lower_roman
 
 
 def _prominence(unit: Unit) -> tuple[float, bool, bool]:
-    """How prominent a heading's type is: its size, then weight, upright over italic."""
+    """How prominent a heading's type is: its size, then weight, upright over italic.
+    Display type (half as large again as the body) needs no weight to stand out."""
     look = unit.type_style or TypeStyle(0.0, False, False, False, False)
-    return (round(look.size * 2) / 2, look.bold, not look.italic)
+    return (round(look.size * 2) / 2, look.bold or look.display, not look.italic)
 
 
 def _emphasis(unit: Unit) -> tuple[bool, bool]:
@@ -238,7 +253,8 @@ def _word_style(unit: Unit) -> int | None:
     return unit.type_style.style_level if unit.type_style else None
 
 
-def _style(unit: Unit) -> tuple:
+def heading_style(unit: Unit) -> tuple:
+    """A heading's style: its type, emphasis, numbering family and Word style."""
     return (_prominence(unit), _emphasis(unit), _rank(unit), _word_style(unit))
 
 
@@ -254,8 +270,8 @@ def assign_levels(units: list[Unit]) -> None:
     for unit in units:
         if unit.kind != "heading":
             continue
-        style = _style(unit)
-        same = next((i for i, open_ in enumerate(stack) if _style(open_) == style), None)
+        style = heading_style(unit)
+        same = next((i for i, open_ in enumerate(stack) if heading_style(open_) == style), None)
         if same is not None:
             del stack[same:]
         else:
@@ -285,6 +301,8 @@ def _outranks(unit: Unit, other: Unit) -> bool:
     """
     if unit.style == "doctitle":
         return True
+    if unit.style == other.style == "arabic":
+        return _rank(unit) <= _rank(other)  # "1.3" is a peer of "1.2" in any type
     if _prominence(unit) != _prominence(other):
         return _prominence(unit) > _prominence(other)
     mine_style, their_style = _word_style(unit), _word_style(other)

@@ -38,6 +38,7 @@ class TypeStyle:
     caps: bool
     centered: bool
     style_level: int | None = None  # the Word heading style it carries (0 for Title)
+    display: bool = False  # half as large again as the body text, or more
 
 
 @dataclass(slots=True)

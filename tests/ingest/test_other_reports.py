@@ -88,7 +88,8 @@ def test_two_reports_in_one_file_keep_their_own_titles(parsed) -> None:
 
 def test_pdf_text_is_clean(parsed) -> None:
     document = parsed["A-HRC-41-38-panel-migrants-vulnerable.pdf"]
-    sections = document.meetings[0].sections
+    cover, *sections = document.meetings[0].sections  # the title page is kept, as front matter
+    assert cover.kind == "front_matter" and "Human Rights Council" in cover.text
     text = " ".join(s.text for s in sections)
     assert "\ufffe" not in text
     assert "panel discussion on the human rights" in text and "Global Migration Group" in text
@@ -115,9 +116,12 @@ def test_outlines(parsed) -> None:
         (1, "Session II: Policy responses", "body"),
         (1, "Conclusions", "body"),  # a peer of the sessions, not inside the last one
     ]
-    ecowas = outline("ecowas-workshop-migration-data-dakar-2015.pdf")
+    cover, *ecowas = outline("ecowas-workshop-migration-data-dakar-2015.pdf")
+    assert cover[2] == "front_matter"  # the title page, kept
     assert ecowas[0] == (1, "Introduction", "body") and ecowas[-1] == (1, "Closing", "body")
-    assert {level for level, _, _ in ecowas} == {1}
+    # "Session 1: ..." is set in smaller type than "Objectives": printed as a level below.
+    assert [level for level, heading, _ in ecowas if heading.startswith("Session")] == [2, 2, 2]
+    assert {level for level, heading, _ in ecowas if not heading.startswith("Session")} == {1}
     rcm = outline("rcm-seminar-migrant-children-2011-cp1252.txt")
     assert [heading for _, heading, _ in rcm] == [
         "Background",
