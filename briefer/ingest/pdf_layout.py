@@ -85,7 +85,7 @@ def lay_out_pdf(pages: list[PdfPage]) -> Layout:
     body = body_type((line.text, line.size, line.bold, line.italic) for page in pages for line in page.lines)
     running = mark_furniture(pages, placed)
     footnotes = take_footnotes(pages, placed, body)
-    mark_tables(placed)
+    mark_tables(pages, placed)
     vocabulary = Vocabulary("\n".join(p.line.text for page in placed for p in page if p.role != "furniture"))
     paragraphs = [_typed(block, vocabulary) for block in build_blocks(placed, leading)]
     units = join_split_paragraphs(typeset([p for p in paragraphs if p.text], body))
@@ -410,9 +410,11 @@ def _separator_rule(page: PdfPage, by_top: list[Placed]) -> float | None:
 # --- tables -------------------------------------------------------------------------------
 
 
-def mark_tables(placed: list[list[Placed]]) -> None:
-    """Mark runs of lines whose cells line up (a table), and contents lists, as tables."""
-    for rows in placed:
+def mark_tables(pages: list[PdfPage], placed: list[list[Placed]]) -> None:
+    """Mark tables: the lines between a table's rules, runs of lines whose cells line
+    up, and contents lists."""
+    for page, rows in zip(pages, placed, strict=True):
+        _mark_ruled_tables(page, rows)
         body = [p for p in rows if p.role == "body"]
         i = 0
         while i < len(body):
@@ -437,6 +439,42 @@ def table_cells(line: TextLine) -> list[Cell]:
     if len(cells) >= 2 and _MARKER_CELL_RE.match(cells[0].text.strip()):
         cells[:2] = [Cell(cells[0].x0, cells[1].x1, f"{cells[0].text} {cells[1].text}")]
     return cells
+
+
+def _mark_ruled_tables(page: PdfPage, rows: list[Placed]) -> None:
+    """Rules of the same width one above another frame a table (its top, the foot of
+    its header, its bottom): the lines between them are its rows, a row that labels a
+    group of rows in bold included."""
+    rules = sorted(
+        (r for r in page.rules if r.horizontal and r.bottom - r.top <= 2.5 and r.x1 - r.x0 >= 60),
+        key=lambda r: r.top,
+    )
+    groups: list[list] = []
+    for rule in rules:
+        group = next(
+            (g for g in groups if abs(g[0].x0 - rule.x0) <= 10 and abs(g[0].x1 - rule.x1) <= 10), None
+        )
+        if group is None:
+            groups.append([rule])
+        else:
+            group.append(rule)
+    for group in groups:
+        if len(group) < 2:
+            continue
+        top, bottom = group[0].top, group[-1].bottom
+        x0, x1 = group[0].x0 - 10, group[0].x1 + 10
+        inside = [
+            p
+            for p in rows
+            if p.role == "body"
+            and p.line.top >= top - 2
+            and p.line.bottom <= bottom + 2
+            and p.line.x0 >= x0
+            and p.line.x1 <= x1
+        ]
+        if sum(1 for p in inside if len(table_cells(p.line)) >= 2) >= 2:
+            for p in inside:
+                p.role = "table"
 
 
 def _celled(p: Placed) -> bool:

@@ -95,8 +95,8 @@ def parse_document(
         if not metadata.symbol:
             _symbol_from_running_heads(metadata, layout.running_heads)
         for section in sections:
-            if section.heading == OPENING_TEXT and metadata.title:
-                section.heading = section.title = metadata.title
+            if section.heading == OPENING_TEXT and metadata.title and section is not cover:
+                section.heading = section.title = metadata.title  # (the title page keeps its name)
             if section.kind == "body":
                 section.themes = lexicon.tag(section.heading, section.text)
         first_line = min(u.first_line for u in draft.labels + draft.units)
