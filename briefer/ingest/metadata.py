@@ -5,7 +5,14 @@ read from as evidence. Where the report does not say, the field stays empty for 
 to fill in: a guess is never presented as a fact.
 
 Sources, in order of trust: the title page (the lines before the report begins), then
-the opening sentence that says the meeting was held, took place or was organised.
+the opening sentence that says the meeting was held, took place or was organised, then
+the report's closing words ("Done in Accra, on the 28th of March 2022", "92nd plenary
+meeting, 5 April 1994") and the sentence that says when its hearing was held.
+
+A PDF or Word file's title page is read from its typography as well: the title is the
+largest type on the first page once the masthead (the issuing body, "Distr.: General",
+the symbol), dates, places and labels of the document's kind are set aside, and the
+issuing body is the masthead line that names a council, court, commission, university...
 """
 
 from __future__ import annotations
@@ -13,10 +20,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from briefer.ingest.dates import find_date_range
+from briefer.ingest.dates import find_date_range, has_date_words
 from briefer.ingest.document import MeetingMetadata
 from briefer.ingest.places import Gazetteer, Place
-from briefer.ingest.units import Unit
+from briefer.ingest.segment import BODY_MIN
+from briefer.ingest.units import NUMBERED_STYLES, Unit, ends_sentence, join_lines
 
 _EVENT_NOUNS = (
     r"Meetings?|Conferences?|Workshops?|Seminars?|Forums?|Dialogues?|Hearings?|Consultations?|"
@@ -55,7 +63,10 @@ _REPORT_OF_RE = re.compile(
     r"Symposium|Summit|Session|Round\s?table))\b"
 )
 _ROMAN_RE = re.compile(r"(?=[IVXL])X{0,3}(?:IX|IV|V?I{0,3})")
-_SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with de la des du".split())
+_SMALL_WORDS = frozenset(
+    "a an and as at by for from in of on or the to with vs "
+    "de la le les des du au aux et en el los las del y da do dos das".split()
+)
 
 
 def smart_title(text: str, acronyms: set[str]) -> str:
@@ -138,10 +149,16 @@ class _TitlePage:
 
     symbol: tuple[str, str] | None = None  # (symbol, the line)
     titles: list[tuple[str, str]] = field(default_factory=list)  # (title, the line)
+    named_title: tuple[str, str] | None = None  # a labelled field's, a case's or a resolution's name
+    typeset_title: tuple[str, str] | None = None  # the largest type on the page
+    kind_label: str | None = None  # "Procès-verbal": the kind of document, not its name
+    body_name: str | None = None  # the issuing body printed alone on a line of the masthead
     organizers: list[str] = field(default_factory=list)
     org_evidence: list[str] = field(default_factory=list)
     meeting_line: tuple[str, str, Place | None, str] | None = None  # start, end, place, line
     loose_date: tuple[str, str, str] | None = None  # a date standing alone: start, end, line
+    session_date: tuple[str, str, Place | None, str] | None = None  # under "Seventh session"
+    place: tuple[Place, str] | None = None  # a place printed alone, in an address, after the event
 
 
 @dataclass(slots=True)
@@ -162,31 +179,47 @@ def read_metadata(
     gazetteer: Gazetteer,
     acronyms: set[str],
     publisher: str | None = None,
+    title_page: list[Unit] | None = None,
 ) -> MeetingMetadata:
     """Metadata from the title page (`header`) and the report's paragraphs (`body`).
 
     Report labels ("Summary Report") are not in `header`: they name the kind of
     document, not the meeting. Trust runs: a line of the title page that gives the date
-    and place of the meeting, then the opening sentence about the meeting, then a date
-    standing alone on the title page. Dates next to "Distr." or "Original:" are when the
-    document was issued, and a date under "Forty-first session" is the session's.
+    and place of the meeting, then the opening sentence about the meeting, then the
+    report's closing words, then a date standing alone on the title page, then the dates
+    of the session it belongs to. Dates next to "Distr." or "Original:" are when the
+    document was issued. `title_page`, given for PDF and Word files, holds the units of
+    the first page that are not report text (see `title_page_units`): it is read with
+    its typography in place of `header`.
     """
-    page = _read_title_page(header, gazetteer, acronyms)
+    if title_page is not None:
+        page = _read_laid_out_page(title_page, gazetteer, acronyms)
+    else:
+        page = _read_title_page(header, gazetteer, acronyms)
     sentences = [
         found
         for paragraph in body[:2]
-        for sentence in re.split(r"(?<=[.;])\s+(?=[A-Z])", paragraph)
+        for sentence in _sentences(paragraph)
         if (found := _read_sentence(sentence, gazetteer))
     ]
     meta = MeetingMetadata()
-    title = _choose_title(page, sentences, body)
+    if page.symbol:
+        meta.symbol, meta.evidence["symbol"] = page.symbol
+    title = _choose_title(page, sentences, body, meta.symbol, laid_out=title_page is not None)
     if title:
         meta.title, meta.evidence["title"] = title
     ours = [s for s in sentences if s.generic or not meta.title or _same_event(s.event, meta.title)]
-    if page.symbol:
-        meta.symbol, meta.evidence["symbol"] = page.symbol
+    _read_when_and_where(meta, page, ours, body, gazetteer)
+    _read_organizers(meta, page, ours, body, publisher)
+    return meta
 
+
+def _read_when_and_where(
+    meta: MeetingMetadata, page: _TitlePage, ours: list[_Sentence], body: list[str], gazetteer: Gazetteer
+) -> None:
+    """Dates and place, from the most trusted source that gives them."""
     sentence_date = next((s for s in ours if s.when), None)
+    closing = _closing_formula(body, gazetteer)
     if page.meeting_line:
         start, end, place, line = page.meeting_line
         _set_dates(meta, start, end, line)
@@ -194,25 +227,82 @@ def read_metadata(
             _set_place(meta, place, line)
     elif sentence_date:
         _set_dates(meta, sentence_date.when[0], sentence_date.when[1], sentence_date.text)
+    elif closing:
+        _set_dates(meta, *closing[0])
     elif page.loose_date:
         _set_dates(meta, *page.loose_date)
+    elif page.session_date:
+        start, end, place, line = page.session_date
+        _set_dates(meta, start, end, line)
+        if place:
+            _set_place(meta, place, line)
+    elif hearing := _hearing_date(body, gazetteer):
+        _set_dates(meta, *hearing)
     if not meta.city and not meta.country:
         located = next((s for s in ours if s.place), None)
         if located:
             _set_place(meta, located.place, located.text)
+        elif closing and closing[1]:
+            _set_place(meta, closing[1], closing[0][2])
+        elif page.place:
+            _set_place(meta, *page.place)
 
+
+def _read_organizers(
+    meta: MeetingMetadata, page: _TitlePage, ours: list[_Sentence], body: list[str], publisher: str | None
+) -> None:
     organizers, evidence = list(page.organizers), list(page.org_evidence)
     for sentence in ours:
         if sentence.organizers:
             organizers += sentence.organizers
             evidence.append(sentence.text)
+    if not organizers and (named := _self_named_body(body[:2])):
+        organizers, evidence = [named[0]], [named[1]]
     if not organizers and publisher:
         organizers, evidence = [publisher], [f"About {publisher}"]
-    seen: set[str] = set()
-    meta.organizers = [o for o in organizers if not (o.casefold() in seen or seen.add(o.casefold()))]
+    meta.organizers = _distinct_bodies(organizers)
     if meta.organizers:
         meta.evidence["organizers"] = " | ".join(evidence)
-    return meta
+
+
+def _distinct_bodies(organizers: list[str]) -> list[str]:
+    """Each body once ("IOM" and "International Organization for Migration (IOM)" are
+    two names, but "X" and "X (ACR)" one, kept with its acronym); the masthead of the
+    United Nations ("General Assembly") gives way to the body the document is of."""
+    kept: dict[str, str] = {}
+    for name in organizers:
+        key = _bare_name(name)
+        if key not in kept or "(" in name and "(" not in kept[key]:
+            kept[key] = name
+    names = list(kept.values())
+    specific = [n for n in names if _bare_name(n) not in _UN_SERIES]
+    if specific:
+        return specific
+    organs = [n for n in names if _bare_name(n) not in _UN_NAMES]
+    return organs or names
+
+
+def _bare_name(name: str) -> str:
+    name = re.sub(r"\s*\([^)]*\)", "", name)
+    return " ".join(re.sub(r"^(?:the|la|le|el|l['’])\s+", "", name.strip(), flags=re.IGNORECASE).casefold().split())
+
+
+_UN_NAMES = frozenset({"united nations", "nations unies", "naciones unidas"})
+_UN_SERIES = _UN_NAMES | {
+    "general assembly",
+    "security council",
+    "economic and social council",
+    "assemblée générale",
+    "conseil de sécurité",
+    "conseil économique et social",
+    "asamblea general",
+    "consejo de seguridad",
+    "consejo económico y social",
+}
+
+
+def _sentences(paragraph: str) -> list[str]:
+    return re.split(r"(?<=[.;])\s+(?=[A-Z])", paragraph)
 
 
 def _set_dates(meta: MeetingMetadata, start: str, end: str, evidence: str) -> None:
@@ -244,6 +334,9 @@ def _read_title_page(header: list[Unit], gazetteer: Gazetteer, acronyms: set[str
             page.symbol = page.symbol or (symbol.group("symbol"), text)
             if SYMBOL_RE.match(text) or len(text.split()) <= 4:
                 continue
+        numbered = _find_symbol(text)
+        if numbered and numbered[1] != _SYMBOL_FINDERS.index(_UN_SYMBOL_RE) and not page.symbol:
+            page.symbol = (numbered[0], text)  # "Report No. 146/18", "LL File No. 2004-208"
         organized = _ORGANIZED_LINE_RE.match(text)
         if organized:
             page.organizers += _split_organizers(organized.group("orgs"))
@@ -284,11 +377,23 @@ def _read_date_line(page: _TitlePage, text: str, when: tuple[str, str, str], gaz
         page.meeting_line = (start, end, found[0] if found else None, text)
 
 
-def _choose_title(page: _TitlePage, sentences: list[_Sentence], body: list[str]) -> tuple[str, str] | None:
-    """The meeting's name: the title-page line the opening sentence names, else the first
-    title-page line that names an event, else the opening sentence's subject, else what
-    "this report outlines the discussions of..." names, else the first title-page line
-    that is not an organisation's name."""
+def _choose_title(
+    page: _TitlePage, sentences: list[_Sentence], body: list[str], symbol: str | None, laid_out: bool
+) -> tuple[str, str] | None:
+    """The meeting's or the document's name. First what names it outright: a labelled
+    field ("Event:"), a case ("X v. Y"), a resolution's title under its number. Then, on
+    a PDF or Word title page, the largest type. Else the title-page line the opening
+    sentence names, the first title-page line that names an event, the body and the kind
+    of document ("Comité de démolition: Procès-verbal"), the opening sentence's subject,
+    what "this report outlines the discussions of..." names, and (text files) the first
+    title-page line that is not an organisation's name."""
+    if page.named_title:
+        return page.named_title
+    resolution = _resolution_title(page, body, symbol)
+    if resolution:
+        return resolution
+    if laid_out and page.typeset_title:
+        return page.typeset_title
     named = [s for s in sentences if s.event and not s.generic]
     for sentence in named:
         for title, line in page.titles:
@@ -297,12 +402,18 @@ def _choose_title(page: _TitlePage, sentences: list[_Sentence], body: list[str])
     for title, line in page.titles:
         if _EVENT_NOUN_RE.search(title) and not _SESSION_LINE_RE.match(title):
             return title, line
+    if laid_out and page.body_name and page.kind_label:
+        body = _distinct_bodies([page.body_name, *page.organizers])[0]
+        label = smart_title(page.kind_label.rstrip(" .:"), set())
+        return f"{body}: {label}", f"{body} {page.kind_label}"
     if named:
         return _capitalise(named[0].event), named[0].text
     for paragraph in body[:12]:
         match = _REPORT_OF_RE.search(paragraph)
         if match:
             return match.group("event").strip(), match.group(0)
+    if laid_out:
+        return None
     for title, line in page.titles:
         if not _ORG_WORD_RE.search(title):
             return title, line
@@ -359,3 +470,621 @@ def _place_phrase(sentence: str) -> str | None:
 def _capitalise(text: str) -> str:
     text = text.strip()
     return text[:1].upper() + text[1:]
+
+
+# --- the title page of a PDF or Word file ------------------------------------------------------
+
+
+def title_page_units(header: list[Unit], report: list[Unit]) -> list[Unit]:
+    """A PDF or Word file's title page: the header, and what else its first page prints
+    besides the report's text: the title set below a date that was taken for a numbered
+    heading ("15 February 2021"), the title's last line, an address at the foot. A file
+    with no title page that opens with its title in its largest type gives that title."""
+    units = list(header)
+    pages = [u.page_start for u in [*header, *report] if u.page_start is not None]
+    first_page = pages[0] if pages else None
+    for index, unit in enumerate(report):
+        if first_page is not None and unit.page_start != first_page:
+            break
+        if units and _FIELD_LABEL_RE.match(units[-1].text) and units[-1].kind == "heading":
+            units.append(unit)  # a field's value ("Organizers:" / "Regionalna Dyrekcja...")
+            continue
+        if _is_report_text(unit):
+            if first_page is None:
+                break
+            continue  # a paragraph of text on the title page: the lines after it are still its own
+        if unit.kind == "heading" and not (_is_detail_line(unit.text) or _FIELD_LABEL_RE.match(unit.text)):
+            if unit.style in NUMBERED_STYLES:
+                break
+            opens_section = index + 1 < len(report) and _is_report_text(report[index + 1])
+            if opens_section and not _continues_title(units, unit, report):
+                break
+        units.append(unit)
+    return units
+
+
+def _is_report_text(unit: Unit) -> bool:
+    if unit.kind != "paragraph":
+        return False
+    return unit.number is not None or len(unit.text) >= BODY_MIN and ends_sentence(unit.text)
+
+
+def _is_detail_line(text: str) -> bool:
+    """A date or an address set as a heading: a line of the title page, not a section."""
+    return bool(find_date_range(text) and len(text.split()) <= 6 or _US_ADDRESS_RE.search(text))
+
+
+def _continues_title(units: list[Unit], unit: Unit, report: list[Unit]) -> bool:
+    """Is a heading that opens the text set as the title page's last heading (the title's
+    last line: "IRAQ:" / "LEGAL HISTORY AND TRADITIONS")? With no heading before it,
+    is it the document's title, set larger than any heading after it?"""
+    if unit.type_style is None:
+        return False
+    last = next((u for u in reversed(units) if u.kind == "heading" and u.type_style), None)
+    if last is not None:
+        return _look(last) == _look(unit)
+    sizes = [u.type_style.size for u in report if u is not unit and u.kind == "heading" and u.type_style]
+    return unit is report[0] and all(unit.type_style.size > size for size in sizes)
+
+
+def _look(unit: Unit) -> tuple[float, bool, bool, bool] | None:
+    style = unit.type_style
+    return (round(style.size * 2) / 2, style.bold, style.italic, style.caps) if style else None
+
+
+_ORG_HEADS = frozenset(
+    """council assembly commission committee court tribunal university association library board
+    district organization organisation agency office ministry department secretariat institute union
+    bank fund programme program parliament government authority federation society centre center
+    foundation nations group directorate chamber senate mission delegation embassy registry college
+    academy school observatory
+    conseil assemblée comité cour université bibliothèque ministère secrétariat agence bureau institut
+    fédération société fondation gouvernement parlement mairie municipalité commune direction chambre
+    sénat délégation ambassade greffe académie observatoire
+    consejo asamblea comisión corte universidad asociación biblioteca junta ministerio secretaría
+    organización agencia oficina instituto fondo banco federación sociedad fundación gobierno parlamento
+    municipalidad ayuntamiento dirección cámara senado delegación embajada defensoría procuraduría
+    academia observatorio""".split()
+)
+# Words that make a line a meeting's name or a document's kind, not a body's name.
+_NOT_A_BODY = frozenset(
+    """meeting meetings conference workshop seminar forum dialogue hearing hearings consultation
+    consultations symposium summit roundtable panel session sessions retreat briefing colloquium debate
+    discussion report agenda minutes judgment judgement resolution decision summary note checklist
+    séance réunion atelier conférence colloque audience rapport procès-verbal décision arrêt
+    sesión reunión audiencia taller conferencia seminario foro informe acta sentencia resolución
+    decisión""".split()
+)
+_FUNCTION_WORDS = frozenset(
+    "a an and as at by for from in of on or the to with de des du la le les et el los las del y da do "
+    "dos das e".split()
+)
+_LEADING_ARTICLE_RE = re.compile(
+    r"^(?:(?:in|before|by|dans|devant|ante|en|para|pour)\s+)?(?:the|la|le|les|l['’]|el|los|las)\s*(?=\w)",
+    re.IGNORECASE,
+)
+_LABEL_TAIL = (
+    r"(?:\s+(?:of|by|du|de\s+la|de|del|adopted\s+by)\s+(?:the\s+|la\s+|le\s+|el\s+)?[\w-]+(?:\s+[\w-]+){0,3})?"
+    r"\s*[.:]?$"
+)
+# The kind of document, not its name: "PROCÈS-VERBAL", "JUDGMENT", "Note by the Secretariat".
+_KIND_LABEL_RE = re.compile(
+    r"^(?:(?:summary|final|draft|provisional|annual|interim|preliminary|annotated|revised|"
+    r"advance(?:\s+unedited)?|unedited|special|public|verbatim|official)\s+)*"
+    r"(?:report|agenda|minutes|judge?ment|resolution|decision|order|note|summary|record|transcript|merits|"
+    r"admissibility|procès-verbal|proces-verbal|compte\s+rendu|ordre\s+du\s+jour|rapport|arrêt|jugement|"
+    r"décision|résolution|ordonnance|avis|acta|orden\s+del\s+d[íi]a|informe|sentencia|resolución|"
+    r"decisión|auto|fondo|admisibilidad|(?:co-)?chair(?:person|man)?['’]?s?['’]?\s+summary|"
+    r"president['’]?s\s+summary|résumé\s+du\s+président|resumen\s+de\s+la\s+presidencia)" + _LABEL_TAIL,
+    re.IGNORECASE,
+)
+# Labels of a part of the page: the contents, those present.
+_PAGE_LABEL_RE = re.compile(
+    r"^(?:(?:table\s+of\s+)?contents?|sommaire|table\s+des\s+matières|índice|present|presences|"
+    r"présences|attendance|members(?:\s+present)?|membres|asistentes|participants)(?:\s+\(continued\))?"
+    r"\s*[.:]?$",
+    re.IGNORECASE,
+)
+_FIELD_LABEL_RE = re.compile(r"^[^\W\d][\w’'/()-]*(?:\s+[\w’'/()-]+){0,5}\s*:$")
+_PERSON_RE = re.compile(
+    r"^(?:by|par|por|prepared\s+by|presented\s+by|submitted\s+by|written\s+by|authors?|auteurs?|"
+    r"autores?|rapporteur|secretary|secrétaire|secretari[oa])\b",
+    re.IGNORECASE,
+)
+_ISSUE_MARK_RE = re.compile(
+    r"\bDistr\.|\b(?:Original|Language|Distribution|Date\s+of\s+issue|Issued)\s*:|"
+    r"\bOriginal\s*:?\s+(?:English|French|Spanish|Arabic|Chinese|Russian|anglais|français|espagnol|"
+    r"inglés|francés|español)\b",
+    re.IGNORECASE,
+)
+_FURNITURE_RE = re.compile(
+    r"\bDistr\.\s*:?\s*(?:General|Limited|Restricted|Générale|Limitée|Restreinte|Reservada|Restringida"
+    r"|Generale)?|\b(?:Original|Language|Date\s+of\s+issue)\s*:\s*[\w-]+(?:\s+\d{1,2}\s+\w+\s+\d{4})?",
+    re.IGNORECASE,
+)
+_DISTRIBUTION_RE = re.compile(
+    r"^(?:general|limited|restricted|générale|limitée|restreinte|restringida|reservada)$", re.IGNORECASE
+)
+_SESSION_RE = re.compile(
+    r"\b(?:\d+(?:st|nd|rd|th)|first|second|third|[\w-]*(?:th|first|second|third))\s+"
+    r"(?:regular\s+|special\s+|ordinary\s+|resumed\s+|extraordinary\s+)?session\b"
+    r"|\b[\w-]*i[èe]me\s+session\b|\bpremi[èe]re\s+session\b|\bper[íi]odo\s+(?:extraordinario\s+)?de\s+sesiones\b"
+    r"|^agenda\s+item\b|^point\s+\d+\s+de\s+l['’]ordre\s+du\s+jour|^tema\s+\d+\s+del\s+programa",
+    re.IGNORECASE,
+)
+_US_ADDRESS_RE = re.compile(
+    r"\b(?P<city>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}),?\s+"
+    r"(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|T[NX]|UT"
+    r"|V[AT]|W[AIVY]|D\.C\.)\s+\d{5}(?:-\d{4})?\b"
+)
+_NOT_A_PARTY = (
+    r"(?!(?i:application|judg(?:e)?ment|case|suit|appeal|petition|ruling|order|request|sentencia|"
+    r"resoluci[óo]n|arr[êe]t|requête|no)\b)"
+)
+_CASE_PARTY = (
+    rf"{_NOT_A_PARTY}[A-ZÀ-Ý][\w'’.&-]*(?:\s+(?:{_NOT_A_PARTY}[A-ZÀ-Ý][\w'’.&-]*|of|the|de|da|do|dos|das|del|"
+    r"la|le|y|and|et|e|von|van|der|al|el|bin))*"
+)
+_CASE_NAME_RE = re.compile(
+    rf"(?P<name>(?:(?i:case\s+of|caso|affaire|asunto)\s+(?:the\s+)?)?{_CASE_PARTY}\s+"
+    rf"(?i:v\.|vs\.?|versus|c\.|contra)\s+{_CASE_PARTY})"
+)
+_ISSUER_RE = re.compile(
+    r"\b(?:resolution|decision|order|judg(?:e)?ment|opinion|ruling|determination|award|resoluci[óo]n|"
+    r"decisi[óo]n|auto|sentencia|opini[óo]n|r[ée]solution|d[ée]cision|ordonnance|arr[êe]t|avis|jugement)\s+"
+    r"(?:(?:adopted|issued|delivered|rendered|made)\s+by|of|by|adoptada\s+por|dictada\s+por|del|de\s+la|"
+    r"de|adopt[ée]e?\s+par|rendue?\s+par|du|de\s+l['’]|des)\s+(?:(?:the|la|le|el|l['’])\s*)?"
+    r"(?:(?:president|presidente|pr[ée]sident(?:e)?|chair(?:person|man)?|vice-president|registrar)\s+"
+    r"(?:of|de|del|du|de\s+la)\s+(?:(?:the|la|le|el|l['’])\s*)?)?"
+    r"(?P<org>.+)$",
+    re.IGNORECASE,
+)
+_ACRONYM_EVENT_RE = re.compile(rf"^(?P<acronym>[A-Z][A-Z&]{{2,9}})\b(?:\s+\S+)?\s+(?i:{_EVENT_NOUNS})\b")
+_HEREINAFTER_RE = re.compile(
+    r"(?P<name>[A-ZÀ-Ý][\w'’-]*(?:\s+(?:[A-ZÀ-Ý][\w'’-]*|of|on|for|and|the|de|del|la|des|du|y|et))*)"
+    r"\s*\(\s*(?:hereinafter|hereafter|en\s+adelante|ci-apr[èe]s)\b"
+)
+_FIELDS = {
+    "title": r"event|meeting|title|name\s+of\s+(?:the\s+)?(?:event|meeting)|[ée]v[ée]nement|r[ée]union|"
+    r"titre|evento|reuni[óo]n|t[íi]tulo|wydarzenie|nazwa\s+wydarzenia",
+    "organizers": r"organi[sz]ers?|organi[sz]ed\s+by|hosts?|hosted\s+by|convened\s+by|organisateurs?|"
+    r"organis[ée]\s+par|organizadores?|organizado\s+por|organizatorzy|organizator",
+    "date": r"dates?(?:\s+and\s+time)?|when|date\s+et\s+heure|fechas?(?:\s+y\s+hora)?|"
+    r"data(?:\s+i\s+godzina)?(?:\s+spotkania)?|termin",
+    "place": r"venue|place|location|where|lieu|endroit|lugar|sede|miejsce(?:\s+spotkania)?",
+}
+_FIELD_RE = re.compile(
+    "^(?:" + "|".join(f"(?P<{name}>{words})" for name, words in _FIELDS.items()) + r")\s*:\s*(?P<value>.*)$",
+    re.IGNORECASE,
+)
+_POSTCODE_CITY_RE = re.compile(r"(?<![\w-])(?:\d{2}-\d{3}|\d{4,5})\s+(?P<city>[A-ZÀ-Ž][\w'’-]+(?:[ -][A-ZÀ-Ž][\w'’-]+)?)")
+_TRAILING_MARKS_RE = re.compile(r"[\s*†‡¹²³⁴⁵⁶⁷⁸⁹⁰:;,]+$")
+
+
+def _read_laid_out_page(units: list[Unit], gazetteer: Gazetteer, acronyms: set[str]) -> _TitlePage:
+    """The title page of a PDF or Word file, line by line, then its type: consecutive
+    lines of one look are one name (a title or a body's name over two lines)."""
+    page = _TitlePage()
+    lines = [(text, unit) for unit in units if (text := _line_text(unit))]
+    values = _read_fields(page, lines, gazetteer)
+    runs: list[list[tuple[str, Unit]]] = [[]]  # plain headings, a run per look
+    symbol_rank = len(_SYMBOL_FINDERS)
+    after_issue, session = False, 0
+    for index, (text, unit) in enumerate(lines):
+        symbol = _find_symbol(text)
+        if symbol and symbol[1] < symbol_rank:
+            page.symbol, symbol_rank = (symbol[0], text), symbol[1]
+        rest = _without_furniture(text)
+        issued = bool(symbol or _ISSUE_MARK_RE.search(text))
+        session = 3 if _SESSION_RE.search(rest) else max(0, session - 1)
+        issue_date = after_issue and _is_lone_date(rest)
+        if not (issued or issue_date or id(unit) in values):
+            _read_date_or_place(page, rest, session > 0, gazetteer)
+        after_issue = issued or after_issue and (issue_date or not rest or bool(_DISTRIBUTION_RE.match(rest)))
+        _read_inline_organizers(page, rest, acronyms)
+        if page.named_title is None and (case := _CASE_NAME_RE.search(rest)):
+            page.named_title = (_case_name(case.group("name"), acronyms), text)
+        following = lines[index + 1][1] if index + 1 < len(lines) else None
+        continued = following is not None and following.kind == "heading" and _look(following) == _look(unit)
+        if id(unit) in values or not _is_plain(rest, symbol, gazetteer, continued):
+            page.kind_label = page.kind_label or (rest if _KIND_LABEL_RE.match(rest) else None)
+            runs.append([])
+            continue
+        if not _org_name(rest, acronyms):
+            page.titles.append((smart_title(_TRAILING_MARKS_RE.sub("", rest), acronyms), text))
+        if unit.kind != "heading" or unit.type_style is None:
+            runs.append([])
+        elif runs[-1] and _look(runs[-1][-1][1]) != _look(unit):
+            runs.append([(rest, unit)])
+        else:
+            runs[-1].append((rest, unit))
+    _read_runs(page, [run for run in runs if run], acronyms)
+    return page
+
+
+def _line_text(unit: Unit) -> str:
+    return unit.text.replace("\n", " | ").strip()
+
+
+def _without_furniture(text: str) -> str:
+    """The line without its symbol, "Distr.: General", "Original: English"."""
+    for finder in _SYMBOL_FINDERS:
+        text = finder.sub(" ", text)
+    text = _FURNITURE_RE.sub(" ", text)
+    return " ".join(text.split()).strip(" |,;")
+
+
+def _is_plain(rest: str, symbol: tuple[str, int] | None, gazetteer: Gazetteer, continued: bool) -> bool:
+    """A line that may be (part of) a title or a body's name: not a date, a place, a label
+    of the document's kind or a field, a person, a session, the masthead's furniture. A
+    line ending with a colon is a field's label unless the next line goes on in its type
+    ("Rice Processing in Nigeria:" / "A survey")."""
+    if not re.search(r"[^\W\d_]{3,}", rest) or symbol and len(rest.split()) < 4:
+        return False
+    if _DISTRIBUTION_RE.match(rest) or _KIND_LABEL_RE.match(rest) or _PAGE_LABEL_RE.match(rest):
+        return False
+    if _FIELD_LABEL_RE.match(rest) and not continued:
+        return False
+    if _PERSON_RE.match(rest) or _SESSION_RE.search(rest) or re.match(r"^page\s+\d", rest, re.IGNORECASE):
+        return False
+    return not (has_date_words(rest) or gazetteer.whole(rest) or _US_ADDRESS_RE.search(rest))
+
+
+def _read_runs(page: _TitlePage, runs: list[list[tuple[str, Unit]]], acronyms: set[str]) -> None:
+    """Each run of headings of one look: a body's name, or a title in its type size."""
+    candidates: list[tuple[float, bool, int, str, str]] = []
+    for order, run in enumerate(runs):
+        texts = [text for text, _ in run]
+        while texts and not _org_name(join_lines(texts), acronyms) and _org_name(texts[0], acronyms):
+            _add_body(page, _org_name(texts[0], acronyms), texts[0])  # a masthead line over the title
+            texts.pop(0)
+        if not texts:
+            continue
+        joined = join_lines(texts)
+        body = _org_name(joined, acronyms)
+        if body:
+            _add_body(page, body, joined)
+            continue
+        style = run[len(run) - len(texts)][1].type_style
+        title = smart_title(_TRAILING_MARKS_RE.sub("", joined), acronyms)
+        if style and len(joined) <= 300:
+            candidates.append((round(style.size * 2) / 2, style.bold, -order, title, joined))
+    if candidates:
+        best = max(candidates)
+        page.typeset_title = (best[3], best[4])
+
+
+def _add_body(page: _TitlePage, name: str, line: str) -> None:
+    page.body_name = page.body_name or name
+    page.organizers.append(name)
+    page.org_evidence.append(line)
+
+
+def _org_name(text: str, acronyms: set[str]) -> str | None:
+    """The text as the name of a body and nothing else: "Communications Commission of
+    Kenya", "IN THE COURT OF JUSTICE OF ... (ECOWAS)", "Comité de démolition"; not
+    "Opening dates of ... the General Assembly" nor "Board of Education Special Meeting"."""
+    name = _LEADING_ARTICLE_RE.sub("", text.strip(" .,;:*")).strip()
+    bare = re.sub(r"\s*\([^()]{2,12}\)$", "", name)
+    words = bare.split()
+    if not words or len(words) > 14 or re.search(r"[:;,@{}†‡*|\d]|[a-z]{2}\.\s", bare):
+        return None
+    if not any(ch.islower() for ch in bare):
+        words = [w for w in words if len(w) > 1]  # a letter of the logo drawn among them: "UNITED A NATIONS"
+    folded = [w.strip("().,’'").casefold() for w in words]
+    if any(w in _NOT_A_BODY for w in folded) or not words or not words[0][0].isupper():
+        return None
+    head = next((i for i, w in enumerate(folded) if w in _ORG_HEADS), None)
+    if head is None or head > 4:
+        return None
+    if any(w in _FUNCTION_WORDS or not words[i][0].isupper() for i, w in enumerate(folded[:head])):
+        return None
+    acronym = name[len(bare) :]
+    return smart_title(" ".join(words), _org_acronyms(name, acronyms)) + acronym
+
+
+def _read_inline_organizers(page: _TitlePage, text: str, acronyms: set[str]) -> None:
+    """Bodies named inside a line: "Resolución del Presidente de la Corte ...", "West Africa
+    Rice Development Association (WARDA)", "PIARC C13 meeting"."""
+    found: list[str] = []
+    issuer = _ISSUER_RE.search(text)
+    if issuer and (name := _org_name(issuer.group("org"), acronyms)):
+        found.append(name)
+    for match in re.finditer(r"\((?P<acronym>[A-Z][A-Z&]{1,9})\)", text):
+        found += _name_before_acronym(text[: match.start()], match.group("acronym"), acronyms)
+    event = _ACRONYM_EVENT_RE.match(text)
+    if event and event.group("acronym") in acronyms and not _ROMAN_RE.fullmatch(event.group("acronym")):
+        found.append(event.group("acronym"))
+    for name in found:
+        if _bare_name(name) not in {_bare_name(o) for o in page.organizers}:
+            page.organizers.append(name)
+            page.org_evidence.append(text)
+
+
+def _name_before_acronym(text: str, acronym: str, acronyms: set[str]) -> list[str]:
+    """ "... September 2003 West Africa Rice Development Association" + "WARDA": the
+    longest run of words before the brackets whose initials spell the acronym."""
+    words = text.split()[-12:]
+    for start in range(len(words)):
+        candidate = " ".join(words[start:])
+        initials = [w[0] for w in re.split(r"[\s-]+", candidate) if w[:1].isupper() and w.casefold() not in _FUNCTION_WORDS]
+        if len(initials) < 2 or initials[0] != acronym[0] or not _in_order(initials, acronym):
+            continue
+        name = _org_name(f"{candidate} ({acronym})", acronyms | {acronym})
+        if name:
+            return [name]
+    return []
+
+
+def _in_order(letters: list[str], word: str) -> bool:
+    """Do the letters appear in the word in this order ("ECWAS" in "ECOWAS")?"""
+    rest = iter(word)
+    return all(letter in rest for letter in letters) and len(letters) >= len(word) - 2
+
+
+def _case_name(name: str, acronyms: set[str]) -> str:
+    """ "SUNDAY CHARLES UGWUABA v. REPUBLIC OF SENEGAL" -> "Sunday Charles Ugwuaba v. Republic of Senegal"."""
+    shouted = re.sub(r"\s(v|vs)\.\s", lambda m: f" {m.group(1).upper()}. ", name.strip(), flags=re.IGNORECASE)
+    # Parties are often names in capitals in the text too: only short words stay capitals.
+    name = smart_title(shouted, {a for a in _org_acronyms(shouted, acronyms) if len(a) <= 4})
+    return re.sub(r"\s(V|Vs|VS)\.\s", lambda m: f" {m.group(1).lower()}. ", name)
+
+
+def _org_acronyms(text: str, acronyms: set[str]) -> set[str]:
+    """The words of a name in capitals to keep so: those in brackets, and the document's
+    short acronyms that are not ordinary words of names ("CORTE" is no acronym)."""
+    short = {a for a in acronyms if len(a) <= 6 and a.casefold() not in _ORG_HEADS | _FUNCTION_WORDS}
+    return short | set(re.findall(r"\(([A-Z][A-Z&]{1,9})\)", text))
+
+
+def _read_fields(page: _TitlePage, lines: list[tuple[str, Unit]], gazetteer: Gazetteer) -> set[int]:
+    """Labelled details ("Event:", "Organizers:", "Date:", "Venue:"), the value on the same
+    line or the next; returns the units that held a value. A date field counts only beside
+    another field: alone, "Date:" is often the day a letter or a note was written."""
+    fields: dict[str, tuple[str, str]] = {}
+    used: set[int] = set()
+    for index, (text, unit) in enumerate(lines):
+        match = _FIELD_RE.match(text)
+        if not match:
+            continue
+        name = next(key for key in _FIELDS if match.group(key))
+        value = match.group("value").strip()
+        if not value and index + 1 < len(lines) and not _FIELD_RE.match(lines[index + 1][0]):
+            value, unit = lines[index + 1]
+        if value and name not in fields:
+            fields[name] = (value.strip(" ."), f"{text} {value}" if value not in text else text)
+            used.add(id(unit))
+    if "title" in fields:
+        page.named_title = fields["title"]
+    if "organizers" in fields:
+        value, line = fields["organizers"]
+        first_sentence = re.split(r"(?<=[a-zà-ž])\.\s+(?=[A-ZÀ-Ž])", value)[0]
+        for name in re.split(r",\s+|;\s*|\s+(?:and|et|y|i)\s+", first_sentence):
+            if name[:1].isupper():
+                page.organizers.append(name.strip(" ."))
+                page.org_evidence.append(line)
+    if "place" in fields:
+        value, line = fields["place"]
+        place = _venue_place(value, gazetteer)
+        if place:
+            page.place = (place, line)
+    if "date" in fields and len(fields) > 1:
+        value, line = fields["date"]
+        when = find_date_range(value)
+        if when:
+            place = page.place[0] if page.place else None
+            page.meeting_line = (when[0], when[1], place, line)
+    return used
+
+
+def _venue_place(text: str, gazetteer: Gazetteer) -> Place | None:
+    """The town of a venue's address: one the gazetteer knows, or the one after the postcode."""
+    found = gazetteer.find(text)
+    if found:
+        return found[0]
+    postcode = _POSTCODE_CITY_RE.search(text)
+    if postcode:
+        city = postcode.group("city")
+        known = gazetteer.city(city)
+        return Place(*known) if known else Place(city, None)
+    return None
+
+
+def _read_date_or_place(page: _TitlePage, text: str, in_session: bool, gazetteer: Gazetteer) -> None:
+    """A date (with the place printed next to it), or a place printed without a date."""
+    when = find_date_range(text)
+    if when:
+        start, end, words = when
+        place, lone = _place_by_date(text, words, gazetteer)
+        if in_session:
+            page.session_date = page.session_date or (start, end, place, text)
+        elif lone:
+            page.loose_date = page.loose_date or (start, end, text)
+        else:
+            page.meeting_line = page.meeting_line or (start, end, place, text)
+        return
+    place = (
+        gazetteer.whole(text)
+        or _address_place(text, gazetteer)
+        or _place_after_event(text, gazetteer)
+        or gazetteer.find_pair(text)
+    )
+    if place and page.place is None:
+        page.place = (place, text)
+
+
+_DATE_CONNECTORS = r"(?:on|the|le|el|del|du|from|dated?|of|de|this)"
+
+
+def _place_by_date(text: str, words: str, gazetteer: Gazetteer) -> tuple[Place | None, bool]:
+    """The place a comma joins to the date ("Geneva, 8-19 February 2010", "Genève, le 3
+    mars 2011", "15 March 2006, New York"), and whether the date stands alone on its line.
+    A place with no comma before the date ("FAMILY ARGENTINA DECEMBER 7, 2018") is a
+    party or a subject, not where the meeting was."""
+    at = text.find(words)
+    before, after = text[:at], text[at + len(words) :]
+    before = re.sub(rf"(?:\b{_DATE_CONNECTORS}\s*)+$", "", before.rstrip(), flags=re.IGNORECASE).rstrip()
+    place = gazetteer.find_at_end(before[:-1]) if before.endswith(",") else None
+    if place is None and re.match(r"\s*,", after):
+        found = gazetteer.find(after[:80])
+        place = found[0] if found else None
+    return place, _stands_alone(text, words)
+
+
+def _stands_alone(text: str, words: str) -> bool:
+    """Is the date all the line says ("On March 28, 2022", "DE 14 DE NOVIEMBRE DE 2023")?"""
+    leftover = text.replace(words, " ", 1)
+    return not re.sub(rf"\b{_DATE_CONNECTORS}\b|[\W\d_]+", "", leftover, flags=re.IGNORECASE)
+
+
+def _is_lone_date(text: str) -> bool:
+    when = find_date_range(text)
+    return bool(when) and _stands_alone(text, when[2])
+
+
+def _address_place(text: str, gazetteer: Gazetteer) -> Place | None:
+    """ "Washington, DC 20540", "Sunnyvale, CA 94087": the town of a United States address."""
+    match = _US_ADDRESS_RE.search(text)
+    if not match:
+        return None
+    known = gazetteer.city(match.group("city"))
+    return Place(*known) if known else Place(match.group("city"), None)
+
+
+def _place_after_event(text: str, gazetteer: Gazetteer) -> Place | None:
+    """ "PIARC C13 meeting, Lisbon April 2003": the place a comma joins to the event."""
+    for match in _EVENT_NOUN_RE.finditer(text):
+        after = text[match.end() :]
+        if re.match(r"\s*,\s*\S", after):
+            return gazetteer.find_at_start(after.lstrip(" ,"))
+    return None
+
+
+# --- symbols ---------------------------------------------------------------------------------
+
+_NUMBER_SIGN = r"(?:No|Nos|N[°º]|Nº|n[°º]|Núm|Num|Nr|Number)\.?"
+_DOCUMENT_NUMBER_RE = re.compile(
+    r"\b(?P<kind>Report|Judg(?:e)?ment|Determination|Decision|Resolution|Opinion|Order|Award|Ruling|"
+    r"Recommendation|Informe|Sentencia|Resoluci[óo]n|Decisi[óo]n|Opini[óo]n|Auto|Rapport|Arr[êe]t|"
+    r"D[ée]cision|R[ée]solution|Avis|Ordonnance|Jugement)\s+"
+    rf"{_NUMBER_SIGN}\s*(?P<number>(?=[\w./-]*\d)[A-Z0-9][\w./-]*?(?:\s+of\s+\d{{4}})?)(?=[.,;:)]?(?:\s|$))",
+    re.IGNORECASE,
+)
+_FILE_NUMBER_RE = re.compile(
+    rf"\b(?P<prefix>[A-Z]{{1,5}}\s+)?File\s+{_NUMBER_SIGN}\s*(?P<number>\d[\w./-]*\d)", re.IGNORECASE
+)
+_REFERENCE_RE = re.compile(
+    rf"\b(?:Reference|Ref\.)(?:\s+{_NUMBER_SIGN})?\s*[:|]?\s*(?P<number>[A-Z]{{0,4}}\d[\w./-]*\d)", re.IGNORECASE
+)
+_UN_SYMBOL = r"[A-Z]{1,8}(?:/[A-Z0-9][A-Za-z0-9.\-]*){1,6}"
+# A UN-style symbol heads or ends its line; one inside a sentence is a reference to another document.
+_UN_SYMBOL_RE = re.compile(rf"^(?P<lead>{_UN_SYMBOL})(?=\s|$)|(?<=\s)(?P<symbol>{_UN_SYMBOL})(?=\s*$)")
+_SYMBOL_FINDERS = (_DOCUMENT_NUMBER_RE, _UN_SYMBOL_RE, _FILE_NUMBER_RE, _REFERENCE_RE)
+
+
+def _find_symbol(text: str) -> tuple[str, int] | None:
+    """The document's own number in a line, with its rank (lower is surer): a numbered
+    decision or report ("Report No. 146/18", "Judgment No. ECW/CCJ/JUD/16/22"), a UN-style
+    symbol, a file number ("LL File No. 2004-208"), a reference ("CREDO REFERENCE 03/599").
+    A case's or an application's number is the case's, not the document's."""
+    for rank, finder in enumerate(_SYMBOL_FINDERS):
+        for match in finder.finditer(text):
+            symbol = _symbol_text(finder, match)
+            if symbol:
+                return symbol, rank
+    return None
+
+
+def _symbol_text(finder: re.Pattern[str], match: re.Match[str]) -> str | None:
+    if finder is _UN_SYMBOL_RE:
+        symbol = (match.group("lead") or match.group("symbol")).rstrip(".")
+        return symbol if any(ch.isdigit() for ch in symbol) else None
+    number = match.group("number").rstrip(".")
+    if finder is _DOCUMENT_NUMBER_RE:
+        if _UN_SYMBOL_RE.fullmatch(number) and any(ch.isalpha() for ch in number):
+            return number  # "Judgment No. ECW/CCJ/JUD/16/22": the symbol itself
+        kind = match.group("kind")
+        number = re.sub(r"\s+of\s+", " of ", number, flags=re.IGNORECASE)
+        return f"{kind[0].upper()}{kind[1:].lower()} No. {number}"
+    if finder is _FILE_NUMBER_RE:
+        return f"{(match.group('prefix') or '').strip()} File No. {number}".strip()
+    return number
+
+
+# --- the report's own words about its dates and its body ---------------------------------------
+
+_CLOSING_RE = re.compile(
+    r"\b(?i:done|signed|adopted|given|delivered|fait|adopt[ée]e?|sign[ée]e?|hecho|dado|dada|adoptad[oa]|"
+    r"firmad[oa])\s+(?i:at|in|à|en)\s+(?P<place>[A-ZÀ-Ý][^,;.]{1,40}),\s*(?P<rest>.{0,80})"
+)
+_PLENARY_RE = re.compile(
+    r"\b\d{1,4}\s*(?:st|nd|rd|th|e|ème|re|ª|a|º)?\s+(?:plenary\s+meeting|séance\s+plénière|"
+    r"sesión\s+plenaria)\b[\s,.]*(?P<rest>.{0,60})",
+    re.IGNORECASE,
+)
+_HEARING_SUBJECT_RE = re.compile(
+    r"^(?:the\s+|this\s+|a\s+)?(?:public\s+|oral\s+|first\s+|second\s+|final\s+)?"
+    r"(?:meeting|hearings?|session|sitting|conference|workshop|seminar|consultations?|event)\b"
+    r"(?:\s+(?:of|by|with|between|before)\b.*)?$",
+    re.IGNORECASE,
+)
+
+
+def _closing_formula(body: list[str], gazetteer: Gazetteer) -> tuple[tuple[str, str, str], Place | None] | None:
+    """The date (and place) a decision was adopted, from its closing words: "Done in Accra,
+    on the 28th of March 2022", "Fait à Genève, le 3 mars 2011", "92nd plenary meeting,
+    5 April 1994". The last such words count: earlier ones may quote other decisions."""
+    for paragraph in reversed(body):
+        for match in reversed(list(_CLOSING_RE.finditer(paragraph)) + list(_PLENARY_RE.finditer(paragraph))):
+            when = find_date_range(match.group("rest"))
+            if not when or match.group("rest").find(when[2]) > 12:
+                continue
+            place = None
+            if "place" in match.groupdict():
+                found = gazetteer.find(match.group("place"))
+                place = found[0] if found else None
+            return (when[0], when[1], match.group(0).strip()), place
+    return None
+
+
+def _hearing_date(body: list[str], gazetteer: Gazetteer) -> tuple[str, str, str] | None:
+    """When the report says its hearing or meeting was held, further down than its opening
+    sentence: "The hearing by the Commission was held on 4th and 5th January 2010"."""
+    for paragraph in body:
+        for sentence in _sentences(paragraph):
+            found = _read_sentence(sentence, gazetteer)
+            if found and found.when and _HEARING_SUBJECT_RE.match(found.event):
+                return found.when[0], found.when[1], sentence
+    return None
+
+
+def _self_named_body(paragraphs: list[str]) -> tuple[str, str] | None:
+    """The body a decision names as itself at the start: "the Inter-American Commission on
+    Human Rights (hereinafter "the Commission")"."""
+    for paragraph in paragraphs:
+        for match in _HEREINAFTER_RE.finditer(paragraph):
+            name = _org_name(match.group("name"), set())
+            if name:
+                return name, match.group(0)
+    return None
+
+
+def _resolution_title(page: _TitlePage, body: list[str], symbol: str | None) -> tuple[str, str] | None:
+    """ "48/246. Financing of the United Nations Mission in Haiti": a resolution's title
+    under its number, on a line of the title page or at the head of the text before the
+    preamble ("The General Assembly,"); the number ends the symbol, where one is known."""
+    lines = [(line, _RESOLUTION_TITLE_RE) for _, line in page.titles]
+    lines += [(paragraph, _RESOLUTION_IN_TEXT_RE) for paragraph in body[:1]]
+    for line, pattern in lines:
+        for match in pattern.finditer(line):
+            number = re.sub(r"\s+", "", match.group("number"))
+            if symbol and not symbol.replace(" ", "").endswith(number):
+                continue
+            return match.group("title").strip(), match.group(0).strip()
+    return None
+
+
+_RESOLUTION_NUMBER = r"(?:^|\s)(?P<number>\d{1,3}/\d{1,4}(?:\s?[A-Z])?)\.\s+(?P<title>[A-Z][^.;]{3,200}?)"
+_PREAMBLE = r"\s+(?:The|La|El|Le|L['’])\s*[A-ZÀ-Ý][\w-]*(?:\s+[\w-]+){0,5},"
+_RESOLUTION_TITLE_RE = re.compile(rf"{_RESOLUTION_NUMBER}(?=\s*$|{_PREAMBLE})")
+_RESOLUTION_IN_TEXT_RE = re.compile(rf"{_RESOLUTION_NUMBER}(?={_PREAMBLE})")

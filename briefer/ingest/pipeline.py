@@ -11,7 +11,7 @@ from briefer.errors import InputFileError
 from briefer.ingest.document import MeetingMetadata, Note, ParsedDocument, ParsedMeeting
 from briefer.ingest.docx_reader import lay_out_docx
 from briefer.ingest.layout import lay_out
-from briefer.ingest.metadata import SYMBOL_RE, read_metadata, smart_title
+from briefer.ingest.metadata import SYMBOL_RE, read_metadata, smart_title, title_page_units
 from briefer.ingest.pdf_layout import lay_out_pdf
 from briefer.ingest.places import Gazetteer, default_gazetteer
 from briefer.ingest.readers import SUPPORTED_SUFFIXES, read_document
@@ -91,7 +91,11 @@ def parse_document(
         # Notes on the title page ("supported by the Government of...") go with the report.
         sections[0].notes[:0] = [Note(n.number, n.text) for unit in header for n in unit.notes]
         body = [p for s in sections if s.kind == "body" for p in s.paragraphs]
-        metadata = read_metadata(header, body, gazetteer, acronyms, publisher if index == 0 else None)
+        # A PDF or Word file's title page is read with its type: its first page, not only its header.
+        cover_page = title_page_units(header, report) if one_report else None
+        metadata = read_metadata(
+            header, body, gazetteer, acronyms, publisher if index == 0 else None, title_page=cover_page
+        )
         if not metadata.symbol:
             _symbol_from_running_heads(metadata, layout.running_heads)
         for section in sections:

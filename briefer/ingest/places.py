@@ -11,6 +11,9 @@ from pathlib import Path
 from briefer import paths
 
 
+_WORD_RE = re.compile(r"[^\W\d_¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:['’.-][^\W\d_¹²³⁴⁵⁶⁷⁸⁹⁰]+)*\.?")
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     city: str | None
@@ -39,7 +42,7 @@ class Gazetteer:
 
     def find(self, text: str) -> tuple[Place, str] | None:
         """The first place named in text ("Mexico City, Mexico", "New York"), with its words."""
-        words = list(re.finditer(r"[^\W\d_¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:['’.-][^\W\d_¹²³⁴⁵⁶⁷⁸⁹⁰]+)*\.?", text))
+        words = list(_WORD_RE.finditer(text))
         for start in range(len(words)):
             if not words[start].group(0)[0].isupper():
                 continue
@@ -54,6 +57,48 @@ class Gazetteer:
                 country = self.country(span)
                 if country:
                     return Place(None, country), span
+        return None
+
+    def find_at_start(self, text: str) -> Place | None:
+        """The place the text opens with ("Lisbon April 2003" -> Lisbon), if any."""
+        found = self.find(text)
+        if found and text.lstrip().startswith(found[1]):
+            return found[0]
+        return None
+
+    def find_at_end(self, text: str) -> Place | None:
+        """The place the text ends with: "... Seventh session Geneva", "held in Dakar, Senegal"."""
+        text = text.rstrip(" ,.;:")
+        words = list(_WORD_RE.finditer(text))
+        for start in range(max(0, len(words) - 2 * self.longest - 1), len(words)):
+            tail = text[words[start].start() :]
+            country = self.country(tail)
+            place = self.whole(tail) or (Place(None, country) if country else None)
+            if place:
+                return place
+        return None
+
+    def whole(self, text: str) -> Place | None:
+        """A text that names a city and nothing else: "ACCRA", "Abidjan, Cote d'Ivoire"."""
+        text = text.strip(" .;:")
+        found = self.find(text)
+        if not found or not found[0].city or not text.startswith(found[1]):
+            return None
+        rest = text[len(found[1]) :].strip(" ,")
+        if not rest or (self.country(rest) and self.country(rest) == found[0].country):
+            return found[0]
+        return None
+
+    def find_pair(self, text: str) -> Place | None:
+        """The first "City, Country" named in text with the city's own country ("...
+        (WARDA) Abidjan, Cote d'Ivoire"): a place printed as a place, not a word that
+        happens to be a country's name."""
+        for match in re.finditer(r",\s*", text):
+            city = self.find_at_end(text[: match.start()])
+            if city and city.city and self.city(city.city):
+                country = self._country_after(text[match.start() :])
+                if country and country == self.city(city.city)[1]:
+                    return Place(city.city, country)
         return None
 
     def _country_after(self, text: str) -> str | None:
