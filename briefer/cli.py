@@ -425,8 +425,9 @@ def _cmd_show(args: argparse.Namespace) -> int:
         print(f"near-duplicates: {', '.join(duplicates)}")
     from briefer.library.models import Table
 
+    body = ("\n".join(_table_lines(p)) if isinstance(p, Table) else p for p in section.paragraphs())
     print()
-    print("\n\n".join("\n".join(_table_lines(p)) if isinstance(p, Table) else p for p in section.paragraphs()))
+    print("\n\n".join(body))
     for note in section.notes:
         print(f"\n[{note['number']}] {note['text']}")
     return EXIT_OK

@@ -116,6 +116,48 @@ def test_show(lib: str, capsys) -> None:
     assert "theme: Human rights of migrants (terms:" in out
 
 
+def test_show_prints_a_table_in_columns_and_json(tmp_path: Path, capsys) -> None:
+    from briefer.library import Library
+    from tests.library.tables import AFTER, BEFORE, ROWS, table_document, table_text
+
+    library = Library.open(tmp_path / "library")
+    library.add_documents([table_document()])
+    section = next(s for s in library.sections() if s.heading == "Costs by corridor")
+    lib = str(library.folder)
+    shown = run_json(capsys, "--library", lib, "show", section.id)
+    assert SECTION_KEYS <= set(shown)
+    assert shown["tables"] == [{"paragraph": 1, "rows": ROWS}]
+    assert shown["text"] == f"{BEFORE}\n\n{table_text(ROWS)}\n\n{AFTER}"
+    code, out, _ = run(capsys, "--library", lib, "show", section.id)
+    assert code == 0
+    lines = out.splitlines()
+    first = lines.index(BEFORE) + 2
+    table = lines[first : first + len(ROWS) + 1]
+    assert table == [
+        "Corridor                        | Cost of sending $200 (%) | Year",
+        "--------------------------------+--------------------------+-----",
+        "United States – Mexico          | 4.2                      | 2005",
+        "Spain – Ecuador & <Peru>        | 6.8                      | 2006",
+        "Россия – Ελλάδα (Côte d’Ivoire) | 9.1                      |",  # no year: an empty cell
+    ]
+    assert lines[first + len(ROWS) + 2] == AFTER
+
+
+def test_show_wraps_long_cells_between_rules(tmp_path: Path, capsys) -> None:
+    from briefer.library import Library
+    from tests.library.tables import table_document
+
+    long = "a long cell of words that runs on far beyond forty characters of width"
+    library = Library.open(tmp_path / "library")
+    library.add_documents([table_document(rows=[["Name", "Notes"], ["One", long], ["Two", "short"]])])
+    section = next(s for s in library.sections() if s.heading == "Costs by corridor")
+    out = run(capsys, "--library", str(library.folder), "show", section.id)[1]
+    assert "Name | Notes\n-----+--" in out
+    wrapped = "One  | a long cell of words that runs on far\n     | beyond forty characters of width\n"
+    assert wrapped + "-----+" in out
+    assert "\nTwo  | short\n" in out
+
+
 def test_themes(lib: str, capsys) -> None:
     themes = run_json(capsys, "--library", lib, "themes")
     assert [t["id"] for t in themes][:3] == ["economic_development", "remittances", "labour_migration"]

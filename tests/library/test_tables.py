@@ -48,8 +48,8 @@ def test_a_sections_tables_are_stored_and_read_back(library: Library) -> None:
 def test_to_json_adds_tables_and_keeps_every_key(library: Library) -> None:
     data = _costs(library).to_json()
     assert data["tables"] == [{"paragraph": 1, "rows": ROWS}]
-    for key in ("id", "meeting_id", "level", "heading", "path", "text", "paragraph_numbers", "themes", "source"):
-        assert key in data
+    interface = {"id", "meeting_id", "level", "heading", "path", "text", "paragraph_numbers", "themes"}
+    assert interface | {"source", "kind", "notes", "theme_evidence", "user_note"} <= set(data)
 
 
 def test_a_tables_words_are_found_by_search(library: Library) -> None:
