@@ -105,6 +105,9 @@ def test_a_table_excerpt_prints_as_a_table_in_pdf_and_word(library: Library, tmp
     text = "\n".join(lines)
     assert " | " not in text  # cells, not the table's text
     assert "Spain – Ecuador & <Peru>" in text and "Россия – Ελλάδα (Côte d’Ivoire)" in text
+    fonts = subprocess.run(["pdffonts", str(built["pdf"])], capture_output=True, text=True, check=True)
+    listed = fonts.stdout.splitlines()[2:]
+    assert listed and all("Liberation" in line and " yes yes " in line for line in listed)  # embedded subsets
 
     word = docx.Document(str(built["docx"]))
     tables = [t for t in word.tables if t.style.name == "Excerpt Table"]

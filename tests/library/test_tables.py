@@ -108,18 +108,36 @@ def test_an_archive_carries_the_tables(library: Library, tmp_path: Path) -> None
     assert programme.tables == [Table(0, _as_tuples(FIRST_TABLE))]
 
 
-def _with_tables(source: Path, target: Path, change) -> Path:
-    """The archive with its library.json's first section changed by `change(record)`."""
+def test_an_archive_from_before_tables_is_imported(library: Library, tmp_path: Path) -> None:
+    def schema_1(content):
+        for record in content["sections"].values():
+            del record["tables"]
+        migrations.set_version(content, 1)
+
+    old = _rewritten(export_archive(library, tmp_path / "good.zip"), tmp_path / "old.zip", schema_1)
+    other = Library.open(tmp_path / "other")
+    import_archive(other, old)
+    assert len(other.sections()) == 2 and all(s.tables == [] for s in other.sections())
+
+
+def _rewritten(source: Path, target: Path, change) -> Path:
+    """The archive with its library.json changed by `change(content)`."""
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
         for info in old.infolist():
             data = old.read(info)
             if info.filename == "library.json":
                 content = json.loads(data)
-                record = next(r for r in content["sections"].values() if r["tables"])
-                change(record)
+                change(content)
                 data = json.dumps(content).encode("utf-8")
             new.writestr(info, data)
     return target
+
+
+def _with_tables(source: Path, target: Path, change) -> Path:
+    """The archive with the first section holding a table changed by `change(record)`."""
+    return _rewritten(
+        source, target, lambda content: change(next(r for r in content["sections"].values() if r["tables"]))
+    )
 
 
 def _set(**values):
