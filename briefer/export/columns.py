@@ -3,12 +3,11 @@
 Each column has three wants, each at least the one before: the room of its longest word
 (`least`: less and words break), of its longest cell below the header on one line and its
 header on two (`body`: see `on_two_lines`), and of its longest cell, header included, on
-one line (`whole`). The widths satisfy the
-highest want that fits for every column, then share what is left towards the next want
-level by level (water-filling: a column short of its want gets room before a column already
-wider than the level), so narrow columns stay on one line and only the widest wrap. When
-every whole cell fits, the columns grow in proportion; when not even the longest words do,
-they are narrowed alike.
+one line (`whole`). The widths meet the highest want that fits for every column, then share
+what is left towards the next want level by level (water-filling: a column short of its
+want gets room before a column already wider than the level), so narrow columns stay on one
+line and only the widest wrap. When every whole cell fits, the columns grow in proportion;
+when not even the longest words do, they are narrowed alike.
 """
 
 from __future__ import annotations

@@ -575,10 +575,9 @@ class _DocxBuilder:
         per_character = 11 * max(self.template.body_size - 2, 8)  # twips
         margins = 2 * TABLE_CELL_MARGIN / per_character
         least = [max((len(w) for cell in column for w in cell.split()), default=0) for column in columns]
-        body = [
-            max([len(cell) for cell in column[first:]] + [on_two_lines(column[0], len)] * first)
-            for column in columns
-        ]
+        body = [max((len(cell) for cell in column[first:]), default=0) for column in columns]
+        if block.header:
+            body = [max(b, on_two_lines(column[0], len)) for b, column in zip(body, columns, strict=True)]
         whole = [max(len(cell) for cell in column) for column in columns]
         wants = ([w + margins for w in want] for want in (least, body, whole))
         text_width = self.text_width / per_character

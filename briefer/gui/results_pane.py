@@ -338,12 +338,12 @@ def _table_html(table: Table) -> str:
     """A table as a rich-text table: a grid, the header row's cells as headers, figures to
     the right as in a built pack, text escaped."""
     printed = TableBlock(table.rows, table.header)
+    aligns = ["right" if figure else "left" for figure in printed.figure_columns()]
     rows = []
     for index, row in enumerate(printed.grid()):
         tag = "th" if table.header and index == 0 else "td"
         cells = [
-            f'<{tag} align="{"right" if figure else "left"}">{html.escape(cell)}</{tag}>'
-            for cell, figure in zip(row, printed.figure_columns(), strict=True)
+            f'<{tag} align="{align}">{html.escape(cell)}</{tag}>' for cell, align in zip(row, aligns, strict=True)
         ]
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return (
