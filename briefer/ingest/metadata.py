@@ -480,9 +480,10 @@ def title_page_units(header: list[Unit], report: list[Unit]) -> list[Unit]:
     besides the report's text: the title set below a date that was taken for a numbered
     heading ("15 February 2021"), the title's last line, an address at the foot. A file
     with no title page that opens with its title in its largest type gives that title."""
-    units = list(header)
     pages = [u.page_start for u in [*header, *report] if u.page_start is not None]
     first_page = pages[0] if pages else None
+    # The header may run on to a contents list: only its first page is the title page.
+    units = [u for u in header if first_page is None or u.page_start in (None, first_page)]
     for index, unit in enumerate(report):
         if first_page is not None and unit.page_start != first_page:
             break
@@ -537,14 +538,14 @@ _ORG_HEADS = frozenset(
     district organization organisation agency office ministry department secretariat institute union
     bank fund programme program parliament government authority federation society centre center
     foundation nations group directorate chamber senate mission delegation embassy registry college
-    academy school observatory
+    academy school observatory city town county municipality village borough township
     conseil assemblée comité cour université bibliothèque ministère secrétariat agence bureau institut
     fédération société fondation gouvernement parlement mairie municipalité commune direction chambre
-    sénat délégation ambassade greffe académie observatoire
+    sénat délégation ambassade greffe académie observatoire groupe ville
     consejo asamblea comisión corte universidad asociación biblioteca junta ministerio secretaría
     organización agencia oficina instituto fondo banco federación sociedad fundación gobierno parlamento
     municipalidad ayuntamiento dirección cámara senado delegación embajada defensoría procuraduría
-    academia observatorio""".split()
+    academia observatorio grupo ciudad""".split()
 )
 # Words that make a line a meeting's name or a document's kind, not a body's name.
 _NOT_A_BODY = frozenset(
@@ -626,6 +627,8 @@ _CASE_PARTY = (
     r"la|le|y|and|et|e|von|van|der|al|el|bin))*"
 )
 _CASE_NAME_RE = re.compile(
+    r"(?:(?i:in\s+the\s+(?:case|matter)\s+(?:of\s+)?|the\s+matter\s+of\s+|matter\s+of\s+|"
+    r"en\s+el\s+caso\s+|dans\s+l['’]affaire\s+))?"
     rf"(?P<name>(?:(?i:case\s+of|caso|affaire|asunto)\s+(?:the\s+)?)?{_CASE_PARTY}\s+"
     rf"(?i:v\.|vs\.?|versus|c\.|contra)\s+{_CASE_PARTY})"
 )
@@ -913,7 +916,7 @@ def _read_date_or_place(page: _TitlePage, text: str, in_session: bool, gazetteer
         page.place = (place, text)
 
 
-_DATE_CONNECTORS = r"(?:on|the|le|el|del|du|from|dated?|of|de|this)"
+_DATE_CONNECTORS = r"(?:on|the|le|el|del|du|from|dated?|of|de|this|a|à|ce|día)"
 
 
 def _place_by_date(text: str, words: str, gazetteer: Gazetteer) -> tuple[Place | None, bool]:
@@ -962,7 +965,7 @@ def _place_after_event(text: str, gazetteer: Gazetteer) -> Place | None:
 
 # --- symbols ---------------------------------------------------------------------------------
 
-_NUMBER_SIGN = r"(?:No|Nos|N[°º]|Nº|n[°º]|Núm|Num|Nr|Number)\.?"
+_NUMBER_SIGN = r"(?P<sign>No|Nos|N[°º]|Nº|n[°º]|Núm|Num|Nr|Number)\.?"
 _DOCUMENT_NUMBER_RE = re.compile(
     r"\b(?P<kind>Report|Judg(?:e)?ment|Determination|Decision|Resolution|Opinion|Order|Award|Ruling|"
     r"Recommendation|Informe|Sentencia|Resoluci[óo]n|Decisi[óo]n|Opini[óo]n|Auto|Rapport|Arr[êe]t|"
@@ -974,19 +977,25 @@ _FILE_NUMBER_RE = re.compile(
     rf"\b(?P<prefix>[A-Z]{{1,5}}\s+)?File\s+{_NUMBER_SIGN}\s*(?P<number>\d[\w./-]*\d)", re.IGNORECASE
 )
 _REFERENCE_RE = re.compile(
-    rf"\b(?:Reference|Ref\.)(?:\s+{_NUMBER_SIGN})?\s*[:|]?\s*(?P<number>[A-Z]{{0,4}}\d[\w./-]*\d)", re.IGNORECASE
+    rf"\b(?:Reference|Ref\.)(?:\s+{_NUMBER_SIGN.replace('?P<sign>', '')})?\s*[:|]?\s*(?P<number>[A-Z]{{0,4}}\d[\w./-]*\d)", re.IGNORECASE
 )
 _UN_SYMBOL = r"[A-Z]{1,8}(?:/[A-Z0-9][A-Za-z0-9.\-]*){1,6}"
 # A UN-style symbol heads or ends its line; one inside a sentence is a reference to another document.
 _UN_SYMBOL_RE = re.compile(rf"^(?P<lead>{_UN_SYMBOL})(?=\s|$)|(?<=\s)(?P<symbol>{_UN_SYMBOL})(?=\s*$)")
-_SYMBOL_FINDERS = (_DOCUMENT_NUMBER_RE, _UN_SYMBOL_RE, _FILE_NUMBER_RE, _REFERENCE_RE)
+_CASE_NUMBER_RE = re.compile(
+    r"\b(?P<kind>Application|Case|Petition|Communication|Complaint|Appeal|Requête|Affaire|Caso|Expediente|"
+    rf"Demanda|Petición|Comunicación)\s+{_NUMBER_SIGN}\s*(?P<number>(?=[\w./-]*\d)[A-Z0-9][\w./-]*?)(?=[.,;:)]?(?:\s|$))",
+    re.IGNORECASE,
+)
+# Surest first; a case's number only where the document has no number of its own.
+_SYMBOL_FINDERS = (_DOCUMENT_NUMBER_RE, _UN_SYMBOL_RE, _FILE_NUMBER_RE, _REFERENCE_RE, _CASE_NUMBER_RE)
 
 
 def _find_symbol(text: str) -> tuple[str, int] | None:
     """The document's own number in a line, with its rank (lower is surer): a numbered
     decision or report ("Report No. 146/18", "Judgment No. ECW/CCJ/JUD/16/22"), a UN-style
-    symbol, a file number ("LL File No. 2004-208"), a reference ("CREDO REFERENCE 03/599").
-    A case's or an application's number is the case's, not the document's."""
+    symbol, a file number ("LL File No. 2004-208"), a reference ("CREDO REFERENCE 03/599"),
+    and last a case's or an application's number ("Application No. 001/2012")."""
     for rank, finder in enumerate(_SYMBOL_FINDERS):
         for match in finder.finditer(text):
             symbol = _symbol_text(finder, match)
@@ -1000,12 +1009,15 @@ def _symbol_text(finder: re.Pattern[str], match: re.Match[str]) -> str | None:
         symbol = (match.group("lead") or match.group("symbol")).rstrip(".")
         return symbol if any(ch.isdigit() for ch in symbol) else None
     number = match.group("number").rstrip(".")
-    if finder is _DOCUMENT_NUMBER_RE:
+    if finder in (_DOCUMENT_NUMBER_RE, _CASE_NUMBER_RE):
         if _UN_SYMBOL_RE.fullmatch(number) and any(ch.isalpha() for ch in number):
             return number  # "Judgment No. ECW/CCJ/JUD/16/22": the symbol itself
+        # As printed, but not in capitals: "REPORT No. 146/18" -> "Report No. 146/18".
         kind = match.group("kind")
+        sign = match.string[match.start("sign") : match.start("number")].strip()
+        sign = "No." if sign.casefold().rstrip(".") == "no" else sign
         number = re.sub(r"\s+of\s+", " of ", number, flags=re.IGNORECASE)
-        return f"{kind[0].upper()}{kind[1:].lower()} No. {number}"
+        return f"{kind[0].upper()}{kind[1:].lower()} {sign} {number}"
     if finder is _FILE_NUMBER_RE:
         return f"{(match.group('prefix') or '').strip()} File No. {number}".strip()
     return number
@@ -1015,7 +1027,8 @@ def _symbol_text(finder: re.Pattern[str], match: re.Match[str]) -> str | None:
 
 _CLOSING_RE = re.compile(
     r"\b(?i:done|signed|adopted|given|delivered|fait|adopt[ée]e?|sign[ée]e?|hecho|dado|dada|adoptad[oa]|"
-    r"firmad[oa])\s+(?i:at|in|à|en)\s+(?P<place>[A-ZÀ-Ý][^,;.]{1,40}),\s*(?P<rest>.{0,80})"
+    r"firmad[oa])\s+(?i:at|in|à|en)\s+(?P<place>[A-ZÀ-Ý][^,;.]{1,40}(?:,\s*[A-ZÀ-Ý][^,;.]{1,30})?),"
+    r"\s*(?P<rest>.{0,80})"
 )
 _PLENARY_RE = re.compile(
     r"\b\d{1,4}\s*(?:st|nd|rd|th|e|ème|re|ª|a|º)?\s+(?:plenary\s+meeting|séance\s+plénière|"
@@ -1023,8 +1036,7 @@ _PLENARY_RE = re.compile(
     re.IGNORECASE,
 )
 _HEARING_SUBJECT_RE = re.compile(
-    r"^(?:the\s+|this\s+|a\s+)?(?:public\s+|oral\s+|first\s+|second\s+|final\s+)?"
-    r"(?:meeting|hearings?|session|sitting|conference|workshop|seminar|consultations?|event)\b"
+    r"^(?:the\s+|this\s+)?(?:public\s+|oral\s+)?(?:meeting|hearings?|sitting)\b"
     r"(?:\s+(?:of|by|with|between|before)\b.*)?$",
     re.IGNORECASE,
 )
