@@ -258,13 +258,14 @@ def _cluster_lines(words: list[Word]) -> list[list[Word]]:
     lines: list[list[Word]] = []
     spans: list[list[float]] = []  # per line: top, bottom and size of its main words
     for word in sorted(words, key=lambda w: (w.top, w.x0)):
-        height = max(0.1, word.bottom - word.top)
+        w_top, w_bottom, w_size = word.top, word.bottom, word.size
+        height = max(0.1, w_bottom - w_top)
         best, best_overlap = None, 0.0
         for index in range(len(lines) - 1, max(-1, len(lines) - 4), -1):
             top, bottom, size = spans[index]
-            if not 0.5 * size <= word.size <= 2.0 * size:
+            if not 0.5 * size <= w_size <= 2.0 * size:
                 continue
-            overlap = _overlap(word.top, word.bottom, top, bottom)
+            overlap = (w_bottom if w_bottom < bottom else bottom) - (w_top if w_top > top else top)
             if overlap > 0.45 * min(height, bottom - top) and overlap > best_overlap:
                 best, best_overlap = index, overlap
         if best is None:
@@ -326,7 +327,7 @@ def _make_line(words: list[Word], page: int, column: tuple[float, float]) -> Tex
                 cells[-1].text += (" " if gap > 0.12 * size and not raised else "") + text
             parts.append((" " if gap > 0.12 * size and not raised else "") + text)
         if not raised:
-            count = sum(ch.isalpha() for ch in text)
+            count = sum(map(str.isalpha, text))
             letters += count
             bold += count if word.font.bold else 0
             italic += count if word.font.italic else 0

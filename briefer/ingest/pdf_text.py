@@ -119,10 +119,10 @@ _BOLD_NAME_RE = re.compile(r"bold|black|heavy|semibold|demibold|demi\b|,b\b|-bd|
 _ITALIC_NAME_RE = re.compile(r"italic|oblique|,i\b|-it\b|\bit\b", re.IGNORECASE)
 _MAX_RULE_OBJECTS = 20_000  # a page of drawings: its paths are not table borders
 
-# Characters PDFium puts between words and lines, and spaces of every kind.
-_BREAK = frozenset(" \t\r\n\u00a0\u2002\u2003\u2009\u202f\u3000")
-# PDFium's mark for a word hyphenated at a line end; the next line follows it directly.
-_HYPHEN_BREAK = "\ufffe"
+# A word: no whitespace (PDFium puts spaces and line breaks between words and lines), and
+# ending after PDFium's mark for a word hyphenated at a line end (U+FFFE: the next line
+# follows it directly).
+_WORD_RE = re.compile("[^\\s\ufffe]+\ufffe?")
 
 
 PdfiumError = pdfium.PdfiumError
@@ -182,19 +182,22 @@ def _read_words(handle: int, fonts: dict[int, Font]) -> list[Word]:
     rect_ref = ctypes.byref(rect)
     matrix = _Matrix()
     matrix_ref = ctypes.byref(matrix)
-    styles: dict[int, tuple[float, Font]] = {}  # per text object: its size and font
+    styles: dict[int, tuple[float, Font, bool]] = {}  # per text object: size, font, upright
     words: list[Word] = []
 
-    def style(index: int, obj: int) -> tuple[float, Font]:
+    def style(index: int) -> tuple[float, Font, bool]:
+        obj = _text_object(handle, index) or 0
         found = styles.get(obj)
         if found is None:
             # The size as printed: the font size scaled by the text and page matrices
             # ("1 Tf" with a matrix scaling by ten prints ten-point type).
             scale = math.hypot(matrix.c, matrix.d) if _char_matrix(handle, index, matrix_ref) else 1.0
-            found = styles[obj] = (round(_font_size(handle, index) * scale, 1), _font(obj, fonts))
+            angle = _char_angle(handle, index)
+            upright = abs(angle) < 0.1 or abs(angle - 6.2832) < 0.1
+            found = styles[obj] = (round(_font_size(handle, index) * scale, 1), _font(obj, fonts), upright)
         return found
 
-    def add(start: int, end: int, obj: int) -> None:
+    def add(start: int, end: int, look: tuple[float, Font, bool]) -> None:
         _loose_box(handle, start, rect_ref)
         x0, top, bottom = rect.left, rect.top, rect.bottom
         if end - 1 > start:
@@ -203,40 +206,33 @@ def _read_words(handle: int, fonts: dict[int, Font]) -> list[Word]:
         x1 = rect.right
         if x1 < x0:  # right-to-left or turned text
             x0, x1 = x1, x0
-        size, font = style(start, obj)
-        angle = _char_angle(handle, start)
-        upright = abs(angle) < 0.1 or abs(angle - 6.2832) < 0.1
-        words.append(Word(text[start:end], x0, x1, top, bottom, size, font, upright))
+        words.append(Word(text[start:end], x0, x1, top, bottom, look[0], look[1], look[2]))
 
     def add_word(start: int, end: int) -> None:
-        """One run of characters without whitespace: split where the style changes."""
-        first = _text_object(handle, start) or 0
-        last = (_text_object(handle, end - 1) or 0) if end - 1 > start else first
-        if first == last or style(end - 1, last) == style(start, first):
-            add(start, end, first)
-            return
-        run_start, run_object = start, first
-        for index in range(start + 1, end):
-            obj = _text_object(handle, index) or 0
-            if obj != run_object and style(index, obj) != style(run_start, run_object):
-                add(run_start, index, run_object)
-                run_start = index
-            run_object = obj
-        add(run_start, end, run_object)
+        """One run of characters without whitespace: split where the type changes. The
+        first and last characters' boxes tell whether it does (a raised mark is a
+        smaller box); only then is each character asked for its style."""
+        look = style(start)
+        _loose_box(handle, start, rect_ref)
+        x0, top, bottom = rect.left, rect.top, rect.bottom
+        if end - 1 > start:
+            _loose_box(handle, end - 1, rect_ref)
+            if abs(rect.top - top) > 0.3 or abs(rect.bottom - bottom) > 0.3:
+                run_start = start
+                for index in range(start + 1, end):
+                    other = style(index)
+                    if other != look:
+                        add(run_start, index, look)
+                        run_start, look = index, other
+                add(run_start, end, look)
+                return
+        x1 = rect.right
+        if x1 < x0:  # right-to-left or turned text
+            x0, x1 = x1, x0
+        words.append(Word(text[start:end], x0, x1, top, bottom, look[0], look[1], look[2]))
 
-    start = -1
-    for index in range(count):
-        char = text[index]
-        if char in _BREAK or char == _HYPHEN_BREAK:
-            if char == _HYPHEN_BREAK and start >= 0:  # the line ends after the hyphen
-                add_word(start, index + 1)
-            elif start >= 0:
-                add_word(start, index)
-            start = -1
-        elif start < 0:
-            start = index
-    if start >= 0:
-        add_word(start, count)
+    for match in _WORD_RE.finditer(text):
+        add_word(match.start(), match.end())
     return words
 
 

@@ -59,7 +59,7 @@ def body_type(samples: Iterable[tuple[str, float, bool, bool]]) -> BodyType:
     sizes: Counter[float] = Counter()
     bold = italic = letters = 0
     for text, size, is_bold, is_italic in samples:
-        count = sum(ch.isalpha() for ch in text)
+        count = sum(map(str.isalpha, text))
         sizes[size] += count
         letters += count
         bold += count if is_bold else 0
