@@ -41,7 +41,11 @@ _ORGANIZED_LINE_RE = re.compile(
 _EVENT_SUBJECT_RE = re.compile(
     r"(?:^|(?<=[.;] ))(?:On [^,]{3,40}, )?(?:The |the )?(?P<event>[A-Za-z][^.;:]{3,300}?)\s+"
     r"(?:was|were)\s+(?:held|convened|organi[sz]ed|hosted)\b|"
-    r"(?:^|(?<=[.;] ))(?:On [^,]{3,40}, )?(?:The |the )?(?P<event2>[A-Z][^.;:]{3,300}?)\s+took\s+place\b"
+    r"(?:^|(?<=[.;] ))(?:On [^,]{3,40}, )?(?:The |the )?(?P<event2>[A-Z][^.;:]{3,300}?)\s+took\s+place\b|"
+    # "La réunion s'est tenue à ...", "La reunión se celebró en ...", "El taller tuvo lugar en ..."
+    r"(?:^|(?<=[.;] ))(?:(?:Le|La|Les|El|Los|Las) |L['’])?(?P<event3>[A-Za-zÀ-ÿ][^.;:]{3,300}?)\s+"
+    r"(?:s['’]est\s+(?:tenue?s?|déroulée?s?)|a\s+eu\s+lieu|ont\s+eu\s+lieu|se\s+(?:celebró|celebraron|"
+    r"llevó\s+a\s+cabo|realizó)|tuvo\s+lugar|tuvieron\s+lugar)\b"
 )
 _ORGANIZER_VERB_RE = re.compile(
     r"(?P<org>(?:the\s+)?[A-Z][\w'’&\-]*(?:\s+(?:[A-Z(][\w'’&()\-]*|of|for|on|and|the|de|des|du|la))*)"
@@ -76,7 +80,7 @@ def smart_title(text: str, acronyms: set[str]) -> str:
     too (an acronym); small words go lower case except at the start; text that is not
     all in capitals is returned as it is.
     """
-    if any(ch.islower() for ch in text):
+    if any(ch.islower() and ch not in "ºª" for ch in text):  # "Nº" is still in capitals
         return text
     out: list[str] = []
     first = True
@@ -93,7 +97,12 @@ def _title_word(token: str, acronyms: set[str], first: bool) -> str:
     pieces = re.split(r"([/-])", token)
     for index, piece in enumerate(pieces):
         core = piece.strip("“”‘’\"'(),:;.?!")
-        if core.lower() in _SMALL_WORDS and not first:
+        elided = re.match(r"^([LD])['’](\w.*)$", core, re.IGNORECASE)
+        if elided:  # French "L'UNION", "D'EXPERTS": "l'Union", "d'Experts"
+            article = elided.group(1) if first else elided.group(1).lower()
+            word = elided.group(2)
+            pieces[index] = piece.replace(core, f"{article}'{word[0]}{word[1:].lower()}", 1)
+        elif core.lower() in _SMALL_WORDS and not first:
             pieces[index] = piece.lower()  # "AND" is no acronym, even where notes shout it
         elif not any(ch.isalpha() for ch in core) or core in acronyms or _ROMAN_RE.fullmatch(core):
             continue
@@ -381,24 +390,24 @@ def _choose_title(
     page: _TitlePage, sentences: list[_Sentence], body: list[str], symbol: str | None, laid_out: bool
 ) -> tuple[str, str] | None:
     """The meeting's or the document's name. First what names it outright: a labelled
-    field ("Event:"), a case ("X v. Y"), a resolution's title under its number. Then, on
-    a PDF or Word title page, the largest type. Else the title-page line the opening
-    sentence names, the first title-page line that names an event, the body and the kind
-    of document ("Comité de démolition: Procès-verbal"), the opening sentence's subject,
-    what "this report outlines the discussions of..." names, and (text files) the first
-    title-page line that is not an organisation's name."""
+    field ("Event:"), a case ("X v. Y"), a resolution's title under its number, the
+    title-page line the opening sentence names. Then, on a PDF or Word title page, the
+    largest type. Else the first title-page line that names an event, the body and the
+    kind of document ("Comité de démolition: Procès-verbal"), the opening sentence's
+    subject, what "this report outlines the discussions of..." names, and (text files)
+    the first title-page line that is not an organisation's name."""
     if page.named_title:
         return page.named_title
     resolution = _resolution_title(page, body, symbol)
     if resolution:
         return resolution
-    if laid_out and page.typeset_title:
-        return page.typeset_title
     named = [s for s in sentences if s.event and not s.generic]
     for sentence in named:
         for title, line in page.titles:
             if _same_event(sentence.event, title, share=0.8):
                 return title, line
+    if laid_out and page.typeset_title:
+        return page.typeset_title
     for title, line in page.titles:
         if _EVENT_NOUN_RE.search(title) and not _SESSION_LINE_RE.match(title):
             return title, line
@@ -428,7 +437,7 @@ def _read_sentence(sentence: str, gazetteer: Gazetteer) -> _Sentence | None:
         return None
     event = ""
     if subject:
-        event = subject.group("event") or subject.group("event2")
+        event = subject.group("event") or subject.group("event2") or subject.group("event3")
     elif active:
         event = active.group("event")
     organizers = []
@@ -446,7 +455,9 @@ def _read_sentence(sentence: str, gazetteer: Gazetteer) -> _Sentence | None:
 _GENERIC_EVENT_RE = re.compile(
     r"^(?:it|this|that|they|which|(?:the\s+|this\s+)?(?:meeting|hearings?|event|workshop|seminar|"
     r"conference|consultations?|session|briefing|dialogue|forum|symposium|round\s?table|panel|"
-    r"panel discussion|discussion))$",
+    r"panel discussion|discussion)|(?:la\s+|le\s+|l['’]|el\s+|cette\s+|esta\s+)?(?:réunion|séance|session|"
+    r"atelier|conférence|consultation|audience|séminaire|reunión|sesión|taller|conferencia|audiencia|consulta|"
+    r"seminario))$",
     re.IGNORECASE,
 )
 
@@ -461,8 +472,8 @@ def _same_event(event: str, title: str, share: float = 0.5) -> bool:
 
 
 def _place_phrase(sentence: str) -> str | None:
-    """The words after "in" that may name the venue: "in Mexico City, Mexico"."""
-    for match in re.finditer(r"\bin\s+(?=[A-Z])", sentence):
+    """The words after "in" that may name the venue: "in Mexico City, Mexico", "à Genève"."""
+    for match in re.finditer(r"\b(?:in|à|en)\s+(?=[A-ZÀ-Ý])", sentence):
         return sentence[match.end() : match.end() + 60]
     return None
 
@@ -545,7 +556,7 @@ _ORG_HEADS = frozenset(
     consejo asamblea comisión corte universidad asociación biblioteca junta ministerio secretaría
     organización agencia oficina instituto fondo banco federación sociedad fundación gobierno parlamento
     municipalidad ayuntamiento dirección cámara senado delegación embajada defensoría procuraduría
-    academia observatorio grupo ciudad""".split()
+    academia observatorio grupo ciudad naciones""".split()
 )
 # Words that make a line a meeting's name or a document's kind, not a body's name.
 _NOT_A_BODY = frozenset(
@@ -584,6 +595,18 @@ _PAGE_LABEL_RE = re.compile(
     r"^(?:(?:table\s+of\s+)?contents?|sommaire|table\s+des\s+matières|índice|present|presences|"
     r"présences|attendance|members(?:\s+present)?|membres|asistentes|participants)(?:\s+\(continued\))?"
     r"\s*[.:]?$",
+    re.IGNORECASE,
+)
+# A label set on the masthead's last line, read with it as one heading.
+_TRAILING_LABEL_RE = re.compile(
+    r"\s+(?P<label>(?:provisional\s+|draft\s+)?agenda|minutes|ordre\s+du\s+jour|procès-verbal|compte\s+rendu|"
+    r"judge?ment|arrêt|sentencia|acta|orden\s+del\s+d[íi]a|report|rapport|informe)$",
+    re.IGNORECASE,
+)
+# A venue's line, not a title: "Salle du conseil, Hôtel de Ville", "Council Chambers".
+_VENUE_RE = re.compile(
+    r"^(?:salle|room|hall|sala|auditori(?:um|o)|conference\s+room|council\s+chambers?|chambers|city\s+hall|"
+    r"hôtel\s+de\s+ville|town\s+hall|palais|palacio|building|edificio|bâtiment)\b",
     re.IGNORECASE,
 )
 _FIELD_LABEL_RE = re.compile(r"^[^\W\d][\w’'/()-]*(?:\s+[\w’'/()-]+){0,5}\s*:$")
@@ -630,7 +653,7 @@ _CASE_NAME_RE = re.compile(
     r"(?:(?i:in\s+the\s+(?:case|matter)\s+(?:of\s+)?|the\s+matter\s+of\s+|matter\s+of\s+|"
     r"en\s+el\s+caso\s+|dans\s+l['’]affaire\s+))?"
     rf"(?P<name>(?:(?i:case\s+of|caso|affaire|asunto)\s+(?:the\s+)?)?{_CASE_PARTY}\s+"
-    rf"(?i:v\.|vs\.?|versus|c\.|contra)\s+{_CASE_PARTY})"
+    rf"(?:v\.|vs\.?|Vs\.?|VS\.?|versus|c\.|contra|contre)\s+{_CASE_PARTY})"  # not "V.": an initial
 )
 _ISSUER_RE = re.compile(
     r"\b(?:resolution|decision|order|judg(?:e)?ment|opinion|ruling|determination|award|resoluci[óo]n|"
@@ -665,19 +688,35 @@ _TRAILING_MARKS_RE = re.compile(r"[\s*†‡¹²³⁴⁵⁶⁷⁸⁹⁰:;,]+$")
 
 
 def _read_laid_out_page(units: list[Unit], gazetteer: Gazetteer, acronyms: set[str]) -> _TitlePage:
-    """The title page of a PDF or Word file, line by line, then its type: consecutive
-    lines of one look are one name (a title or a body's name over two lines)."""
+    """The title page of a PDF or Word file: its lines' details, then its type (lines of
+    one look in a row are one name: a title, or a body's name over two lines)."""
     page = _TitlePage()
     lines = [(text, unit) for unit in units if (text := _line_text(unit))]
     values = _read_fields(page, lines, gazetteer)
-    runs: list[list[tuple[str, Unit]]] = [[]]  # plain headings, a run per look
+    rests = [_without_furniture(text) for text, _ in lines]
+    _read_line_details(page, lines, rests, values, gazetteer, acronyms)
+    page.named_title = page.named_title or _case_title(lines, rests, acronyms)
+    _read_runs(page, _plain_runs(page, lines, rests, values, gazetteer, acronyms), acronyms)
+    return page
+
+
+def _read_line_details(
+    page: _TitlePage,
+    lines: list[tuple[str, Unit]],
+    rests: list[str],
+    values: set[int],
+    gazetteer: Gazetteer,
+    acronyms: set[str],
+) -> None:
+    """Symbol, dates, places and bodies named inside lines. A date on the symbol's line
+    or on "Distr."'s, or standing alone right under them, is the day of issue; one in or
+    under "Seventh session" is the session's."""
     symbol_rank = len(_SYMBOL_FINDERS)
     after_issue, session = False, 0
-    for index, (text, unit) in enumerate(lines):
+    for (text, unit), rest in zip(lines, rests):
         symbol = _find_symbol(text)
         if symbol and symbol[1] < symbol_rank:
             page.symbol, symbol_rank = (symbol[0], text), symbol[1]
-        rest = _without_furniture(text)
         issued = bool(symbol or _ISSUE_MARK_RE.search(text))
         session = 3 if _SESSION_RE.search(rest) else max(0, session - 1)
         issue_date = after_issue and _is_lone_date(rest)
@@ -685,11 +724,23 @@ def _read_laid_out_page(units: list[Unit], gazetteer: Gazetteer, acronyms: set[s
             _read_date_or_place(page, rest, session > 0, gazetteer)
         after_issue = issued or after_issue and (issue_date or not rest or bool(_DISTRIBUTION_RE.match(rest)))
         _read_inline_organizers(page, rest, acronyms)
-        if page.named_title is None and (case := _CASE_NAME_RE.search(rest)):
-            page.named_title = (_case_name(case.group("name"), acronyms), text)
+
+
+def _plain_runs(
+    page: _TitlePage,
+    lines: list[tuple[str, Unit]],
+    rests: list[str],
+    values: set[int],
+    gazetteer: Gazetteer,
+    acronyms: set[str],
+) -> list[list[tuple[str, Unit]]]:
+    """The headings that may be a title or a body's name, in runs of one look; the other
+    plain lines go to `page.titles`, a label of the document's kind to `page.kind_label`."""
+    runs: list[list[tuple[str, Unit]]] = [[]]
+    for index, ((text, unit), rest) in enumerate(zip(lines, rests)):
         following = lines[index + 1][1] if index + 1 < len(lines) else None
         continued = following is not None and following.kind == "heading" and _look(following) == _look(unit)
-        if id(unit) in values or not _is_plain(rest, symbol, gazetteer, continued):
+        if id(unit) in values or not _is_plain(rest, _find_symbol(text), gazetteer, continued):
             page.kind_label = page.kind_label or (rest if _KIND_LABEL_RE.match(rest) else None)
             runs.append([])
             continue
@@ -701,8 +752,47 @@ def _read_laid_out_page(units: list[Unit], gazetteer: Gazetteer, acronyms: set[s
             runs.append([(rest, unit)])
         else:
             runs[-1].append((rest, unit))
-    _read_runs(page, [run for run in runs if run], acronyms)
-    return page
+    return [run for run in runs if run]
+
+
+def _case_title(lines: list[tuple[str, Unit]], rests: list[str], acronyms: set[str]) -> tuple[str, str] | None:
+    """A case's name on the title page ("X v. Y", "Caso X vs. Y"), also where its parties
+    stand on lines of their own ("ALEX THOMAS" / "v." / "UNITED REPUBLIC OF TANZANIA"),
+    with the name of the case before it where the parties are in brackets under it
+    ("PULP MILLS ON THE RIVER URUGUAY" / "(ARGENTINA v. URUGUAY)")."""
+    for index, rest in enumerate(rests):
+        before = rests[index - 1] if index else ""
+        after = rests[index + 1] if index + 1 < len(rests) else ""
+        case = _CASE_NAME_RE.search(_parties_text(before, rest, after))
+        if not case:
+            continue
+        name = _case_name(case.group("name"), acronyms)
+        if rest.startswith("(") and _names_a_case(before, acronyms):
+            name = f"{smart_title(before, acronyms)} ({name})"
+        return name, lines[index][0]
+    return None
+
+
+def _parties_text(before: str, line: str, after: str) -> str:
+    """The line, with the next one where "v." ends it or starts the next, or with both
+    neighbours where "v." stands alone on it."""
+    if _VERSUS_RE.fullmatch(line):
+        return f"{before} {line} {after}" if before and after else line
+    words = line.split()
+    if words and _VERSUS_RE.fullmatch(words[-1]) or _VERSUS_RE.fullmatch(after.split(" ")[0]):
+        return f"{line} {after}"
+    return line
+
+
+def _names_a_case(line: str, acronyms: set[str]) -> bool:
+    """Is the line the name of a case ("PULP MILLS ON THE RIVER URUGUAY"), not a body, a
+    date or a label?"""
+    return bool(line) and not (
+        _org_name(line, acronyms) or has_date_words(line) or _KIND_LABEL_RE.match(line) or _CASE_NAME_RE.search(line)
+    )
+
+
+_VERSUS_RE = re.compile(r"v\.|vs\.?|Vs\.?|VS\.?|versus|c\.|contra|contre")
 
 
 def _line_text(unit: Unit) -> str:
@@ -728,7 +818,9 @@ def _is_plain(rest: str, symbol: tuple[str, int] | None, gazetteer: Gazetteer, c
         return False
     if _FIELD_LABEL_RE.match(rest) and not continued:
         return False
-    if _PERSON_RE.match(rest) or _SESSION_RE.search(rest) or re.match(r"^page\s+\d", rest, re.IGNORECASE):
+    if _PERSON_RE.match(rest) or _VENUE_RE.match(rest) or re.match(r"^page\s+\d", rest, re.IGNORECASE):
+        return False
+    if _SESSION_RE.search(rest) and len(rest.split()) <= 6:  # "Seventh session", not "Report of the ... session"
         return False
     return not (has_date_words(rest) or gazetteer.whole(rest) or _US_ADDRESS_RE.search(rest))
 
@@ -744,6 +836,12 @@ def _read_runs(page: _TitlePage, runs: list[list[tuple[str, Unit]]], acronyms: s
         if not texts:
             continue
         joined = join_lines(texts)
+        label = _TRAILING_LABEL_RE.search(joined)
+        labelled = label and _org_name(joined[: label.start()], acronyms)
+        if labelled:  # "CONSEIL MUNICIPAL DE LA VILLE DE LYON ORDRE DU JOUR": a body and a label
+            _add_body(page, labelled, joined)
+            page.kind_label = page.kind_label or label.group("label")
+            continue
         body = _org_name(joined, acronyms)
         if body:
             _add_body(page, body, joined)
@@ -828,8 +926,8 @@ def _in_order(letters: list[str], word: str) -> bool:
 def _case_name(name: str, acronyms: set[str]) -> str:
     """ "SUNDAY CHARLES UGWUABA v. REPUBLIC OF SENEGAL" -> "Sunday Charles Ugwuaba v. Republic of Senegal"."""
     shouted = re.sub(r"\s(v|vs)\.\s", lambda m: f" {m.group(1).upper()}. ", name.strip(), flags=re.IGNORECASE)
-    # Parties are often names in capitals in the text too: only short words stay capitals.
-    name = smart_title(shouted, {a for a in _org_acronyms(shouted, acronyms) if len(a) <= 4})
+    # Parties' names are in capitals in the text too: only what is in brackets stays so.
+    name = smart_title(shouted, _org_acronyms(shouted, set()))
     return re.sub(r"\s(V|Vs|VS)\.\s", lambda m: f" {m.group(1).lower()}. ", name)
 
 
@@ -846,6 +944,8 @@ def _read_fields(page: _TitlePage, lines: list[tuple[str, Unit]], gazetteer: Gaz
     another field: alone, "Date:" is often the day a letter or a note was written."""
     fields: dict[str, tuple[str, str]] = {}
     used: set[int] = set()
+    # A table of details is read row by row: "Date: | 3-4 October 2013".
+    lines = [(" ".join(row), unit) for text, unit in lines for row in (unit.rows or [[text]])]
     for index, (text, unit) in enumerate(lines):
         match = _FIELD_RE.match(text)
         if not match:
@@ -862,9 +962,9 @@ def _read_fields(page: _TitlePage, lines: list[tuple[str, Unit]], gazetteer: Gaz
     if "organizers" in fields:
         value, line = fields["organizers"]
         first_sentence = re.split(r"(?<=[a-zà-ž])\.\s+(?=[A-ZÀ-Ž])", value)[0]
-        for name in re.split(r",\s+|;\s*|\s+(?:and|et|y|i)\s+", first_sentence):
-            if name[:1].isupper():
-                page.organizers.append(name.strip(" ."))
+        for part in re.split(r";\s*|,\s+(?=[A-ZÀ-Ž])", first_sentence):
+            for name in _split_organizers(part):
+                page.organizers.append(name)
                 page.org_evidence.append(line)
     if "place" in fields:
         value, line = fields["place"]
@@ -899,6 +999,9 @@ def _read_date_or_place(page: _TitlePage, text: str, in_session: bool, gazetteer
     if when:
         start, end, words = when
         place, lone = _place_by_date(text, words, gazetteer)
+        event = _EVENT_BEFORE_DATE_RE.match(text[: text.find(words)])
+        if event:  # "MINUTES OF THE 45TH ANNUAL GENERAL MEETING HELD ON 14TH JUNE 2012"
+            page.titles.append((smart_title(event.group("event"), set()), text))
         if in_session:
             page.session_date = page.session_date or (start, end, place, text)
         elif lone:
@@ -917,18 +1020,23 @@ def _read_date_or_place(page: _TitlePage, text: str, in_session: bool, gazetteer
 
 
 _DATE_CONNECTORS = r"(?:on|the|le|el|del|du|from|dated?|of|de|this|a|à|ce|día)"
+_EVENT_BEFORE_DATE_RE = re.compile(
+    rf"^(?P<event>.*\b(?i:{_EVENT_NOUNS}|réunion|séance|reunión|sesión)\b.*?)\s*,?\s+"
+    r"(?i:held|convened|tenue?|celebrad[ao]|(?:which\s+)?took\s+place)?(?:\s+(?i:on|le|el|du|del|from))*\s*$"
+)
 
 
 def _place_by_date(text: str, words: str, gazetteer: Gazetteer) -> tuple[Place | None, bool]:
     """The place a comma joins to the date ("Geneva, 8-19 February 2010", "Genève, le 3
-    mars 2011", "15 March 2006, New York"), and whether the date stands alone on its line.
+    mars 2011", "15 March 2006, New York", "14TH JUNE 2012 AT THE SAFARI PARK HOTEL,
+    NAIROBI"), and whether the date stands alone on its line.
     A place with no comma before the date ("FAMILY ARGENTINA DECEMBER 7, 2018") is a
     party or a subject, not where the meeting was."""
     at = text.find(words)
     before, after = text[:at], text[at + len(words) :]
     before = re.sub(rf"(?:\b{_DATE_CONNECTORS}\s*)+$", "", before.rstrip(), flags=re.IGNORECASE).rstrip()
     place = gazetteer.find_at_end(before[:-1]) if before.endswith(",") else None
-    if place is None and re.match(r"\s*,", after):
+    if place is None and re.match(r"\s*(?:,|(?:at|in|à|au|en)\b)", after, re.IGNORECASE):
         found = gazetteer.find(after[:80])
         place = found[0] if found else None
     return place, _stands_alone(text, words)

@@ -84,7 +84,7 @@ class Gazetteer:
         found = self.find(text)
         if not found or not found[0].city or not text.startswith(found[1]):
             return None
-        rest = text[len(found[1]) :].strip(" ,")
+        rest = text[len(found[1]) :].strip(" ,()")  # "Abidjan, Côte d'Ivoire", "Addis-Abeba (Éthiopie)"
         if not rest or (self.country(rest) and self.country(rest) == found[0].country):
             return found[0]
         return None
