@@ -393,7 +393,24 @@ def table_styles(s: Settings) -> list[str]:
             f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{BOX_FILL}"/></w:tcPr>'
         ),
     )
-    return [sources, box]
+    edge = f'w:val="single" w:sz="8" w:space="0" w:color="{NAVY}"'
+    excerpt = style_xml(  # a table from a report, printed in an excerpt
+        "Excerpt Table",
+        "ExcerptTable",
+        kind="table",
+        based_on="TableNormal",
+        ppr=spacing(0, 0, 240),
+        extra=(
+            "<w:tblPr>"
+            f"<w:tblBorders><w:top {edge}/><w:bottom {edge}/><w:insideH {rule}/></w:tblBorders>"
+            f"<w:tblCellMar>{small_margin}</w:tblCellMar>"
+            "</w:tblPr>"
+            f'<w:tblStylePr w:type="firstRow"><w:rPr><w:b/><w:bCs/><w:color w:val="{NAVY}"/></w:rPr>'
+            f'<w:tcPr><w:tcBorders><w:bottom w:val="single" w:sz="6" w:space="0" w:color="{NAVY}"/></w:tcBorders>'
+            f'<w:shd w:val="clear" w:color="auto" w:fill="{BOX_FILL}"/></w:tcPr></w:tblStylePr>'
+        ),
+    )
+    return [sources, box, excerpt]
 
 
 def set_defaults(styles_element, s: Settings) -> None:

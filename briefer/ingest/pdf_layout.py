@@ -85,6 +85,7 @@ def lay_out_pdf(pages: list[PdfPage]) -> Layout:
     body = body_type((line.text, line.size, line.bold, line.italic) for page in pages for line in page.lines)
     running = mark_furniture(pages, placed)
     footnotes = take_footnotes(pages, placed, body)
+    footnotes += take_endnotes(placed, body)
     mark_tables(pages, placed)
     vocabulary = Vocabulary("\n".join(p.line.text for page in placed for p in page if p.role != "furniture"))
     paragraphs = [_typed(block, vocabulary) for block in build_blocks(placed, leading)]
@@ -275,6 +276,67 @@ _NOTE_MARK_RE = re.compile(
     r"^(?P<mark>[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\d{1,3}(?:/|\s*\)|\.(?=\s))?|\(\d{1,3}\)|[*∗†‡§¶]{1,3}|[a-z](?=\s))\s*(?P<text>\S.*)$"
 )
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
+_NOTES_HEADING_RE = re.compile(
+    r"^(?:end\s?notes|notes(?:\s+and\s+references)?|notes de fin|notas(?:\s+finales)?)$", re.IGNORECASE
+)
+_RAISED_NUMBER_RE = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
+
+
+def take_endnotes(placed: list[list[Placed]], body: BodyType) -> list[Footnote]:
+    """Mark the notes gathered at the end of the document and return them.
+
+    They stand in the document's last part: after a heading "Notes" (or "Endnotes"),
+    or set in smaller type than the body; each starts with the next number, 1, 2, 3...
+    and the body's text carries their marks raised.
+    """
+    lines = [p for rows in placed for p in rows if p.role == "body" and p.line.upright]
+    if len(lines) < 10:
+        return []
+    start, heading = _endnotes_start(lines, body)
+    if start is None:
+        return []
+    notes: list[Footnote] = []
+    taken: list[Placed] = []
+    for p in lines[start:]:
+        match = _NOTE_MARK_RE.match(p.line.text)
+        number = match.group("mark").translate(_SUPERSCRIPTS).rstrip("/). ").strip("()") if match else ""
+        if number.isdigit() and int(number) == len(notes) + 1:
+            notes.append(Footnote(number, match.group("text"), p.number, p.line.page))
+        elif notes and not body.larger(p.line.size) and not (p.line.bold and not body.bold):
+            notes[-1].text = _join_note(notes[-1].text, p.line.text)
+        else:
+            break
+        taken.append(p)
+    marks = {
+        m.translate(_SUPERSCRIPTS) for p in lines[:start] for m in _RAISED_NUMBER_RE.findall(p.line.text)
+    }
+    cited = sum(1 for note in notes if note.number in marks)
+    if len(notes) < 3 or cited < 0.5 * len(notes):
+        return []  # a numbered list at the end of a report, not its notes
+    for p in [*taken, *([heading] if heading else [])]:
+        p.role = "note"
+    return notes
+
+
+def _endnotes_start(lines: list[Placed], body: BodyType) -> tuple[int | None, Placed | None]:
+    """Where the endnotes begin: after their heading, or at the first "1" of a run in
+    small type in the document's last part."""
+    last_part = int(0.6 * len(lines))
+    for index in range(len(lines) - 1, last_part - 1, -1):
+        if _NOTES_HEADING_RE.match(lines[index].line.text.strip()):
+            return index + 1, lines[index]
+    for index in range(last_part, len(lines)):
+        p = lines[index]
+        match = _NOTE_MARK_RE.match(p.line.text)
+        if (
+            match
+            and match.group("mark").translate(_SUPERSCRIPTS).rstrip("/). ") == "1"
+            and body.smaller(p.line.size)
+        ):
+            return index, None
+    return None, None
 
 
 def take_footnotes(pages: list[PdfPage], placed: list[list[Placed]], body: BodyType) -> list[Footnote]:

@@ -69,7 +69,8 @@ def test_imports_files_and_lists_each_one(qtbot, tmp_path, worker, window) -> No
         f"2 files added: {meetings} meetings, {sections} sections; 1 file could not be read"
     )
     rows = summary.row_texts()
-    assert rows[0][:4] == ["chairs-summary-micic-consultation.docx", "added", str(added[0].meetings), "5"]
+    # five sections and the title page, kept as front matter
+    assert rows[0][:4] == ["chairs-summary-micic-consultation.docx", "added", str(added[0].meetings), "6"]
     assert rows[2][:4] == ["scan.pdf", "error", "", ""]
     assert rows[2][4] and not rows[2][4].startswith(str(inbox))  # the message, without the path
     assert not summary.table.item(2, 0).icon().isNull()  # the error row is marked
