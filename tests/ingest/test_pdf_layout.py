@@ -294,3 +294,56 @@ def test_text_drawn_off_the_page_is_ignored(tmp_path: Path) -> None:
     pdf.save()
     text = " ".join(s.text for s in parse_document(path).meetings[0].sections)
     assert "garbage" not in text and "Tw" not in text
+
+
+def _with_endnotes(path: Path, notes_heading: bool) -> Path:
+    """A report whose notes are gathered at its end, their marks raised in the text; it
+    closes with a numbered list of recommendations (which are no notes)."""
+    _register_fonts()
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    for number, title in enumerate(("I. Introduction", "II. Findings"), start=1):
+        page = Page(pdf, number, symbol=None)
+        page.heading(title)
+        lines = _prose(10, number * 7)
+        lines[3] = lines[3].rsplit(" ", 1)[0] + " agencies"
+        page.paragraph(lines[:4])
+        pdf.setFont("Serif-Regular", 6)
+        pdf.drawString(
+            LEFT + pdfmetrics.stringWidth(lines[3], "Serif-Regular", 10) + 0.5,
+            HEIGHT - page.y + 4,
+            str(number),
+        )
+        page.paragraph(lines[4:])
+        pdf.showPage()
+    page = Page(pdf, 3, symbol=None)
+    page.heading("III. Recommendations")
+    for number, words in enumerate(
+        ("Cap recruitment fees", "Share data on fees", "Inspect agencies"), start=1
+    ):
+        page.line(f"{number}. {words} in every corridor of the region.", 10, gap=4)
+    if notes_heading:
+        page.line("Notes", 12, "Serif-Bold", gap=12)
+    for number, note in enumerate(
+        ("See the survey of agencies, 2019.", "The figures are for 2020."), start=1
+    ):
+        page.line(f"{number} {note}", 8, gap=2)
+    page.line("3 The third note reads on over", 8, gap=2)
+    page.line("a second line.", 8)
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+@pytest.mark.parametrize("notes_heading", [True, False])
+def test_endnotes_become_notes_of_the_sections_citing_them(tmp_path: Path, notes_heading: bool) -> None:
+    document = parse_document(_with_endnotes(tmp_path / "endnotes.pdf", notes_heading))
+    introduction, findings, recommendations = document.meetings[0].sections
+    assert [n.text for n in introduction.notes] == ["See the survey of agencies, 2019."]
+    assert [n.text for n in findings.notes] == ["The figures are for 2020."]
+    assert "agencies¹" in introduction.text and "agencies²" in findings.text
+    text = " ".join(s.text for s in document.meetings[0].sections)
+    assert "survey of agencies, 2019" not in text and "Notes" not in [
+        s.heading for s in document.meetings[0].sections
+    ]
+    assert "1. Cap recruitment fees" in recommendations.text  # a list at the end stays text
+    assert "3. Inspect agencies" in recommendations.text
