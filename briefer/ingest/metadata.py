@@ -696,7 +696,8 @@ def _read_laid_out_page(units: list[Unit], gazetteer: Gazetteer, acronyms: set[s
     rests = [_without_furniture(text) for text, _ in lines]
     _read_line_details(page, lines, rests, values, gazetteer, acronyms)
     page.named_title = page.named_title or _case_title(lines, rests, acronyms)
-    _read_runs(page, _plain_runs(page, lines, rests, values, gazetteer, acronyms), acronyms)
+    authored = any("@" in text for text, _ in lines)
+    _read_runs(page, _plain_runs(page, lines, rests, values, gazetteer, acronyms), acronyms, authored)
     return page
 
 
@@ -825,13 +826,16 @@ def _is_plain(rest: str, symbol: tuple[str, int] | None, gazetteer: Gazetteer, c
     return not (has_date_words(rest) or gazetteer.whole(rest) or _US_ADDRESS_RE.search(rest))
 
 
-def _read_runs(page: _TitlePage, runs: list[list[tuple[str, Unit]]], acronyms: set[str]) -> None:
-    """Each run of headings of one look: a body's name, or a title in its type size."""
+def _read_runs(page: _TitlePage, runs: list[list[tuple[str, Unit]]], acronyms: set[str], authored: bool) -> None:
+    """Each run of headings of one look: a body's name, or a title in its type size. On
+    a paper's title page (authors with their e-mail addresses), bodies printed after the
+    title are the authors' affiliations, not organisers."""
+    bodies: list[tuple[int, str, str]] = []  # (run, name, line)
     candidates: list[tuple[float, bool, int, str, str]] = []
     for order, run in enumerate(runs):
         texts = [text for text, _ in run]
         while texts and not _org_name(join_lines(texts), acronyms) and _org_name(texts[0], acronyms):
-            _add_body(page, _org_name(texts[0], acronyms), texts[0])  # a masthead line over the title
+            bodies.append((order, _org_name(texts[0], acronyms), texts[0]))  # a masthead line over the title
             texts.pop(0)
         if not texts:
             continue
@@ -839,20 +843,19 @@ def _read_runs(page: _TitlePage, runs: list[list[tuple[str, Unit]]], acronyms: s
         label = _TRAILING_LABEL_RE.search(joined)
         labelled = label and _org_name(joined[: label.start()], acronyms)
         if labelled:  # "CONSEIL MUNICIPAL DE LA VILLE DE LYON ORDRE DU JOUR": a body and a label
-            _add_body(page, labelled, joined)
+            bodies.append((order, labelled, joined))
             page.kind_label = page.kind_label or label.group("label")
-            continue
-        body = _org_name(joined, acronyms)
-        if body:
-            _add_body(page, body, joined)
-            continue
-        style = run[len(run) - len(texts)][1].type_style
-        title = smart_title(_TRAILING_MARKS_RE.sub("", joined), acronyms)
-        if style and len(joined) <= 300:
+        elif body := _org_name(joined, acronyms):
+            bodies.append((order, body, joined))
+        elif (style := run[len(run) - len(texts)][1].type_style) and len(joined) <= 300:
+            title = smart_title(_TRAILING_MARKS_RE.sub("", joined), acronyms)
             candidates.append((round(style.size * 2) / 2, style.bold, -order, title, joined))
-    if candidates:
-        best = max(candidates)
+    best = max(candidates) if candidates else None
+    if best:
         page.typeset_title = (best[3], best[4])
+    for order, name, line in bodies:
+        if not (authored and best and order > -best[2]):
+            _add_body(page, name, line)
 
 
 def _add_body(page: _TitlePage, name: str, line: str) -> None:
@@ -888,6 +891,9 @@ def _read_inline_organizers(page: _TitlePage, text: str, acronyms: set[str]) -> 
     """Bodies named inside a line: "Resolución del Presidente de la Corte ...", "West Africa
     Rice Development Association (WARDA)", "PIARC C13 meeting"."""
     found: list[str] = []
+    organized = _ORGANIZED_LINE_RE.match(text)
+    if organized:
+        found += _split_organizers(organized.group("orgs"))
     issuer = _ISSUER_RE.search(text)
     if issuer and (name := _org_name(issuer.group("org"), acronyms)):
         found.append(name)
