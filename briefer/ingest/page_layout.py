@@ -292,13 +292,17 @@ def _is_raised_mark(words: list[Word], index: int, size: float, bottom: float) -
 
 
 def _make_line(words: list[Word], page: int, column: tuple[float, float]) -> TextLine:
-    sizes: Counter[float] = Counter()
-    for word in words:
-        sizes[word.size] += len(word.text)
-    size = sizes.most_common(1)[0][0]
-    main = [w for w in words if w.size >= 0.85 * size] or words
+    if all(w.size == words[0].size for w in words):  # most lines: one size, no raised marks
+        size, main = words[0].size, words
+    else:
+        sizes: Counter[float] = Counter()
+        for word in words:
+            sizes[word.size] += len(word.text)
+        size = sizes.most_common(1)[0][0]
+        main = [w for w in words if w.size >= 0.85 * size] or words
     bottom = max(w.bottom for w in main)
     top = min(w.top for w in main)
+    mixed = main is not words
     parts: list[str] = []
     marks: list[str] = []
     cells: list[Cell] = []
@@ -306,7 +310,7 @@ def _make_line(words: list[Word], page: int, column: tuple[float, float]) -> Tex
     previous: Word | None = None
     for index, word in enumerate(words):
         text = word.text
-        raised = _is_raised_mark(words, index, size, bottom)
+        raised = mixed and _is_raised_mark(words, index, size, bottom)
         if raised:
             if text.isdigit():
                 marks.append(text)

@@ -83,7 +83,7 @@ def lay_out_pdf(pages: list[PdfPage]) -> Layout:
     placed = _number_lines(pages)
     leading = line_pitches(pages)
     body = body_type((line.text, line.size, line.bold, line.italic) for page in pages for line in page.lines)
-    running = mark_furniture(pages, placed)
+    heads_by_page = mark_furniture(pages, placed, body)
     footnotes = take_footnotes(pages, placed, body)
     footnotes += take_endnotes(placed, body)
     mark_tables(pages, placed)
@@ -91,7 +91,8 @@ def lay_out_pdf(pages: list[PdfPage]) -> Layout:
     paragraphs = [_typed(block, vocabulary) for block in build_blocks(placed, leading)]
     units = join_split_paragraphs(typeset([p for p in paragraphs if p.text], body))
     attach_footnotes(units, footnotes)
-    return Layout(units, footnotes, vocabulary, running)
+    running = list(dict.fromkeys(head for page in sorted(heads_by_page) for head in heads_by_page[page]))
+    return Layout(units, footnotes, vocabulary, running, document_starts(units, heads_by_page), heads_by_page)
 
 
 def _number_lines(pages: list[PdfPage]) -> list[list[Placed]]:
@@ -187,12 +188,12 @@ def _edge_lines(page: PdfPage, placed: list[Placed]) -> list[tuple[str, Placed]]
     return found
 
 
-def mark_furniture(pages: list[PdfPage], placed: list[list[Placed]]) -> list[str]:
+def mark_furniture(pages: list[PdfPage], placed: list[list[Placed]], body: BodyType) -> dict[int, list[str]]:
     """Mark running heads and feet, page numbers and job numbers as furniture.
 
     A running head is a line at the top or foot of a page whose text (numbers aside)
-    stands at about the same height on several pages. Returns their texts (a UN
-    document prints its symbol there).
+    stands at about the same height on several pages. Returns, by page, the running
+    heads printed on it (a UN document prints its symbol there).
     """
     seen: dict[tuple[str, str], list[tuple[int, float]]] = {}
     edges = [_edge_lines(page, rows) for page, rows in zip(pages, placed, strict=True)]
@@ -200,6 +201,10 @@ def mark_furniture(pages: list[PdfPage], placed: list[list[Placed]]) -> list[str
         for zone, p in found:
             if zone == "foot" and _is_note_start(p.line.text):
                 continue  # a note at the foot ("12 Id. at 9-10."), however often it recurs
+            if len(p.line.cells) <= 1 and (
+                body.larger(p.line.size) or heading_number(p.line.text) is not None
+            ):
+                continue  # a heading that opens each page ("Session 2"), not a running head
             for text in _furniture_parts(p.line):
                 seen.setdefault((zone, _furniture_key(text)), []).append((page.number, p.line.top))
     needed = 2 if len(pages) <= 4 else 3
@@ -212,8 +217,8 @@ def mark_furniture(pages: list[PdfPage], placed: list[list[Placed]]) -> list[str
         letters = sum(ch.isalpha() for ch in key[1])
         if len(pages_there) >= needed and (letters >= 2 or letters and "/" in key[1]) and len(key[1]) <= 150:
             running.add(key)
-    heads: list[str] = []
-    for found in edges:
+    heads: dict[int, list[str]] = {}
+    for page, found in zip(pages, edges, strict=True):
         for zone, p in found:
             if zone == "foot" and _is_note_start(p.line.text):
                 continue
@@ -223,7 +228,9 @@ def mark_furniture(pages: list[PdfPage], placed: list[list[Placed]]) -> list[str
                 if _is_furniture(t) or (zone, _furniture_key(t)) in running
             ]
             _drop_parts(p, furniture)
-            heads.extend(t for t in furniture if (zone, _furniture_key(t)) in running and t not in heads)
+            heads.setdefault(page.number, []).extend(
+                t for t in furniture if (zone, _furniture_key(t)) in running
+            )
     # A running head printed elsewhere too (the symbol in a title page's masthead) is the
     # same furniture: numbered pieces only, so that a title repeated as the head stays.
     symbols = {key for _, key in running if "#" in key and len(key) <= 40}
@@ -234,6 +241,32 @@ def mark_furniture(pages: list[PdfPage], placed: list[list[Placed]]) -> list[str
             elif p.role == "body" and symbols:
                 _drop_parts(p, [t for t in _furniture_parts(p.line) if _furniture_key(t) in symbols])
     return heads
+
+
+_SYMBOL_RE = re.compile(r"^[A-Z]{1,8}(?:/[A-Z0-9][A-Za-z0-9.\-]*){1,6}$")
+
+
+def document_starts(units: list[Unit], heads_by_page: dict[int, list[str]]) -> list[int]:
+    """Where another document begins in a file holding several: the first unit of a
+    page whose running symbol differs from the page before's (the strong evidence; a
+    word in a sentence never starts one)."""
+    symbols_by_page = {
+        page: symbol
+        for page, heads in heads_by_page.items()
+        if (symbol := next((h for h in heads if _SYMBOL_RE.match(h)), None))
+    }
+    starts: list[int] = []
+    pages = sorted(symbols_by_page)
+    new_pages = {
+        page
+        for before, page in zip(pages, pages[1:], strict=False)
+        if symbols_by_page[page] != symbols_by_page[before]
+    }
+    for index, unit in enumerate(units):
+        if unit.page_start in new_pages and index > 0:
+            new_pages.discard(unit.page_start)
+            starts.append(index)
+    return starts
 
 
 def _drop_parts(p: Placed, parts: list[str]) -> None:
@@ -248,13 +281,12 @@ def _drop_parts(p: Placed, parts: list[str]) -> None:
     p.line.text = " ".join(cell.text.strip() for cell in kept)
 
 
+_NOTE_START_RE = re.compile(r"^(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*|\d{1,3}[/.)]?\s+)[^\W\d_]")
+
+
 def _is_note_start(text: str) -> bool:
-    match = _NOTE_MARK_RE.match(text)
-    return (
-        match is not None
-        and not _PAGE_LABEL_RE.match(text)
-        and any(ch.isalpha() for ch in match.group("text"))
-    )
+    """A note's first line: its mark, then words ("12 Id. at 9-10."; not "21-02065 (E)")."""
+    return bool(_NOTE_START_RE.match(text))
 
 
 def _furniture_parts(line: TextLine) -> list[str]:

@@ -69,9 +69,14 @@ def parse_document(
     acronyms = document_acronyms(layout)
     meetings: list[ParsedMeeting] = []
     publisher: str | None = None
-    # A PDF or a Word file is one report; a text file may hold several.
-    one_report = raw.pages is not None or raw.word is not None
-    drafts = [MeetingDraft(units=layout.units)] if one_report else split_meetings(layout.units)
+    # A text file may hold several reports, told apart by its words; a PDF or a Word file
+    # is one, unless its pages say otherwise (the symbol atop them changes).
+    laid_out = raw.pages is not None or raw.word is not None
+    if laid_out:
+        bounds = [0, *layout.starts, len(layout.units)]
+        drafts = [MeetingDraft(units=layout.units[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    else:
+        drafts = split_meetings(layout.units)
     for index, draft in enumerate(drafts):
         header, report = draft.split_header()
         if raw.kind != "text":
@@ -92,12 +97,12 @@ def parse_document(
         sections[0].notes[:0] = [Note(n.number, n.text) for unit in header for n in unit.notes]
         body = [p for s in sections if s.kind == "body" for p in s.paragraphs]
         # A PDF or Word file's title page is read with its type: its first page, not only its header.
-        cover_page = title_page_units(header, report) if one_report else None
+        cover_page = title_page_units(header, report) if laid_out else None
         metadata = read_metadata(
             header, body, gazetteer, acronyms, publisher if index == 0 else None, title_page=cover_page
         )
         if not metadata.symbol:
-            _symbol_from_running_heads(metadata, layout.running_heads)
+            _symbol_from_running_heads(metadata, layout.running_heads_of(draft.units))
         for section in sections:
             if section.heading == OPENING_TEXT and metadata.title and section is not cover:
                 section.heading = section.title = metadata.title  # (the title page keeps its name)

@@ -68,6 +68,14 @@ class Layout:
     footnotes: list[Footnote]
     vocabulary: Vocabulary
     running_heads: list[str]  # texts at the top or foot of every page
+    starts: list[int] = field(default_factory=list)  # units where another document begins
+    heads_by_page: dict[int, list[str]] = field(default_factory=dict)  # a PDF's running heads
+
+    def running_heads_of(self, units: list[Unit]) -> list[str]:
+        """The running heads on the pages of these units (one of several documents)."""
+        pages = sorted({u.page_start for u in units if u.page_start is not None} & set(self.heads_by_page))
+        heads = [head for page in pages for head in self.heads_by_page[page]]
+        return list(dict.fromkeys(heads)) or self.running_heads
 
 
 # Numbered styles first, from the outermost by convention; then unnumbered ones.

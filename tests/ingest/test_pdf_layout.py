@@ -347,3 +347,35 @@ def test_endnotes_become_notes_of_the_sections_citing_them(tmp_path: Path, notes
     ]
     assert "1. Cap recruitment fees" in recommendations.text  # a list at the end stays text
     assert "3. Inspect agencies" in recommendations.text
+
+
+def test_two_documents_in_one_file_are_two_meetings(tmp_path: Path) -> None:
+    """Two UN documents saved as one PDF: the symbol atop the pages changes."""
+    _register_fonts()
+    path = tmp_path / "two.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    documents = (("A/TEST/1", "Report of the first meeting"), ("A/TEST/2", "Report of the second meeting"))
+    for which, (symbol, title) in enumerate(documents):
+        for number in (1, 2):
+            page = Page(pdf, number, symbol=symbol)
+            if number == 1:
+                page.line(title, 16, "Serif-Bold", x=150)
+                page.line(
+                    "Geneva, 8-10 March 2021" if symbol.endswith("1") else "Dakar, 3-4 May 2022", 11, x=220
+                )
+            page.heading(f"{'I' if number == 1 else 'II'}. Discussion")
+            page.paragraph(_prose(8, number * 3 + which * 11))
+            if number == 2:
+                # A sentence mentioning another meeting is no new meeting.
+                page.paragraph(
+                    ["Afterwards a second meeting was held in the capital to review the findings."]
+                )
+            pdf.showPage()
+    pdf.save()
+    meetings = parse_document(path).meetings
+    assert [m.metadata.symbol for m in meetings] == ["A/TEST/1", "A/TEST/2"]
+    assert [m.metadata.city for m in meetings] == ["Geneva", "Dakar"]
+    assert [[s.heading for s in m.sections if s.kind == "body"] for m in meetings] == [
+        ["I. Discussion", "II. Discussion"],
+        ["I. Discussion", "II. Discussion"],
+    ]
