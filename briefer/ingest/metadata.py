@@ -293,7 +293,9 @@ def _distinct_bodies(organizers: list[str]) -> list[str]:
 
 def _bare_name(name: str) -> str:
     name = re.sub(r"\s*\([^)]*\)", "", name)
-    return " ".join(re.sub(r"^(?:the|la|le|el|l['’])\s+", "", name.strip(), flags=re.IGNORECASE).casefold().split())
+    return " ".join(
+        re.sub(r"^(?:the|la|le|el|l['’])\s+", "", name.strip(), flags=re.IGNORECASE).casefold().split()
+    )
 
 
 _UN_NAMES = frozenset({"united nations", "nations unies", "naciones unidas"})
@@ -489,30 +491,38 @@ def _capitalise(text: str) -> str:
 def title_page_units(header: list[Unit], report: list[Unit]) -> list[Unit]:
     """A PDF or Word file's title page: the header, and what else its first page prints
     besides the report's text: the title set below a date that was taken for a numbered
-    heading ("15 February 2021"), the title's last line, an address at the foot. A file
-    with no title page that opens with its title in its largest type gives that title."""
+    heading ("15 February 2021"), the title's last line, an address at the foot, the title
+    itself where the text follows it at once (it is set larger than the report's headings)."""
     pages = [u.page_start for u in [*header, *report] if u.page_start is not None]
     first_page = pages[0] if pages else None
     # The header may run on to a contents list: only its first page is the title page.
     units = [u for u in header if first_page is None or u.page_start in (None, first_page)]
+    in_text = False  # the report's text has begun on the first page
     for index, unit in enumerate(report):
         if first_page is not None and unit.page_start != first_page:
             break
-        if units and _FIELD_LABEL_RE.match(units[-1].text) and units[-1].kind == "heading":
+        if units and units[-1].kind == "heading" and _FIELD_LABEL_RE.match(units[-1].text):
             units.append(unit)  # a field's value ("Organizers:" / "Regionalna Dyrekcja...")
-            continue
-        if _is_report_text(unit):
-            if first_page is None:
+        elif _is_report_text(unit) or unit.kind == "table" and in_text:
+            if first_page is None:  # a Word file has no pages: its text ends the title page
                 break
-            continue  # a paragraph of text on the title page: the lines after it are still its own
-        if unit.kind == "heading" and not (_is_detail_line(unit.text) or _FIELD_LABEL_RE.match(unit.text)):
-            if unit.style in NUMBERED_STYLES:
-                break
-            opens_section = index + 1 < len(report) and _is_report_text(report[index + 1])
-            if opens_section and not _continues_title(units, unit, report):
-                break
-        units.append(unit)
+            in_text = True  # a paragraph of text on the title page: the lines after it are still its own
+        elif _ends_title_page(report, index, units):
+            break
+        else:
+            units.append(unit)
     return units
+
+
+def _ends_title_page(report: list[Unit], index: int, units: list[Unit]) -> bool:
+    """A numbered heading, or one that opens a section of text and is not the title's."""
+    unit = report[index]
+    if unit.kind != "heading" or _is_detail_line(unit.text) or _FIELD_LABEL_RE.match(unit.text):
+        return False
+    if unit.style in NUMBERED_STYLES:
+        return True
+    opens_section = index + 1 < len(report) and _is_report_text(report[index + 1])
+    return opens_section and not _continues_title(units, unit, report)
 
 
 def _is_report_text(unit: Unit) -> bool:
@@ -527,16 +537,17 @@ def _is_detail_line(text: str) -> bool:
 
 
 def _continues_title(units: list[Unit], unit: Unit, report: list[Unit]) -> bool:
-    """Is a heading that opens the text set as the title page's last heading (the title's
-    last line: "IRAQ:" / "LEGAL HISTORY AND TRADITIONS")? With no heading before it,
-    is it the document's title, set larger than any heading after it?"""
+    """Is a heading that opens the text still the title page's: set as its last heading
+    (the title's last line: "IRAQ:" / "LEGAL HISTORY AND TRADITIONS"), or larger than
+    any heading of the report after it (the title itself)?"""
     if unit.type_style is None:
         return False
     last = next((u for u in reversed(units) if u.kind == "heading" and u.type_style), None)
-    if last is not None:
-        return _look(last) == _look(unit)
-    sizes = [u.type_style.size for u in report if u is not unit and u.kind == "heading" and u.type_style]
-    return unit is report[0] and all(unit.type_style.size > size for size in sizes)
+    if last is not None and _look(last) == _look(unit):
+        return True
+    later = report[report.index(unit) + 1 :]
+    sizes = [u.type_style.size for u in later if u.kind == "heading" and u.type_style]
+    return bool(sizes) and all(unit.type_style.size > size for size in sizes)
 
 
 def _look(unit: Unit) -> tuple[float, bool, bool, bool] | None:
@@ -683,7 +694,9 @@ _FIELD_RE = re.compile(
     "^(?:" + "|".join(f"(?P<{name}>{words})" for name, words in _FIELDS.items()) + r")\s*:\s*(?P<value>.*)$",
     re.IGNORECASE,
 )
-_POSTCODE_CITY_RE = re.compile(r"(?<![\w-])(?:\d{2}-\d{3}|\d{4,5})\s+(?P<city>[A-ZÀ-Ž][\w'’-]+(?:[ -][A-ZÀ-Ž][\w'’-]+)?)")
+_POSTCODE_CITY_RE = re.compile(
+    r"(?<![\w-])(?:\d{2}-\d{3}|\d{4,5})\s+(?P<city>[A-ZÀ-Ž][\w'’-]+(?:[ -][A-ZÀ-Ž][\w'’-]+)?)"
+)
 _TRAILING_MARKS_RE = re.compile(r"[\s*†‡¹²³⁴⁵⁶⁷⁸⁹⁰:;,]+$")
 
 
@@ -756,7 +769,9 @@ def _plain_runs(
     return [run for run in runs if run]
 
 
-def _case_title(lines: list[tuple[str, Unit]], rests: list[str], acronyms: set[str]) -> tuple[str, str] | None:
+def _case_title(
+    lines: list[tuple[str, Unit]], rests: list[str], acronyms: set[str]
+) -> tuple[str, str] | None:
     """A case's name on the title page ("X v. Y", "Caso X vs. Y"), also where its parties
     stand on lines of their own ("ALEX THOMAS" / "v." / "UNITED REPUBLIC OF TANZANIA"),
     with the name of the case before it where the parties are in brackets under it
@@ -789,7 +804,10 @@ def _names_a_case(line: str, acronyms: set[str]) -> bool:
     """Is the line the name of a case ("PULP MILLS ON THE RIVER URUGUAY"), not a body, a
     date or a label?"""
     return bool(line) and not (
-        _org_name(line, acronyms) or has_date_words(line) or _KIND_LABEL_RE.match(line) or _CASE_NAME_RE.search(line)
+        _org_name(line, acronyms)
+        or has_date_words(line)
+        or _KIND_LABEL_RE.match(line)
+        or _CASE_NAME_RE.search(line)
     )
 
 
@@ -821,12 +839,16 @@ def _is_plain(rest: str, symbol: tuple[str, int] | None, gazetteer: Gazetteer, c
         return False
     if _PERSON_RE.match(rest) or _VENUE_RE.match(rest) or re.match(r"^page\s+\d", rest, re.IGNORECASE):
         return False
-    if _SESSION_RE.search(rest) and len(rest.split()) <= 6:  # "Seventh session", not "Report of the ... session"
+    if (
+        _SESSION_RE.search(rest) and len(rest.split()) <= 6
+    ):  # "Seventh session", not "Report of the ... session"
         return False
     return not (has_date_words(rest) or gazetteer.whole(rest) or _US_ADDRESS_RE.search(rest))
 
 
-def _read_runs(page: _TitlePage, runs: list[list[tuple[str, Unit]]], acronyms: set[str], authored: bool) -> None:
+def _read_runs(
+    page: _TitlePage, runs: list[list[tuple[str, Unit]]], acronyms: set[str], authored: bool
+) -> None:
     """Each run of headings of one look: a body's name, or a title in its type size. On
     a paper's title page (authors with their e-mail addresses), bodies printed after the
     title are the authors' affiliations, not organisers."""
@@ -914,7 +936,11 @@ def _name_before_acronym(text: str, acronym: str, acronyms: set[str]) -> list[st
     words = text.split()[-12:]
     for start in range(len(words)):
         candidate = " ".join(words[start:])
-        initials = [w[0] for w in re.split(r"[\s-]+", candidate) if w[:1].isupper() and w.casefold() not in _FUNCTION_WORDS]
+        initials = [
+            w[0]
+            for w in re.split(r"[\s-]+", candidate)
+            if w[:1].isupper() and w.casefold() not in _FUNCTION_WORDS
+        ]
         if len(initials) < 2 or initials[0] != acronym[0] or not _in_order(initials, acronym):
             continue
         name = _org_name(f"{candidate} ({acronym})", acronyms | {acronym})
@@ -1091,7 +1117,8 @@ _FILE_NUMBER_RE = re.compile(
     rf"\b(?P<prefix>[A-Z]{{1,5}}\s+)?File\s+{_NUMBER_SIGN}\s*(?P<number>\d[\w./-]*\d)", re.IGNORECASE
 )
 _REFERENCE_RE = re.compile(
-    rf"\b(?:Reference|Ref\.)(?:\s+{_NUMBER_SIGN.replace('?P<sign>', '')})?\s*[:|]?\s*(?P<number>[A-Z]{{0,4}}\d[\w./-]*\d)", re.IGNORECASE
+    rf"\b(?:Reference|Ref\.)(?:\s+{_NUMBER_SIGN.replace('?P<sign>', '')})?\s*[:|]?\s*(?P<number>[A-Z]{{0,4}}\d[\w./-]*\d)",
+    re.IGNORECASE,
 )
 _UN_SYMBOL = r"[A-Z]{1,8}(?:/[A-Z0-9][A-Za-z0-9.\-]*){1,6}"
 # A UN-style symbol heads or ends its line; one inside a sentence is a reference to another document.
@@ -1156,7 +1183,9 @@ _HEARING_SUBJECT_RE = re.compile(
 )
 
 
-def _closing_formula(body: list[str], gazetteer: Gazetteer) -> tuple[tuple[str, str, str], Place | None] | None:
+def _closing_formula(
+    body: list[str], gazetteer: Gazetteer
+) -> tuple[tuple[str, str, str], Place | None] | None:
     """The date (and place) a decision was adopted, from its closing words: "Done in Accra,
     on the 28th of March 2022", "Fait à Genève, le 3 mars 2011", "92nd plenary meeting,
     5 April 1994". The last such words count: earlier ones may quote other decisions."""
