@@ -103,7 +103,53 @@ def typeset(paragraphs: list[Typed], body: BodyType) -> list[Unit]:
         if unit.number and unit.number.isdigit():
             numbering.paragraph = int(unit.number)
         units.append(unit)
+    _reexamine_long_stretches(units, paragraphs, body)
     return units
+
+
+_LONG_STRETCH = 20_000  # characters: far beyond any section a reader takes in at once
+
+
+def _reexamine_long_stretches(units: list[Unit], paragraphs: list[Typed], body: BodyType) -> None:
+    """A stretch of text far longer than the document's sections (or one that is the
+    whole document) holds headings its type did not set apart: there, a short title
+    line between two paragraphs, starting with a capital and ending without a full
+    stop, is a heading."""
+    stretches: list[list[int]] = [[]]
+    for index, unit in enumerate(units):
+        if unit.kind == "heading":
+            stretches.append([])
+        else:
+            stretches[-1].append(index)
+    lengths = sorted(sum(len(units[i].text) for i in stretch) for stretch in stretches if stretch)
+    if not lengths:
+        return
+    # (with few sections, the document's norm is no norm: the stretch may be all of it)
+    limit = max(_LONG_STRETCH, 6 * lengths[len(lengths) // 2]) if len(lengths) >= 3 else _LONG_STRETCH
+    for stretch in stretches:
+        if sum(len(units[i].text) for i in stretch) < limit:
+            continue
+        for position, index in enumerate(stretch[:-1]):
+            # between two paragraphs of text, or opening the document
+            around = [stretch[position + 1]] + ([stretch[position - 1]] if position else [])
+            if position == 0 and index != 0:
+                continue
+            if _title_line(units[index].text) and all(
+                units[i].kind == "paragraph" and len(units[i].text) >= 150 for i in around
+            ):
+                units[index] = _heading(paragraphs[index], None, body)
+
+
+def _title_line(text: str) -> bool:
+    words = text.split()
+    return (
+        1 <= len(words) <= 10
+        and text[:1].isupper()
+        and not ends_sentence(text)
+        and words[-1].casefold() not in _FUNCTION_WORDS
+        and not _CAPTION_RE.match(text)
+        and not LEADER_RE.search(text)
+    )
 
 
 def _unit(paragraph: Typed, kind: str) -> Unit:

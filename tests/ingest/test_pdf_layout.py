@@ -379,3 +379,24 @@ def test_two_documents_in_one_file_are_two_meetings(tmp_path: Path) -> None:
         ["I. Discussion", "II. Discussion"],
         ["I. Discussion", "II. Discussion"],
     ]
+
+
+def test_a_long_stretch_in_one_type_is_reexamined_for_headings(tmp_path: Path) -> None:
+    """A report set all in one type: its short title lines between long paragraphs are
+    headings, not one section of the whole text."""
+    _register_fonts()
+    path = tmp_path / "plain.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    titles = ["Background", "Recruitment in the region", "Return and reintegration", "Next steps"]
+    for number, title in enumerate(titles, start=1):
+        for half in range(2):
+            page = Page(pdf, 2 * number + half - 1, symbol=None)
+            if half == 0:
+                page.line(title, 10, gap=10)
+            for paragraph in range(5):
+                lines = _prose(7, number * 13 + half * 5 + paragraph)
+                page.paragraph([*lines[:-1], lines[-1] + "."])
+            pdf.showPage()
+    pdf.save()
+    sections = [s for s in parse_document(path).meetings[0].sections if s.kind == "body"]
+    assert [s.heading for s in sections] == titles
