@@ -92,18 +92,6 @@ def find_date_range(text: str) -> tuple[str, str, str] | None:
     return best[1] if best else None
 
 
-def find_all_dates(text: str) -> list[tuple[str, str, str]]:
-    """Every date or date range in text, in order, none inside another."""
-    found: list[tuple[int, int, tuple[str, str, str]]] = []
-    for pattern in _COMPILED:
-        for match in pattern.finditer(text):
-            value = _read_match(match)
-            overlaps = any(match.start() < end and start < match.end() for start, end, _ in found)
-            if value and not overlaps:
-                found.append((match.start(), match.end(), value))
-    return [value for _, _, value in sorted(found)]
-
-
 def has_date_words(text: str) -> bool:
     """Does the text give a date, even one without its day or year ("April 2003")?"""
     return bool(find_date_range(text) or _PARTIAL_RE.search(text))

@@ -522,7 +522,7 @@ def _ends_title_page(report: list[Unit], index: int, units: list[Unit]) -> bool:
     if unit.style in NUMBERED_STYLES:
         return True
     opens_section = index + 1 < len(report) and _is_report_text(report[index + 1])
-    return opens_section and not _continues_title(units, unit, report)
+    return opens_section and not _continues_title(units, unit, report[index + 1 :])
 
 
 def _is_report_text(unit: Unit) -> bool:
@@ -536,7 +536,7 @@ def _is_detail_line(text: str) -> bool:
     return bool(find_date_range(text) and len(text.split()) <= 6 or _US_ADDRESS_RE.search(text))
 
 
-def _continues_title(units: list[Unit], unit: Unit, report: list[Unit]) -> bool:
+def _continues_title(units: list[Unit], unit: Unit, later: list[Unit]) -> bool:
     """Is a heading that opens the text still the title page's: set as its last heading
     (the title's last line: "IRAQ:" / "LEGAL HISTORY AND TRADITIONS"), or larger than
     any heading of the report after it (the title itself)?"""
@@ -545,7 +545,6 @@ def _continues_title(units: list[Unit], unit: Unit, report: list[Unit]) -> bool:
     last = next((u for u in reversed(units) if u.kind == "heading" and u.type_style), None)
     if last is not None and _look(last) == _look(unit):
         return True
-    later = report[report.index(unit) + 1 :]
     sizes = [u.type_style.size for u in later if u.kind == "heading" and u.type_style]
     return bool(sizes) and all(unit.type_style.size > size for size in sizes)
 
@@ -722,7 +721,7 @@ def _read_line_details(
     gazetteer: Gazetteer,
     acronyms: set[str],
 ) -> None:
-    """Symbol, dates, places and bodies named inside lines. A date on the symbol's line
+    """Symbol, dates, places and bodies named inside lines. A date on a UN symbol's line
     or on "Distr."'s, or standing alone right under them, is the day of issue; one in or
     under "Seventh session" is the session's."""
     symbol_rank = len(_SYMBOL_FINDERS)
@@ -731,7 +730,9 @@ def _read_line_details(
         symbol = _find_symbol(text)
         if symbol and symbol[1] < symbol_rank:
             page.symbol, symbol_rank = (symbol[0], text), symbol[1]
-        issued = bool(symbol or _ISSUE_MARK_RE.search(text))
+        # A UN symbol heads the masthead with the day of issue; "Decision No. 5 of 12 March
+        # 2010" gives the day of the decision.
+        issued = bool(symbol and _SYMBOL_FINDERS[symbol[1]] is _UN_SYMBOL_RE or _ISSUE_MARK_RE.search(text))
         session = 3 if _SESSION_RE.search(rest) else max(0, session - 1)
         issue_date = after_issue and _is_lone_date(rest)
         if not (issued or issue_date or id(unit) in values):
@@ -782,7 +783,7 @@ def _case_title(
         case = _CASE_NAME_RE.search(_parties_text(before, rest, after))
         if not case:
             continue
-        name = _case_name(case.group("name"), acronyms)
+        name = _case_name(case.group("name"))
         if rest.startswith("(") and _names_a_case(before, acronyms):
             name = f"{smart_title(before, acronyms)} ({name})"
         return name, lines[index][0]
@@ -839,9 +840,8 @@ def _is_plain(rest: str, symbol: tuple[str, int] | None, gazetteer: Gazetteer, c
         return False
     if _PERSON_RE.match(rest) or _VENUE_RE.match(rest) or re.match(r"^page\s+\d", rest, re.IGNORECASE):
         return False
-    if (
-        _SESSION_RE.search(rest) and len(rest.split()) <= 6
-    ):  # "Seventh session", not "Report of the ... session"
+    # "Seventh session", "Agenda item 3"; not "Report of the sixty-third session of ..."
+    if _SESSION_RE.search(rest) and len(rest.split()) <= 6:
         return False
     return not (has_date_words(rest) or gazetteer.whole(rest) or _US_ADDRESS_RE.search(rest))
 
@@ -955,7 +955,7 @@ def _in_order(letters: list[str], word: str) -> bool:
     return all(letter in rest for letter in letters) and len(letters) >= len(word) - 2
 
 
-def _case_name(name: str, acronyms: set[str]) -> str:
+def _case_name(name: str) -> str:
     """ "SUNDAY CHARLES UGWUABA v. REPUBLIC OF SENEGAL" -> "Sunday Charles Ugwuaba v. Republic of Senegal"."""
     shouted = re.sub(r"\s(v|vs)\.\s", lambda m: f" {m.group(1).upper()}. ", name.strip(), flags=re.IGNORECASE)
     # Parties' names are in capitals in the text too: only what is in brackets stays so.
