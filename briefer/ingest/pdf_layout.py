@@ -88,8 +88,8 @@ def lay_out_pdf(pages: list[PdfPage]) -> Layout:
     footnotes += take_endnotes(placed, body)
     mark_tables(pages, placed)
     vocabulary = Vocabulary("\n".join(p.line.text for page in placed for p in page if p.role != "furniture"))
-    paragraphs = [_typed(block, vocabulary) for block in build_blocks(placed, leading)]
-    units = join_split_paragraphs(typeset([p for p in paragraphs if p.text], body))
+    paragraphs = [_typed(block, vocabulary) for block in join_split_blocks(build_blocks(placed, leading))]
+    units = typeset([p for p in paragraphs if p.text], body)
     attach_footnotes(units, footnotes)
     running = list(dict.fromkeys(head for page in sorted(heads_by_page) for head in heads_by_page[page]))
     return Layout(units, footnotes, vocabulary, running, document_starts(units, heads_by_page), heads_by_page)
@@ -715,26 +715,32 @@ def _block_text(block: Block, vocabulary: Vocabulary) -> str:
 # --- paragraphs across pages and columns --------------------------------------------------
 
 
-def join_split_paragraphs(units: list[Unit]) -> list[Unit]:
-    """A paragraph cut by a page or column break goes on: the first part stops
-    mid-sentence and the second starts in lower case, or with no break of its own."""
-    joined: list[Unit] = []
-    for unit in units:
+def join_split_blocks(blocks: list[Block]) -> list[Block]:
+    """A paragraph cut by a page or column break goes on: set in the same type, its
+    first part stops mid-sentence and the second starts in lower case or is no new
+    numbered paragraph."""
+    joined: list[Block] = []
+    for block in blocks:
         previous = joined[-1] if joined else None
-        if (
-            previous is not None
-            and previous.kind == unit.kind == "paragraph"
-            and unit.number is None
-            and (unit.page_start != previous.page_end or unit.first_line == previous.last_line + 1)
-            and not re.search(r"[.!?…:](?:[\"”’')\]]*)(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]*)$", previous.text)
-            and (unit.text[:1].islower() or not ends_sentence(previous.text))
-        ):
-            if previous.text.endswith(("-", "\ufffe")):
-                previous.text = clean.resolve_soft_hyphens(previous.text + unit.text, lambda w: 0)
-            else:
-                previous.text = join_lines([previous.text, unit.text])
-            previous.last_line = unit.last_line
-            previous.page_end = unit.page_end
+        if previous is not None and _goes_on(previous, block):
+            previous.lines.extend(block.lines)
             continue
-        joined.append(unit)
+        joined.append(block)
     return joined
+
+
+def _goes_on(previous: Block, block: Block) -> bool:
+    above, below = previous.last, block.first
+    if previous.kind != "text" or block.kind != "text":
+        return False
+    if below.page == above.page and below.column == above.column:
+        return False  # a break of its own on the page
+    if abs(below.size - above.size) > 0.5 or below.bold != above.bold or below.italic != above.italic:
+        return False
+    if re.search(r"[.!?…:](?:[\"”’')\]]*)(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]*)$", above.text):
+        return False
+    return below.text[:1].islower() or (
+        not ends_sentence(above.text)
+        and heading_number(below.text) is None
+        and not _LIST_START_RE.match(below.text)
+    )
