@@ -698,12 +698,42 @@ def _typed(block: Block, vocabulary: Vocabulary) -> Typed:
         len(block.lines),
     )
     if block.kind == "table":
-        rows = [[cell.text.strip() for cell in table_cells(p.line) if cell.text.strip()] for p in block.lines]
-        typed.rows = [row for row in rows if row]
-        typed.text = "\n".join(" | ".join(row) for row in typed.rows)
+        typed.rows = table_grid([table_cells(p.line) for p in block.lines])
+        typed.text = "\n".join(" | ".join(cell for cell in row if cell) for row in typed.rows)
     else:
         typed.text = _block_text(block, vocabulary)
     return typed
+
+
+def table_grid(lines: list[list[Cell]]) -> list[list[str]]:
+    """A table's lines as rows of one grid of columns: the columns are those of the rows
+    with the most usual number of cells; every cell goes to the column it overlaps most
+    (a heading over two columns to one of them, a missing cell left empty)."""
+    lines = [[c for c in cells if c.text.strip()] for cells in lines]
+    lines = [cells for cells in lines if cells]
+    if not lines:
+        return []
+    counts = Counter(len(cells) for cells in lines if len(cells) >= 2)
+    if not counts:
+        return [[" ".join(c.text.strip() for c in cells)] for cells in lines]
+    width = max(counts, key=lambda n: (counts[n], n))
+    model = [cells for cells in lines if len(cells) == width]
+    columns = [(min(r[k].x0 for r in model), max(r[k].x1 for r in model)) for k in range(width)]
+    grid: list[list[str]] = []
+    for cells in lines:
+        row = [""] * width
+        for cell in cells:
+            k = max(range(width), key=lambda i: _overlap_score(cell, columns[i]))
+            row[k] = f"{row[k]} {cell.text.strip()}".strip()
+        grid.append(row)
+    used = [k for k in range(width) if any(row[k] for row in grid)]
+    return [[row[k] for k in used] for row in grid]
+
+
+def _overlap_score(cell: Cell, column: tuple[float, float]) -> float:
+    """How much of the cell stands over the column (or, for none, how near it is)."""
+    overlap = min(cell.x1, column[1]) - max(cell.x0, column[0])
+    return overlap if overlap > 0 else -min(abs(cell.x0 - column[1]), abs(column[0] - cell.x1))
 
 
 def _block_text(block: Block, vocabulary: Vocabulary) -> str:
