@@ -400,3 +400,21 @@ def test_a_long_stretch_in_one_type_is_reexamined_for_headings(tmp_path: Path) -
     pdf.save()
     sections = [s for s in parse_document(path).meetings[0].sections if s.kind == "body"]
     assert [s.heading for s in sections] == titles
+
+
+def test_table_rows_share_one_grid_of_columns() -> None:
+    from briefer.ingest.page_layout import Cell
+    from briefer.ingest.pdf_layout import table_grid
+
+    lines = [
+        [Cell(72, 120, "Corridor"), Cell(200, 330, "Fees and change")],  # a heading over two columns
+        [Cell(72, 130, "Nepal"), Cell(200, 230, "1,200"), Cell(300, 330, "-5%")],
+        [Cell(72, 130, "Kenya"), Cell(300, 330, "+2%")],  # a cell missing
+        [Cell(72, 130, "Peru"), Cell(200, 230, "400"), Cell(300, 330, "-12%")],
+    ]
+    assert table_grid(lines) == [
+        ["Corridor", "Fees and change", ""],
+        ["Nepal", "1,200", "-5%"],
+        ["Kenya", "", "+2%"],
+        ["Peru", "400", "-12%"],
+    ]
