@@ -31,7 +31,9 @@ _EVENT_NOUNS = (
     r"Symposi(?:um|a)|Summits?|Round\s?tables?|Panels?|Discussions?|Briefings?|Colloqui(?:um|a)|"
     r"Congress|Retreat|Series|Debates?"
 )
-SYMBOL_RE = re.compile(r"^(?:Symbol:\s*)?(?P<symbol>[A-Z]{1,8}(?:/[A-Z0-9][A-Za-z0-9.\-]*){1,6})$")
+SYMBOL_RE = re.compile(
+    r"^(?:Symbol:\s*)?(?P<symbol>[A-Z]{1,8}(?:/[A-Z0-9][A-Za-z0-9.\-]*){1,6}(?:\s\(\d{4}\))?)$"
+)
 _ORG_LIST_RE = re.compile(r"^(?P<orgs>[A-Z][A-Z0-9&]{1,9}(?:\s*/\s*[A-Z][A-Z0-9&]{1,9})+)\s+(?P<rest>.+)$")
 _ORGANIZED_LINE_RE = re.compile(
     r"^(?:jointly\s+)?(?:organi[sz]ed|hosted|convened|co-organi[sz]ed|sponsored)\s+"
@@ -495,8 +497,11 @@ def title_page_units(header: list[Unit], report: list[Unit]) -> list[Unit]:
     itself where the text follows it at once (it is set larger than the report's headings)."""
     pages = [u.page_start for u in [*header, *report] if u.page_start is not None]
     first_page = pages[0] if pages else None
-    # The header may run on to a contents list: only its first page is the title page.
-    units = [u for u in header if first_page is None or u.page_start in (None, first_page)]
+    # The header may run on to a contents list: only its first page is the title page, and
+    # not the text the header may hold (a resolution's preamble).
+    units = [
+        u for u in header if (first_page is None or u.page_start in (None, first_page)) and not _is_report_text(u)
+    ]
     in_text = False  # the report's text has begun on the first page
     for index, unit in enumerate(report):
         if first_page is not None and unit.page_start != first_page:
@@ -526,14 +531,18 @@ def _ends_title_page(report: list[Unit], index: int, units: list[Unit]) -> bool:
 
 
 def _is_report_text(unit: Unit) -> bool:
+    """A numbered paragraph, a sentence of report length, a resolution's preamble clause
+    ("Bearing in mind ... 31 August 1993, ...,"): text, not a line of the title page."""
     if unit.kind != "paragraph":
         return False
-    return unit.number is not None or len(unit.text) >= BODY_MIN and ends_sentence(unit.text)
+    text = unit.text
+    clause = text.endswith(",") and len(text) >= 60
+    return unit.number is not None or len(text) >= BODY_MIN and ends_sentence(text) or clause
 
 
 def _is_detail_line(text: str) -> bool:
     """A date or an address set as a heading: a line of the title page, not a section."""
-    return bool(find_date_range(text) and len(text.split()) <= 6 or _US_ADDRESS_RE.search(text))
+    return bool(find_date_range(text) and len(text.split()) <= 25 or _US_ADDRESS_RE.search(text))
 
 
 def _continues_title(units: list[Unit], unit: Unit, later: list[Unit]) -> bool:
@@ -575,18 +584,21 @@ _NOT_A_BODY = frozenset(
     discussion report agenda minutes judgment judgement resolution decision summary note checklist
     séance réunion atelier conférence colloque audience rapport procès-verbal décision arrêt
     sesión reunión audiencia taller conferencia seminario foro informe acta sentencia resolución
-    decisión""".split()
+    decisión v vs versus""".split()
 )
 _FUNCTION_WORDS = frozenset(
     "a an and as at by for from in of on or the to with de des du la le les et el los las del y da do "
     "dos das e".split()
 )
+_AND_WORDS = frozenset({"and", "et", "y", "&"})
 _LEADING_ARTICLE_RE = re.compile(
     r"^(?:(?:in|before|by|dans|devant|ante|en|para|pour)\s+)?(?:the|la|le|les|l['’]|el|los|las)\s*(?=\w)",
     re.IGNORECASE,
 )
+# "Note by the Secretariat", "Report of the Secretary-General"; not "Summary record of the 5th meeting".
 _LABEL_TAIL = (
-    r"(?:\s+(?:of|by|du|de\s+la|de|del|adopted\s+by)\s+(?:the\s+|la\s+|le\s+|el\s+)?[\w-]+(?:\s+[\w-]+){0,3})?"
+    r"(?:\s+(?:of|by|du|de\s+la|de|del|adopted\s+by)\s+(?:the\s+|la\s+|le\s+|el\s+)?"
+    rf"(?!.*\d)(?!.*\b(?i:{_EVENT_NOUNS}|session|réunion|séance|sesión|reunión)\b)[\w-]+(?:\s+[\w-]+){{0,3}})?"
     r"\s*[.:]?$"
 )
 # The kind of document, not its name: "PROCÈS-VERBAL", "JUDGMENT", "Note by the Secretariat".
@@ -856,8 +868,8 @@ def _read_runs(
     candidates: list[tuple[float, bool, int, str, str]] = []
     for order, run in enumerate(runs):
         texts = [text for text, _ in run]
-        while texts and not _org_name(join_lines(texts), acronyms) and _org_name(texts[0], acronyms):
-            bodies.append((order, _org_name(texts[0], acronyms), texts[0]))  # a masthead line over the title
+        while len(texts) > 1 and _org_name(texts[0], acronyms) and not _goes_on(texts):
+            bodies.append((order, _org_name(texts[0], acronyms), texts[0]))  # a masthead line over the next
             texts.pop(0)
         if not texts:
             continue
@@ -880,6 +892,20 @@ def _read_runs(
             _add_body(page, name, line)
 
 
+def _goes_on(texts: list[str]) -> bool:
+    """Does the first line's name go on on the next ("... THE ECONOMIC COMMUNITY" / "OF WEST
+    AFRICAN STATES"), rather than a second name or the title following it?"""
+    if len(texts) < 2:
+        return False
+    first, second = texts[0].split(), texts[1].split()
+    return (
+        first[-1].casefold() in _FUNCTION_WORDS
+        or first[-1].endswith(("-", ":"))
+        or second[0].casefold() in _FUNCTION_WORDS
+        or second[0][0].islower()
+    )
+
+
 def _add_body(page: _TitlePage, name: str, line: str) -> None:
     page.body_name = page.body_name or name
     page.organizers.append(name)
@@ -893,7 +919,7 @@ def _org_name(text: str, acronyms: set[str]) -> str | None:
     name = _LEADING_ARTICLE_RE.sub("", text.strip(" .,;:*")).strip()
     bare = re.sub(r"\s*\([^()]{2,12}\)$", "", name)
     words = bare.split()
-    if not words or len(words) > 14 or re.search(r"[:;,@{}†‡*|\d]|[a-z]{2}\.\s", bare):
+    if not words or len(words) > 14 or re.search(r"[:;@{}†‡*|\d]|[a-z]{2}\.\s", bare):
         return None
     if not any(ch.islower() for ch in bare):
         words = [w for w in words if len(w) > 1]  # a letter of the logo drawn among them: "UNITED A NATIONS"
@@ -901,9 +927,11 @@ def _org_name(text: str, acronyms: set[str]) -> str | None:
     if any(w in _NOT_A_BODY for w in folded) or not words or not words[0][0].isupper():
         return None
     head = next((i for i, w in enumerate(folded) if w in _ORG_HEADS), None)
-    if head is None or head > 4:
-        return None
-    if any(w in _FUNCTION_WORDS or not words[i][0].isupper() for i, w in enumerate(folded[:head])):
+    if head is None or head > 4 or "," in " ".join(words[: head + 1]):
+        return None  # a comma after the head noun is the body's own ("Committee on Economic, Social...")
+    # Before the head noun only names: "Economic and Social Council", not "Financing of the United Nations".
+    if any(w in _FUNCTION_WORDS - _AND_WORDS or not words[i][0].isupper() and w not in _AND_WORDS
+           for i, w in enumerate(folded[:head])):
         return None
     acronym = name[len(bare) :]
     return smart_title(" ".join(words), _org_acronyms(name, acronyms)) + acronym
@@ -1028,6 +1056,8 @@ def _venue_place(text: str, gazetteer: Gazetteer) -> Place | None:
 def _read_date_or_place(page: _TitlePage, text: str, in_session: bool, gazetteer: Gazetteer) -> None:
     """A date (with the place printed next to it), or a place printed without a date."""
     when = find_date_range(text)
+    if when and _CITED_DATE_RE.search(text[: text.find(when[2])]):
+        return  # "resolution 862 (1993) of 31 August 1993": another document's date
     if when:
         start, end, words = when
         place, lone = _place_by_date(text, words, gazetteer)
@@ -1051,7 +1081,18 @@ def _read_date_or_place(page: _TitlePage, text: str, in_session: bool, gazetteer
         page.place = (place, text)
 
 
-_DATE_CONNECTORS = r"(?:on|the|le|el|del|du|from|dated?|of|de|this|a|à|ce|día)"
+_DATE_CONNECTORS = (
+    r"(?:on|the|le|el|del|du|from|dated?|of|de|this|a|à|ce|día|monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|"
+    r"viernes|sábado|domingo)"
+)
+# Another document cited with its date; the document's own title line starts with its kind.
+_CITED_DATE_RE = re.compile(
+    r"\S\s+(?:resolution|decision|report|letter|note|law|act|decree|r[ée]solution|d[ée]cision|resoluci[óo]n|"
+    r"decisi[óo]n|informe|carta|lettre|loi|ley|decreto|d[ée]cret)\s+(?:No\.?\s*)?[\w/().-]*\d[\w/().-]*\s+"
+    r"(?:\(\d{4}\)\s+)?(?:of|du|de|del)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _EVENT_BEFORE_DATE_RE = re.compile(
     rf"^(?P<event>.*\b(?i:{_EVENT_NOUNS}|réunion|séance|reunión|sesión)\b.*?)\s*,?\s+"
     r"(?i:held|convened|tenue?|celebrad[ao]|(?:which\s+)?took\s+place)?(?:\s+(?i:on|le|el|du|del|from))*\s*$"
@@ -1066,7 +1107,7 @@ def _place_by_date(text: str, words: str, gazetteer: Gazetteer) -> tuple[Place |
     party or a subject, not where the meeting was."""
     at = text.find(words)
     before, after = text[:at], text[at + len(words) :]
-    before = re.sub(rf"(?:\b{_DATE_CONNECTORS}\s*)+$", "", before.rstrip(), flags=re.IGNORECASE).rstrip()
+    before = re.sub(rf"(?:\b{_DATE_CONNECTORS},?\s*)+$", "", before.rstrip(), flags=re.IGNORECASE).rstrip()
     place = gazetteer.find_at_end(before[:-1]) if before.endswith(",") else None
     if place is None and re.match(r"\s*(?:,|(?:at|in|à|au|en)\b)", after, re.IGNORECASE):
         found = gazetteer.find(after[:80])
@@ -1120,7 +1161,7 @@ _REFERENCE_RE = re.compile(
     rf"\b(?:Reference|Ref\.)(?:\s+{_NUMBER_SIGN.replace('?P<sign>', '')})?\s*[:|]?\s*(?P<number>[A-Z]{{0,4}}\d[\w./-]*\d)",
     re.IGNORECASE,
 )
-_UN_SYMBOL = r"[A-Z]{1,8}(?:/[A-Z0-9][A-Za-z0-9.\-]*){1,6}"
+_UN_SYMBOL = r"[A-Z]{1,8}(?:/[A-Z0-9][A-Za-z0-9.\-]*){1,6}(?:\s\(\d{4}\))?"  # "S/RES/2250 (2015)"
 # A UN-style symbol heads or ends its line; one inside a sentence is a reference to another document.
 _UN_SYMBOL_RE = re.compile(rf"^(?P<lead>{_UN_SYMBOL})(?=\s|$)|(?<=\s)(?P<symbol>{_UN_SYMBOL})(?=\s*$)")
 _CASE_NUMBER_RE = re.compile(

@@ -284,6 +284,59 @@ def test_a_meeting_line_in_french_and_an_opening_sentence_in_spanish() -> None:
     assert (spanish.city, spanish.start_date) == ("Ginebra", "2012-05-05")
 
 
+def test_a_summary_record_its_committee_and_where_it_was_held() -> None:
+    meta = read(
+        [
+            heading("United Nations", 14, bold=True),
+            heading("E/C.12/2010/SR.5", 12),
+            heading("Economic and Social Council", 17, bold=True),
+            line("Distr.: General 12 May 2010 Original: English"),
+            heading("Committee on Economic, Social and Cultural Rights", 11, bold=True),
+            heading("Forty-fourth session", 10, bold=True),
+            heading("Summary record of the 5th meeting", 14, bold=True),
+            heading("Held at the Palais Wilson, Geneva, on Tuesday, 4 May 2010, at 10 a.m."),
+        ]
+    )
+    assert meta.title == "Summary record of the 5th meeting"
+    assert meta.organizers == ["Committee on Economic, Social and Cultural Rights"]
+    assert (meta.symbol, meta.start_date, meta.city) == ("E/C.12/2010/SR.5", "2010-05-04", "Geneva")
+
+
+def test_a_security_council_resolution_adopted_at_its_meeting() -> None:
+    meta = read(
+        [
+            heading("United Nations", 14, bold=True),
+            heading("S/RES/2250 (2015)", 12),
+            heading("Security Council", 17, bold=True),
+            line("Distr.: General 9 December 2015"),
+            heading("Resolution 2250 (2015)", 14, bold=True),
+            heading("Adopted by the Security Council at its 7573rd meeting, on 9 December 2015", 10, bold=True),
+        ]
+    )
+    assert (meta.title, meta.symbol, meta.organizers) == ("Resolution 2250 (2015)", "S/RES/2250 (2015)", ["Security Council"])
+    assert meta.evidence["start_date"].startswith("Adopted by")
+
+
+def test_a_bilingual_masthead_over_a_chamber_and_a_preamble_that_cites_dates() -> None:
+    court = read(
+        [
+            heading("COUR EUROPÉENNE DES DROITS DE L'HOMME", 12, bold=True),
+            heading("EUROPEAN COURT OF HUMAN RIGHTS", 12, bold=True),
+            heading("FIRST SECTION", 12, bold=True),
+            heading("CASE OF IVANOV v. RUSSIA", 14, bold=True),
+            heading("STRASBOURG", 11),
+            heading("5 May 2015", 11),
+        ]
+    )
+    assert court.title == "Case of Ivanov v. Russia"
+    assert court.organizers == ["Cour Européenne des Droits de l'Homme", "European Court of Human Rights"]
+    assert (court.city, court.start_date) == ("Strasbourg", "2015-05-05")
+    preamble = read(
+        [heading("General Assembly", 15, bold=True), line("Recalling its decision 48/477 of 23 December 1993,")]
+    )
+    assert preamble.start_date is None
+
+
 def test_a_papers_affiliations_are_not_organisers() -> None:
     meta = read(
         [
