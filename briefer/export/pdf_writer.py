@@ -138,16 +138,26 @@ def _plain(text: str) -> str:
     return _SURROGATES.sub("\ufffd", text)
 
 
+_RAISED = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_LOWERED = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
+def _escape(text: str) -> str:
+    """Escaped for reportlab markup; footnote marks ("¹⁰") raised by markup, since the
+    fonts lack some superscript digits (Liberation has no "⁰")."""
+    return _RAISED.sub(lambda m: f"<super>{m.group(0).translate(_LOWERED)}</super>", escape(text))
+
+
 def _markup(text: str) -> str:
     """Plain text as one paragraph of reportlab markup: on one line, escaped."""
-    return escape(_one_line(text))
+    return _escape(_one_line(text))
 
 
 def _paragraphs(text: str) -> list[str]:
     """Text the user wrote, as markup paragraphs: a blank line parts them, a single newline breaks a line."""
     paragraphs = []
     for part in _BLANK_LINE.split(_plain(text)):
-        lines = [escape(_one_line(line)) for line in part.split("\n")]
+        lines = [_escape(_one_line(line)) for line in part.split("\n")]
         if any(lines):
             paragraphs.append("<br/>".join(line for line in lines if line))
     return paragraphs

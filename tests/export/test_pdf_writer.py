@@ -480,3 +480,10 @@ def test_progress_is_reported_in_order_up_to_the_total(tmp_path):
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
     assert calls[-1][0] == calls[-1][1]
     assert all(0 < done <= total for done, total in calls)
+
+
+def test_footnote_marks_print_whole(tmp_path) -> None:
+    """ "¹⁰" prints as 10 raised: the bundled fonts have no superscript zero."""
+    from briefer.export.pdf_writer import _markup
+
+    assert _markup("rights.¹⁰ More <b>") == "rights.<super>10</super> More &lt;b&gt;"
