@@ -1173,6 +1173,20 @@ _CASE_NUMBER_RE = re.compile(
 _SYMBOL_FINDERS = (_DOCUMENT_NUMBER_RE, _UN_SYMBOL_RE, _FILE_NUMBER_RE, _REFERENCE_RE, _CASE_NUMBER_RE)
 
 
+def running_head_symbol(head: str) -> str | None:
+    """The symbol a running head consists of: "A/HRC/41/38", "Judgment No. ECW/CCJ/JUD/16/22",
+    "LL File No. 2004-208" (a page number beside it aside)."""
+    head = re.sub(r"\s+(?:[-–|]\s*)?(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?$", "", head.strip(), flags=re.I)
+    plain = SYMBOL_RE.match(head)
+    if plain:
+        return plain.group("symbol") if any(ch.isdigit() for ch in head) else None
+    for finder in (_DOCUMENT_NUMBER_RE, _FILE_NUMBER_RE):
+        match = finder.fullmatch(head)
+        if match:
+            return _symbol_text(finder, match)
+    return None
+
+
 def _find_symbol(text: str) -> tuple[str, int] | None:
     """The document's own number in a line, with its rank (lower is surer): a numbered
     decision or report ("Report No. 146/18", "Judgment No. ECW/CCJ/JUD/16/22"), a UN-style

@@ -11,7 +11,7 @@ from briefer.errors import InputFileError
 from briefer.ingest.document import MeetingMetadata, Note, ParsedDocument, ParsedMeeting
 from briefer.ingest.docx_reader import lay_out_docx
 from briefer.ingest.layout import lay_out
-from briefer.ingest.metadata import SYMBOL_RE, read_metadata, smart_title, title_page_units
+from briefer.ingest.metadata import read_metadata, running_head_symbol, smart_title, title_page_units
 from briefer.ingest.pdf_layout import lay_out_pdf
 from briefer.ingest.places import Gazetteer, default_gazetteer
 from briefer.ingest.readers import SUPPORTED_SUFFIXES, read_document
@@ -130,11 +130,11 @@ def parse_document(
 
 
 def _symbol_from_running_heads(metadata: MeetingMetadata, running_heads: list[str]) -> None:
-    """UN documents print their symbol at the top of every page."""
+    """UN documents print their symbol at the top of every page, judgments and files their number."""
     for head in running_heads:
-        match = SYMBOL_RE.match(head)
-        if match and any(ch.isdigit() for ch in head):
-            metadata.symbol = match.group("symbol")
+        symbol = running_head_symbol(head)
+        if symbol:
+            metadata.symbol = symbol
             metadata.evidence["symbol"] = f"{head} (at the top or foot of every page)"
             return
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from briefer.ingest.dates import find_date_range, has_date_words
-from briefer.ingest.metadata import read_metadata, title_page_units
+from briefer.ingest.metadata import read_metadata, running_head_symbol, title_page_units
 from briefer.ingest.places import default_gazetteer
 from briefer.ingest.units import TypeStyle, Unit
 
@@ -195,6 +195,14 @@ def test_symbols_beyond_the_uns() -> None:
     }
     for printed, symbol in cases.items():
         assert read([heading("Some Commission", 10), line(printed)]).symbol == symbol, printed
+
+
+def test_symbols_printed_atop_every_page() -> None:
+    assert running_head_symbol("A/HRC/41/38") == "A/HRC/41/38"
+    assert running_head_symbol("Judgment No. ECW/CCJ/JUD/16/22") == "ECW/CCJ/JUD/16/22"
+    assert running_head_symbol("LL File No. 2004-208 – 3") == "LL File No. 2004-208"  # its page number aside
+    assert running_head_symbol("LAW LIBRARY OF CONGRESS – 2") is None
+    assert running_head_symbol("Page 2") is None
 
 
 def test_a_country_after_a_name_with_no_comma_is_no_venue() -> None:
