@@ -56,10 +56,13 @@ _ORGANIZER_VERB_RE = re.compile(
     r"(?=\s+(?:in|at|on|from|during)\s|[,.;]|$)"
 )
 _ORGANIZED_BY_RE = re.compile(
-    r"(?:organi[sz]ed|convened|hosted|co-organi[sz]ed)\s+(?:jointly\s+)?by\s+"
-    r"(?P<org>(?:the\s+)?[A-Z].*?)"
-    r"(?=\s+(?:in|on|at|from|with|within|under|through|during|as part|funded|supported)\s|[.;]"
-    r"|,\s+(?:in|on|at|and|with|which|who|under|as)\b|$)"
+    r"(?:(?:organi[sz]ed|convened|hosted|co-organi[sz]ed)\s+(?:jointly\s+)?by|"
+    r"(?:organis|convoqu|co-organis)ée?s?\s+(?:conjointement\s+)?par|"
+    r"(?:organizad|convocad|coorganizad)[oa]s?\s+(?:conjuntamente\s+)?por)\s+"
+    r"(?P<org>(?:the\s+|l[ea]\s+|l['’]|les\s+|el\s+|los\s+|las\s+)?[A-ZÀ-Ý].*?)"
+    r"(?=\s+(?:in|on|at|from|with|within|under|through|during|as part|funded|supported|à|avec|dans|sous|"
+    r"pendant|con|bajo|durante|desde)\s|\s+en\s+(?=[A-ZÀ-Ý])|\s+(?:du|le|el|del)\s+\d|[.;]"
+    r"|,\s+(?:in|on|at|and|with|which|who|under|as|à|en|avec|et|y|con)\b|$)"
 )
 _REPORT_OF_RE = re.compile(
     r"\b(?:[Tt]his|[Tt]he present)\s+(?:summary\s+)?report\s+(?:outlines|summari[sz]es|presents|covers|"
@@ -115,11 +118,15 @@ def _title_word(token: str, acronyms: set[str], first: bool) -> str:
 
 def _split_organizers(text: str) -> list[str]:
     """ "OECD and the European Commission" -> two; "Economic and Social Affairs" stays one."""
-    text = re.sub(r"^the\s+", "", text.strip().rstrip(".,;"), flags=re.IGNORECASE)
-    parts = re.split(r",\s+(?=the\s+[A-Z]|[A-Z]{2,}\b)|\s+and\s+(?=the\s+[A-Z]|[A-Z]{2,}\b)", text)
+    article = r"(?:the|l[ea]|les|el|los|las)\s+|l['’]"
+    text = re.sub(rf"^(?:{article})", "", text.strip().rstrip(".,;"), flags=re.IGNORECASE)
+    another = r"(?=the\s+[A-Z]|[A-Z]{2,}\b)"  # "and the European Commission", "and ILO"
+    # "et l'Organisation...", "y la OIT"; not "América Latina y el Caribe"
+    autre = rf"(?=(?i:{article})?(?:(?i:{_HEAD_WORDS})\b|[A-Z]{{2,}}\b))"
+    parts = re.split(rf",\s+{another}|\s+and\s+{another}|\s+(?:et|y)\s+{autre}", text)
     result = []
     for part in parts:
-        part = re.sub(r"^(?:and\s+)?the\s+", "", part.strip(), flags=re.IGNORECASE).strip()
+        part = re.sub(rf"^(?:(?:and|et|y)\s+)?(?:{article})", "", part.strip(), flags=re.IGNORECASE).strip()
         if part and part[0].isupper():
             result.append(part)
     return result
@@ -577,6 +584,7 @@ _ORG_HEADS = frozenset(
     municipalidad ayuntamiento dirección cámara senado delegación embajada defensoría procuraduría
     academia observatorio grupo ciudad naciones""".split()
 )
+_HEAD_WORDS = "|".join(sorted(_ORG_HEADS, key=len, reverse=True))
 # Words that make a line a meeting's name or a document's kind, not a body's name.
 _NOT_A_BODY = frozenset(
     """meeting meetings conference workshop seminar forum dialogue hearing hearings consultation
@@ -615,6 +623,7 @@ _KIND_LABEL_RE = re.compile(
 # Labels of a part of the page: the contents, those present.
 _PAGE_LABEL_RE = re.compile(
     r"^(?:(?:table\s+of\s+)?contents?|sommaire|table\s+des\s+matières|índice|present|presences|"
+    r"(?:advance\s+)?(?:unedited\s+)?version|"
     r"présences|attendance|members(?:\s+present)?|membres|asistentes|participants)(?:\s+\(continued\))?"
     r"\s*[.:]?$",
     re.IGNORECASE,
@@ -1233,7 +1242,9 @@ _PLENARY_RE = re.compile(
 )
 _HEARING_SUBJECT_RE = re.compile(
     r"^(?:the\s+|this\s+)?(?:public\s+|oral\s+)?(?:meeting|hearings?|sitting)\b"
-    r"(?:\s+(?:of|by|with|between|before)\b.*)?$",
+    r"(?:\s+(?:of|by|with|between|before)\b.*)?$"
+    r"|^(?:audience|séance|réunion|audiencia|sesión|reunión)(?:\s+(?:publique|pública))?\b"
+    r"(?:\s+(?:de|du|des|del)\b.*)?$",
     re.IGNORECASE,
 )
 

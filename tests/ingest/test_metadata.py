@@ -345,6 +345,21 @@ def test_a_bilingual_masthead_over_a_chamber_and_a_preamble_that_cites_dates() -
     assert preamble.start_date is None
 
 
+def test_organisers_named_by_french_and_spanish_opening_sentences() -> None:
+    french = read(
+        [heading("Atelier régional sur la migration de travail", 16, bold=True)],
+        body=["L'atelier régional s'est tenu à Dakar du 3 au 5 mai 2011. Il a été organisé par le Ministère du "
+              "Travail et l'Organisation internationale pour les migrations à Dakar."],
+    )
+    assert french.organizers == ["Ministère du Travail", "Organisation internationale pour les migrations"]
+    assert (french.city, french.start_date, french.end_date) == ("Dakar", "2011-05-03", "2011-05-05")
+    spanish = read(
+        [heading("Seminario regional", 16, bold=True)],
+        body=["El seminario fue organizado por la Comisión Económica para América Latina y el Caribe y la OIT."],
+    )
+    assert spanish.organizers == ["Comisión Económica para América Latina y el Caribe", "OIT"]
+
+
 def test_a_papers_affiliations_are_not_organisers() -> None:
     meta = read(
         [
