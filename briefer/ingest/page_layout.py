@@ -150,6 +150,10 @@ def column_bands(rows: list[list[Word]]) -> list[Band]:
     runs down, with prose on both sides of it (columns), and the rows between them."""
     if not rows:
         return []
+    left = min(w.x0 for row in rows for w in row)
+    right = max(w.x1 for row in rows for w in row)
+    if sum(1 for row in rows if _split_by_wide_gap(row)) < _MIN_PROSE_ROWS:
+        return [Band(rows, [], left, right)]  # no two columns of prose side by side anywhere
     page = _Strips(rows)
     bands: list[Band] = []
     pending: list[list[Word]] = []  # rows not (yet) in a band of columns
@@ -168,6 +172,15 @@ def column_bands(rows: list[list[Word]]) -> list[Band]:
     if pending:
         bands.append(Band(pending, [], page.left, page.right))
     return bands
+
+
+def _split_by_wide_gap(row: list[Word]) -> bool:
+    """Does the row hold prose on both sides of a gap as wide as a gutter? (Rows are
+    sorted left to right.)"""
+    for index in range(_PROSE_WORDS, len(row) - _PROSE_WORDS + 1):
+        if row[index].x0 - row[index - 1].x1 >= _MIN_GUTTER:
+            return True
+    return False
 
 
 class _Strips:

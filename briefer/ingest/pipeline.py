@@ -9,12 +9,10 @@ from pathlib import Path
 
 from briefer.errors import InputFileError
 from briefer.ingest.document import MeetingMetadata, Note, ParsedDocument, ParsedMeeting
-from briefer.ingest.docx_reader import lay_out_docx
 from briefer.ingest.layout import lay_out
 from briefer.ingest.metadata import read_metadata, running_head_symbol, smart_title, title_page_units
-from briefer.ingest.pdf_layout import lay_out_pdf
 from briefer.ingest.places import Gazetteer, default_gazetteer
-from briefer.ingest.readers import SUPPORTED_SUFFIXES, read_document
+from briefer.ingest.readers import SUPPORTED_SUFFIXES, RawDocument, read_document
 from briefer.ingest.segment import OPENING_TEXT, MeetingDraft, build_sections, split_meetings, title_page
 from briefer.ingest.themes import Lexicon, default_lexicon
 from briefer.ingest.typeset import assign_levels
@@ -60,12 +58,7 @@ def parse_document(
     lexicon = lexicon or default_lexicon()
     gazetteer = gazetteer or default_gazetteer()
     raw = read_document(path)
-    if raw.pages is not None:
-        layout = lay_out_pdf(raw.pages)
-    elif raw.word is not None:
-        layout = lay_out_docx(raw.word)
-    else:
-        layout = lay_out(raw)
+    layout = _lay_out(raw)
     acronyms = document_acronyms(layout)
     meetings: list[ParsedMeeting] = []
     publisher: str | None = None
@@ -137,6 +130,20 @@ def _symbol_from_running_heads(metadata: MeetingMetadata, running_heads: list[st
             metadata.symbol = symbol
             metadata.evidence["symbol"] = f"{head} (at the top or foot of every page)"
             return
+
+
+def _lay_out(raw: RawDocument) -> Layout:
+    """The document's units, by the path its kind takes. (Each reader's modules load only
+    when a file of its kind comes: a command or a text file needs no PDF library.)"""
+    if raw.pages is not None:
+        from briefer.ingest.pdf_layout import lay_out_pdf
+
+        return lay_out_pdf(raw.pages)
+    if raw.word is not None:
+        from briefer.ingest.docx_reader import lay_out_docx
+
+        return lay_out_docx(raw.word)
+    return lay_out(raw)
 
 
 def _meeting_key(title: str | None, ordinal: int, taken: list[str]) -> str:
