@@ -285,14 +285,16 @@ def _read_organizers(
 
 def _distinct_bodies(organizers: list[str]) -> list[str]:
     """Each body once ("IOM" and "International Organization for Migration (IOM)" are
-    two names, but "X" and "X (ACR)" one, kept with its acronym); the masthead of the
-    United Nations ("General Assembly") gives way to the body the document is of."""
+    two names, but "X" and "X (ACR)" one, kept with its acronym, and a name cut short is
+    its full name's); the masthead of the United Nations ("General Assembly") gives way
+    to the body the document is of."""
     kept: dict[str, str] = {}
     for name in organizers:
         key = _bare_name(name)
         if key not in kept or "(" in name and "(" not in kept[key]:
             kept[key] = name
-    names = list(kept.values())
+    # "Regional Committee" is "Regional Committee for Africa" named short.
+    names = [n for k, n in kept.items() if not any(o != k and o.startswith(k + " ") for o in kept)]
     specific = [n for n in names if _bare_name(n) not in _UN_SERIES]
     if specific:
         return specific
@@ -575,14 +577,14 @@ _ORG_HEADS = frozenset(
     district organization organisation agency office ministry department secretariat institute union
     bank fund programme program parliament government authority federation society centre center
     foundation nations group directorate chamber senate mission delegation embassy registry college
-    academy school observatory city town county municipality village borough township
+    academy school observatory city town county municipality village borough township service
     conseil assemblée comité cour université bibliothèque ministère secrétariat agence bureau institut
     fédération société fondation gouvernement parlement mairie municipalité commune direction chambre
     sénat délégation ambassade greffe académie observatoire groupe ville
     consejo asamblea comisión corte universidad asociación biblioteca junta ministerio secretaría
     organización agencia oficina instituto fondo banco federación sociedad fundación gobierno parlamento
     municipalidad ayuntamiento dirección cámara senado delegación embajada defensoría procuraduría
-    academia observatorio grupo ciudad naciones""".split()
+    academia observatorio grupo ciudad naciones servicio""".split()
 )
 _HEAD_WORDS = "|".join(sorted(_ORG_HEADS, key=len, reverse=True))
 # Words that make a line a meeting's name or a document's kind, not a body's name.
@@ -694,6 +696,13 @@ _ISSUER_RE = re.compile(
     r"(?:(?:president|presidente|pr[ée]sident(?:e)?|chair(?:person|man)?|vice-president|registrar)\s+"
     r"(?:of|de|del|du|de\s+la)\s+(?:(?:the|la|le|el|l['’])\s*)?)?"
     r"(?P<org>.+)$",
+    re.IGNORECASE,
+)
+# "MINUTES OF THE REGULAR MEETING OF THE CITY COUNCIL", "ACTA DE LA REUNIÓN ORDINARIA DEL CONSEJO DIRECTIVO"
+_MEETING_OF_RE = re.compile(
+    r"\b(?:meeting|session|sitting|reunión|sesión|séance|réunion)\s+(?:(?:ordinaire|ordinaria|extraordinaire|"
+    r"extraordinaria|regular|special|plenary|plénière|plenaria|annual|publique|pública)\s+)?"
+    r"(?:of|du|de\s+la|de\s+l['’]|del|de|des)\s+(?:(?:the|la|le|el|l['’])\s*)?(?P<org>.+)$",
     re.IGNORECASE,
 )
 _ACRONYM_EVENT_RE = re.compile(rf"^(?P<acronym>[A-Z][A-Z&]{{2,9}})\b(?:\s+\S+)?\s+(?i:{_EVENT_NOUNS})\b")
@@ -896,9 +905,11 @@ def _read_runs(
     best = max(candidates) if candidates else None
     if best:
         page.typeset_title = (best[3], best[4])
-    for order, name, line in bodies:
-        if not (authored and best and order > -best[2]):
-            _add_body(page, name, line)
+    masthead = [(name, line) for order, name, line in bodies if not (authored and best and order > -best[2])]
+    # The masthead's bodies come before those named inside lines.
+    page.organizers[:0] = [name for name, _ in masthead]
+    page.org_evidence[:0] = [line for _, line in masthead]
+    page.body_name = masthead[0][0] if masthead else None
 
 
 def _goes_on(texts: list[str]) -> bool:
@@ -913,12 +924,6 @@ def _goes_on(texts: list[str]) -> bool:
         or second[0].casefold() in _FUNCTION_WORDS
         or second[0][0].islower()
     )
-
-
-def _add_body(page: _TitlePage, name: str, line: str) -> None:
-    page.body_name = page.body_name or name
-    page.organizers.append(name)
-    page.org_evidence.append(line)
 
 
 def _org_name(text: str, acronyms: set[str]) -> str | None:
@@ -947,15 +952,17 @@ def _org_name(text: str, acronyms: set[str]) -> str | None:
 
 
 def _read_inline_organizers(page: _TitlePage, text: str, acronyms: set[str]) -> None:
-    """Bodies named inside a line: "Resolución del Presidente de la Corte ...", "West Africa
-    Rice Development Association (WARDA)", "PIARC C13 meeting"."""
+    """Bodies named inside a line: "Resolución del Presidente de la Corte ...", "Minutes of
+    the regular meeting of the City Council", "West Africa Rice Development Association
+    (WARDA)", "PIARC C13 meeting"."""
     found: list[str] = []
     organized = _ORGANIZED_LINE_RE.match(text)
     if organized:
         found += _split_organizers(organized.group("orgs"))
-    issuer = _ISSUER_RE.search(text)
-    if issuer and (name := _org_name(issuer.group("org"), acronyms)):
-        found.append(name)
+    for pattern in (_ISSUER_RE, _MEETING_OF_RE):
+        issuer = pattern.search(text)
+        if issuer and (name := _org_name(issuer.group("org"), acronyms)):
+            found.append(name)
     for match in re.finditer(r"\((?P<acronym>[A-Z][A-Z&]{1,9})\)", text):
         found += _name_before_acronym(text[: match.start()], match.group("acronym"), acronyms)
     event = _ACRONYM_EVENT_RE.match(text)

@@ -345,6 +345,20 @@ def test_a_bilingual_masthead_over_a_chamber_and_a_preamble_that_cites_dates() -
     assert preamble.start_date is None
 
 
+def test_minutes_name_the_body_whose_meeting_they_record() -> None:
+    table = Unit("table", "Date: | 12th March 2015\nVenue: | KWS Headquarters, Nairobi", 1, 1, 1, 1,
+                 rows=[["Date:", "12th March 2015"], ["Venue:", "KWS Headquarters, Nairobi"]])
+    english = read(
+        [heading("KENYA WILDLIFE SERVICE", 14, bold=True), heading("MINUTES OF THE MEETING OF THE BOARD OF TRUSTEES", 13),
+         table]
+    )
+    assert english.title == "Minutes of the Meeting of the Board of Trustees"
+    assert english.organizers == ["Kenya Wildlife Service", "Board of Trustees"]
+    assert (english.start_date, english.city) == ("2015-03-12", "Nairobi")
+    spanish = read([heading("ACTA DE LA REUNIÓN ORDINARIA DEL CONSEJO DIRECTIVO", 14, bold=True)])
+    assert spanish.organizers == ["Consejo Directivo"]
+
+
 def test_organisers_named_by_french_and_spanish_opening_sentences() -> None:
     french = read(
         [heading("Atelier régional sur la migration de travail", 16, bold=True)],
