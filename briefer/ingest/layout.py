@@ -72,7 +72,7 @@ _PAGE_NUMBER_RE = re.compile(
 )
 _SEPARATOR_RE = re.compile(r"^[_\-–—=*.·•\s]{4,}$")
 # UN job numbers and bar codes printed at a page foot: "GE.19-05612(E)", "*1905612*".
-_JOB_NUMBER_RE = re.compile(r"^(?:[A-Z]{1,3}\.)?\d{2}-\d{4,6}\s*\([A-Z]\)(?:\s+\d{6,})?$|^\*\d{6,}\*$")
+JOB_NUMBER_RE = re.compile(r"^(?:[A-Z]{1,3}\.)?\d{2}-\d{4,6}(?:\s*\([A-Z]\))?(?:\s+\d{6,})?$|^\*\d{6,}\*$")
 
 
 def remove_page_furniture(lines: list[Line]) -> tuple[list[Line], list[str]]:
@@ -102,7 +102,7 @@ def remove_page_furniture(lines: list[Line]) -> tuple[list[Line], list[str]]:
         if text and (
             _PAGE_NUMBER_RE.match(text)
             or _SEPARATOR_RE.match(text)
-            or _JOB_NUMBER_RE.match(text)
+            or JOB_NUMBER_RE.match(text)
             or text in running
         ):
             line = Line("", line.number, line.page)  # keep the break, drop the text

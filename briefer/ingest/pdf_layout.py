@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from briefer.ingest import clean
 from briefer.ingest.headings import CONNECTOR_END_RE, heading_number
-from briefer.ingest.layout import attach_footnotes, join_hyphenated_words
+from briefer.ingest.layout import JOB_NUMBER_RE, attach_footnotes, join_hyphenated_words
 from briefer.ingest.page_layout import Cell, PdfPage, TextLine
 from briefer.ingest.typeset import LEADER_RE, BodyType, Typed, body_type, typeset
 from briefer.ingest.units import Footnote, Layout, Line, Unit, ends_sentence, join_lines
@@ -40,7 +40,6 @@ class Block:
 
     lines: list[Placed]
     kind: str = "text"  # "text" or "table"
-    space_before: float = 0.0  # white space above, in points (0 at a page or column top)
 
     @property
     def first(self) -> TextLine:
@@ -126,6 +125,8 @@ def _set_text_edges(row: list[Placed]) -> None:
 
 
 def _clean_text(text: str) -> str:
+    """The text path's repairs of a line, once: a PDF line holds no Markdown, and its
+    text drawn twice over at one place was dropped with its words."""
     text = clean.normalize_characters(text)
     text = clean.collapse_repeats(text)
     text = clean.undouble_small_caps(text)
@@ -159,10 +160,8 @@ _PAGE_LABEL_RE = re.compile(
     r"(?:\s*(?:of|/|de|sur|von|z)\s*\d{1,4})?$",
     re.IGNORECASE,
 )
-# UN job numbers and their bar code and date stamp: "GE.19-05612(E)", "*1905612*", "170221".
-_JOB_NUMBER_RE = re.compile(
-    r"^(?:[A-Z]{1,3}\.)?\d{2}-\d{4,6}(?:\s*\([A-Z]\))?(?:\s+\d{6,})?$|^\*\d{6,}\*$|^\d{6}$"
-)
+# A job number's date stamp printed beside it at a page foot ("21-02065 (E)  170221").
+_DATE_STAMP_RE = re.compile(r"^\d{6}$")
 _EDGE_LINES = 3  # lines at the top and at the foot of a page that may be furniture
 _EDGE_SHARE = 0.2  # of the page height: furniture stands in the top or bottom fifth
 
@@ -298,7 +297,10 @@ def _furniture_parts(line: TextLine) -> list[str]:
 
 def _is_furniture(text: str) -> bool:
     return bool(
-        _PAGE_LABEL_RE.match(text) or _JOB_NUMBER_RE.match(text) or not any(ch.isalnum() for ch in text)
+        _PAGE_LABEL_RE.match(text)
+        or JOB_NUMBER_RE.match(text)
+        or _DATE_STAMP_RE.match(text)
+        or not any(ch.isalnum() for ch in text)
     )
 
 
@@ -644,8 +646,7 @@ def build_blocks(placed: list[list[Placed]], leading: dict[float, float]) -> lis
                 or (kind == "text" and _starts_paragraph(previous, p, leading))
                 or (kind == "table" and gap > 2.5 * p.line.size)
             ):
-                same_column = previous is not None and previous.line.column == p.line.column
-                current = Block([p], kind, max(0.0, gap) if same_column else 0.0)
+                current = Block([p], kind)
                 blocks.append(current)
             else:
                 current.lines.append(p)
