@@ -56,10 +56,11 @@ class PdfPage:
     height: float
     lines: list[TextLine]
     rules: list[Rule]
+    drawing: tuple[float, float, float, float] | None = None  # a chart's bounds, if any
 
 
 def lay_out_page(page: Page) -> PdfPage:
-    return PdfPage(page.number, page.width, page.height, page_lines(page), page.rules)
+    return PdfPage(page.number, page.width, page.height, page_lines(page), page.rules, page.drawing)
 
 
 def page_lines(page: Page) -> list[TextLine]:

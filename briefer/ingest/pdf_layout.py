@@ -39,7 +39,7 @@ class Block:
     """Body lines that read as one: a paragraph, a heading or a table."""
 
     lines: list[Placed]
-    kind: str = "text"  # "text" or "table"
+    kind: str = "text"  # "text", "table" or "figure" (a chart's labels)
 
     @property
     def first(self) -> TextLine:
@@ -157,7 +157,7 @@ def line_pitches(pages: list[PdfPage]) -> dict[float, float]:
 
 _PAGE_LABEL_RE = re.compile(
     r"^(?:(?:page|p\.|pág\.?|página|pagina|seite|strona)\s*)?[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-–—]?"
-    r"(?:\s*(?:of|/|de|sur|von|z)\s*\d{1,4})?$",
+    r"(?:\s*(?:of|/|de|sur|von|z)\s*\d{1,4})?[^\w\s]?$",  # (with a stray sign: "5/11?")
     re.IGNORECASE,
 )
 # A job number's date stamp printed beside it at a page foot ("21-02065 (E)  170221").
@@ -511,6 +511,7 @@ def mark_tables(pages: list[PdfPage], placed: list[list[Placed]]) -> None:
     up, and contents lists."""
     for page, rows in zip(pages, placed, strict=True):
         _mark_ruled_tables(page, rows)
+        _mark_figure_labels(page, rows)
         body = [p for p in rows if p.role == "body"]
         i = 0
         while i < len(body):
@@ -571,6 +572,27 @@ def _mark_ruled_tables(page: PdfPage, rows: list[Placed]) -> None:
         if sum(1 for p in inside if len(table_cells(p.line)) >= 2) >= 2:
             for p in inside:
                 p.role = "table"
+
+
+def _mark_figure_labels(page: PdfPage, rows: list[Placed]) -> None:
+    """The short lines standing among a chart's shapes are its labels (axes, legends,
+    bars): text of the figure, never headings. A framed passage of prose is no chart."""
+    if page.drawing is None:
+        return
+    x0, top, x1, bottom = page.drawing
+    inside = [
+        p
+        for p in rows
+        if p.role == "body"
+        and p.line.x0 >= x0 - 2
+        and p.line.x1 <= x1 + 2
+        and p.line.top >= top - 2
+        and p.line.bottom <= bottom + 2
+    ]
+    if sum(1 for p in inside if len(p.line.text) >= 60) >= 3:
+        return
+    for p in inside:
+        p.role = "figure"
 
 
 def _celled(p: Placed) -> bool:
@@ -636,15 +658,15 @@ def build_blocks(placed: list[list[Placed]], leading: dict[float, float]) -> lis
         current: Block | None = None
         previous: Placed | None = None
         for p in rows:
-            if p.role not in ("body", "table"):
+            if p.role not in ("body", "table", "figure"):
                 continue
-            kind = "table" if p.role == "table" else "text"
+            kind = p.role if p.role != "body" else "text"
             gap = p.line.top - previous.line.bottom if previous is not None else 0.0
             if (
                 current is None
                 or current.kind != kind
                 or (kind == "text" and _starts_paragraph(previous, p, leading))
-                or (kind == "table" and gap > 2.5 * p.line.size)
+                or (kind != "text" and gap > 2.5 * p.line.size)
             ):
                 current = Block([p], kind)
                 blocks.append(current)
@@ -698,6 +720,7 @@ def _typed(block: Block, vocabulary: Vocabulary) -> Typed:
         first.line.x0 - first.edges[0],
         len(block.lines),
     )
+    typed.figure = block.kind == "figure"
     if block.kind == "table":
         typed.rows = table_grid([table_cells(p.line) for p in block.lines])
         typed.text = "\n".join(" | ".join(cell for cell in row if cell) for row in typed.rows)

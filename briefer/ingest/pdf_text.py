@@ -65,6 +65,7 @@ class Page:
     words: list[Word] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
     images: int = 0  # picture objects: a page with pictures and no words may be a scan
+    drawing: tuple[float, float, float, float] | None = None  # where a chart's shapes stand
 
 
 def _prototype(function, restype, *argtypes):
@@ -153,11 +154,13 @@ def _read_page(page: pdfium.PdfPage, number: int) -> Page:
     finally:
         textpage.close()
     page_handle = ctypes.cast(page.raw, ctypes.c_void_p).value
-    result.rules, result.images = _read_drawings(page_handle)
+    result.rules, result.images, drawing = _read_drawings(page_handle, width * height)
     for word in words:  # from PDF space (y up, origin at the box corner) to the page's
         word.x0, word.x1 = word.x0 - left, word.x1 - left
         word.top, word.bottom = top - word.top, top - word.bottom
     result.rules = [Rule(r.x0 - left, top - r.top, r.x1 - left, top - r.bottom) for r in result.rules]
+    if drawing is not None:  # (x0, bottom, x1, top) in PDF space -> (x0, top, x1, bottom) on the page
+        result.drawing = (drawing[0] - left, top - drawing[3], drawing[2] - left, top - drawing[1])
     result.words = words
     # OCR hook: a scanned page (no text layer, a picture over most of it) gets the words
     # Tesseract reads on it, in the same form (briefer/ingest/ocr.py).
@@ -260,13 +263,18 @@ def _font(obj: int, fonts: dict[int, Font]) -> Font:
     return font
 
 
-def _read_drawings(page_handle: int) -> tuple[list[Rule], int]:
-    """Thin drawn shapes (rules, in PDF space) and the number of pictures on the page."""
+_CHART_SHAPES = 30  # paths (not rules) that make a drawing: a chart, a diagram, a map
+
+
+def _read_drawings(page_handle: int, page_area: float) -> tuple[list[Rule], int, list[float] | None]:
+    """Thin drawn shapes (rules, in PDF space), the number of pictures on the page, and
+    the bounds (PDF space) of the shapes of a drawing when the page has one."""
     count = _count_objects(page_handle)
     if count > _MAX_RULE_OBJECTS:
-        return [], 0
+        return [], 0, None
     rules: list[Rule] = []
-    images = 0
+    images = shapes = 0
+    bounds = [float("inf"), float("inf"), float("-inf"), float("-inf")]
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     refs = [ctypes.byref(v) for v in (left, bottom, right, top)]
     for index in range(count):
@@ -283,4 +291,12 @@ def _read_drawings(page_handle: int) -> tuple[list[Rule], int]:
         elif w >= 8 and h >= 8:  # a box: its four sides may be a table's borders
             x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
             rules += [Rule(x0, y1, x1, y1), Rule(x0, y0, x1, y0), Rule(x0, y1, x0, y0), Rule(x1, y1, x1, y0)]
-    return rules, images
+        if w > 2.5 and h > 2.5 and w * h < 0.6 * page_area:  # (not the page's frame)
+            shapes += 1
+            bounds = [
+                min(bounds[0], left.value),
+                min(bounds[1], bottom.value),
+                max(bounds[2], right.value),
+                max(bounds[3], top.value),
+            ]
+    return rules, images, bounds if shapes >= _CHART_SHAPES else None

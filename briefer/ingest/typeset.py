@@ -37,6 +37,7 @@ class Typed:
     lines: int = 1  # printed lines (1 for a Word paragraph)
     style_level: int | None = None  # a Word heading style: 0 for Title, 1 to 9
     rows: list[list[str]] | None = None  # a table's cells, row by row
+    figure: bool = False  # a chart's labels: text of the figure, never a heading
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,8 @@ _CAPTION_RE = re.compile(
 )
 LEADER_RE = re.compile(r"(?:\.\s?){4,}|…{2,}|(?:_\s?){4,}")  # dot leaders of a contents list
 _PARAGRAPH_NUMBER_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,2})\.\s+(?=[A-ZÁÉÍÓÚÀÈÂÊÎÔÛÇ“\"‘(¿¡])")
+# The code of a form's question or item: "B 1.", "I1.", "K9.If yes".
+_ITEM_CODE_RE = re.compile(r"^[A-Z]\s?\d{1,2}\.")
 _TWO_SENTENCES_RE = re.compile(r"[a-z\d)]{2}[.!?] +[A-Z]")
 # A heading never ends on one of these (a line that does runs on into the next).
 _FUNCTION_WORDS = frozenset("and or but nor the a an of to in on for with by at from as its their".split())
@@ -208,8 +211,13 @@ def is_heading(
         return False
     if paragraph.style_level is not None:
         return True  # the author said so
-    if paragraph.lines > 4:
-        return False
+    if (
+        paragraph.lines > 4
+        or paragraph.figure
+        or _ITEM_CODE_RE.match(text)
+        or sum(map(str.isalpha, text)) < 2
+    ):
+        return False  # (a form's question "D 1. Estimation of...", a page's "5/11")
     title = number.title if number is not None else text
     first = next((ch for ch in title if ch.isalnum()), "")
     if not first or (first.isalpha() and not first.isupper()):

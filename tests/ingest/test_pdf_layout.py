@@ -418,3 +418,27 @@ def test_table_rows_share_one_grid_of_columns() -> None:
         ["Kenya", "", "+2%"],
         ["Peru", "400", "-12%"],
     ]
+
+
+def test_a_charts_labels_are_no_headings(tmp_path: Path) -> None:
+    """Bold labels among a chart's bars are the figure's text, not its headings; a form's
+    question codes ("B 1.") are no headings either."""
+    _register_fonts()
+    path = tmp_path / "chart.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    page = Page(pdf, 1, symbol=None)
+    page.heading("I. Costs of milling")
+    page.paragraph(_prose(5))
+    chart_top = page.y + 30
+    for bar in range(40):  # the bars of a chart
+        pdf.rect(LEFT + 20 + bar * 10, HEIGHT - chart_top - 200, 6, 20 + (bar * 37) % 150, fill=1)
+    for offset, label in enumerate(("Fee for milling", "Labour", "Energy costs")):
+        page.text(label, 11, "Serif-Bold", x=LEFT + 40 + offset * 130, y=chart_top + 120)
+    page.y = chart_top + 230
+    page.line("B 1. Description of respondents", 11, "Serif-Bold", gap=10)
+    page.paragraph(_prose(4, 9))
+    pdf.showPage()
+    pdf.save()
+    sections = [s for s in parse_document(path).meetings[0].sections if s.kind == "body"]
+    assert [s.heading for s in sections] == ["I. Costs of milling"]
+    assert "Fee for milling" in sections[0].text and "Description of respondents" in sections[0].text
