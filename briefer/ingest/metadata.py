@@ -508,9 +508,8 @@ def title_page_units(header: list[Unit], report: list[Unit]) -> list[Unit]:
     first_page = pages[0] if pages else None
     # The header may run on to a contents list: only its first page is the title page, and
     # not the text the header may hold (a resolution's preamble).
-    units = [
-        u for u in header if (first_page is None or u.page_start in (None, first_page)) and not _is_report_text(u)
-    ]
+    on_first_page = [u for u in header if first_page is None or u.page_start in (None, first_page)]
+    units = [u for u in on_first_page if not _is_report_text(u)]
     in_text = False  # the report's text has begun on the first page
     for index, unit in enumerate(report):
         if first_page is not None and unit.page_start != first_page:
@@ -640,6 +639,11 @@ _TRAILING_LABEL_RE = re.compile(
 _VENUE_RE = re.compile(
     r"^(?:salle|room|hall|sala|auditori(?:um|o)|conference\s+room|council\s+chambers?|chambers|city\s+hall|"
     r"hôtel\s+de\s+ville|town\s+hall|palais|palacio|building|edificio|bâtiment)\b",
+    re.IGNORECASE,
+)
+_LETTER_RE = re.compile(
+    r"^(?:identical\s+)?(?:letters?|notes?\s+verbales?|lettres?|cartas?|notas?\s+verbales?)\s+"
+    r"(?:dated|datées?|de\s+fecha|idénticas\s+de\s+fecha)\b",
     re.IGNORECASE,
 )
 _FIELD_LABEL_RE = re.compile(r"^[^\W\d][\w’'/()-]*(?:\s+[\w’'/()-]+){0,5}\s*:$")
@@ -873,6 +877,8 @@ def _is_plain(rest: str, symbol: tuple[str, int] | None, gazetteer: Gazetteer, c
     # "Seventh session", "Agenda item 3"; not "Report of the sixty-third session of ..."
     if _SESSION_RE.search(rest) and len(rest.split()) <= 6:
         return False
+    if _LETTER_RE.match(rest):
+        return True  # "Letter dated 5 May 2010 from ...": a title with its date in it
     return not (has_date_words(rest) or gazetteer.whole(rest) or _US_ADDRESS_RE.search(rest))
 
 
@@ -944,8 +950,10 @@ def _org_name(text: str, acronyms: set[str]) -> str | None:
     if head is None or head > 4 or "," in " ".join(words[: head + 1]):
         return None  # a comma after the head noun is the body's own ("Committee on Economic, Social...")
     # Before the head noun only names: "Economic and Social Council", not "Financing of the United Nations".
-    if any(w in _FUNCTION_WORDS - _AND_WORDS or not words[i][0].isupper() and w not in _AND_WORDS
-           for i, w in enumerate(folded[:head])):
+    if any(
+        w in _FUNCTION_WORDS - _AND_WORDS or not words[i][0].isupper() and w not in _AND_WORDS
+        for i, w in enumerate(folded[:head])
+    ):
         return None
     acronym = name[len(bare) :]
     return smart_title(" ".join(words), _org_acronyms(name, acronyms)) + acronym
@@ -1174,7 +1182,7 @@ _FILE_NUMBER_RE = re.compile(
     rf"\b(?P<prefix>[A-Z]{{1,5}}\s+)?File\s+{_NUMBER_SIGN}\s*(?P<number>\d[\w./-]*\d)", re.IGNORECASE
 )
 _REFERENCE_RE = re.compile(
-    rf"\b(?:Reference|Ref\.)(?:\s+{_NUMBER_SIGN.replace('?P<sign>', '')})?\s*[:|]?\s*(?P<number>[A-Z]{{0,4}}\d[\w./-]*\d)",
+    r"\b(?:Reference|Ref\.)(?:\s+(?:No|N[°º]|Number)\.?)?\s*[:|]?\s*(?P<number>[A-Z]{0,4}\d[\w./-]*\d)",
     re.IGNORECASE,
 )
 _UN_SYMBOL = r"[A-Z]{1,8}(?:/[A-Z0-9][A-Za-z0-9.\-]*){1,6}(?:\s\(\d{4}\))?"  # "S/RES/2250 (2015)"
@@ -1182,7 +1190,8 @@ _UN_SYMBOL = r"[A-Z]{1,8}(?:/[A-Z0-9][A-Za-z0-9.\-]*){1,6}(?:\s\(\d{4}\))?"  # "
 _UN_SYMBOL_RE = re.compile(rf"^(?P<lead>{_UN_SYMBOL})(?=\s|$)|(?<=\s)(?P<symbol>{_UN_SYMBOL})(?=\s*$)")
 _CASE_NUMBER_RE = re.compile(
     r"\b(?P<kind>Application|Case|Petition|Communication|Complaint|Appeal|Requête|Affaire|Caso|Expediente|"
-    rf"Demanda|Petición|Comunicación)\s+{_NUMBER_SIGN}\s*(?P<number>(?=[\w./-]*\d)[A-Z0-9][\w./-]*?)(?=[.,;:)]?(?:\s|$))",
+    rf"Demanda|Petición|Comunicación)\s+{_NUMBER_SIGN}\s*"
+    r"(?P<number>(?=[\w./-]*\d)[A-Z0-9][\w./-]*?)(?=[.,;:)]?(?:\s|$))",
     re.IGNORECASE,
 )
 # Surest first; a case's number only where the document has no number of its own.
