@@ -177,6 +177,7 @@ class _TitlePage:
     loose_date: tuple[str, str, str] | None = None  # a date standing alone: start, end, line
     session_date: tuple[str, str, Place | None, str] | None = None  # under "Seventh session"
     place: tuple[Place, str] | None = None  # a place printed alone, in an address, after the event
+    venue: tuple[Place, str] | None = None  # the place a "Venue:" field gives
 
 
 @dataclass(slots=True)
@@ -258,7 +259,9 @@ def _read_when_and_where(
         _set_dates(meta, *hearing)
     if not meta.city and not meta.country:
         located = next((s for s in ours if s.place), None)
-        if located:
+        if page.venue:
+            _set_place(meta, *page.venue)
+        elif located:
             _set_place(meta, located.place, located.text)
         elif closing and closing[1]:
             _set_place(meta, closing[1], closing[0][2])
@@ -1054,13 +1057,12 @@ def _read_fields(page: _TitlePage, lines: list[tuple[str, Unit]], gazetteer: Gaz
         value, line = fields["place"]
         place = _venue_place(value, gazetteer)
         if place:
-            page.place = (place, line)
+            page.venue = (place, line)
     if "date" in fields and len(fields) > 1:
         value, line = fields["date"]
         when = find_date_range(value)
         if when:
-            place = page.place[0] if page.place else None
-            page.meeting_line = (when[0], when[1], place, line)
+            page.meeting_line = (when[0], when[1], None, line)
     return used
 
 
