@@ -39,6 +39,13 @@ _CHAR_MAP = str.maketrans(
         "\ufb04": "ffl",
         "\ufb05": "st",
         "\ufb06": "st",
+        # Bullets drawn from the Symbol and Wingdings fonts come out in the private use area.
+        "\uf0b7": "•",
+        "\uf0a7": "▪",
+        "\uf0d8": "➢",
+        "\uf076": "❖",
+        "\uf0fc": "✓",
+        "\uf0a8": "◦",
     }
 )
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

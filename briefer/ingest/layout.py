@@ -331,16 +331,29 @@ def _join_split_paragraphs(units: list[Unit], breaks: list[int]) -> list[Unit]:
     return joined
 
 
-def attach_footnotes(units: list[Unit], footnotes: list[Footnote]) -> None:
-    """Give each footnote to the unit that cites it, its marker set in superscript."""
-    superscript = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _raised_mark_re(number: str) -> re.Pattern[str]:
+    """A reference set raised: "report¹", not the "¹" of "report¹⁰"."""
+    raised = re.escape(number.translate(_SUPERSCRIPT))
+    return re.compile(rf"(?<![⁰¹²³⁴⁵⁶⁷⁸⁹]){raised}(?![⁰¹²³⁴⁵⁶⁷⁸⁹])")
+
+
+def attach_footnotes(units: list[Unit], footnotes: list[Footnote], marks_raised: bool = False) -> None:
+    """Give each footnote to the unit that cites it, its marker set in superscript.
+
+    With `marks_raised` (a PDF's layout raised the marks it saw), only a raised mark
+    cites a note: the "1" of "Add.1" or "article 35.1" is no reference to note 1.
+    """
     for note in footnotes:
-        marker = _marker_re(note.number)
+        raised = _raised_mark_re(note.number)
+        marker = raised if marks_raised else _marker_re(note.number)
         owner = None
         for unit in reversed(units):
             if unit.first_line > note.line:
                 continue
-            if marker.search(unit.text) or note.number.translate(superscript) in unit.text:
+            if marker.search(unit.text) or raised.search(unit.text):
                 owner = unit
                 break
         if owner is None:
@@ -350,8 +363,8 @@ def attach_footnotes(units: list[Unit], footnotes: list[Footnote]) -> None:
         if owner.kind == "heading":  # a heading shows no reference mark
             owner.text = marker.sub("", owner.text, count=1)
             owner.title = marker.sub("", owner.title, count=1)
-        else:
-            owner.text = marker.sub(note.number.translate(superscript), owner.text, count=1)
+        elif not marks_raised:
+            owner.text = marker.sub(note.number.translate(_SUPERSCRIPT), owner.text, count=1)
         owner.notes.append(note)
 
 

@@ -78,12 +78,17 @@ _SMALL_WORDS = frozenset(
 )
 
 
-def smart_title(text: str, acronyms: set[str]) -> str:
+_NUMBER_TOKEN_RE = re.compile(r"^\(?(?:[IVXLC]+|[A-Za-z]|\d+(?:\.\d+)*)[.):]?$|^[^\w]+$")
+
+
+def smart_title(text: str, acronyms: set[str], language: str = "en") -> str:
     """ "HIV, AIDS AND MIGRATION" -> "HIV, AIDS and Migration".
 
     A word in capitals stays so when the document writes it in capitals in running text
-    too (an acronym); small words go lower case except at the start; text that is not
-    all in capitals is returned as it is.
+    too (an acronym); small words go lower case except at the start (of the text, or
+    after a colon or a dash); text that is not all in capitals is returned as it is.
+    English takes title case; French, Spanish and other languages sentence case ("IL EST
+    RÉSOLU À L’UNANIMITÉ" -> "Il est résolu à l’unanimité").
     """
     if any(ch.islower() and ch not in "ºª" for ch in text):  # "Nº" is still in capitals
         return text
@@ -93,8 +98,15 @@ def smart_title(text: str, acronyms: set[str]) -> str:
         if not token or token.isspace():
             out.append(token)
             continue
-        out.append(_title_word(token, acronyms, first))
-        first = token.endswith(":")
+        word = _title_word(token, acronyms, first)
+        core = token.strip("“”‘’\"'(),:;.?!")
+        if language != "en" and not first and core not in acronyms and not _ROMAN_RE.fullmatch(core):
+            word = word.lower()
+        out.append(word)
+        # (a heading's number is no first word: "5. LEVÉE DE LA SÉANCE" -> "5. Levée ...")
+        first = (
+            token.endswith(":") or token in ("-", "–", "—") or (first and bool(_NUMBER_TOKEN_RE.match(token)))
+        )
     return "".join(out)
 
 
@@ -102,11 +114,11 @@ def _title_word(token: str, acronyms: set[str], first: bool) -> str:
     pieces = re.split(r"([/-])", token)
     for index, piece in enumerate(pieces):
         core = piece.strip("“”‘’\"'(),:;.?!")
-        elided = re.match(r"^([LD])['’](\w.*)$", core, re.IGNORECASE)
+        elided = re.match(r"^([LD])(['’])(\w.*)$", core, re.IGNORECASE)
         if elided:  # French "L'UNION", "D'EXPERTS": "l'Union", "d'Experts"
             article = elided.group(1) if first else elided.group(1).lower()
-            word = elided.group(2)
-            pieces[index] = piece.replace(core, f"{article}'{word[0]}{word[1:].lower()}", 1)
+            word = elided.group(3)
+            pieces[index] = piece.replace(core, f"{article}{elided.group(2)}{word[0]}{word[1:].lower()}", 1)
         elif core.lower() in _SMALL_WORDS and not first:
             pieces[index] = piece.lower()  # "AND" is no acronym, even where notes shout it
         elif not any(ch.isalpha() for ch in core) or core in acronyms or _ROMAN_RE.fullmatch(core):

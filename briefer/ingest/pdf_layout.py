@@ -89,7 +89,7 @@ def lay_out_pdf(pages: list[PdfPage]) -> Layout:
     vocabulary = Vocabulary("\n".join(p.line.text for page in placed for p in page if p.role != "furniture"))
     paragraphs = [_typed(block, vocabulary) for block in join_split_blocks(build_blocks(placed, leading))]
     units = typeset([p for p in paragraphs if p.text], body)
-    attach_footnotes(units, footnotes)
+    attach_footnotes(units, footnotes, marks_raised=True)
     running = list(dict.fromkeys(head for page in sorted(heads_by_page) for head in heads_by_page[page]))
     return Layout(units, footnotes, vocabulary, running, document_starts(units, heads_by_page), heads_by_page)
 

@@ -17,6 +17,7 @@ from briefer.ingest.segment import OPENING_TEXT, MeetingDraft, build_sections, s
 from briefer.ingest.themes import Lexicon, default_lexicon
 from briefer.ingest.typeset import assign_levels
 from briefer.ingest.units import Layout
+from briefer.ingest.vocabulary import language_of
 
 _ACRONYM_RE = re.compile(r"\b[A-Z][A-Z0-9&]{1,9}s?\b")
 _ABOUT_RE = re.compile(r"^about\s+(?:the\s+)?(?P<name>[A-Z][\w&]{1,15})$", re.IGNORECASE)
@@ -60,6 +61,7 @@ def parse_document(
     raw = read_document(path)
     layout = _lay_out(raw)
     acronyms = document_acronyms(layout)
+    language = language_of(" ".join(u.text for u in layout.units if u.kind == "paragraph"))
     meetings: list[ParsedMeeting] = []
     publisher: str | None = None
     # A text file may hold several reports, told apart by its words; a PDF or a Word file
@@ -81,9 +83,9 @@ def parse_document(
         if cover is not None:
             sections.insert(0, cover)
         for section in sections:
-            section.heading = smart_title(section.heading, acronyms)
-            section.title = smart_title(section.title, acronyms)
-            section.path = [smart_title(p, acronyms) for p in section.path]
+            section.heading = smart_title(section.heading, acronyms, language)
+            section.title = smart_title(section.title, acronyms, language)
+            section.path = [smart_title(p, acronyms, language) for p in section.path]
             about = _ABOUT_RE.match(section.title) if section.kind == "front_matter" else None
             publisher = publisher or (about.group("name") if about else None)
         # Notes on the title page ("supported by the Government of...") go with the report.

@@ -34,7 +34,8 @@ class Theme:
     terms: dict[str, int]
 
 
-_WORD_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+# Words; footnote marks ("capacity⁵") are no part of them (str.isalnum counts "⁵" a digit).
+_WORD_RE = re.compile(r"[^\W_⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:-[^\W_⁰¹²³⁴⁵⁶⁷⁸⁹]+)*")
 
 
 class Lexicon:

@@ -53,3 +53,19 @@ class Vocabulary:
                 if self.counts.get(joined, 0) <= 1:
                     found[joined] = word
         return found
+
+
+_FUNCTION_WORDS = {
+    "en": frozenset("the and of to in is that for with on as by this are".split()),
+    "fr": frozenset("le la les des et du une dans est pour que sur au aux par".split()),
+    "es": frozenset("el la los las del y en que por con para una se al".split()),
+}
+
+
+def language_of(text: str) -> str:
+    """The language a text is written in, by its commonest small words: "en", "fr" or
+    "es" ("en" when it cannot tell)."""
+    counts = Counter(word for word in _WORD_RE.findall(text.lower()[:200_000]) if len(word) <= 4)
+    scores = {language: sum(counts[w] for w in words) for language, words in _FUNCTION_WORDS.items()}
+    best = max(scores, key=scores.get)
+    return best if scores[best] > 1.2 * scores["en"] or best == "en" else "en"

@@ -277,3 +277,8 @@ def test_any_run_drawn_several_times_collapses(sentence: str, copies: int) -> No
     assert clean.squeeze_spaces(clean.collapse_repeats(line)) == clean.squeeze_spaces(
         run + " " + " ".join(words[3:])
     )
+
+
+def test_bullets_from_symbol_fonts_are_bullets() -> None:
+    """Word's bullets in the Symbol font come out of PDFs in the private use area."""
+    assert clean.normalize_characters("\uf0b7 Pulmonary congestion") == "• Pulmonary congestion"

@@ -14,7 +14,9 @@ from briefer.ingest.units import TypeStyle, Unit
 GAZETTEER = default_gazetteer()
 
 
-def heading(text: str, size: float = 12.0, bold: bool = False, italic: bool = False, page: int = 1, **kw) -> Unit:
+def heading(
+    text: str, size: float = 12.0, bold: bool = False, italic: bool = False, page: int = 1, **kw
+) -> Unit:
     style = TypeStyle(size, bold, italic, caps=not any(ch.islower() for ch in text), centered=True)
     kw.setdefault("style", "typeset")
     return Unit("heading", text, 1, 1, page, page, title=text, type_style=style, **kw)
@@ -102,7 +104,9 @@ def test_a_title_over_several_lines_is_joined() -> None:
             heading("THE NIGERIAN RICE ECONOMY IN A COMPETITIVE WORLD: CONSTRAINTS", 10, bold=True),
             heading("Rice Processing in Nigeria:", 18, bold=True),
             heading("A survey", 18, bold=True),
-            line("By F. Lançon and O. Erenstein September 2003 West Africa Rice Development Association (WARDA)"),
+            line(
+                "By F. Lançon and O. Erenstein September 2003 West Africa Rice Development Association (WARDA)"
+            ),
             line("Abidjan, Cote d’Ivoire"),
         ]
     )
@@ -146,7 +150,9 @@ def test_a_court_named_over_two_lines_a_case_and_a_place_of_issue() -> None:
 def test_spanish_court_order_its_court_and_its_date() -> None:
     meta = read(
         [
-            heading("RESOLUCIÓN DEL PRESIDENTE DE LA CORTE INTERAMERICANA DE DERECHOS HUMANOS", 10, bold=True),
+            heading(
+                "RESOLUCIÓN DEL PRESIDENTE DE LA CORTE INTERAMERICANA DE DERECHOS HUMANOS", 10, bold=True
+            ),
             heading("DE 14 DE NOVIEMBRE DE 2023", 10, bold=True),
             heading("CASO MUNIZ DA SILVA VS. BRASIL", 10, bold=True, italic=True),
         ]
@@ -168,7 +174,9 @@ def test_parties_on_lines_of_their_own_and_a_case_named_above_its_parties() -> N
     )
     assert parties.title == "Alex Thomas v. United Republic of Tanzania"
     assert parties.symbol == "Application No. 005/2013"  # a case's number, where nothing else numbers it
-    named = read([heading("PULP MILLS ON THE RIVER URUGUAY", 13, bold=True), heading("(ARGENTINA v. URUGUAY)")])
+    named = read(
+        [heading("PULP MILLS ON THE RIVER URUGUAY", 13, bold=True), heading("(ARGENTINA v. URUGUAY)")]
+    )
     assert named.title == "Pulp Mills on the River Uruguay (Argentina v. Uruguay)"
 
 
@@ -212,8 +220,10 @@ def test_a_country_after_a_name_with_no_comma_is_no_venue() -> None:
             heading("CASE 12.906", 9, bold=True),
             line("MERITS JOSÉ DELFÍN ACOSTA MARTINEZ AND FAMILY ARGENTINA DECEMBER 7, 2018"),
         ],
-        body=['1. On June 6, 2002, the Inter-American Commission on Human Rights (hereinafter "the Commission") '
-              "received a petition lodged against the Republic of Argentina."],
+        body=[
+            '1. On June 6, 2002, the Inter-American Commission on Human Rights (hereinafter "the Commission") '
+            "received a petition lodged against the Republic of Argentina."
+        ],
     )
     assert (meta.start_date, meta.city, meta.country) == ("2018-12-07", None, None)
     # The body a decision names as itself at the start of its text is its organiser.
@@ -235,7 +245,10 @@ def test_labelled_fields_with_the_value_on_the_next_line() -> None:
         ]
     )
     assert meta.title == "Sixth expert meeting on the forest"
-    assert meta.organizers == ["Regional Directorate of State Forests", "General Directorate of State Forests"]
+    assert meta.organizers == [
+        "Regional Directorate of State Forests",
+        "General Directorate of State Forests",
+    ]
     assert (meta.start_date, meta.city) == ("2019-08-27", "Białowieża")  # the town after the postcode
 
 
@@ -248,7 +261,11 @@ def test_a_table_of_details() -> None:
 
 def test_a_resolution_its_title_and_its_plenary_meeting() -> None:
     meta = read(
-        [heading("UNITED A NATIONS", 14, bold=True), heading("General Assembly", 15, bold=True), line("Distr.")],
+        [
+            heading("UNITED A NATIONS", 14, bold=True),
+            heading("General Assembly", 15, bold=True),
+            line("Distr."),
+        ],
         body=[
             "[on the report of the Fifth Committee] 48/246. Financing of the United Nations Mission in Haiti "
             "The General Assembly, Having considered the report of the Secretary-General,",
@@ -258,19 +275,28 @@ def test_a_resolution_its_title_and_its_plenary_meeting() -> None:
     )
     assert meta.title == "Financing of the United Nations Mission in Haiti"
     assert meta.organizers == ["General Assembly"]
-    assert (meta.start_date, meta.evidence["start_date"]) == ("1994-04-05", "92nd plenary meeting 5 April 1994")
+    assert (meta.start_date, meta.evidence["start_date"]) == (
+        "1994-04-05",
+        "92nd plenary meeting 5 April 1994",
+    )
 
 
 def test_a_judgment_read_where_it_was_done_and_a_hearing_held_further_down() -> None:
     done = read(
         [heading("SOME COURT OF JUSTICE", 14)],
-        body=["1. This is the judgment of the Court.", "75. Done in Accra, on the 28th of March 2022, in English."],
+        body=[
+            "1. This is the judgment of the Court.",
+            "75. Done in Accra, on the 28th of March 2022, in English.",
+        ],
     )
     assert (done.start_date, done.city) == ("2022-03-28", "Accra")
     hearing = read(
         [heading("COMMUNICATIONS COMMISSION OF KENYA", 18, bold=True)],
-        body=["This Determination is made under the Act.", "It concerns a dispute.",
-              "The hearing by the Commission was held on 4th and 5th January 2010 and the parties made submissions."],
+        body=[
+            "This Determination is made under the Act.",
+            "It concerns a dispute.",
+            "The hearing by the Commission was held on 4th and 5th January 2010 and the parties made submissions.",
+        ],
     )
     assert (hearing.start_date, hearing.end_date) == ("2010-01-04", "2010-01-05")
     assert hearing.organizers == ["Communications Commission of Kenya"]
@@ -278,9 +304,11 @@ def test_a_judgment_read_where_it_was_done_and_a_hearing_held_further_down() -> 
 
 def test_a_meeting_line_in_french_and_an_opening_sentence_in_spanish() -> None:
     french = read(
-        [heading("COMMISSION DE L'UNION AFRICAINE", bold=True),
-         heading("Réunion d'experts sur la migration de main-d'œuvre", 16, bold=True),
-         heading("Addis-Abeba (Éthiopie), du 23 au 25 avril 2014")]
+        [
+            heading("COMMISSION DE L'UNION AFRICAINE", bold=True),
+            heading("Réunion d'experts sur la migration de main-d'œuvre", 16, bold=True),
+            heading("Addis-Abeba (Éthiopie), du 23 au 25 avril 2014"),
+        ]
     )
     assert french.title == "Réunion d'experts sur la migration de main-d'œuvre"
     assert french.organizers == ["Commission de l'Union Africaine"]
@@ -318,10 +346,16 @@ def test_a_security_council_resolution_adopted_at_its_meeting() -> None:
             heading("Security Council", 17, bold=True),
             line("Distr.: General 9 December 2015"),
             heading("Resolution 2250 (2015)", 14, bold=True),
-            heading("Adopted by the Security Council at its 7573rd meeting, on 9 December 2015", 10, bold=True),
+            heading(
+                "Adopted by the Security Council at its 7573rd meeting, on 9 December 2015", 10, bold=True
+            ),
         ]
     )
-    assert (meta.title, meta.symbol, meta.organizers) == ("Resolution 2250 (2015)", "S/RES/2250 (2015)", ["Security Council"])
+    assert (meta.title, meta.symbol, meta.organizers) == (
+        "Resolution 2250 (2015)",
+        "S/RES/2250 (2015)",
+        ["Security Council"],
+    )
     assert meta.evidence["start_date"].startswith("Adopted by")
 
 
@@ -340,17 +374,30 @@ def test_a_bilingual_masthead_over_a_chamber_and_a_preamble_that_cites_dates() -
     assert court.organizers == ["Cour Européenne des Droits de l'Homme", "European Court of Human Rights"]
     assert (court.city, court.start_date) == ("Strasbourg", "2015-05-05")
     preamble = read(
-        [heading("General Assembly", 15, bold=True), line("Recalling its decision 48/477 of 23 December 1993,")]
+        [
+            heading("General Assembly", 15, bold=True),
+            line("Recalling its decision 48/477 of 23 December 1993,"),
+        ]
     )
     assert preamble.start_date is None
 
 
 def test_minutes_name_the_body_whose_meeting_they_record() -> None:
-    table = Unit("table", "Date: | 12th March 2015\nVenue: | KWS Headquarters, Nairobi", 1, 1, 1, 1,
-                 rows=[["Date:", "12th March 2015"], ["Venue:", "KWS Headquarters, Nairobi"]])
+    table = Unit(
+        "table",
+        "Date: | 12th March 2015\nVenue: | KWS Headquarters, Nairobi",
+        1,
+        1,
+        1,
+        1,
+        rows=[["Date:", "12th March 2015"], ["Venue:", "KWS Headquarters, Nairobi"]],
+    )
     english = read(
-        [heading("KENYA WILDLIFE SERVICE", 14, bold=True), heading("MINUTES OF THE MEETING OF THE BOARD OF TRUSTEES", 13),
-         table]
+        [
+            heading("KENYA WILDLIFE SERVICE", 14, bold=True),
+            heading("MINUTES OF THE MEETING OF THE BOARD OF TRUSTEES", 13),
+            table,
+        ]
     )
     assert english.title == "Minutes of the Meeting of the Board of Trustees"
     assert english.organizers == ["Kenya Wildlife Service", "Board of Trustees"]
@@ -362,14 +409,18 @@ def test_minutes_name_the_body_whose_meeting_they_record() -> None:
 def test_organisers_named_by_french_and_spanish_opening_sentences() -> None:
     french = read(
         [heading("Atelier régional sur la migration de travail", 16, bold=True)],
-        body=["L'atelier régional s'est tenu à Dakar du 3 au 5 mai 2011. Il a été organisé par le Ministère du "
-              "Travail et l'Organisation internationale pour les migrations à Dakar."],
+        body=[
+            "L'atelier régional s'est tenu à Dakar du 3 au 5 mai 2011. Il a été organisé par le Ministère du "
+            "Travail et l'Organisation internationale pour les migrations à Dakar."
+        ],
     )
     assert french.organizers == ["Ministère du Travail", "Organisation internationale pour les migrations"]
     assert (french.city, french.start_date, french.end_date) == ("Dakar", "2011-05-03", "2011-05-05")
     spanish = read(
         [heading("Seminario regional", 16, bold=True)],
-        body=["El seminario fue organizado por la Comisión Económica para América Latina y el Caribe y la OIT."],
+        body=[
+            "El seminario fue organizado por la Comisión Económica para América Latina y el Caribe y la OIT."
+        ],
     )
     assert spanish.organizers == ["Comisión Económica para América Latina y el Caribe", "OIT"]
 
@@ -390,14 +441,22 @@ def test_a_papers_affiliations_are_not_organisers() -> None:
 def test_what_the_title_page_does_not_say_stays_empty() -> None:
     meta = read([heading("BlogCFC", 36, bold=True)], body=["Welcome to BlogCFC, a blogging application."])
     assert meta.title == "BlogCFC"
-    assert (meta.organizers, meta.city, meta.country, meta.start_date, meta.symbol) == ([], None, None, None, None)
+    assert (meta.organizers, meta.city, meta.country, meta.start_date, meta.symbol) == (
+        [],
+        None,
+        None,
+        None,
+        None,
+    )
 
 
 # --- the title page of a file ----------------------------------------------------------------
 
 
 def test_the_title_page_is_the_first_page_without_the_reports_text() -> None:
-    text = "1. In paragraph 1 of its resolution 57/301, the General Assembly decided to amend rule 1 of its " * 2
+    text = (
+        "1. In paragraph 1 of its resolution 57/301, the General Assembly decided to amend rule 1 of its " * 2
+    )
     date = heading("15 February 2021", 10, number="15", style="arabic")
     title = heading("Opening dates of forthcoming regular sessions", 14, bold=True)
     report = [date, title, line(text.strip(), number="1"), heading("I. Contents", style="roman", page=2)]
@@ -428,3 +487,22 @@ def test_places_at_the_end_alone_and_in_pairs() -> None:
     assert GAZETTEER.find_pair("Association (WARDA) Abidjan, Cote d'Ivoire").city == "Abidjan"
     assert GAZETTEER.city("Ginebra") == ("Ginebra", "Switzerland")
     assert GAZETTEER.country("Suisse") == "Switzerland"
+
+
+def test_headings_in_capitals_take_their_languages_case() -> None:
+    from briefer.ingest.metadata import smart_title
+
+    assert (
+        smart_title("VIII – THE PROCEDURE BEFORE THE COURT", set()) == "VIII – The Procedure Before the Court"
+    )
+    assert smart_title("IL EST RÉSOLU À L’UNANIMITÉ", set(), "fr") == "Il est résolu à l’unanimité"
+    assert smart_title("5. LEVÉE DE LA SÉANCE", set(), "fr") == "5. Levée de la séance"
+    assert smart_title("III. DETERMINACIONES DE LA CIDH", {"CIDH"}, "es") == "III. Determinaciones de la CIDH"
+
+
+def test_a_documents_language_from_its_small_words() -> None:
+    from briefer.ingest.vocabulary import language_of
+
+    assert language_of("La séance est ouverte à 16h00 et le comité adopte l'ordre du jour.") == "fr"
+    assert language_of("El Estado y los representantes de la Corte presentaron sus alegatos.") == "es"
+    assert language_of("The meeting of the council was held in Geneva.") == "en"

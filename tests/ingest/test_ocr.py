@@ -294,7 +294,9 @@ def test_languages_are_those_installed_among_english_french_spanish(tmp_path: Pa
 def test_a_scan_without_language_models_says_to_install_them(tmp_path: Path, monkeypatch) -> None:
     _fake_tesseract(tmp_path, monkeypatch, "exit 0", languages="osd")
     path = scan_pdf(tmp_path / "scan.pdf", [draw_page(PARAGRAPHS)])
-    with pytest.raises(InputFileError, match="no English, French or Spanish model.*apt-get install tesseract"):
+    with pytest.raises(
+        InputFileError, match="no English, French or Spanish model.*apt-get install tesseract"
+    ):
         parse_document(path)
 
 

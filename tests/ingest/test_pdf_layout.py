@@ -104,7 +104,7 @@ def _report(path: Path) -> Path:
     mark_x = LEFT + pdfmetrics.stringWidth(first[1], "Serif-Regular", 10)
     pdf.setFont("Serif-Regular", 6)
     pdf.drawString(mark_x + 0.5, HEIGHT - page.y + 4, "1")
-    page.paragraph(first[2:])
+    page.paragraph([*first[2:], "as article 35.1 and document Add.1 provide."])
     page.paragraph(_prose(3, 7), "2")
     page.y = HEIGHT - 120
     page.rule(LEFT, LEFT + 120)
@@ -193,6 +193,7 @@ def test_footnote_below_the_rule_is_a_note_of_its_section(report) -> None:
     introduction = _body(report)[0]
     assert [n.text for n in introduction.notes] == ["See the report of the previous meeting, A/TEST/11/2."]
     assert "agencies¹" in introduction.text and "previous meeting" not in introduction.text
+    assert "article 35.1 and document Add.1" in introduction.text  # numbers, not marks
 
 
 def test_numbered_paragraphs_are_paragraphs(report) -> None:
