@@ -78,7 +78,7 @@ _SMALL_WORDS = frozenset(
 )
 
 
-_NUMBER_TOKEN_RE = re.compile(r"^\(?(?:[IVXLC]+|[A-Za-z]|\d+(?:\.\d+)*)[.):]?$|^[^\w]+$")
+_NUMBER_TOKEN_RE = re.compile(r"^\(?(?:[IVXLC]+|[A-Za-z])[.):]$|^\(?\d+(?:\.\d+)*[.):]?$|^[^\w]+$")
 
 
 def smart_title(text: str, acronyms: set[str], language: str = "en") -> str:
@@ -775,7 +775,7 @@ def _read_line_details(
     under "Seventh session" is the session's."""
     symbol_rank = len(_SYMBOL_FINDERS)
     after_issue, session = False, 0
-    for (text, unit), rest in zip(lines, rests):
+    for (text, unit), rest in zip(lines, rests, strict=True):
         symbol = _find_symbol(text)
         if symbol and symbol[1] < symbol_rank:
             page.symbol, symbol_rank = (symbol[0], text), symbol[1]
@@ -801,7 +801,7 @@ def _plain_runs(
     """The headings that may be a title or a body's name, in runs of one look; the other
     plain lines go to `page.titles`, a label of the document's kind to `page.kind_label`."""
     runs: list[list[tuple[str, Unit]]] = [[]]
-    for index, ((text, unit), rest) in enumerate(zip(lines, rests)):
+    for index, ((text, unit), rest) in enumerate(zip(lines, rests, strict=True)):
         following = lines[index + 1][1] if index + 1 < len(lines) else None
         continued = following is not None and following.kind == "heading" and _look(following) == _look(unit)
         if id(unit) in values or not _is_plain(rest, _find_symbol(text), gazetteer, continued):

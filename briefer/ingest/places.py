@@ -10,7 +10,6 @@ from pathlib import Path
 
 from briefer import paths
 
-
 _WORD_RE = re.compile(r"[^\W\d_¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:['’.-][^\W\d_¹²³⁴⁵⁶⁷⁸⁹⁰]+)*\.?")
 
 
