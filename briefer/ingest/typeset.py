@@ -107,7 +107,27 @@ def typeset(paragraphs: list[Typed], body: BodyType) -> list[Unit]:
             numbering.paragraph = int(unit.number)
         units.append(unit)
     _reexamine_long_stretches(units, paragraphs, body)
+    _unnumber_lists(units)
     return units
+
+
+def _unnumber_lists(units: list[Unit]) -> None:
+    """Short numbered paragraphs 1, 2, 3... that a sentence ending in a colon announces
+    are a list's items: their numbers are no paragraph numbers to cite ("paras. 1-4" of
+    a report that numbers none)."""
+    runs: list[tuple[Unit | None, list[Unit]]] = []  # (the unit before the run, the run)
+    for index, unit in enumerate(units):
+        if unit.kind != "paragraph" or not (unit.number and unit.number.isdigit()):
+            continue
+        if runs and int(unit.number) == int(runs[-1][1][-1].number) + 1:
+            runs[-1][1].append(unit)
+        elif unit.number == "1":
+            runs.append((units[index - 1] if index else None, [unit]))
+    for before, run in runs:
+        announced = before is not None and before.kind == "paragraph" and before.text.rstrip().endswith(":")
+        if announced and sum(len(unit.text) for unit in run) < 120 * len(run):
+            for unit in run:
+                unit.number = None
 
 
 _LONG_STRETCH = 20_000  # characters: far beyond any section a reader takes in at once
