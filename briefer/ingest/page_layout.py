@@ -338,12 +338,15 @@ def _make_line(words: list[Word], page: int, column: tuple[float, float]) -> Tex
             cells.append(Cell(word.x0, word.x1, text))
         else:
             gap = word.x0 - previous.x1
+            # PDFium put a space between the two, however close an italic letter leans
+            # ("of a"); a run in another type glued to the word before has none ("report¹").
+            spaced = not raised and not word.glued and gap > -0.3 * size
             if gap >= max(1.0 * size, 8.0):
                 cells.append(Cell(word.x0, word.x1, text))
             else:
                 cells[-1].x1 = max(cells[-1].x1, word.x1)
-                cells[-1].text += (" " if gap > 0.12 * size and not raised else "") + text
-            parts.append((" " if gap > 0.12 * size and not raised else "") + text)
+                cells[-1].text += (" " if spaced else "") + text
+            parts.append((" " if spaced else "") + text)
         if not raised:
             count = sum(map(str.isalpha, text))
             letters += count

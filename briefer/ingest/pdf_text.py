@@ -37,6 +37,7 @@ class Word:
     size: float  # font size in points, as printed (the text matrix applied)
     font: Font
     upright: bool = True  # False for text set at an angle (a stamp in the margin)
+    glued: bool = False  # goes on from the word before with no space (a mark in smaller type)
 
     @property
     def height(self) -> float:
@@ -200,7 +201,7 @@ def _read_words(handle: int, fonts: dict[int, Font]) -> list[Word]:
             found = styles[obj] = (round(_font_size(handle, index) * scale, 1), _font(obj, fonts), upright)
         return found
 
-    def add(start: int, end: int, look: tuple[float, Font, bool]) -> None:
+    def add(start: int, end: int, look: tuple[float, Font, bool], glued: bool = False) -> None:
         _loose_box(handle, start, rect_ref)
         x0, top, bottom = rect.left, rect.top, rect.bottom
         if end - 1 > start:
@@ -209,7 +210,7 @@ def _read_words(handle: int, fonts: dict[int, Font]) -> list[Word]:
         x1 = rect.right
         if x1 < x0:  # right-to-left or turned text
             x0, x1 = x1, x0
-        words.append(Word(text[start:end], x0, x1, top, bottom, look[0], look[1], look[2]))
+        words.append(Word(text[start:end], x0, x1, top, bottom, look[0], look[1], look[2], glued))
 
     def add_word(start: int, end: int) -> None:
         """One run of characters without whitespace: split where the type changes. The
@@ -225,9 +226,9 @@ def _read_words(handle: int, fonts: dict[int, Font]) -> list[Word]:
                 for index in range(start + 1, end):
                     other = style(index)
                     if other != look:
-                        add(run_start, index, look)
+                        add(run_start, index, look, run_start > start)
                         run_start, look = index, other
-                add(run_start, end, look)
+                add(run_start, end, look, run_start > start)
                 return
         x1 = rect.right
         if x1 < x0:  # right-to-left or turned text

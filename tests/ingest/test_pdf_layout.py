@@ -443,3 +443,18 @@ def test_a_charts_labels_are_no_headings(tmp_path: Path) -> None:
     sections = [s for s in parse_document(path).meetings[0].sections if s.kind == "body"]
     assert [s.heading for s in sections] == ["I. Costs of milling"]
     assert "Fee for milling" in sections[0].text and "Description of respondents" in sections[0].text
+
+
+def test_words_keep_the_spaces_between_them_however_close_italics_lean(tmp_path: Path) -> None:
+    """An italic "f" leans over the space after it: "of a future", not "ofafuture"."""
+    _register_fonts()
+    path = tmp_path / "italic.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    page = Page(pdf, 1, symbol=None)
+    page.heading("I. Definition")
+    page.line("A road safety audit is a formal examination of a future road or traffic project.", 12, "Serif-Italic")
+    page.paragraph(_prose(5))
+    pdf.showPage()
+    pdf.save()
+    text = parse_document(path).meetings[0].sections[0].text
+    assert "a formal examination of a future road" in text
