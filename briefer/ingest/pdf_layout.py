@@ -19,7 +19,7 @@ from briefer.ingest import clean
 from briefer.ingest.headings import CONNECTOR_END_RE, heading_number
 from briefer.ingest.layout import JOB_NUMBER_RE, attach_footnotes, join_hyphenated_words
 from briefer.ingest.page_layout import Cell, PdfPage, TextLine
-from briefer.ingest.typeset import LEADER_RE, BodyType, Typed, body_type, typeset
+from briefer.ingest.typeset import LEADER_RE, BodyType, Typed, body_type, is_caps, typeset
 from briefer.ingest.units import Footnote, Layout, Line, Unit, ends_sentence, join_lines
 from briefer.ingest.vocabulary import Vocabulary, is_english_word
 
@@ -32,6 +32,7 @@ class Placed:
     number: int  # 1-based, in the document's reading order
     role: str = "body"  # "body", "furniture", "note", "table"
     edges: tuple[float, float] = (0.0, 0.0)  # where the column's running text starts and ends
+    middle: float = 0.0  # the line titles are centred on: the page's, or a narrow column's
 
 
 @dataclass(slots=True)
@@ -69,13 +70,21 @@ class Block:
         return all(_is_centered(p) for p in self.lines)
 
 
-def _is_centered(p: Placed, margin: float = 0.06, balance: float = 0.1) -> bool:
-    """Set in the middle of the column's text, clear of both its edges (an indented
-    first line of a paragraph reaches the right edge)."""
+def _is_centered(p: Placed, margin: float = 0.06, balance: float = 0.05) -> bool:
+    """Set in the middle (of the page, or of a narrow column), clear of the text's left
+    edge (an indented first line of a paragraph is not)."""
     left, right = p.edges
     width = max(1.0, right - left)
-    margins = (p.line.x0 - left, right - p.line.x1)
-    return min(margins) > margin * width and abs(margins[0] - margins[1]) < balance * width
+    return p.line.x0 - left > margin * width and abs((p.line.x0 + p.line.x1) / 2 - p.middle) < balance * width
+
+
+def _set_apart(centred: Placed, other: Placed) -> bool:
+    """Is one line centred and the other set short from the left edge? (A centred
+    title's wide line, nearly the column's width, goes with the centred one below it.)"""
+    left, right = other.edges
+    width = max(1.0, right - left)
+    short_left = other.line.x0 - left < 0.03 * width and other.line.x1 - other.line.x0 < 0.85 * width
+    return short_left and _is_centered(centred, 0.12)
 
 
 def lay_out_pdf(pages: list[PdfPage]) -> Layout:
@@ -85,6 +94,9 @@ def lay_out_pdf(pages: list[PdfPage]) -> Layout:
     heads_by_page = mark_furniture(pages, placed, body)
     footnotes = take_footnotes(pages, placed, body)
     footnotes += take_endnotes(placed, body)
+    for p in (p for rows in placed for p in rows if p.role == "body"):
+        if _TYPED_RULE_RE.match(p.line.text.replace(" ", "")):
+            p.role = "furniture"  # a rule typed as underscores (above notes, under a title): no text
     mark_tables(pages, placed)
     vocabulary = Vocabulary("\n".join(p.line.text for page in placed for p in page if p.role != "furniture"))
     paragraphs = [_typed(block, vocabulary) for block in join_split_blocks(build_blocks(placed, leading))]
@@ -103,14 +115,15 @@ def _number_lines(pages: list[PdfPage]) -> list[list[Placed]]:
             line.text = _clean_text(line.text)
             number += 1
             row.append(Placed(line, number))
-        _set_text_edges(row)
+        _set_text_edges(row, page.width)
         result.append(row)
     return result
 
 
-def _set_text_edges(row: list[Placed]) -> None:
+def _set_text_edges(row: list[Placed], page_width: float) -> None:
     """Per column: the left edge most full lines start at and the right edge they reach
-    (a column's bounds may hold a marginal number or a wide table)."""
+    (a column's bounds may hold a marginal number or a wide table), and the middle a
+    title is centred on (the page's, when the column is most of its width)."""
     by_column: dict[tuple[float, float], list[Placed]] = {}
     for p in row:
         by_column.setdefault(p.line.column, []).append(p)
@@ -120,8 +133,10 @@ def _set_text_edges(row: list[Placed]) -> None:
         left = starts.most_common(1)[0][0] if starts else column[0]
         ends = sorted(line.x1 for line in full)
         right = ends[int(0.9 * (len(ends) - 1))] if ends else column[1]
+        middle = page_width / 2 if right - left >= 0.6 * page_width else (left + right) / 2
         for p in lines:
             p.edges = (left, max(right, left + 1))
+            p.middle = middle
 
 
 def _clean_text(text: str) -> str:
@@ -156,8 +171,9 @@ def line_pitches(pages: list[PdfPage]) -> dict[float, float]:
 # --- page furniture -----------------------------------------------------------------------
 
 _PAGE_LABEL_RE = re.compile(
-    r"^(?:(?:page|p\.|pág\.?|página|pagina|seite|strona)\s*)?[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-–—]?"
-    r"(?:\s*(?:of|/|de|sur|von|z)\s*\d{1,4})?[^\w\s]?$",  # (with a stray sign: "5/11?")
+    r"^(?:(?:page|p\.|pág\.?|página|pagina|seite|strona)\s*)?[-–—]?\s*"
+    r"(?:\d{1,4}(?:\s*(?:of|/|de|sur|von|z)\s*\d{1,4})?[^\w\s]?"  # (with a stray sign: "5/11?")
+    r"|[ivxlc]{1,7})\s*[-–—]?$",
     re.IGNORECASE,
 )
 # A job number's date stamp printed beside it at a page foot ("21-02065 (E)  170221").
@@ -237,6 +253,7 @@ def mark_furniture(pages: list[PdfPage], placed: list[list[Placed]], body: BodyT
         for p in rows:
             if not p.line.upright:  # text set at an angle (a stamp in the margin)
                 p.role = "furniture"
+
             elif p.role == "body" and symbols:
                 _drop_parts(p, [t for t in _furniture_parts(p.line) if _furniture_key(t) in symbols])
     return heads
@@ -687,8 +704,10 @@ def _starts_paragraph(previous: Placed | None, p: Placed, leading: dict[float, f
     pitch = leading.get(line.size) or 1.25 * line.size
     if line.top - above.top > 1.45 * pitch:
         return True
-    if _is_centered(previous, 0.12, 0.05) != _is_centered(p, 0.12, 0.05):
+    if _set_apart(previous, p) or _set_apart(p, previous):
         return True  # a centred title line, then text set from the left
+    if is_caps(above.text) != is_caps(line.text):
+        return True  # "PROCÈS-VERBAL" / "Séance publique tenue le 20 juin"
     left, right = p.edges
     width = right - left
     short = above.x1 < right - max(4 * line.size, 0.15 * width)
