@@ -345,7 +345,14 @@ def assign_levels(units: list[Unit]) -> None:
         if unit.kind != "heading":
             continue
         style = heading_style(unit)
-        same = next((i for i, open_ in enumerate(stack) if heading_style(open_) == style), None)
+        same = next(
+            (
+                i
+                for i, open_ in enumerate(stack)
+                if heading_style(open_) == style or _numbered_alike(open_, unit)
+            ),
+            None,
+        )
         if same is not None:
             del stack[same:]
         else:
@@ -364,6 +371,17 @@ _DOCUMENT_PART_RE = re.compile(
 )
 
 
+def _numbered_alike(unit: Unit, other: Unit) -> bool:
+    """Numbered in one sequence (roman, letters, "3.1"...), whatever their type: "X -"
+    set in italics is a peer of "IX." in roman type."""
+    return (
+        unit.style == other.style
+        and unit.style in _FAMILY_RANK
+        and unit.style != "keyword"
+        and unit.depth == other.depth
+    )
+
+
 def _outranks(unit: Unit, other: Unit) -> bool:
     """Is `unit` a peer or a parent of the open heading `other`?
 
@@ -375,8 +393,9 @@ def _outranks(unit: Unit, other: Unit) -> bool:
     """
     if unit.style == "doctitle":
         return True
-    if unit.style == other.style == "arabic":
-        return _rank(unit) <= _rank(other)  # "1.3" is a peer of "1.2" in any type
+    if unit.style == other.style and unit.style in _FAMILY_RANK:
+        # One numbering, whatever the type: "1.3" is a peer of "1.2", "X -" of "IX."
+        return _rank(unit) <= _rank(other)
     if _prominence(unit) != _prominence(other):
         return _prominence(unit) > _prominence(other)
     mine_style, their_style = _word_style(unit), _word_style(other)
