@@ -93,3 +93,17 @@ def test_a_listed_sequence_keeps_its_numbers_in_the_text_only() -> None:
     )
     assert [u.number for u in units] == [None, None, None, None, "1", "2"]
     assert units[1].text.startswith("1. Small mills")
+
+
+def test_one_numbering_makes_peers_whatever_their_type() -> None:
+    outline = _outline(
+        [
+            _typed("IX. MERIT", 12, bold=True),
+            _typed(LONG),
+            _typed("The Court’s analysis", 12, bold=True),
+            _typed(LONG),
+            _typed("X - THE COSTS", 12, bold=True, italic=True),  # set in italics, still roman
+            _typed(LONG),
+        ]
+    )
+    assert outline == [(1, "IX. MERIT"), (2, "The Court’s analysis"), (1, "X - THE COSTS")]
