@@ -181,7 +181,7 @@ def _read_words(handle: int, fonts: dict[int, Font]) -> list[Word]:
     _get_text(handle, 0, count, buffer)
     text = buffer.raw[: count * 2].decode("utf-16-le", errors="replace")
     if len(text) != count:  # characters beyond 16 bits: ask for each one
-        text = "".join(chr(_get_unicode(handle, i) or 32) for i in range(count))
+        text = "".join(_character(_get_unicode(handle, i)) for i in range(count))
     rect = _RectF()
     rect_ref = ctypes.byref(rect)
     matrix = _Matrix()
@@ -238,6 +238,11 @@ def _read_words(handle: int, fonts: dict[int, Font]) -> list[Word]:
     for match in _WORD_RE.finditer(text):
         add_word(match.start(), match.end())
     return words
+
+
+def _character(code: int) -> str:
+    """One character of the page's text; half of a surrogate pair is no character."""
+    return " " if not code else "\ufffd" if 0xD800 <= code <= 0xDFFF else chr(code)
 
 
 _NO_FONT = Font("", False, False)

@@ -77,9 +77,13 @@ def parse_document(
         if raw.kind != "text":
             assign_levels(report)  # the report's own hierarchy, the title page aside
         sections = build_sections(report, first_meeting=index == 0)
+        cover = title_page(header) if raw.kind != "text" else None
+        if not sections and cover is not None:
+            # A slide deck, a form, a memo: no report begins, yet every word is kept,
+            # as the document's one section.
+            cover.kind, sections, cover = "body", [cover], None
         if not sections:
             continue
-        cover = title_page(header) if raw.kind != "text" else None
         if cover is not None:
             sections.insert(0, cover)
         for section in sections:

@@ -452,9 +452,32 @@ def test_words_keep_the_spaces_between_them_however_close_italics_lean(tmp_path:
     pdf = canvas.Canvas(str(path), pagesize=A4)
     page = Page(pdf, 1, symbol=None)
     page.heading("I. Definition")
-    page.line("A road safety audit is a formal examination of a future road or traffic project.", 12, "Serif-Italic")
+    page.line(
+        "A road safety audit is a formal examination of a future road or traffic project.", 12, "Serif-Italic"
+    )
     page.paragraph(_prose(5))
     pdf.showPage()
     pdf.save()
     text = parse_document(path).meetings[0].sections[0].text
     assert "a formal examination of a future road" in text
+
+
+def test_a_document_that_opens_no_report_keeps_every_word(tmp_path: Path) -> None:
+    """A slide or a memo of short lines: no report text begins, yet nothing is refused or
+    lost; a character PDFium gives as half of a pair is no crash."""
+    _register_fonts()
+    path = tmp_path / "slide.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    page = Page(pdf, 1, symbol=None)
+    for line in ("Remittances in 2020", "Costs fell by 2%", "Next: fees by corridor"):
+        page.line(line, 20, "Serif-Bold", gap=20)
+    pdf.showPage()
+    pdf.save()
+    (section,) = parse_document(path).meetings[0].sections
+    assert section.kind == "body" and "Costs fell by 2%" in section.text
+
+
+def test_half_a_surrogate_pair_is_a_replacement_character() -> None:
+    from briefer.ingest.pdf_text import _character
+
+    assert (_character(0xD83D), _character(0), _character(0x41)) == ("\ufffd", " ", "A")
