@@ -716,7 +716,8 @@ def _starts_paragraph(previous: Placed | None, p: Placed, leading: dict[float, f
         return True
     if _LIST_START_RE.match(line.text) and (finished or short or above.text.endswith(":")):
         return True
-    if above.x1 < left + 0.6 * width and line.text[:1].isupper() and not CONNECTOR_END_RE.search(above.text):
+    starts_word = line.text[:1].isalpha() and not line.text[:1].islower()
+    if above.x1 < left + 0.6 * width and starts_word and not CONNECTOR_END_RE.search(above.text):
         return True  # short lines of a title page or an address: "Section 54957" / "District..."
     return short and heading_number(line.text) is not None and not above.text.endswith(("-", "\ufffe"))
 

@@ -167,7 +167,8 @@ def _title_line(text: str) -> bool:
     words = text.split()
     return (
         1 <= len(words) <= 10
-        and text[:1].isupper()
+        and text[:1].isalpha()
+        and not text[:1].islower()  # (scripts without capitals too)
         and not ends_sentence(text)
         and words[-1].casefold() not in _FUNCTION_WORDS
         and not _CAPTION_RE.match(text)
@@ -240,7 +241,7 @@ def is_heading(
         return False  # (a form's question "D 1. Estimation of...", a page's "5/11")
     title = number.title if number is not None else text
     first = next((ch for ch in title if ch.isalnum()), "")
-    if not first or (first.isalpha() and not first.isupper()):
+    if not first or first.islower():  # (a script without capitals starts no lower)
         return False
     if _CAPTION_RE.match(text) or LEADER_RE.search(text):
         return False

@@ -85,7 +85,7 @@ HEADING_STYLES = ("roman", "session", "letter", "arabic", "paren", "keyword", "c
 NUMBERED_STYLES = frozenset({"roman", "session", "letter", "arabic", "paren"})
 
 # A sentence end, perhaps followed by closing quotes and a footnote mark ("sea.5", "media.¹").
-SENTENCE_END_RE = re.compile(r"[.!?;:…](?:[\"”’')\]]*)(?:\d{1,2}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,2})?$|\[…\]$")
+SENTENCE_END_RE = re.compile(r"[.!?;:…。！？؟۔](?:[\"”’')\]」』]*)(?:\d{1,2}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,2})?$|\[…\]$")
 # Abbreviations whose full stop does not end a sentence: "(No. / 189)", "Mr. / Smith".
 _ABBREVIATION_END_RE = re.compile(
     r"\b(?:No|Nos|Mr|Ms|Mrs|Dr|Prof|para|paras|Art|arts|vol|p|pp|e\.g|i\.e|cf|St|Rev|H\.E|Amb)\.$"
@@ -110,6 +110,9 @@ def previous_text(lines: list[Line], i: int) -> str:
     return ""
 
 
+_UNSPACED = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
 def join_lines(parts: list[str]) -> str:
     text = ""
     for part in parts:
@@ -120,6 +123,8 @@ def join_lines(parts: list[str]) -> str:
             text = part
         elif text.endswith("-") and not text.endswith(" -"):
             text += part  # a real hyphen at the line end stays, without a space after it
+        elif _UNSPACED.match(text[-1]) and _UNSPACED.match(part[0]):
+            text += part  # Chinese and Japanese put no space between words
         else:
             text += " " + part
     return text
