@@ -112,7 +112,9 @@ def test_one_numbering_makes_peers_whatever_their_type() -> None:
 def test_scripts_without_capitals_have_headings_and_sentences() -> None:
     from briefer.ingest.units import ends_sentence, join_lines
 
-    arabic_body = "ناقش المندوبون تكاليف التوظيف التي يتحملها العمال المهاجرون وأسرهم في كل ممرات المنطقة. " * 2
+    arabic_body = (
+        "ناقش المندوبون تكاليف التوظيف التي يتحملها العمال المهاجرون وأسرهم في كل ممرات المنطقة. " * 2
+    )
     outline = _outline([_typed("الاستنتاجات", 12, bold=True), _typed(arabic_body)])
     assert outline == [(1, "الاستنتاجات")]
     assert ends_sentence("会议于下午闭幕。") and ends_sentence("هل انتهى الاجتماع؟")
