@@ -2,7 +2,9 @@
 
 Each word keeps its box, baseline, font size, weight and slant: what the layout step
 needs to find lines, columns, headings, footnotes and tables. Coordinates are points
-from the page's top-left corner (y grows downwards), whatever the page's rotation.
+from the top-left corner of the page as its text reads (y grows downwards): a page whose
+text runs up or down (a landscape table turned on the sheet, a page rotated by /Rotate)
+is turned so that most of its text runs left to right.
 
 PDFium's own text calls are made through ctypes prototypes that return plain numbers:
 a few million calls per report, so each one must be cheap.
@@ -36,12 +38,17 @@ class Word:
     bottom: float
     size: float  # font size in points, as printed (the text matrix applied)
     font: Font
-    upright: bool = True  # False for text set at an angle (a stamp in the margin)
+    turn: int = 0  # quarter turns from the page's reading direction; -1 for other angles
     glued: bool = False  # goes on from the word before with no space (a mark in smaller type)
 
     @property
     def height(self) -> float:
         return self.bottom - self.top
+
+    @property
+    def upright(self) -> bool:
+        """False for text set at an angle to the page's text (a stamp in the margin)."""
+        return self.turn == 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,23 +152,25 @@ def pages(pdf: pdfium.PdfDocument) -> Iterator[Page]:
 
 
 def _read_page(page: pdfium.PdfPage, number: int) -> Page:
-    width, height = page.get_size()
-    left, bottom, _, top = page.get_bbox()  # the crop box: (0, 0) is not always its corner
-    result = Page(number, width, height)
+    box = page.get_bbox()  # the crop box (left, bottom, right, top): (0, 0) is not always its corner
     textpage = page.get_textpage()
     try:
         handle = ctypes.cast(textpage.raw, ctypes.c_void_p).value
         words = _read_words(handle, {})  # font handles live as long as their page
     finally:
         textpage.close()
+    turn = _reading_turn(words, page.get_rotation() // 90)
+    to_page = _PageTurn(box, turn)
+    result = Page(number, *to_page.size)
     page_handle = ctypes.cast(page.raw, ctypes.c_void_p).value
-    result.rules, result.images, drawing = _read_drawings(page_handle, width * height)
-    for word in words:  # from PDF space (y up, origin at the box corner) to the page's
-        word.x0, word.x1 = word.x0 - left, word.x1 - left
-        word.top, word.bottom = top - word.top, top - word.bottom
-    result.rules = [Rule(r.x0 - left, top - r.top, r.x1 - left, top - r.bottom) for r in result.rules]
-    if drawing is not None:  # (x0, bottom, x1, top) in PDF space -> (x0, top, x1, bottom) on the page
-        result.drawing = (drawing[0] - left, top - drawing[3], drawing[2] - left, top - drawing[1])
+    rules, result.images, drawing = _read_drawings(page_handle, to_page.size[0] * to_page.size[1])
+    for word in words:
+        word.x0, word.top, word.x1, word.bottom = to_page(word.x0, word.bottom, word.x1, word.top)
+        if word.turn >= 0:
+            word.turn = (word.turn - turn) % 4
+    result.rules = [Rule(*to_page(r.x0, r.bottom, r.x1, r.top)) for r in rules]
+    if drawing is not None:
+        result.drawing = to_page(*drawing)
     result.words = words
     # OCR hook: a scanned page (no text layer, a picture over most of it) gets the words
     # Tesseract reads on it, in the same form (briefer/ingest/ocr.py).
@@ -169,6 +178,39 @@ def _read_page(page: pdfium.PdfPage, number: int) -> Page:
 
     ocr.read_if_scanned(page, result)
     return result
+
+
+def _reading_turn(words: list[Word], rotation: int) -> int:
+    """Quarter turns (anticlockwise) most of the page's text is set at, by letters; for a
+    page without text, the turn its /Rotate shows it at (a scan is read as shown)."""
+    letters = [0, 0, 0, 0]
+    for word in words:
+        if word.turn >= 0:
+            letters[word.turn] += len(word.text)
+    return max(range(4), key=letters.__getitem__) if any(letters) else rotation % 4
+
+
+class _PageTurn:
+    """From PDF space (y up, the crop box's corner not always at 0, 0) to the page as
+    its text reads: turned by a number of quarter turns, y down from the top."""
+
+    def __init__(self, box: tuple[float, float, float, float], turn: int) -> None:
+        self.box, self.turn = box, turn
+        width, height = box[2] - box[0], box[3] - box[1]
+        self.size = (height, width) if turn % 2 else (width, height)
+
+    def __call__(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        """A box (x0, y0, x1, y1), y up -> (left, top, right, bottom) on the page."""
+        left, bottom, right, top = self.box
+        if self.turn == 0:  # the usual page: x stays, y is measured from the top
+            xs, ys = (x0 - left, x1 - left), (top - y0, top - y1)
+        elif self.turn == 1:  # text runs up the sheet: lines follow each other rightwards
+            xs, ys = (y0 - bottom, y1 - bottom), (x0 - left, x1 - left)
+        elif self.turn == 2:  # upside down
+            xs, ys = (right - x0, right - x1), (y0 - bottom, y1 - bottom)
+        else:  # text runs down the sheet: lines follow each other leftwards
+            xs, ys = (top - y0, top - y1), (right - x0, right - x1)
+        return min(xs), min(ys), max(xs), max(ys)
 
 
 def _read_words(handle: int, fonts: dict[int, Font]) -> list[Word]:
@@ -186,30 +228,28 @@ def _read_words(handle: int, fonts: dict[int, Font]) -> list[Word]:
     rect_ref = ctypes.byref(rect)
     matrix = _Matrix()
     matrix_ref = ctypes.byref(matrix)
-    styles: dict[int, tuple[float, Font, bool]] = {}  # per text object: size, font, upright
+    styles: dict[int, tuple[float, Font, int]] = {}  # per text object: size, font, turn
     words: list[Word] = []
 
-    def style(index: int) -> tuple[float, Font, bool]:
+    def style(index: int) -> tuple[float, Font, int]:
         obj = _text_object(handle, index) or 0
         found = styles.get(obj)
         if found is None:
             # The size as printed: the font size scaled by the text and page matrices
             # ("1 Tf" with a matrix scaling by ten prints ten-point type).
             scale = math.hypot(matrix.c, matrix.d) if _char_matrix(handle, index, matrix_ref) else 1.0
-            angle = _char_angle(handle, index)
-            upright = abs(angle) < 0.1 or abs(angle - 6.2832) < 0.1
-            found = styles[obj] = (round(_font_size(handle, index) * scale, 1), _font(obj, fonts), upright)
+            quarters = _char_angle(handle, index) / (math.pi / 2)  # clockwise, 0 to 4
+            turn = -round(quarters) % 4 if abs(quarters - round(quarters)) < 0.07 else -1
+            found = styles[obj] = (round(_font_size(handle, index) * scale, 1), _font(obj, fonts), turn)
         return found
 
-    def add(start: int, end: int, look: tuple[float, Font, bool], glued: bool = False) -> None:
+    def add(start: int, end: int, look: tuple[float, Font, int], glued: bool = False) -> None:
         _loose_box(handle, start, rect_ref)
-        x0, top, bottom = rect.left, rect.top, rect.bottom
-        if end - 1 > start:
+        x0, x1, top, bottom = rect.left, rect.right, rect.top, rect.bottom
+        if end - 1 > start:  # the first and last letters' boxes span the word, whichever way it runs
             _loose_box(handle, end - 1, rect_ref)
+            x0, x1 = min(x0, rect.left), max(x1, rect.right)
             top, bottom = max(top, rect.top), min(bottom, rect.bottom)
-        x1 = rect.right
-        if x1 < x0:  # right-to-left or turned text
-            x0, x1 = x1, x0
         words.append(Word(text[start:end], x0, x1, top, bottom, look[0], look[1], look[2], glued))
 
     def add_word(start: int, end: int) -> None:
@@ -218,10 +258,15 @@ def _read_words(handle: int, fonts: dict[int, Font]) -> list[Word]:
         smaller box); only then is each character asked for its style."""
         look = style(start)
         _loose_box(handle, start, rect_ref)
-        x0, top, bottom = rect.left, rect.top, rect.bottom
+        x0, x1, top, bottom = rect.left, rect.right, rect.top, rect.bottom
         if end - 1 > start:
             _loose_box(handle, end - 1, rect_ref)
-            if abs(rect.top - top) > 0.3 or abs(rect.bottom - bottom) > 0.3:
+            across = (
+                (rect.top - top, rect.bottom - bottom)
+                if look[2] % 2 == 0
+                else (rect.left - x0, rect.right - x1)
+            )
+            if abs(across[0]) > 0.3 or abs(across[1]) > 0.3:
                 run_start = start
                 for index in range(start + 1, end):
                     other = style(index)
@@ -230,9 +275,8 @@ def _read_words(handle: int, fonts: dict[int, Font]) -> list[Word]:
                         run_start, look = index, other
                 add(run_start, end, look, run_start > start)
                 return
-        x1 = rect.right
-        if x1 < x0:  # right-to-left or turned text
-            x0, x1 = x1, x0
+            x0, x1 = min(x0, rect.left), max(x1, rect.right)
+            top, bottom = max(top, rect.top), min(bottom, rect.bottom)
         words.append(Word(text[start:end], x0, x1, top, bottom, look[0], look[1], look[2]))
 
     for match in _WORD_RE.finditer(text):

@@ -481,3 +481,39 @@ def test_half_a_surrogate_pair_is_a_replacement_character() -> None:
     from briefer.ingest.pdf_text import _character
 
     assert (_character(0xD83D), _character(0), _character(0x41)) == ("\ufffd", " ", "A")
+
+
+def test_pages_turned_on_the_sheet_read_as_their_text_runs(tmp_path: Path) -> None:
+    """Landscape pages set turned on a portrait sheet: shown upright by /Rotate (90 or
+    270 degrees) or left sideways; each reads left to right, top down, as a page of
+    its own shape."""
+    from briefer.ingest.pdf_text import open_pdf, pages
+
+    _register_fonts()
+    path = tmp_path / "turned.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    # (x, y) on the landscape page (y up) -> the sheet, for text running up or down it.
+    turns = {1: (0, 1, -1, 0, WIDTH, 0), 3: (0, -1, 1, 0, 0, HEIGHT)}
+    for turn, rotate, title in ((1, 90, "I. Introduction"), (3, 270, "II. Findings"), (1, 0, "III. Outlook")):
+        pdf.setPageRotation(rotate)
+        pdf.setPageSize((HEIGHT, WIDTH) if rotate else A4)  # (reportlab gives the size as shown)
+        pdf.saveState()
+        pdf.transform(*turns[turn])
+        y = WIDTH - 72  # the landscape page is as tall as the sheet is wide
+        pdf.setFont("Serif-Bold", 12)
+        pdf.drawString(LEFT, y, title)
+        pdf.setFont("Serif-Regular", 10)
+        y -= 8
+        for line in _prose(8, turn * 5, width=HEIGHT - 2 * LEFT):
+            y -= 12.5
+            pdf.drawString(LEFT, y, line[:1].upper() + line[1:] if y > WIDTH - 100 else line)
+        pdf.restoreState()
+        pdf.showPage()
+    pdf.save()
+    sections = parse_document(path).meetings[0].sections
+    assert [s.heading for s in sections] == ["I. Introduction", "II. Findings", "III. Outlook"]
+    expected = " ".join(_prose(8, 5, width=HEIGHT - 2 * LEFT))
+    assert sections[0].text.casefold() == expected.casefold()
+    for page in pages(open_pdf(path.read_bytes())):
+        assert page.width > page.height and all(w.upright for w in page.words)
+        assert 60 < min(w.top for w in page.words) < 72  # the heading, set 72 pt from the top
