@@ -35,6 +35,9 @@ _NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 _DEFAULT_SIZE = 10.0  # points: Word's size when no style says otherwise
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _HEADING_STYLE_RE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
+_CONTENTS_STYLE_RE = re.compile(r"^toc\s*\d$", re.IGNORECASE)  # Word's "toc 1" to "toc 9"
+# A contents entry: its title, then the page it is on ("Introduction ..... 4", "Annex iv").
+_CONTENTS_ENTRY_RE = re.compile(r"^(.*?\S)[\s.…·_]*\s(\d{1,4}|[ivxlcdm]{1,6})$", re.IGNORECASE)
 _COMPLEX_SCRIPT_RE = re.compile(r"[\u0590-\u08ff\ufb1d-\ufefc]")  # Hebrew, Arabic, Syriac...
 
 # Wrappers whose content Word shows as if they were not there. What the walk does not
@@ -92,8 +95,24 @@ def read_word(data: bytes) -> WordBody:
     styles = StyleSheet(document.styles.element, Lists(_related(part, _NUMBERING)))
     notes = {kind: _note_elements(_related(part, rel)) for kind, rel in (("f", _FOOTNOTES), ("e", _ENDNOTES))}
     walker = BodyWalker(styles, notes)
-    blocks = walker.blocks(document.element.body)
+    blocks = _contents_as_tables(walker.blocks(document.element.body))
     return _number(blocks, walker.notes)
+
+
+def _contents_as_tables(blocks: list[Paragraph | Table]) -> list[Paragraph | Table]:
+    """A table of contents is a table of titles and pages, as it is read from a PDF:
+    its entries are set like headings but are none."""
+    found: list[Paragraph | Table] = []
+    for block in blocks:
+        if not (isinstance(block, Paragraph) and block.contents and block.text):
+            found.append(block)
+            continue
+        if not (found and isinstance(found[-1], Table) and found[-1].contents):
+            found.append(Table([], [], contents=True))
+        entry = _CONTENTS_ENTRY_RE.match(block.text)
+        found[-1].rows.append(Row(list(entry.groups()) if entry else [block.text], block.notes))
+        found[-1].spans.extend(block.spans)
+    return found
 
 
 # --- the parts around the body ----------------------------------------------------------------
@@ -165,6 +184,7 @@ class ParagraphType:
     centered: bool
     indent: float  # points
     style_level: int | None
+    contents: bool = False  # an entry of a table of contents (no heading, however set)
 
 
 _LATIN = ("sz", "b", "i")
@@ -277,6 +297,7 @@ class StyleSheet:
             _value(jc) == "center" if jc is not None else styled.centered,
             own_indent if own_indent is not None else styled.indent,
             own_level if own_level is not None else styled.style_level,
+            styled.contents,
         )
 
     def _styled_paragraph_type(self, paragraph_style: str | None) -> ParagraphType:
@@ -286,7 +307,7 @@ class StyleSheet:
         indent = self._list_indent(self.list_of(None, paragraph_style))
         if indent is None:
             indent = _left_indent(_first(layers, "ind"))
-        return ParagraphType(_value(jc) == "center", indent or 0.0, _style_level(chain))
+        return ParagraphType(_value(jc) == "center", indent or 0.0, _style_level(chain), _in_contents(chain))
 
     def list_of(self, props, paragraph_style: str | None) -> tuple[str, str] | None:
         """(numId, ilvl) of the list the paragraph is in, set on it or by its style."""
@@ -342,6 +363,14 @@ def _style_level(chain: list) -> int | None:
         if level is not None:
             return level
     return None
+
+
+def _in_contents(chain: list) -> bool:
+    return any(
+        _CONTENTS_STYLE_RE.match((_value(style.find(f"{_W}name"), "") or "").strip())
+        or _CONTENTS_STYLE_RE.match(style.get(_W + "styleId") or "")
+        for style in chain
+    )
 
 
 def _outline_level(props) -> int | None:
@@ -534,6 +563,7 @@ class Paragraph:
     indent: float
     style_level: int | None
     notes: list[int] = field(default_factory=list)  # the notes it cites (BodyWalker.notes)
+    contents: bool = False
 
     @property
     def text(self) -> str:
@@ -550,6 +580,7 @@ class Row:
 class Table:
     rows: list[Row]
     spans: list[Span]
+    contents: bool = False  # a table of contents, gathered from its entries
 
 
 @dataclass(slots=True)
@@ -620,7 +651,9 @@ class BodyWalker:
         self._number_list_item(props, style, content.pieces[0])
         type_ = self.styles.paragraph_type(props, style)
         found: list[Paragraph | Table] = [
-            Paragraph(piece.spans, type_.centered, type_.indent, type_.style_level, piece.notes)
+            Paragraph(
+                piece.spans, type_.centered, type_.indent, type_.style_level, piece.notes, type_.contents
+            )
             for piece in content.pieces
             if piece.spans or piece.notes
         ]

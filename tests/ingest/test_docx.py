@@ -263,6 +263,31 @@ def test_heading_styles_and_outline_levels_give_levels(tmp_path: Path) -> None:
     assert outline[-2:] == [(1, "Findings"), (2, "Regional trends")]
 
 
+def test_a_table_of_contents_is_a_table_not_headings(tmp_path: Path) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = _report()
+    for level in (1, 2):
+        style = document.styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
+        style.font.bold, style.font.size = level == 1, Pt(13 - level)
+    document.add_paragraph("Contents", style="TOC Heading")
+    for text, level in (("I. Findings", 1), ("Regional trends", 2), ("II. Next steps", 1)):
+        paragraph = document.add_paragraph(style=f"toc {level}")
+        paragraph.add_run(text)
+        paragraph.add_run().add_tab()
+        paragraph.add_run(str(level + 1))
+    for title in ("I. Findings", "II. Next steps"):
+        document.add_heading(title, level=1)
+        document.add_paragraph(OPENING)
+    sections = _sections(_parse(document, tmp_path))
+    assert [s.heading for s in sections[-3:]] == ["Contents", "I. Findings", "II. Next steps"]
+    assert sections[-3].tables[0].rows == [
+        ["I. Findings", "2"],
+        ["Regional trends", "3"],
+        ["II. Next steps", "2"],
+    ]
+
+
 # --- tables ------------------------------------------------------------------------------------
 
 
