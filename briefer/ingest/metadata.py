@@ -18,6 +18,7 @@ issuing body is the masthead line that names a council, court, commission, unive
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from dataclasses import dataclass, field
 
 from briefer.ingest.dates import find_date_range, has_date_words
@@ -81,14 +82,15 @@ _SMALL_WORDS = frozenset(
 _NUMBER_TOKEN_RE = re.compile(r"^\(?(?:[IVXLC]+|[A-Za-z])[.):]$|^\(?\d+(?:\.\d+)*[.):]?$|^[^\w]+$")
 
 
-def smart_title(text: str, acronyms: set[str], language: str = "en") -> str:
+def smart_title(text: str, acronyms: set[str], language: str = "en", names: Set[str] = frozenset()) -> str:
     """ "HIV, AIDS AND MIGRATION" -> "HIV, AIDS and Migration".
 
     A word in capitals stays so when the document writes it in capitals in running text
     too (an acronym); small words go lower case except at the start (of the text, or
     after a colon or a dash); text that is not all in capitals is returned as it is.
     English takes title case; French, Spanish and other languages sentence case ("IL EST
-    RÉSOLU À L’UNANIMITÉ" -> "Il est résolu à l’unanimité").
+    RÉSOLU À L’UNANIMITÉ" -> "Il est résolu à l’unanimité"), names kept ("GENÈVE" ->
+    "Genève" when the document writes "Genève" in its sentences: `names`, casefolded).
     """
     if any(ch.islower() and ch not in "ºª" for ch in text):  # "Nº" is still in capitals
         return text
@@ -100,7 +102,13 @@ def smart_title(text: str, acronyms: set[str], language: str = "en") -> str:
             continue
         word = _title_word(token, acronyms, first)
         core = token.strip("“”‘’\"'(),:;.?!")
-        if language != "en" and not first and core not in acronyms and not _ROMAN_RE.fullmatch(core):
+        if (
+            language != "en"
+            and not first
+            and core not in acronyms
+            and core.casefold() not in names
+            and not _ROMAN_RE.fullmatch(core)
+        ):
             word = word.lower()
         out.append(word)
         # (a heading's number is no first word: "5. LEVÉE DE LA SÉANCE" -> "5. Levée ...")

@@ -742,7 +742,9 @@ def _typed(block: Block, vocabulary: Vocabulary) -> Typed:
     )
     typed.figure = block.kind == "figure"
     if block.kind == "table":
-        typed.rows = table_grid([table_cells(p.line) for p in block.lines])
+        grid = table_grid([table_cells(p.line) for p in block.lines])
+        # (a word broken at a cell's line end keeps its hyphen: the cell's next line is the next row)
+        typed.rows = [[clean.resolve_soft_hyphens(cell, vocabulary.count) for cell in row] for row in grid]
         typed.text = "\n".join(" | ".join(cell for cell in row if cell) for row in typed.rows)
     else:
         typed.text = _block_text(block, vocabulary)

@@ -16,7 +16,7 @@ from briefer.ingest.readers import SUPPORTED_SUFFIXES, RawDocument, read_documen
 from briefer.ingest.segment import OPENING_TEXT, MeetingDraft, build_sections, split_meetings, title_page
 from briefer.ingest.themes import Lexicon, default_lexicon
 from briefer.ingest.typeset import assign_levels
-from briefer.ingest.units import Layout
+from briefer.ingest.units import Layout, ends_sentence
 from briefer.ingest.vocabulary import language_of
 
 _ACRONYM_RE = re.compile(r"\b[A-Z][A-Z0-9&]{1,9}s?\b")
@@ -52,6 +52,29 @@ def document_acronyms(layout: Layout) -> set[str]:
     return acronyms
 
 
+_WORD_EDGES = "“”‘’\"'(),:;.?!«»"
+
+
+def document_names(layout: Layout) -> set[str]:
+    """Words a document capitalizes inside its sentences and never writes in lower case
+    (casefolded): the names a heading set in capitals keeps in sentence case."""
+    capitalized: set[str] = set()
+    lower: set[str] = set()
+    for unit in layout.units:
+        if unit.kind != "paragraph":
+            continue
+        words = unit.text.split()
+        for before, word in zip(words, words[1:], strict=False):
+            core = word.strip(_WORD_EDGES)
+            if not core[:1].isalpha():
+                continue
+            if core.islower():
+                lower.add(core.casefold())
+            elif core.istitle() and not ends_sentence(before) and not before.endswith(":"):
+                capitalized.add(core.casefold())
+    return capitalized - lower
+
+
 def parse_document(
     path: Path, lexicon: Lexicon | None = None, gazetteer: Gazetteer | None = None
 ) -> ParsedDocument:
@@ -60,7 +83,7 @@ def parse_document(
     gazetteer = gazetteer or default_gazetteer()
     raw = read_document(path)
     layout = _lay_out(raw)
-    acronyms = document_acronyms(layout)
+    acronyms, names = document_acronyms(layout), document_names(layout)
     language = language_of(" ".join(u.text for u in layout.units if u.kind == "paragraph"))
     meetings: list[ParsedMeeting] = []
     publisher: str | None = None
@@ -87,9 +110,9 @@ def parse_document(
         if cover is not None:
             sections.insert(0, cover)
         for section in sections:
-            section.heading = smart_title(section.heading, acronyms, language)
-            section.title = smart_title(section.title, acronyms, language)
-            section.path = [smart_title(p, acronyms, language) for p in section.path]
+            section.heading = smart_title(section.heading, acronyms, language, names)
+            section.title = smart_title(section.title, acronyms, language, names)
+            section.path = [smart_title(p, acronyms, language, names) for p in section.path]
             about = _ABOUT_RE.match(section.title) if section.kind == "front_matter" else None
             publisher = publisher or (about.group("name") if about else None)
         # Notes on the title page ("supported by the Government of...") go with the report.

@@ -506,3 +506,19 @@ def test_a_documents_language_from_its_small_words() -> None:
     assert language_of("La séance est ouverte à 16h00 et le comité adopte l'ordre du jour.") == "fr"
     assert language_of("El Estado y los representantes de la Corte presentaron sus alegatos.") == "es"
     assert language_of("The meeting of the council was held in Geneva.") == "en"
+
+
+def test_sentence_case_keeps_the_names_a_document_capitalizes() -> None:
+    from briefer.ingest.metadata import smart_title
+    from briefer.ingest.pipeline import document_names
+    from briefer.ingest.units import Layout, Unit
+    from briefer.ingest.vocabulary import Vocabulary
+
+    text = (
+        "La réunion s’est tenue à Genève avec le Comité. Les délégués de Genève et du Canada ont "
+        "parlé. Comité des droits, comité restreint et réunion du comité."
+    )
+    layout = Layout([Unit("paragraph", text, 1, 1, None, None)], [], Vocabulary(text), [])
+    names = document_names(layout)
+    assert {"genève", "canada"} <= names and "comité" not in names and "les" not in names
+    assert smart_title("RAPPORT DU COMITÉ DE GENÈVE", set(), "fr", names) == "Rapport du comité de Genève"
