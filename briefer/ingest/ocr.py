@@ -50,6 +50,7 @@ PAGE_TIMEOUT = 120  # seconds for one page; a dense A4 page takes a few seconds
 MIN_CONFIDENCE = 40  # Tesseract's word confidence (0-100): below it, specks and smudges
 MAX_STRAY_CHARACTERS = 30  # a scan's own text layer: a page number or a stamp, no more
 MIN_PICTURE_SHARE = 0.5  # of the page's area covered by pictures
+MIN_PICTURE_SHARE_TEXTLESS = 0.2  # on a page without any text: a letter pasted in as a picture
 LANGUAGES = ("eng", "fra", "spa")  # the reports' languages, when their models are installed
 
 OCR_FONT = Font("OCR", False, False)  # Tesseract does not tell weight or slant
@@ -125,7 +126,7 @@ def read_if_scanned(page: pdfium.PdfPage, result: Page) -> None:
     own = result.words
     if len(own) > MAX_STRAY_CHARACTERS or sum(len(w.text.strip()) for w in own) > MAX_STRAY_CHARACTERS:
         return
-    if picture_share(page) < MIN_PICTURE_SHARE:
+    if picture_share(page) < (MIN_PICTURE_SHARE if own else MIN_PICTURE_SHARE_TEXTLESS):
         return
     try:
         words, sideways = read_words(page, result.width, result.height)

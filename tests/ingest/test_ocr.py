@@ -200,6 +200,22 @@ def test_a_scanned_page_among_text_pages(tmp_path: Path) -> None:
     assert "Introduction" in [s.title for s in _sections(document)]
 
 
+@needs_tesseract
+def test_a_page_of_text_pasted_in_as_a_smaller_picture_is_read(tmp_path: Path) -> None:
+    """No text of its own, a picture of text over two fifths of the page (a screenshot,
+    a letter scanned and pasted in): the picture is read."""
+    page = draw_page({FIRST: PARAGRAPHS[FIRST]})
+    picture = io.BytesIO()
+    page.crop((0, 0, page.width, int(page.height * 0.4))).save(picture, "PNG")
+    path = tmp_path / "pasted.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.drawImage(ImageReader(io.BytesIO(picture.getvalue())), 0, 842 * 0.6, 595, 842 * 0.4)
+    pdf.showPage()
+    pdf.save()
+    read = " ".join(s.heading + " " + s.text for s in _sections(parse_document(path)))
+    assert share_read(" ".join(PARAGRAPHS[FIRST]), read) >= 0.9, read
+
+
 def test_a_text_pdf_with_pictures_is_not_ocred(tmp_path: Path, monkeypatch) -> None:
     """A logo, a photograph beside the text: the page has its own words, read as they are."""
     monkeypatch.setattr(ocr, "_run", _refuse)
