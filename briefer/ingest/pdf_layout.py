@@ -171,7 +171,7 @@ def line_pitches(pages: list[PdfPage]) -> dict[float, float]:
 # --- page furniture -----------------------------------------------------------------------
 
 _PAGE_LABEL_RE = re.compile(
-    r"^(?:(?:page|p\.|pág\.?|página|pagina|seite|strona)\s*)?[-–—]?\s*"
+    r"^[-–—]?\s*(?:(?:page|p\.|pág\.?|página|pagina|seite|strona)\s*)?[-–—]?\s*"
     r"(?:\d{1,4}(?:\s*(?:of|/|de|sur|von|z)\s*\d{1,4})?[^\w\s]?"  # (with a stray sign: "5/11?")
     r"|[ivxlc]{1,7})\s*[-–—]?$",
     re.IGNORECASE,

@@ -517,3 +517,20 @@ def test_pages_turned_on_the_sheet_read_as_their_text_runs(tmp_path: Path) -> No
     for page in pages(open_pdf(path.read_bytes())):
         assert page.width > page.height and all(w.upright for w in page.words)
         assert 60 < min(w.top for w in page.words) < 72  # the heading, set 72 pt from the top
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["3", "- 3 -", "Page 3", "page 3 of 17", "3/17", "- Page ii -", "— iv —", "Página 2 de 9", "p. 12"],
+)
+def test_page_labels_in_their_printed_forms_are_furniture(label: str) -> None:
+    from briefer.ingest.pdf_layout import _is_furniture
+
+    assert _is_furniture(label)
+
+
+@pytest.mark.parametrize("text", ["Page views rose", "3. Findings", "II. Mandate", "Annex 2"])
+def test_headings_and_sentences_are_not_page_labels(text: str) -> None:
+    from briefer.ingest.pdf_layout import _is_furniture
+
+    assert not _is_furniture(text)
