@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 
 from bench.library_gen import generate
-from briefer.export.build import build_pack
+from briefer.actions.build import build_pack
 from briefer.library import Library, SectionFilter
 from briefer.packs.model import MeetingDetails, Pack, PackItem
 

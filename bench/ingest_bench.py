@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.corpus import generate
 from briefer import paths
-from briefer.ingest.service import ingest_paths
+from briefer.actions.ingest import ingest_paths
 from briefer.library import Library
 
 

@@ -211,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _open_library(args: argparse.Namespace):
-    from briefer.ingest.service import ensure_samples
+    from briefer.actions.ingest import ensure_samples
     from briefer.library import Library
 
     folder, is_default = paths.resolve_library_dir(args.library)
@@ -251,7 +251,7 @@ def _dates(start: str | None, end: str | None) -> str:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from briefer.ingest.service import ingest_paths
+    from briefer.actions.ingest import ingest_paths
 
     library = _open_library(args)
     reports = ingest_paths(library, args.paths)
@@ -526,7 +526,7 @@ def _exact_date(value: str) -> str:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from briefer.export.build import build_pack
+    from briefer.actions.build import build_pack
 
     fmt = args.format or args.out.suffix.lower().lstrip(".")
     if fmt not in ("pdf", "docx"):
@@ -563,8 +563,8 @@ def _pack_to_build(args: argparse.Namespace, library):
     kept pack (whose builds are remembered to report what is new next time)."""
     from datetime import date
 
+    from briefer.actions.packs import load_pack, read_pack_file
     from briefer.packs.model import Pack, PackItem, SavedSearch
-    from briefer.packs.service import load_pack, read_pack_file
 
     if args.pack:
         candidate = Path(args.pack).expanduser()
@@ -598,7 +598,7 @@ def _pack_to_build(args: argparse.Namespace, library):
 
 
 def _cmd_templates(args: argparse.Namespace) -> int:
-    from briefer.export.templates import available_templates
+    from briefer.ir.templates import available_templates
 
     for template in available_templates().values():
         print(f"{template.id:16} {template.name}: {template.description}")
@@ -606,7 +606,7 @@ def _cmd_templates(args: argparse.Namespace) -> int:
 
 
 def _cmd_packs(args: argparse.Namespace) -> int:
-    from briefer.packs.service import list_packs
+    from briefer.actions.packs import list_packs
 
     packs = list_packs(_open_library(args))
     if args.json:
@@ -619,7 +619,7 @@ def _cmd_packs(args: argparse.Namespace) -> int:
 
 
 def _cmd_pack_import(args: argparse.Namespace) -> int:
-    from briefer.packs.service import import_pack
+    from briefer.actions.packs import import_pack
 
     pack = import_pack(_open_library(args), args.file)
     print(f"{pack.id}: imported '{pack.title}' ({len(pack.items)} items)")
@@ -627,7 +627,7 @@ def _cmd_pack_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_pack_export(args: argparse.Namespace) -> int:
-    from briefer.packs.service import export_pack, load_pack
+    from briefer.actions.packs import export_pack, load_pack
 
     pack = load_pack(_open_library(args), args.pack_id)
     print(f"wrote {export_pack(pack, args.file)}")
@@ -635,7 +635,7 @@ def _cmd_pack_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_pack_copy(args: argparse.Namespace) -> int:
-    from briefer.packs.service import duplicate_pack
+    from briefer.actions.packs import duplicate_pack
 
     pack = duplicate_pack(_open_library(args), args.pack_id, args.title)
     print(f"{pack.id}: '{pack.title}'")
@@ -643,14 +643,14 @@ def _cmd_pack_copy(args: argparse.Namespace) -> int:
 
 
 def _cmd_library_export(args: argparse.Namespace) -> int:
-    from briefer.library.archive import export_archive
+    from briefer.actions.archive import export_archive
 
     print(f"wrote {export_archive(_open_library(args), args.file)}")
     return EXIT_OK
 
 
 def _cmd_library_import(args: argparse.Namespace) -> int:
-    from briefer.library.archive import import_archive
+    from briefer.actions.archive import import_archive
 
     report = import_archive(_open_library(args), args.file)
     for line in report.lines():

@@ -82,3 +82,11 @@ class NotFoundError(BrieferError):
 
 class UsageError(BrieferError):
     """A value given by the user is not valid (a bad date, an unknown theme...)."""
+
+
+class TemplateError(UsageError):
+    """A pack template's folder or settings cannot be used. Names the file and the fix."""
+
+
+class BuildError(BrieferError):
+    """The output file of a build cannot be written."""

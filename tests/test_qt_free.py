@@ -13,7 +13,7 @@ def test_core_modules_import_no_pyside6(tmp_path) -> None:
     # Import every submodule too, and run a CLI command end to end in the same process.
     code = (
         f"import sys, pkgutil, importlib; {imports}; "
-        "import briefer.ingest.service, briefer.ingest.pipeline; "
+        "import briefer.actions.ingest, briefer.ingest.pipeline; "
         "[importlib.import_module(m.name) for p in ('briefer.ingest', 'briefer.library') "
         " for m in pkgutil.iter_modules(importlib.import_module(p).__path__, p + '.')]; "
         "from briefer.cli import main; main(['--library', sys.argv[1], 'themes']); "

@@ -1,5 +1,5 @@
-"""Export: blocks -> Word and PDF writers, templates, build.
+"""The writers: a document of blocks (`briefer.ir`) -> a Word or PDF file.
 
-Not built yet: writers arrive with the pack-building issue. The package exists so that the
-layout of DESIGN.md holds and the Qt-free test covers it from the start.
+They import only the IR and the shared modules (errors): never the library or packs, so
+that what they print depends on the blocks alone.
 """

@@ -36,7 +36,9 @@ from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
 from briefer.errors import UsageError
-from briefer.export.blocks import (
+from briefer.export.columns import column_widths, on_two_lines
+from briefer.ir.blocks import (
+    PAPER_SIZES,
     Block,
     Contents,
     Cover,
@@ -54,14 +56,12 @@ from briefer.export.blocks import (
     Table,
     Title,
 )
-from briefer.export.columns import column_widths, on_two_lines
-from briefer.export.templates import Template
+from briefer.ir.templates import Template
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 
-PAGE_SIZES = {"A4": (11906, 16838), "LETTER": (12240, 15840)}  # twips
 TWIPS_PER_MM = 1440 / 25.4
 PROGRESS_EVERY = 25
 WATERMARK_TEXT = "DRAFT"
@@ -181,7 +181,7 @@ class _DocxBuilder:
         self.section_empty = True  # a page break at the top of a section would leave a blank page
         self.cover_sect_pr: etree._Element | None = None
         self.watermarks = 0
-        width, height = PAGE_SIZES.get(document.info.page_size.upper(), PAGE_SIZES["A4"])
+        width, height = (round(points * 20) for points in PAPER_SIZES[document.info.page_size])  # twips
         self.margin = round(template.margin_mm * TWIPS_PER_MM)
         self.page = (width, height)
         self.text_width = width - 2 * self.margin

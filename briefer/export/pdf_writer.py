@@ -23,7 +23,6 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
-from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -49,9 +48,9 @@ from reportlab.platypus.flowables import PageBreakIfNotEmpty
 from reportlab.platypus.tableofcontents import TableOfContents, drawPageNumbers
 
 import briefer
-from briefer import paths
-from briefer.errors import UsageError
-from briefer.export.blocks import (
+from briefer.export.columns import column_widths, on_two_lines
+from briefer.ir.blocks import (
+    PAPER_SIZES,
     Contents,
     Cover,
     Document,
@@ -66,17 +65,15 @@ from briefer.export.blocks import (
     SourcesList,
     Title,
 )
-from briefer.export.blocks import PageBreak as PageBreakBlock
-from briefer.export.blocks import Paragraph as ParagraphBlock
-from briefer.export.blocks import Table as TableBlock
-from briefer.export.columns import column_widths, on_two_lines
-from briefer.export.templates import Template
+from briefer.ir.blocks import PageBreak as PageBreakBlock
+from briefer.ir.blocks import Paragraph as ParagraphBlock
+from briefer.ir.blocks import Table as TableBlock
+from briefer.ir.templates import Template, font_file
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 
-PAGE_SIZES = {"a4": A4, "letter": LETTER}
 EXPECTED_PASSES = 2  # see the module docstring; progress totals assume it
 
 INK = colors.HexColor("#111111")
@@ -95,20 +92,13 @@ CELL_PADDING = 4  # points left and right of a table cell's text
 # --- fonts -------------------------------------------------------------------------------------------
 
 _FACES = {"": "Regular", "-Bold": "Bold", "-Italic": "Italic", "-BoldItalic": "BoldItalic"}
-_FAMILY_NAME = re.compile(r"[A-Za-z0-9]+\Z")
 
 
 @cache
 def _register_family(family: str) -> str:
-    """Registers a bundled TTF family (four faces) once per process; returns its name."""
-    folder = paths.fonts_dir()
-    files = {suffix: folder / f"{family}-{face}.ttf" for suffix, face in _FACES.items()}
-    if not _FAMILY_NAME.match(family) or not all(path.is_file() for path in files.values()):
-        bundled = sorted({path.name.rsplit("-", 1)[0] for path in folder.glob("*-Regular.ttf")})
-        raise UsageError(
-            f"the template's font '{family}' is not one of the bundled fonts; "
-            f"set body_font and heading_font to one of: {', '.join(bundled)}"
-        )
+    """Registers a bundled TTF family (four faces; the template checked it is bundled)
+    once per process; returns its name."""
+    files = {suffix: font_file(family, face) for suffix, face in _FACES.items()}
     for suffix, path in files.items():
         pdfmetrics.registerFont(TTFont(family + suffix, str(path)))
     pdfmetrics.registerFontFamily(
@@ -1300,20 +1290,9 @@ def _join(items: list[tuple[Flowable, str, int]]) -> list[Flowable]:
 
 
 def _page(info: DocumentInfo, template: Template) -> _Page:
-    size = PAGE_SIZES.get(info.page_size.strip().lower())
-    if size is None:
-        raise UsageError(f"unknown page size '{info.page_size}'; use A4 or Letter")
-    _check_range(template, "margin_mm", template.margin_mm, 5, 50, "mm")
-    _check_range(template, "body_size", template.body_size, 6, 24, "points")
+    width, height = PAPER_SIZES[info.page_size]
     margin = template.margin_mm * mm
-    return _Page(size[0], size[1], margin, max(margin, MIN_VERTICAL_MARGIN))
-
-
-def _check_range(template: Template, name: str, value: float, low: float, high: float, unit: str) -> None:
-    if not low <= value <= high:
-        raise UsageError(
-            f"{template.folder / 'template.json'}: {name} is {value}; set it between {low} and {high} {unit}"
-        )
+    return _Page(width, height, margin, max(margin, MIN_VERTICAL_MARGIN))
 
 
 def write_pdf(document: Document, template: Template, out: Path, progress: Progress | None = None) -> int:

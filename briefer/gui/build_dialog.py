@@ -37,12 +37,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from briefer.actions.build import check_output, write_document
 from briefer.errors import BrieferError
-from briefer.export.build import check_output, write_document
-from briefer.export.templates import Template, available_templates, find_template
 from briefer.gui.errors import show_error
 from briefer.gui.pdf_preview import PdfPreview
 from briefer.gui.tasks import CpuWorker, ProgressReporter, SerialWorker
+from briefer.ir.templates import Template, available_templates, find_template
 from briefer.library.repository import Library
 from briefer.packs.assemble import Assembly, assemble
 from briefer.packs.model import PAGE_SIZES, Pack

@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from briefer.actions.ingest import FileReport, ingest_paths
 from briefer.errors import BrieferError
 from briefer.gui.errors import show_error
 from briefer.gui.tasks import ProgressReporter, SerialWorker
-from briefer.ingest.service import FileReport, ingest_paths
 from briefer.library.repository import Library
 
 log = logging.getLogger(__name__)

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from briefer import APP_NAME, __version__, paths
+from briefer.actions.ingest import ensure_samples
+from briefer.actions.packs import export_pack, import_pack, list_packs, load_pack, save_pack
 from briefer.errors import NotFoundError
 from briefer.gui.dialogs import MeetingDialog, OpenPackDialog, ThemesDialog, UserGuideDialog
 from briefer.gui.errors import show_error
@@ -34,12 +36,10 @@ from briefer.gui.library_pane import LibraryPane
 from briefer.gui.pack_pane import PackPane, SectionInfo
 from briefer.gui.results_pane import ResultsPane
 from briefer.gui.tasks import CpuWorker, SerialWorker
-from briefer.ingest.service import ensure_samples
 from briefer.ingest.themes import Lexicon, default_lexicon
 from briefer.library import Library, SearchResult
 from briefer.packs.estimate import section_words
 from briefer.packs.model import Pack
-from briefer.packs.service import export_pack, import_pack, list_packs, load_pack, save_pack
 
 log = logging.getLogger(__name__)
 RESULT_LIMIT = 500  # rows shown at once; the summary says how many match
@@ -478,7 +478,7 @@ class MainWindow(QMainWindow):
             )
 
     def export_library(self) -> None:
-        from briefer.library.archive import export_archive
+        from briefer.actions.archive import export_archive
 
         suggested = str(Path.home() / f"briefer-library-{date.today().isoformat()}.briefer-library.zip")
         file, _ = QFileDialog.getSaveFileName(
@@ -492,7 +492,7 @@ class MainWindow(QMainWindow):
             )
 
     def import_library(self) -> None:
-        from briefer.library.archive import import_archive
+        from briefer.actions.archive import import_archive
 
         file, _ = QFileDialog.getOpenFileName(
             self, "Import a library archive", str(Path.home()), "Library archives (*.zip);;All files (*)"

@@ -49,7 +49,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from briefer.export.templates import Template
 from briefer.gui.pack_commands import (
     AddItemsCommand,
     EditCoverCommand,
@@ -62,6 +61,7 @@ from briefer.gui.pack_commands import (
     cover_value,
 )
 from briefer.gui.pack_outline import ITEM_ID_ROLE, KIND_LABELS, PackOutlineModel
+from briefer.ir.templates import Template
 from briefer.packs.estimate import estimate
 from briefer.packs.model import QA, WRITTEN_TITLES, Pack, PackItem
 from briefer.packs.wording import printed_heading

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from briefer.export.blocks import Table as TableBlock
+from briefer.ir.blocks import Table as TableBlock
 from briefer.library import Meeting, SearchResult, Section, Table
 from briefer.packs.wording import date_range, meeting_place, number_ranges, page_range
 

@@ -353,7 +353,7 @@ class SearchIndex:
         row = db.execute("SELECT data FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
         if row is None:
             return
-        meeting = _meeting(json.loads(row[0]), edit)
+        meeting = meeting_from_record(json.loads(row[0]), edit)
         db.execute(
             "UPDATE meetings SET edit = ?, start_date = ?, end_date = ?, country = ?, organizers = ? WHERE id = ?",
             (
@@ -406,11 +406,11 @@ class SearchIndex:
 
     def meetings(self) -> list[Meeting]:
         rows = self.db.execute("SELECT data, edit FROM meetings").fetchall()
-        return [_meeting(json.loads(data), json.loads(edit) if edit else None) for data, edit in rows]
+        return [meeting_from_record(json.loads(data), json.loads(edit) if edit else None) for data, edit in rows]
 
     def meeting(self, meeting_id: str) -> Meeting | None:
         row = self.db.execute("SELECT data, edit FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
-        return _meeting(json.loads(row[0]), json.loads(row[1]) if row[1] else None) if row else None
+        return meeting_from_record(json.loads(row[0]), json.loads(row[1]) if row[1] else None) if row else None
 
     def meeting_record(self, meeting_id: str) -> dict | None:
         row = self.db.execute("SELECT data FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
@@ -422,7 +422,7 @@ class SearchIndex:
             "JOIN section_text t ON t.rowid = s.rowid WHERE s.id = ?",
             (section_id,),
         ).fetchone()
-        return _section(row[0], row[1], row[2]) if row else None
+        return section_from_row(row[0], row[1], row[2]) if row else None
 
     def section_record(self, section_id: str) -> dict | None:
         row = self.db.execute(
@@ -502,7 +502,7 @@ class SearchIndex:
             text, highlights = _snippet(body, query.words)
             hits.append(
                 Hit(
-                    _section(data, edit, body),
+                    section_from_row(data, edit, body),
                     round(score_value, 4) if score_value is not None else None,
                     text,
                     highlights,
@@ -669,7 +669,7 @@ def _effective_themes(base: dict, edit: dict | None) -> list[ThemeTag]:
     return tags
 
 
-def _section(data: str, edit: str | None, body: str) -> Section:
+def section_from_row(data: str, edit: str | None, body: str) -> Section:
     base = json.loads(data)
     changes = json.loads(edit) if edit else {}
     source = base["source"]
@@ -697,7 +697,7 @@ def _section(data: str, edit: str | None, body: str) -> Section:
     )
 
 
-def _meeting(record: dict, edit: dict | None) -> Meeting:
+def meeting_from_record(record: dict, edit: dict | None) -> Meeting:
     fields = {name: record.get(name) for name in MEETING_FIELDS}
     fields["organizers"] = list(fields["organizers"] or [])
     edited = []

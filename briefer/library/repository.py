@@ -79,7 +79,7 @@ def _without_time(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if k not in ("updated_at", "built_at")}
 
 
-def _stable_id(prefix: str, *parts: str, length: int = 10) -> str:
+def stable_id(prefix: str, *parts: str, length: int = 10) -> str:
     digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
     return prefix + digest[:length]
 
@@ -191,6 +191,13 @@ class Library:
         with LibraryLock(self.folder):
             self._update_index()
         return True
+
+    def stored_files(self) -> dict[str, bytes]:
+        """The files of record as stored, at the current schema, read together under the
+        lock (a consistent pair, for an archive)."""
+        with LibraryLock(self.folder):
+            self._update_index()
+            return {name: (self.folder / name).read_bytes() for name in (LIBRARY_FILE, USER_FILE)}
 
     def _index_is_current(self) -> bool:
         stamp, current = self.index.stamp(), self._stamp()
@@ -339,7 +346,7 @@ class Library:
                 "duplicate",
                 detail=f"same content as {twin['file']}, already in the library",
             )
-        document_id = _stable_id("d", key)
+        document_id = stable_id("d", key)
         meetings, sections = _records(parsed, document_id, key)
         detail = ""
         if existing:
@@ -612,7 +619,7 @@ def _records(parsed: ParsedDocument, document_id: str, key: str) -> tuple[list[d
     meetings: list[dict[str, Any]] = []
     sections: list[dict[str, Any]] = []
     for meeting in parsed.meetings:
-        meeting_id = _stable_id("m", key, meeting.key, length=8)
+        meeting_id = stable_id("m", key, meeting.key, length=8)
         meta = meeting.metadata
         meetings.append(
             {
@@ -637,7 +644,7 @@ def _records(parsed: ParsedDocument, document_id: str, key: str) -> tuple[list[d
         for section in meeting.sections:
             sections.append(
                 {
-                    "id": _stable_id("s", meeting_id, section.key),
+                    "id": stable_id("s", meeting_id, section.key),
                     "document_id": document_id,
                     "meeting_id": meeting_id,
                     "ordinal": len(sections),

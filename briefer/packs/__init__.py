@@ -1,5 +1,4 @@
-"""Briefing packs: the pack model and assemble(pack, library) -> blocks.
+"""Briefing packs: the pack model, its outline rules, and assemble(pack, library) -> blocks.
 
-Not built yet: packs arrive with the pack-building issue. The package exists so that the
-layout of DESIGN.md holds and the Qt-free test covers it from the start.
+Packs read the library and produce the IR (`briefer.ir`); they never import a writer.
 """

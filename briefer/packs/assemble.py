@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from briefer.errors import NotFoundError, UsageError
-from briefer.export.blocks import (
+from briefer.ir.blocks import (
     Block,
     Contents,
     ContentsEntry,
@@ -32,7 +32,7 @@ from briefer.export.blocks import (
     Table,
     Title,
 )
-from briefer.export.templates import Template, find_template
+from briefer.ir.templates import Template, find_template
 from briefer.library.index import SectionFilter
 from briefer.library.models import Meeting, Section
 from briefer.library.models import Table as SectionTable

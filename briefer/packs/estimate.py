@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefer.export.templates import Template
+from briefer.ir.templates import Template
 from briefer.library.models import Section, Table
 from briefer.packs.model import Pack, PackItem
 

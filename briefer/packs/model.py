@@ -17,11 +17,12 @@ from difflib import get_close_matches
 from typing import Any
 
 from briefer.errors import UsageError
+from briefer.ir.blocks import PAPER_SIZES
 
 PACK_FORMAT = "briefer-pack"
 PACK_FORMAT_VERSION = 1
 ITEM_KINDS = ("section", "heading", "notes", "objectives", "key_messages", "qa")
-PAGE_SIZES = ("A4", "Letter")
+PAGE_SIZES = tuple(PAPER_SIZES)
 WRITTEN_TITLES = {
     "notes": "Notes",
     "objectives": "Objectives",

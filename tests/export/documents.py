@@ -10,7 +10,7 @@ from __future__ import annotations
 from itertools import cycle
 from pathlib import Path
 
-from briefer.export.blocks import (
+from briefer.ir.blocks import (
     Contents,
     ContentsEntry,
     Cover,

@@ -10,13 +10,13 @@ import subprocess
 
 import pytest
 
+from briefer.actions import build as build_module
+from briefer.actions.build import build_pack
+from briefer.actions.packs import export_pack
 from briefer.cli import main
 from briefer.errors import BrieferError, NotFoundError, UsageError
-from briefer.export import build as build_module
-from briefer.export.build import build_pack
 from briefer.library import Library, SectionFilter
 from briefer.packs.model import MeetingDetails, Pack, PackItem, SavedSearch
-from briefer.packs.service import export_pack
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
@@ -208,7 +208,7 @@ def test_bad_requests_are_refused_before_anything_is_written(library, library_co
 
 def test_a_users_own_template_copy_is_picked_up(library, tmp_path, monkeypatch):
     from briefer import paths
-    from briefer.export.templates import available_templates, find_template
+    from briefer.ir.templates import available_templates, find_template
 
     own = paths.user_templates_dir() / "our-ministry"
     shutil.copytree(paths.templates_dir() / "handout", own)

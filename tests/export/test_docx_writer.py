@@ -15,7 +15,13 @@ import pytest
 from docx.oxml.ns import qn
 
 from briefer.errors import UsageError
-from briefer.export.blocks import (
+from briefer.export.docx_writer import (
+    LAST_PAGE_BOOKMARK,
+    bookmark_names,
+    clean_text,
+    write_docx,
+)
+from briefer.ir.blocks import (
     Contents,
     Document,
     DocumentInfo,
@@ -27,13 +33,7 @@ from briefer.export.blocks import (
     SourceLine,
     SourcesList,
 )
-from briefer.export.docx_writer import (
-    LAST_PAGE_BOOKMARK,
-    bookmark_names,
-    clean_text,
-    write_docx,
-)
-from briefer.export.templates import Template, load_template
+from briefer.ir.templates import Template, load_template
 from tests.export.documents import ROOT, TRICKY, sample_document
 
 TEMPLATES = ROOT / "templates"

@@ -19,7 +19,8 @@ import pytest
 
 from briefer import __version__
 from briefer.errors import UsageError
-from briefer.export.blocks import (
+from briefer.export.pdf_writer import write_pdf
+from briefer.ir.blocks import (
     Contents,
     ContentsEntry,
     Cover,
@@ -34,8 +35,7 @@ from briefer.export.blocks import (
     SourceLine,
     SourcesList,
 )
-from briefer.export.pdf_writer import write_pdf
-from briefer.export.templates import Template, load_template
+from briefer.ir.templates import Template, load_template
 from tests.export.documents import ROOT, TRICKY, sample_document
 
 TEMPLATES = ROOT / "templates"

@@ -20,9 +20,9 @@ from docx import Document as WordDocument
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph as WordParagraph
 
-from briefer.export.build import build_pack
+from briefer.actions.build import build_pack
+from briefer.actions.packs import read_pack_file
 from briefer.library import Library
-from briefer.packs.service import read_pack_file
 
 REFERENCE = Path(__file__).parent / "reference"
 UPDATE = bool(os.environ.get("BRIEFER_UPDATE_REFERENCES"))

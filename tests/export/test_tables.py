@@ -16,12 +16,12 @@ import pypdfium2 as pdfium
 import pytest
 from docx.oxml.ns import qn
 
-from briefer.export.blocks import Document, DocumentInfo, Paragraph, SectionHeading, Table
-from briefer.export.build import build_pack
+from briefer.actions.build import build_pack
 from briefer.export.columns import column_widths, on_two_lines
 from briefer.export.docx_writer import write_docx
 from briefer.export.pdf_writer import write_pdf
-from briefer.export.templates import load_template
+from briefer.ir.blocks import Document, DocumentInfo, Paragraph, SectionHeading, Table
+from briefer.ir.templates import load_template
 from briefer.library import Library
 from briefer.packs.model import Pack, PackItem
 from tests.export.documents import ROOT

@@ -13,11 +13,11 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QPushButton, QWidget  # noqa: E402
 
+from briefer.actions.ingest import FileReport  # noqa: E402
 from briefer.errors import LibraryLockedError  # noqa: E402
 from briefer.gui import import_dialog as import_module  # noqa: E402
 from briefer.gui.import_dialog import CANCELLED_TEXT, ImportController, headline  # noqa: E402
 from briefer.gui.tasks import SerialWorker  # noqa: E402
-from briefer.ingest.service import FileReport  # noqa: E402
 from briefer.library import Library  # noqa: E402
 from tests.conftest import ROOT, SAMPLE_FILES  # noqa: E402
 

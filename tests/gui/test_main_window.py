@@ -13,10 +13,10 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl  # noqa: E402
 from PySide6.QtGui import QDropEvent  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
+from briefer.actions.packs import list_packs  # noqa: E402
 from briefer.gui import main_window as main_window_module  # noqa: E402
 from briefer.gui.main_window import MainWindow  # noqa: E402
 from briefer.library import Library  # noqa: E402
-from briefer.packs.service import list_packs  # noqa: E402
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -227,9 +227,9 @@ def test_a_meetings_dates_are_checked_before_saving(window, library_copy) -> Non
 
 
 def test_a_colleagues_library_archive_is_merged_from_the_menu(window, qtbot, monkeypatch, tmp_path) -> None:
-    from briefer.library.archive import export_archive
+    from briefer.actions.archive import export_archive
+    from briefer.actions.packs import save_pack
     from briefer.packs.model import Pack, PackItem
-    from briefer.packs.service import save_pack
 
     colleague = Library.open(tmp_path / "colleague")
     colleague.add_documents([])

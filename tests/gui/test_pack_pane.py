@@ -12,8 +12,8 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from briefer.export.templates import find_template  # noqa: E402
 from briefer.gui.pack_pane import PackPane, SectionInfo  # noqa: E402
+from briefer.ir.templates import find_template  # noqa: E402
 from briefer.library import Library  # noqa: E402
 from briefer.packs.model import MeetingDetails, Pack  # noqa: E402
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from briefer.actions.archive import export_archive, import_archive
+from briefer.actions.packs import list_packs, save_pack
 from briefer.cli import main
 from briefer.errors import UsageError
 from briefer.library import Library
-from briefer.library.archive import export_archive, import_archive
 from briefer.packs.model import Pack, PackItem
-from briefer.packs.service import list_packs, save_pack
 from tests.conftest import SAMPLE_FILES
 
 

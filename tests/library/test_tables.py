@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from briefer.actions import archive as archive_module
+from briefer.actions.archive import export_archive, import_archive
 from briefer.errors import UsageError
 from briefer.library import Library, SectionFilter, Table, migrations
-from briefer.library import archive as archive_module
-from briefer.library.archive import export_archive, import_archive
 from briefer.library.storage import backups_of
 from tests.library.tables import AFTER, BEFORE, FIRST_TABLE, ROWS, table_document, table_text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from briefer.export.templates import find_template
+from briefer.ir.templates import find_template
 from briefer.packs.estimate import Estimate, estimate, written_words
 from briefer.packs.model import QA, Pack, PackItem
 

@@ -6,8 +6,18 @@ import json
 
 import pytest
 
+from briefer.actions.packs import (
+    delete_pack,
+    duplicate_pack,
+    export_pack,
+    import_pack,
+    list_packs,
+    load_pack,
+    read_pack_file,
+    save_pack,
+)
 from briefer.errors import NotFoundError, UsageError
-from briefer.export.blocks import (
+from briefer.ir.blocks import (
     Contents,
     Cover,
     KeyMessages,
@@ -21,20 +31,10 @@ from briefer.export.blocks import (
     SourcesList,
     Title,
 )
-from briefer.export.templates import find_template
+from briefer.ir.templates import find_template
 from briefer.library import Library, SectionFilter
 from briefer.packs.assemble import assemble
 from briefer.packs.model import QA, MeetingDetails, Pack, PackItem, SavedSearch
-from briefer.packs.service import (
-    delete_pack,
-    duplicate_pack,
-    export_pack,
-    import_pack,
-    list_packs,
-    load_pack,
-    read_pack_file,
-    save_pack,
-)
 from briefer.packs.wording import date_range, number_ranges
 
 

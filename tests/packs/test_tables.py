@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from briefer.export.blocks import NotesSpace, Paragraph, SectionHeading, SourceLine, Table
-from briefer.export.templates import find_template
+from briefer.ir.blocks import NotesSpace, Paragraph, SectionHeading, SourceLine, Table
+from briefer.ir.templates import find_template
 from briefer.library import Library
 from briefer.packs.assemble import assemble
 from briefer.packs.estimate import estimate, section_words

@@ -8,6 +8,7 @@ from pathlib import Path
 from briefer.atomic import replacing
 from briefer.errors import NotFoundError, UsageError
 from briefer.library.repository import Library
+from briefer.packs.importing import packs_to_add, stored, without_ids
 from briefer.packs.model import Pack
 
 PACK_SUFFIX = ".briefer-pack.json"
@@ -22,13 +23,13 @@ def save_pack(library: Library, pack: Pack) -> Pack:
 def list_packs(library: Library) -> list[Pack]:
     """The library's packs, the most recently saved first."""
     records = sorted(library.pack_records(), key=lambda r: r.get("updated_at", ""), reverse=True)
-    return [Pack.from_json(_stored(r), f"pack '{r.get('title')}' in the library") for r in records]
+    return [Pack.from_json(stored(r), f"pack '{r.get('title')}' in the library") for r in records]
 
 
 def load_pack(library: Library, pack_id: str) -> Pack:
     for record in library.pack_records():
         if record.get("id") == pack_id:
-            return Pack.from_json(_stored(record), f"pack '{record.get('title')}' in the library")
+            return Pack.from_json(stored(record), f"pack '{record.get('title')}' in the library")
     raise NotFoundError(f"no pack with id '{pack_id}' in the library; 'briefer packs' lists them")
 
 
@@ -78,16 +79,21 @@ def read_pack_file(path: Path) -> Pack:
 
 
 def import_pack(library: Library, path: Path) -> Pack:
-    """Add a pack file to the library. A pack already there with other content is kept: the
-    import gets a new id, so neither overwrites the other."""
+    """Add a pack file to the library, by the rule of `briefer.packs.importing`: a pack
+    already here with other content is kept, the import gets a new id (once: importing the
+    same file again adds nothing)."""
     pack = read_pack_file(path)
-    existing = {r.get("id"): _stored(r) for r in library.pack_records()}
-    if pack.id in existing:
-        if existing[pack.id] == pack.to_json():
-            return pack
-        pack = pack.copy(pack.title)
-    return save_pack(library, pack)
+    chosen, _ = packs_to_add(library.pack_records(), [pack.to_json()])
+    if not chosen:
+        return _same_content(library, pack)
+    return save_pack(library, Pack.from_json(stored(chosen[0])))
 
 
-def _stored(record: dict) -> dict:
-    return {key: value for key, value in record.items() if key != "updated_at"}
+def _same_content(library: Library, pack: Pack) -> Pack:
+    """The pack already in the library that `pack` matches (same id first)."""
+    packs = list_packs(library)
+    for candidate in packs:
+        if candidate.id == pack.id and candidate.to_json() == pack.to_json():
+            return candidate
+    wanted = without_ids(pack.to_json())
+    return next(p for p in packs if without_ids(p.to_json()) == wanted)

@@ -9,12 +9,14 @@ writer starts from it, so restyling it in Word restyles every pack built with it
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, fields
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from briefer import paths
-from briefer.errors import UsageError
+from briefer.errors import TemplateError, UsageError
 
 SETTINGS_FILE = "template.json"
 STYLE_FILE = "style.docx"
@@ -38,9 +40,52 @@ class Template:
     heading_font: str = "LiberationSans"
     margin_mm: float = 22.0
 
+    def __post_init__(self) -> None:
+        """The one check of a template's values: every writer and estimate may trust them."""
+        _check_range(self, "margin_mm", self.margin_mm, 5, 50, "mm")
+        _check_range(self, "body_size", self.body_size, 6, 24, "points")
+        _check_range(self, "notes_space", self.notes_space, 0, 40, "lines")
+        for name in ("body_font", "heading_font"):
+            family = getattr(self, name)
+            if family not in bundled_fonts():
+                raise TemplateError(
+                    f"{self.folder / SETTINGS_FILE}: the font '{family}' ({name}) is not one of the "
+                    f"bundled fonts; set body_font and heading_font to one of: {', '.join(bundled_fonts())}"
+                )
+
     @property
     def style_docx(self) -> Path:
         return self.folder / STYLE_FILE
+
+
+_FACES = ("Regular", "Bold", "Italic", "BoldItalic")
+_FAMILY_NAME = re.compile(r"[A-Za-z0-9]+\Z")
+
+
+@cache
+def bundled_fonts() -> tuple[str, ...]:
+    """The font families shipped in resources/fonts with all four faces."""
+    folder = paths.fonts_dir()
+    families = {path.name.rsplit("-", 1)[0] for path in folder.glob("*-Regular.ttf")}
+    return tuple(
+        sorted(
+            family
+            for family in families
+            if _FAMILY_NAME.match(family) and all((folder / f"{family}-{face}.ttf").is_file() for face in _FACES)
+        )
+    )
+
+
+def font_file(family: str, face: str) -> Path:
+    """A bundled font's file: face is one of Regular, Bold, Italic, BoldItalic."""
+    return paths.fonts_dir() / f"{family}-{face}.ttf"
+
+
+def _check_range(template: Template, name: str, value: float, low: float, high: float, unit: str) -> None:
+    if not low <= value <= high:
+        raise TemplateError(
+            f"{template.folder / SETTINGS_FILE}: {name} is {value}; set it between {low} and {high} {unit}"
+        )
 
 
 _SETTINGS = {f.name: f.type for f in fields(Template) if f.name not in ("id", "folder")}
@@ -51,14 +96,14 @@ def load_template(folder: Path) -> Template:
     try:
         settings: dict[str, Any] = json.loads(settings_file.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise UsageError(f"{folder}: not a template folder (it has no {SETTINGS_FILE})") from None
+        raise TemplateError(f"{folder}: not a template folder (it has no {SETTINGS_FILE})") from None
     except (OSError, ValueError) as error:
-        raise UsageError(f"{settings_file}: cannot be read ({error}); fix or remove the file") from None
+        raise TemplateError(f"{settings_file}: cannot be read ({error}); fix or remove the file") from None
     if not isinstance(settings, dict):
-        raise UsageError(f"{settings_file}: must hold a JSON object of settings")
+        raise TemplateError(f"{settings_file}: must hold a JSON object of settings")
     unknown = sorted(set(settings) - set(_SETTINGS))
     if unknown:
-        raise UsageError(
+        raise TemplateError(
             f"{settings_file}: unknown setting '{unknown[0]}'; the settings are {', '.join(sorted(_SETTINGS))}"
         )
     for name, value in settings.items():
@@ -70,10 +115,10 @@ def load_template(folder: Path) -> Template:
             "str": isinstance(value, str),
         }[kind]
         if not ok:
-            raise UsageError(f"{settings_file}: the setting '{name}' must be a {kind}, not {value!r}")
+            raise TemplateError(f"{settings_file}: the setting '{name}' must be a {kind}, not {value!r}")
     template = Template(id=folder.name, folder=folder, **{"name": folder.name, **settings})
     if not template.style_docx.is_file():
-        raise UsageError(f"{folder}: the template has no {STYLE_FILE}; copy one from a bundled template")
+        raise TemplateError(f"{folder}: the template has no {STYLE_FILE}; copy one from a bundled template")
     return template
 
 
@@ -92,7 +137,7 @@ def available_templates() -> dict[str, Template]:
             if (folder / SETTINGS_FILE).is_file():
                 try:
                     found[folder.name] = load_template(folder)
-                except UsageError:
+                except TemplateError:
                     continue  # a broken user copy must not hide the others; find_template reports it
     return found
 

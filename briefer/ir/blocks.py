@@ -13,6 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from briefer.errors import UsageError
+
+_MM = 72 / 25.4
+# Paper by name, (width, height) in points: the one list the pack, the app and both writers use.
+PAPER_SIZES = {"A4": (210 * _MM, 297 * _MM), "Letter": (8.5 * 72, 11 * 72)}
+
 
 @dataclass(frozen=True, slots=True)
 class DocumentInfo:
@@ -21,10 +27,14 @@ class DocumentInfo:
     title: str
     marking: str = ""  # classification, e.g. "RESTRICTED"; "" for none
     draft: bool = False
-    page_size: str = "A4"  # "A4" or "Letter"
+    page_size: str = "A4"  # a name in PAPER_SIZES
     author: str = ""
     subject: str = ""  # the meeting the pack is for, for the file's properties
     date: str | None = None  # the pack's date (ISO), for the file's properties
+
+    def __post_init__(self) -> None:
+        if self.page_size not in PAPER_SIZES:
+            raise UsageError(f"unknown page size '{self.page_size}'; use {' or '.join(PAPER_SIZES)}")
 
 
 @dataclass(frozen=True, slots=True)

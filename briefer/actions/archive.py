@@ -12,8 +12,8 @@ sizes and compression ratios that rule out zip bombs; plain JSON, never code), t
 in one write (`Library.merge_records`): a document already here (same content) is skipped,
 one with the same file name but other content keeps the local version (reported; its
 original file is copied to `sources/` so it can be ingested by hand), local edits win over
-the archive's, packs follow `import_pack` (same id and content: skipped; same id, other
-content: added with a new id, once). Original files go to `LIBRARY/sources/` under their
+the archive's, packs follow `briefer.packs.importing` (same id and content: skipped;
+same id, other content: added with a new id, once). Original files go to `LIBRARY/sources/` under their
 plain name, never over a different file. Importing the same archive again changes nothing.
 """
 
@@ -32,9 +32,13 @@ from typing import Any
 from briefer import __version__
 from briefer.atomic import replacing
 from briefer.errors import LibraryDamagedError, UsageError
+from briefer.library.index import meeting_from_record, section_from_row
 from briefer.library.migrations import SCHEMA_VERSION, migrate, stored_version
-from briefer.library.repository import LIBRARY_FILE, USER_FILE, Library, _stable_id
-from briefer.library.storage import LibraryLock, parse_library_file
+from briefer.library.models import MEETING_FIELDS
+from briefer.library.repository import LIBRARY_FILE, USER_FILE, Library, stable_id
+from briefer.library.storage import parse_library_file
+from briefer.packs.importing import packs_to_add, stored
+from briefer.packs.model import Pack
 
 ARCHIVE_FORMAT = "briefer-library"
 ARCHIVE_VERSION = 1
@@ -101,9 +105,7 @@ def export_archive(library: Library, out: Path) -> Path:
         out = out.with_name(out.name + ARCHIVE_SUFFIX)
     if not out.parent.is_dir():
         raise UsageError(f"{out.parent}: the folder does not exist; create it or choose another")
-    with LibraryLock(library.folder):
-        library._update_index()  # the files exist and are at the current schema
-        raw = {name: (library.folder / name).read_bytes() for name in (LIBRARY_FILE, USER_FILE)}
+    raw = library.stored_files()
     content = parse_library_file(library.folder / LIBRARY_FILE, raw[LIBRARY_FILE])
     user = parse_library_file(library.folder / USER_FILE, raw[USER_FILE])
     documents = list(content.get("documents", {}).values())
@@ -177,7 +179,7 @@ def import_archive(library: Library, archive: Path) -> ArchiveReport:
 
     try:
         outcome = library.merge_records(
-            checked.content, checked.user, choose_packs=_choose_packs, place_source=place_source
+            checked.content, checked.user, choose_packs=packs_to_add, place_source=place_source
         )
         for document in outcome.conflicts:  # their version, for the user to ingest if wanted
             data = checked.sources.get(document["file"])
@@ -358,8 +360,6 @@ def _tables(archive: Path, zipped: zipfile.ZipFile, info: zipfile.ZipInfo, name:
 
 
 def _check_records(archive: Path, checked: _Checked) -> None:
-    from briefer.library.index import _meeting, _section
-    from briefer.packs.model import Pack
 
     content, user = checked.content, checked.user
 
@@ -373,7 +373,7 @@ def _check_records(archive: Path, checked: _Checked) -> None:
         if (
             not _plain_file_name(document["file"])
             or document["key"] != document["file"].casefold()
-            or document["id"] != _stable_id("d", document["key"])
+            or document["id"] != stable_id("d", document["key"])
             or document["key"] in keys
         ):
             raise bad(f"its documents ({document['file']!r})")
@@ -387,7 +387,7 @@ def _check_records(archive: Path, checked: _Checked) -> None:
         ):
             raise bad("its meetings")
         try:
-            _meeting(meeting, None)
+            meeting_from_record(meeting, None)
         except (KeyError, TypeError, ValueError, AttributeError):
             raise bad("its meetings") from None
         meeting_ids.add(meeting["id"])
@@ -412,7 +412,7 @@ def _check_records(archive: Path, checked: _Checked) -> None:
         ):
             raise bad("its sections")
         try:
-            tables = _section(json.dumps(section), None, section["text"]).tables
+            tables = section_from_row(json.dumps(section), None, section["text"]).tables
         except (KeyError, TypeError, ValueError, AttributeError):
             raise bad("its sections") from None
         if not _sensible_tables(tables, section["text"].count("\n\n") + 1):
@@ -428,8 +428,6 @@ def _check_records(archive: Path, checked: _Checked) -> None:
             or not isinstance(edit.get("note", ""), str)
         ):
             raise bad("its section edits")
-    from briefer.library.models import MEETING_FIELDS
-
     for edit in user["meeting_edits"]:
         if not _fields(edit, meeting_id=str, fields=dict) or not set(edit["fields"]) <= set(MEETING_FIELDS):
             raise bad("its meeting edits")
@@ -439,7 +437,7 @@ def _check_records(archive: Path, checked: _Checked) -> None:
     for record in user["packs"]:
         if not _fields(record, id=str):
             raise bad("its packs")
-        Pack.from_json(_stored(record), f"{archive}: pack '{record.get('title')}'")
+        Pack.from_json(stored(record), f"{archive}: pack '{record.get('title')}'")
     for build in user["pack_builds"]:
         if not _fields(build, pack_id=str, section_ids=list):
             raise bad("its pack builds")
@@ -470,43 +468,6 @@ def _strings(value: Any) -> bool:
 
 
 # --- packs and original files ---------------------------------------------------------------
-
-
-def _stored(record: dict) -> dict:
-    return {key: value for key, value in record.items() if key != "updated_at"}
-
-
-def _without_ids(record: dict) -> dict:
-    """A pack's content, whatever its ids: a pack added under a new id by an earlier import
-    of the same archive matches its original."""
-    data = _stored(record)
-    data.pop("id", None)
-    data["items"] = [{k: v for k, v in item.items() if k != "id"} for item in data.get("items", [])]
-    data["searches"] = [{k: v for k, v in s.items() if k != "id"} for s in data.get("searches", [])]
-    return data
-
-
-def _choose_packs(local: list[dict], incoming: list[dict]) -> tuple[list[dict], int]:
-    """The rule of `import_pack`: same id and content, nothing; same id and other content,
-    added with a new id (once: not when a pack with that content is here already)."""
-    from briefer.packs.model import Pack
-
-    by_id = {r.get("id"): _stored(r) for r in local}
-    contents = [_without_ids(r) for r in local]
-    chosen: list[dict] = []
-    renamed = 0
-    for record in incoming:
-        stored = Pack.from_json(_stored(record)).to_json()  # only what a pack holds
-        if stored.get("id") in by_id:
-            if by_id[stored["id"]] == stored or _without_ids(stored) in contents:
-                continue
-            pack = Pack.from_json(stored)
-            stored = pack.copy(pack.title).to_json()
-            renamed += 1
-        chosen.append({**stored, "updated_at": record.get("updated_at", "")})
-        by_id[stored["id"]] = stored
-        contents.append(_without_ids(stored))
-    return chosen, renamed
 
 
 def _copy_source(folder: Path, name: str, data: bytes) -> tuple[Path, bool]:

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefer.atomic import replacing
-from briefer.errors import BrieferError, UsageError
-from briefer.export.blocks import Document
-from briefer.export.templates import Template, find_template
+from briefer.errors import BuildError, UsageError
+from briefer.ir.blocks import Document
+from briefer.ir.templates import Template, find_template
 from briefer.library.repository import Library
 from briefer.packs.assemble import Assembly, assemble
 from briefer.packs.model import Pack
@@ -24,10 +24,6 @@ log = logging.getLogger(__name__)
 
 FORMATS = ("pdf", "docx")
 Progress = Callable[[int, int], None]
-
-
-class BuildError(BrieferError):
-    """The output file cannot be written."""
 
 
 @dataclass(slots=True)
