@@ -35,6 +35,56 @@ class BuildResult:
     assembly: Assembly
 
 
+@dataclass(slots=True)
+class PackBuild:
+    """One build, in three steps, each run where it may be: `assemble` reads the library,
+    `write` makes the file from the blocks alone (the app runs it on a CPU worker while the
+    library stays usable), `remember` records which sections the build held (so that the
+    next build can say what is new). `build_pack` runs them in turn; the app runs each on
+    its worker, in the same order."""
+
+    pack: Pack
+    format: str
+    out: Path
+    template: Template
+    record: bool = True
+    assembly: Assembly | None = None
+    pages: int | None = None
+
+    @classmethod
+    def start(
+        cls, pack: Pack, format: str, out: Path, template: str | None = None, record: bool = True
+    ) -> PackBuild:
+        """Refuse, before any work, an output that cannot be written or an unknown template."""
+        format, out = format.lower(), Path(out).expanduser()
+        check_output(out, format)
+        return cls(pack, format, out, find_template(template or pack.template), record)
+
+    def assemble(self, library: Library) -> None:
+        self.assembly = assemble(self.pack, library, self.template)
+
+    def write(self, progress: Progress | None = None) -> None:
+        assert self.assembly is not None, "assemble first"
+        self.pages = write_document(self.assembly.document, self.template, self.format, self.out, progress)
+
+    def remember(self, library: Library) -> None:
+        assert self.assembly is not None, "assemble first"
+        if self.record:
+            library.record_build(self.pack.id, self.assembly.section_ids)
+        log.info(
+            "built %s (%s, %s) with %d sections",
+            self.out,
+            self.format,
+            self.template.id,
+            len(self.assembly.section_ids),
+        )
+
+    @property
+    def result(self) -> BuildResult:
+        assert self.assembly is not None, "assemble first"
+        return BuildResult(self.out, self.format, self.template.id, self.pages, self.assembly)
+
+
 def build_pack(
     pack: Pack,
     library: Library,
@@ -46,16 +96,11 @@ def build_pack(
 ) -> BuildResult:
     """Build `pack` to `out`. `record` remembers which sections this build held, so that
     the next build can say what is new."""
-    format = format.lower()
-    out = Path(out).expanduser()
-    check_output(out, format)
-    chosen = find_template(template or pack.template)
-    assembly = assemble(pack, library, chosen)
-    pages = write_document(assembly.document, chosen, format, out, progress)
-    if record:
-        library.record_build(pack.id, assembly.section_ids)
-    log.info("built %s (%s, %s) with %d sections", out, format, chosen.id, len(assembly.section_ids))
-    return BuildResult(out, format, chosen.id, pages, assembly)
+    build = PackBuild.start(pack, format, out, template, record)
+    build.assemble(library)
+    build.write(progress)
+    build.remember(library)
+    return build.result
 
 
 def check_output(out: Path, format: str) -> None:

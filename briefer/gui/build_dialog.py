@@ -12,7 +12,6 @@ import html
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths, Qt, QUrl, Signal
@@ -37,14 +36,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from briefer.actions.build import check_output, write_document
+from briefer.actions.build import PackBuild
 from briefer.errors import BrieferError
 from briefer.gui.errors import show_error
 from briefer.gui.pdf_preview import PdfPreview
 from briefer.gui.tasks import CpuWorker, ProgressReporter, SerialWorker
-from briefer.ir.templates import Template, available_templates, find_template
+from briefer.ir.templates import Template, available_templates
 from briefer.library.repository import Library
-from briefer.packs.assemble import Assembly, assemble
 from briefer.packs.model import PAGE_SIZES, Pack
 
 log = logging.getLogger(__name__)
@@ -57,19 +55,6 @@ FORMAT_KEY, TEMPLATE_KEY, PAGE_SIZE_KEY, FOLDER_KEY = (
 )
 FORMAT_NAMES = {"docx": "Word document", "pdf": "PDF"}
 PREVIEW_SIZE = (760, 900)  # the dialog grows to about this when a preview appears
-
-
-@dataclass(slots=True)
-class _Job:
-    """One build in flight: what the steps hand each other."""
-
-    pack: Pack
-    format: str
-    out: Path
-    library: Library | None = None
-    template: Template | None = None
-    assembly: Assembly | None = None
-    pages: int | None = None
 
 
 class BuildDialog(QDialog):
@@ -97,7 +82,7 @@ class BuildDialog(QDialog):
         self.result_path: Path | None = None
         self.result_pages: int | None = None
         self.error_box: QMessageBox | None = None  # the last error shown
-        self._job: _Job | None = None
+        self._job: PackBuild | None = None
         self._templates: dict[str, Template] = available_templates()
         self.reporter = ProgressReporter(self)
         self.reporter.changed.connect(self._progress)
@@ -136,8 +121,9 @@ class BuildDialog(QDialog):
         try:
             if not self.path_edit.text().strip():
                 raise BrieferError("choose where to save the file (Browse…)")
-            job = _Job(self._pack_to_build(), self.chosen_format, self.output_path)
-            check_output(job.out, job.format)
+            job = PackBuild.start(
+                self._pack_to_build(), self.chosen_format, self.output_path, record=self.record
+            )
         except BrieferError as error:
             self._show_error(error)
             return False
@@ -354,44 +340,35 @@ class BuildDialog(QDialog):
 
     # --- the build ----------------------------------------------------------------------------
 
-    def _assembled(self, job: _Job) -> None:
+    def _assembled(self, job: PackBuild) -> None:
         assert job.assembly is not None
         self.progress_bar.setRange(0, 100)
         self.progress_bar.setValue(0)
         self._status(f"Writing {job.out.name} ({len(job.assembly.section_ids)} sections)…")
-        document, template, reporter = job.assembly.document, job.template, self.reporter
-        assert template is not None
-
-        def write() -> int | None:
-            return write_document(document, template, job.format, job.out, reporter.report)
-
-        self.cpu_worker.submit(write, self._written, self._failed)
+        reporter = self.reporter
+        self.cpu_worker.submit(lambda: job.write(reporter.report), self._written, self._failed)
 
     def _progress(self, done: int, total: int, _what: str) -> None:
         if total > 0:
             self.progress_bar.setValue(round(100 * done / total))
 
-    def _written(self, pages: int | None) -> None:
+    def _written(self, _result: None) -> None:
         job = self._job
-        assert job is not None and job.assembly is not None and job.library is not None
-        job.pages = pages
-        if not self.record:
-            self._finish(job)
-            return
+        assert job is not None
         self._status("Remembering this build…")
-        library, pack_id, ids = job.library, job.pack.id, list(job.assembly.section_ids)
+        getter = self.library_getter
         self.library_worker.submit(
-            lambda: library.record_build(pack_id, ids),
+            lambda: job.remember(_library(getter())),
             lambda _: self._finish(job),
             lambda error: self._record_failed(job, error),
         )
 
-    def _record_failed(self, job: _Job, error: Exception) -> None:
+    def _record_failed(self, job: PackBuild, error: Exception) -> None:
         """The file is built and whole; only "new since the last build" will be off next time."""
         log.warning("built %s but could not record the build: %s", job.out, error)
         self._finish(job)
 
-    def _finish(self, job: _Job) -> None:
+    def _finish(self, job: PackBuild) -> None:
         self._job = None
         self.result_path, self.result_pages = job.out, job.pages
         self._set_building(False)
@@ -409,7 +386,7 @@ class BuildDialog(QDialog):
         self._show_error(error)
         self.finished_building.emit(False)
 
-    def _show_result(self, job: _Job) -> None:
+    def _show_result(self, job: PackBuild) -> None:
         pages = f" ({job.pages} pages)" if job.pages else ""
         lines = [f"Built <b>{html.escape(job.out.name)}</b>{pages}"]
         new = job.assembly.new_since_last_build if job.assembly else None
@@ -495,13 +472,15 @@ class BuildDialog(QDialog):
         super().done(result)
 
 
-def _assemble(job: _Job, library: Library | None) -> _Job:
-    """Step 1, on the library worker."""
+def _library(library: Library | None) -> Library:
     if library is None:
         raise BrieferError("the library is still opening; wait a moment and build again")
-    job.library = library
-    job.template = find_template(job.pack.template)
-    job.assembly = assemble(job.pack, library, job.template)
+    return library
+
+
+def _assemble(job: PackBuild, library: Library | None) -> PackBuild:
+    """Step 1, on the library worker."""
+    job.assemble(_library(library))
     return job
 
 

@@ -71,7 +71,8 @@ def bundled_fonts() -> tuple[str, ...]:
         sorted(
             family
             for family in families
-            if _FAMILY_NAME.match(family) and all((folder / f"{family}-{face}.ttf").is_file() for face in _FACES)
+            if _FAMILY_NAME.match(family)
+            and all((folder / f"{family}-{face}.ttf").is_file() for face in _FACES)
         )
     )
 

@@ -14,7 +14,7 @@ import pypdfium2 as pdfium  # noqa: E402
 from PySide6.QtCore import QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QPushButton  # noqa: E402
 
-from briefer.gui import build_dialog as build_module  # noqa: E402
+from briefer.actions import build as build_actions  # noqa: E402
 from briefer.gui.build_dialog import BuildDialog, file_stem  # noqa: E402
 from briefer.gui.tasks import CpuWorker, SerialWorker  # noqa: E402
 from briefer.library import Library  # noqa: E402
@@ -181,7 +181,7 @@ def test_an_unexpected_error_points_at_the_log(qtbot, make_dialog, library, out_
     def broken(*_args, **_kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(build_module, "write_document", broken)
+    monkeypatch.setattr(build_actions, "write_document", broken)  # the write step the dialog runs
     dialog = make_dialog(_pack(library), out_dir / "pack.pdf", "pdf")
     assert not _build(qtbot, dialog)
     text = dialog.error_box.text()

@@ -160,6 +160,20 @@ def test_importing_a_pack_twice_does_not_duplicate_it_and_a_changed_one_is_kept_
     ]
 
 
+def test_importing_the_same_changed_pack_file_again_adds_no_more_copies(library, tmp_path):
+    pack = _pack(library)
+    import_pack(library, export_pack(pack, tmp_path / "pack.json"))
+    pack.title = "Changed by a colleague"
+    path = export_pack(pack, tmp_path / "pack.json")
+    first = import_pack(library, path)
+    again = [import_pack(library, path) for _ in range(2)]
+    assert [p.id for p in again] == [first.id, first.id]
+    assert sorted(p.title for p in list_packs(library)) == [
+        "Changed by a colleague",
+        "GFMD 2027: remittances",
+    ]
+
+
 def test_assemble_gives_cover_contents_numbered_parts_excerpts_sources_and_annex(library):
     pack = _pack(library)
     document = assemble(pack, library, find_template("briefing")).document
