@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from briefer.atomic import partial_name
 from briefer.library.models import MEETING_FIELDS, Meeting, Section, Table, ThemeTag
 from briefer.library.query import parse_query, word_stem
 
@@ -193,7 +194,7 @@ class SearchIndex:
     ) -> None:
         """Build the whole index from the library's records, into a new file, then swap it in."""
         self.close()
-        building = self.path.with_name(f".{self.path.name}.{os.getpid()}.building")
+        building = partial_name(self.path)  # a killed rebuild leaves it: the next open removes it
         for suffix in ("", "-wal", "-shm"):
             if os.path.exists(f"{building}{suffix}"):
                 os.unlink(f"{building}{suffix}")
@@ -406,11 +407,15 @@ class SearchIndex:
 
     def meetings(self) -> list[Meeting]:
         rows = self.db.execute("SELECT data, edit FROM meetings").fetchall()
-        return [meeting_from_record(json.loads(data), json.loads(edit) if edit else None) for data, edit in rows]
+        return [
+            meeting_from_record(json.loads(data), json.loads(edit) if edit else None) for data, edit in rows
+        ]
 
     def meeting(self, meeting_id: str) -> Meeting | None:
         row = self.db.execute("SELECT data, edit FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
-        return meeting_from_record(json.loads(row[0]), json.loads(row[1]) if row[1] else None) if row else None
+        return (
+            meeting_from_record(json.loads(row[0]), json.loads(row[1]) if row[1] else None) if row else None
+        )
 
     def meeting_record(self, meeting_id: str) -> dict | None:
         row = self.db.execute("SELECT data FROM meetings WHERE id = ?", (meeting_id,)).fetchone()

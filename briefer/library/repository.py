@@ -31,6 +31,7 @@ from typing import Any
 from tinydb import Query, TinyDB
 from tinydb.table import Table
 
+from briefer.atomic import remove_leftovers
 from briefer.errors import LibraryDamagedError, LibraryError, NotFoundError, RestoreNotice, UsageError
 from briefer.ingest.document import ParsedDocument
 from briefer.library.index import INDEX_FILE, SearchIndex, SearchResult, SectionFilter
@@ -41,7 +42,6 @@ from briefer.library.storage import (
     LibraryLock,
     TransactionMiddleware,
     backup_folder,
-    remove_stale_temporaries,
     restore_newest_backup,
 )
 
@@ -162,9 +162,9 @@ class Library:
                 f"{folder}: the library folder cannot be created ({error.strerror}); "
                 "choose a folder you can write to"
             ) from None
-        remove_stale_temporaries(folder)
+        remove_leftovers(folder)
         if backup_folder(folder / LIBRARY_FILE).is_dir():
-            remove_stale_temporaries(backup_folder(folder / LIBRARY_FILE))
+            remove_leftovers(backup_folder(folder / LIBRARY_FILE))
         library = cls(folder)
         library.refresh_if_changed()
         return library

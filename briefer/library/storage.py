@@ -21,6 +21,7 @@ import errno
 import json
 import os
 import shutil
+from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from typing import Any
 from tinydb.middlewares import Middleware
 from tinydb.storages import Storage
 
-from briefer.atomic import replacing
+from briefer.atomic import fsync_folder, replacing, write_bytes
 from briefer.errors import LibraryDamagedError, LibraryError, LibraryLockedError, RestoreNotice
 
 LOCK_TIMEOUT_SECONDS = 5.0
@@ -43,23 +44,19 @@ def _timestamp() -> str:
 def atomic_write_bytes(path: Path, data: bytes, backup: bool = False) -> None:
     """Replace `path` with `data` in one step; on failure the old file is untouched.
     `backup`: keep the file being replaced in `backups/` first (see the module's text)."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    kept: Path | None = None
+    kept: list[Path] = []
+
+    def keep() -> None:
+        copy = keep_backup(path) if backup else None
+        if copy is not None:
+            kept.append(copy)
+
     try:
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if backup:
-            kept = keep_backup(path)
-        os.replace(temporary, path)
+        write_bytes(path, data, before_replace=keep)
     except OSError as error:
-        for leftover in (temporary, kept):
-            try:
-                if leftover is not None:
-                    leftover.unlink()
-            except OSError:
-                pass
+        for leftover in kept:
+            with suppress(OSError):
+                leftover.unlink()
         if error.errno in (errno.ENOSPC, errno.EDQUOT):
             raise LibraryError(
                 f"{path}: the disk is full, so the change was not saved; the library is as "
@@ -69,8 +66,8 @@ def atomic_write_bytes(path: Path, data: bytes, backup: bool = False) -> None:
             f"{path}: the change could not be saved ({error.strerror}); the library is as it "
             "was before. Check that the folder is writable"
         ) from None
-    _fsync_folder(path.parent)
-    if kept is not None:
+    fsync_folder(path.parent)
+    if kept:
         prune_backups(path)
 
 
@@ -83,7 +80,7 @@ def backups_of(path: Path) -> list[Path]:
     folder = backup_folder(path)
     if not folder.is_dir():
         return []
-    found = [p for p in folder.glob(f"{path.name}.*") if not p.name.endswith(".tmp")]
+    found = folder.glob(f"{path.name}.*")  # (temporary files are hidden: .NAME...)
     return sorted(found, key=lambda p: p.name, reverse=True)
 
 
@@ -148,39 +145,6 @@ def restore_newest_backup(path: Path, damage: LibraryDamagedError) -> RestoreNot
         return RestoreNotice(path, damage.problem, candidate, damaged_copy)
     damage.no_backup = True
     raise damage
-
-
-def remove_stale_temporaries(folder: Path) -> None:
-    """Delete temporary files left by a process that was killed while writing."""
-    for temporary in folder.glob(".*.tmp"):
-        pid = temporary.name.rsplit(".", 2)[-2]
-        if pid.isdigit() and not _process_alive(int(pid)):
-            try:
-                temporary.unlink()
-            except OSError:
-                pass
-
-
-def _process_alive(pid: int) -> bool:
-    if pid == os.getpid() or os.name != "posix":  # no harmless probe on Windows: keep it
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
-
-
-def _fsync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 class AtomicJSONStorage(Storage):
