@@ -167,7 +167,6 @@ def bookmark_names(anchors: list[str]) -> dict[str, str]:
 
 class _DocxBuilder:
     def __init__(self, word: docx.document.Document, document: Document, template: Template) -> None:
-        self.parts_seen = 0
         self.word = word
         self.document = document
         self.template = template
@@ -509,8 +508,7 @@ class _DocxBuilder:
         etree.SubElement(etree.SubElement(p, W_R), qn("w:fldChar")).set(qn("w:fldCharType"), "end")
 
     def _part_heading(self, block: PartHeading) -> None:
-        self.parts_seen += 1  # the first part follows the title on page 1, as in the PDF
-        if block.new_page or (self.template.part_new_page and self.parts_seen > 1):
+        if block.new_page:  # (set by the pack's template, in the blocks: the writer only honours it)
             self.page_break_pending = True
         p = self._paragraph("heading 1", block.label)
         self._bookmark(p, block.anchor)

@@ -841,7 +841,6 @@ class _Story:
         self.contents = _contents_entries(document, self.keys)
         self.listed = {entry.key: entry for entry in self.contents}
         self.items: list[tuple[Flowable, str, int]] = []
-        self.parts_seen = 0
 
     def build(self) -> list[Flowable]:
         for index, block in enumerate(self.document.blocks):
@@ -988,9 +987,8 @@ class _Story:
         return [(flowable, HEADING) for flowable in [*flowables, rule]]
 
     def _part(self, part: PartHeading) -> list[tuple[Flowable, str]]:
-        self.parts_seen += 1
         flowables: list[tuple[Flowable, str]] = []
-        if part.new_page or (self.template.part_new_page and self.parts_seen > 1):
+        if part.new_page:  # (set by the pack's template, in the blocks: the writer only honours it)
             flowables.append((PageBreakIfNotEmpty(), BREAK))
         flowables += self._heading(part.anchor, part.label, 1, self.styles["part"])
         flowables.append(

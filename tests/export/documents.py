@@ -53,8 +53,11 @@ def sample_document(
     page_size: str = "A4",
     cover: bool = True,
     contents: bool = True,
+    parts_on_new_pages: bool = False,
 ) -> Document:
-    """A pack of `sections` excerpts in parts of five, with written blocks around them."""
+    """A pack of `sections` excerpts in parts of five, with written blocks around them.
+    `parts_on_new_pages`: every part but the first starts a page (as `assemble` marks the
+    parts for a template with `part_new_page`)."""
     texts = cycle(_sample_paragraphs())
     blocks: list = []
     entries: list[ContentsEntry] = []
@@ -98,7 +101,7 @@ def sample_document(
                     f"Part {part}: {TRICKY if part == 1 else 'Migration and development'}",
                     f"part-{part}",
                     str(part),
-                    new_page=index > 0,
+                    new_page=index > 0 or parts_on_new_pages,
                 )
             )
         heading(
@@ -119,7 +122,7 @@ def sample_document(
         if index == 0:
             heading(SectionHeading("A subsection under the first excerpt", "s-1-a", 3, "1.1.1"))
             body.append(Paragraph("A short paragraph with & and < and > in it."))
-    heading(PartHeading("Sources", "sources", ""))
+    heading(PartHeading("Sources", "sources", "", new_page=parts_on_new_pages))
     body.append(
         SourcesList(
             (

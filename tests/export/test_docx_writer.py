@@ -290,7 +290,7 @@ def test_sources_table_has_a_repeating_header_row(tmp_path: Path, briefing: Temp
 
 
 def test_page_breaks_for_new_parts_but_not_a_blank_first_page(tmp_path: Path, handout: Template) -> None:
-    document = sample_document(11, cover=False, contents=False)
+    document = sample_document(11, cover=False, contents=False, parts_on_new_pages=True)
     word = build(tmp_path, document, handout)
     breaks = [p.text for p in word.paragraphs if p._p.xpath("./w:pPr/w:pageBreakBefore")]
     parts = [h.label for h in document.headings() if isinstance(h, PartHeading)]
@@ -454,7 +454,7 @@ def office(
         "draft": (sample_document(12, draft=True), briefing),
         "final": (sample_document(12, draft=False), briefing),
         "letter": (sample_document(3, draft=False, page_size="Letter"), briefing),
-        "handout": (sample_document(6, cover=False, contents=False, draft=False), handout),
+        "handout": (sample_document(6, cover=False, contents=False, draft=False, parts_on_new_pages=True), handout),
         "table-last": (ends_with_a_table(), briefing),
     }
     files = []

@@ -424,7 +424,7 @@ def test_same_document_same_bytes(tmp_path):
 
 
 def test_handout_has_no_cover_or_contents_and_starts_each_part_on_a_page(tmp_path):
-    document = sample_document(12, cover=False, contents=False, draft=False)
+    document = sample_document(12, cover=False, contents=False, draft=False, parts_on_new_pages=True)
     pages = _pages(_build(tmp_path, document, template="handout"))
     total = len(pages)
     assert pdfium.PdfDocument(tmp_path / "out.pdf").get_page_label(0) == "1"
