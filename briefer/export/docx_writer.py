@@ -37,6 +37,7 @@ from lxml import etree
 
 from briefer.errors import UsageError
 from briefer.export.columns import column_widths, on_two_lines
+from briefer.ir import text as text_rules
 from briefer.ir.blocks import (
     PAPER_SIZES,
     Block,
@@ -69,7 +70,6 @@ TOC_INSTRUCTION = ' TOC \\o "1-3" \\h \\z \\u '
 LAST_PAGE_BOOKMARK = "_BrieferLastPage"  # leading underscore: hidden in Word's bookmark list
 # Characters XML 1.0 forbids (and C1 controls, which no one means to print).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-_BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 _NOT_NAME = re.compile(r"[^A-Za-z0-9_]")
 BOOKMARK_MAX = 40
 
@@ -142,6 +142,22 @@ def _section_child(sect_pr: etree._Element, tag: str) -> etree._Element:
 def clean_text(text: str) -> str:
     """User text made safe for XML: line ends unified, forbidden characters dropped."""
     return _ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+# The text rules are briefer/ir/text.py's; these give them as text for `_text` (a
+# newline there is a line break).
+
+
+def _one_line(text: str) -> str:
+    return text_rules.one_line(clean_text(text))
+
+
+def _lines(text: str) -> str:
+    return "\n".join(text_rules.lines(clean_text(text)))
+
+
+def _paragraphs(text: str) -> list[str]:
+    return ["\n".join(lines) for lines in text_rules.paragraphs(clean_text(text))]
 
 
 def bookmark_names(anchors: list[str]) -> dict[str, str]:
@@ -410,27 +426,27 @@ class _DocxBuilder:
     # -- blocks ----------------------------------------------------------------------
 
     def _title(self, title: Title) -> None:
-        self._paragraph("Title", title.text)
+        self._paragraph("Title", _one_line(title.text))
         if title.subtitle:
-            self._paragraph("Subtitle", title.subtitle)
+            self._paragraph("Subtitle", _one_line(title.subtitle))
 
     def _cover(self, cover: Cover) -> None:
         marking = cover.marking or self.document.info.marking
         if marking:
-            self._paragraph("Marking", marking)
-        self._paragraph("Cover Title", cover.title)
+            self._paragraph("Marking", _one_line(marking))
+        self._paragraph("Cover Title", _one_line(cover.title))
         if cover.subtitle:
-            self._paragraph("Subtitle", cover.subtitle)
+            self._paragraph("Subtitle", _one_line(cover.subtitle))
         if cover.meeting:
-            self._paragraph("Cover Meeting", cover.meeting)
+            self._paragraph("Cover Meeting", _one_line(cover.meeting))
         for detail in (cover.place, cover.dates):
             if detail:
-                self._paragraph("Cover Detail", detail)
+                self._paragraph("Cover Detail", _one_line(detail))
         if cover.delegation:
-            self._paragraph("Cover Meeting", cover.delegation)
+            self._paragraph("Cover Meeting", _one_line(cover.delegation))
         for detail in (cover.author, cover.date):
             if detail:
-                self._paragraph("Cover Detail", detail)
+                self._paragraph("Cover Detail", _one_line(detail))
         if marking:
             self._bottom_marking(marking)
         # The section break: the cover is a section of its own, without the running
@@ -446,7 +462,7 @@ class _DocxBuilder:
 
     def _bottom_marking(self, marking: str) -> None:
         """The marking again at the foot of the cover, in a frame anchored to the bottom margin."""
-        p = self._paragraph("Marking", marking)
+        p = self._paragraph("Marking", _one_line(marking))
         frame = etree.Element(qn("w:framePr"))
         for key, value in (
             ("w", str(self.text_width)),
@@ -475,7 +491,7 @@ class _DocxBuilder:
         return sect_pr
 
     def _contents(self, contents: Contents) -> None:
-        self._paragraph("TOC Heading", contents.title)
+        self._paragraph("TOC Heading", _one_line(contents.title))
         entries = contents.entries
         if not entries:
             p = self._paragraph("toc 1")
@@ -487,12 +503,12 @@ class _DocxBuilder:
                 self._field_begin(p)
             name = self.bookmarks.get(entry.anchor)
             if name is None:
-                self._text(p, entry.text)
+                self._text(p, _one_line(entry.text))
             else:
                 link = etree.SubElement(p, qn("w:hyperlink"))
                 link.set(qn("w:anchor"), name)
                 link.set(qn("w:history"), "1")
-                self._text(link, entry.text)
+                self._text(link, _one_line(entry.text))
             if index == len(entries) - 1:
                 self._field_end(p)
         self.page_break_pending = True  # the body starts on a fresh page
@@ -510,46 +526,56 @@ class _DocxBuilder:
     def _part_heading(self, block: PartHeading) -> None:
         if block.new_page:  # (set by the pack's template, in the blocks: the writer only honours it)
             self.page_break_pending = True
-        p = self._paragraph("heading 1", block.label)
+        p = self._paragraph("heading 1", _one_line(block.label))
         self._bookmark(p, block.anchor)
 
     def _section_heading(self, block: SectionHeading) -> None:
         level = 3 if block.level >= 3 else 2
-        p = self._paragraph(f"heading {level}", block.label)
+        p = self._paragraph(f"heading {level}", _one_line(block.label))
         self._bookmark(p, block.anchor)
 
     def _body_paragraph(self, block: Paragraph) -> None:
         style = {"lead": "Lead", "quote": "Quote"}.get(block.style, "Normal")
-        self._paragraph(style, block.text)
+        for text in _paragraphs(block.text):
+            self._paragraph(style, text)
 
     def _source_line(self, block: SourceLine) -> None:
-        self._paragraph("Source Line", block.text)
+        text = _lines(block.text)
+        if text:
+            self._paragraph("Source Line", text)
 
     def _note(self, block: Note) -> None:
         cell = self._box()
-        if block.title:
-            self._paragraph("Note Title", block.title, cell)
-        paragraphs = [p.strip() for p in _BLANK_LINE.split(clean_text(block.text)) if p.strip()]
-        for text in paragraphs or [""]:
+        title = _one_line(block.title)
+        if title:
+            self._paragraph("Note Title", title, cell)
+        for text in _paragraphs(block.text) or ([] if title else [""]):  # (a cell needs a paragraph)
             self._paragraph("Note", text, cell)
         self._after_table()
 
     def _key_messages(self, block: KeyMessages) -> None:
         cell = self._box()
-        if block.title:
-            self._paragraph("Note Title", block.title, cell)
-        for item in block.items or ("",):
-            self._paragraph("Key Message", item, cell)
+        title = _one_line(block.title)
+        if title:
+            self._paragraph("Note Title", title, cell)
+        items = [text for text in map(_lines, block.items) if text]
+        for text in items or ([] if title else [""]):  # (a cell needs a paragraph)
+            self._paragraph("Key Message", text, cell)
         self._after_table()
 
     def _questions(self, block: QuestionsAnswers) -> None:
-        if block.title:
-            self._paragraph("Note Title", block.title)
+        if _one_line(block.title):
+            self._paragraph("Note Title", _one_line(block.title))
         for pair in block.pairs:
-            self._paragraph("Question", pair.question)
-            self._paragraph("Answer", pair.answer)
+            question = _lines(pair.question)
+            if question:
+                self._paragraph("Question", question)
+            for text in _paragraphs(pair.answer) or ["—"]:  # an answer still to write shows as such
+                self._paragraph("Answer", text)
 
     def _sources(self, block: SourcesList) -> None:
+        if not block.entries:
+            return
         widths = [fraction for _, fraction in SOURCES_COLUMNS]
         tbl = self._table("Sources Table", widths)
         for cell, (title, _) in zip(self._row(tbl, widths, header=True), SOURCES_COLUMNS, strict=True):
@@ -557,7 +583,7 @@ class _DocxBuilder:
         for entry in block.entries:
             values = (entry.document, entry.meeting, entry.symbol, entry.date, str(entry.sections or ""))
             for cell, value in zip(self._row(tbl, widths), values, strict=True):
-                self._paragraph("Table Text", value, cell)
+                self._paragraph("Table Text", _one_line(value), cell)
         self._after_table()
 
     def _excerpt_table(self, block: Table) -> None:
@@ -588,7 +614,7 @@ class _DocxBuilder:
         for index, row in enumerate(grid):
             header = block.header and index == 0
             for cell, text, figure in zip(self._row(tbl, widths, header=header), row, figures, strict=True):
-                p = self._paragraph("Table Text", text, cell)
+                p = self._paragraph("Table Text", _lines(text), cell)
                 if figure:
                     ppr = p.find(W_PPR)
                     if ppr is None:

@@ -49,6 +49,7 @@ from reportlab.platypus.tableofcontents import TableOfContents, drawPageNumbers
 
 import briefer
 from briefer.export.columns import column_widths, on_two_lines
+from briefer.ir import text as text_rules
 from briefer.ir.blocks import (
     PAPER_SIZES,
     Contents,
@@ -118,8 +119,6 @@ _CONTROLS = {code: None for code in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0
 _CONTROLS.update({code: " " for code in (0x09, 0x0B, 0x0C)})
 del _CONTROLS[0x0A]
 _SURROGATES = re.compile("[\ud800-\udfff]")
-_SPACES = re.compile(r"[ \n]+")  # not \s: a no-break space is meant
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def _plain(text: str) -> str:
@@ -138,24 +137,26 @@ def _escape(text: str) -> str:
     return _RAISED.sub(lambda m: f"<super>{m.group(0).translate(_LOWERED)}</super>", escape(text))
 
 
+# The text rules are briefer/ir/text.py's; these give them as reportlab markup.
+
+
 def _markup(text: str) -> str:
-    """Plain text as one paragraph of reportlab markup: on one line, escaped."""
+    """ "One line" text as markup."""
     return _escape(_one_line(text))
 
 
+def _lines(text: str) -> str:
+    """ "Lines" text as markup: one paragraph, its lines broken."""
+    return "<br/>".join(map(_escape, text_rules.lines(_plain(text))))
+
+
 def _paragraphs(text: str) -> list[str]:
-    """Text the user wrote, as markup paragraphs: a blank line parts them, a single newline breaks a line."""
-    paragraphs = []
-    for part in _BLANK_LINE.split(_plain(text)):
-        lines = [_escape(_one_line(line)) for line in part.split("\n")]
-        if any(lines):
-            paragraphs.append("<br/>".join(line for line in lines if line))
-    return paragraphs
+    """ "Paragraphs" text as markup paragraphs, their lines broken."""
+    return ["<br/>".join(map(_escape, lines)) for lines in text_rules.paragraphs(_plain(text))]
 
 
 def _one_line(text: str) -> str:
-    """Plain text on one line: runs of spaces and newlines as one space."""
-    return _SPACES.sub(" ", _plain(text)).strip()
+    return text_rules.one_line(_plain(text))
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
@@ -872,7 +873,9 @@ class _Story:
                 return [(self._box(block.title, content), BODY)]
             case KeyMessages():
                 items = [
-                    Paragraph(_markup(item), self.styles["bullet"], bulletText="•") for item in block.items
+                    Paragraph(text, self.styles["bullet"], bulletText="•")
+                    for text in map(_lines, block.items)
+                    if text
                 ]
                 return [(self._box(block.title, items, bar=ACCENT), BODY)]
             case QuestionsAnswers():
@@ -888,8 +891,7 @@ class _Story:
 
     def _paragraph(self, block: ParagraphBlock) -> list[Paragraph]:
         style = self.styles[block.style if block.style in ("body", "lead", "quote") else "body"]
-        texts = (_markup(text) for text in _BLANK_LINE.split(_plain(block.text)))
-        return [Paragraph(text, style) for text in texts if text]
+        return [Paragraph(text, style) for text in _paragraphs(block.text)]
 
     def _notes_space(self, block: NotesSpace) -> _RuledLines:
         label = Paragraph("Notes", self.styles["notes_label"])
@@ -1013,7 +1015,7 @@ class _Story:
     # written blocks
 
     def _source(self, source: SourceLine) -> list[tuple[Flowable, str]]:
-        text = _markup(source.text)
+        text = _lines(source.text)
         if not text:
             return []
         rule = HRFlowable(
@@ -1060,9 +1062,11 @@ class _Story:
         gap = Spacer(1, self.template.body_size * 0.35)
         pairs: list[list[Flowable]] = []
         for pair in block.pairs:
-            question = Paragraph(_markup(pair.question), st["question"], bulletText="Q")
+            question = _lines(pair.question)
             answer = Paragraph("<br/>".join(_paragraphs(pair.answer)) or "—", st["answer"], bulletText="A")
-            pairs.append([question, answer, gap])
+            pairs.append(
+                [*([Paragraph(question, st["question"], bulletText="Q")] if question else []), answer, gap]
+            )
         return self._box(block.title, pairs)
 
     def _sources(self, block: SourcesList) -> Table:
@@ -1165,16 +1169,18 @@ class _Story:
         for index, (row, row_styles) in enumerate(zip(grid, styles, strict=True)):
             heading = block.header and index == 0
             for column, (text, style) in enumerate(zip(row, row_styles, strict=True)):
-                plain = _one_line(text)
                 measure = partial(pdfmetrics.stringWidth, fontName=style.fontName, fontSize=style.fontSize)
-                least[column] = max(least[column], *(measure(word) for word in plain.split()), 0.0)
-                body[column] = max(body[column], on_two_lines(plain, measure) if heading else measure(plain))
-                whole[column] = max(whole[column], measure(plain))
+                for plain in text_rules.lines(_plain(text)) or [""]:  # a cell's lines each measured
+                    least[column] = max(least[column], *(measure(word) for word in plain.split()), 0.0)
+                    body[column] = max(
+                        body[column], on_two_lines(plain, measure) if heading else measure(plain)
+                    )
+                    whole[column] = max(whole[column], measure(plain))
         room = 2 * CELL_PADDING + 1
         wants = ([w + room for w in want] for want in (least, body, whole))
         widths = column_widths(*wants, self.page.frame_width)
         rows = [
-            [Paragraph(_markup(text), style) for text, style in zip(row, row_styles, strict=True)]
+            [Paragraph(_lines(text), style) for text, style in zip(row, row_styles, strict=True)]
             for row, row_styles in zip(grid, styles, strict=True)
         ]
         table = self._ruled(LongTable, rows, widths, header=block.header)

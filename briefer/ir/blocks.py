@@ -2,7 +2,10 @@
 
 `briefer.packs.assemble` produces it from a pack and the library; each writer (docx, pdf)
 renders it and never queries the library, so Word and PDF cannot drift apart. All text
-here is plain user or library text: writers escape it for their own markup.
+here is plain user or library text: writers escape it for their own markup, and print it
+by the rules of `briefer.ir.text`: each text field below is "one line", "lines" or
+"paragraphs" (fields not marked are one line). Layout decisions (a part on a new page)
+are made here, by the blocks' producer; the writers honour them.
 
 Headings carry an `anchor` (unique in the document) that the contents and the PDF
 bookmarks link to.
@@ -108,7 +111,9 @@ def _label(number: str, text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
-    text: str
+    """A paragraph of an excerpt (usually one; several where its text holds blank lines)."""
+
+    text: str  # paragraphs
     style: str = "body"  # "body", "lead" (an introduction under a heading), "quote"
 
 
@@ -121,7 +126,7 @@ class Table:
     columns (and is repeated on every page the table runs over). Rows may differ in length:
     `grid` gives them all the table's width, with empty cells."""
 
-    rows: tuple[tuple[str, ...], ...]
+    rows: tuple[tuple[str, ...], ...]  # each cell: lines
     header: bool = True
 
     @property
@@ -142,37 +147,41 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class SourceLine:
-    """Where an excerpt came from: meeting, symbol, date, paragraphs, pages, file."""
+    """Where an excerpt came from: meeting, symbol, date, paragraphs, pages, file. Left
+    out when empty."""
 
-    text: str
+    text: str  # lines
 
 
 @dataclass(frozen=True, slots=True)
 class Note:
     """A block the user wrote: notes, objectives, background."""
 
-    title: str
-    text: str  # paragraphs separated by one blank line
+    title: str  # one line; none printed when empty
+    text: str  # paragraphs
     kind: str = "notes"  # "notes", "objectives"
 
 
 @dataclass(frozen=True, slots=True)
 class KeyMessages:
-    """Key messages / lines to take: a titled, boxed list."""
+    """Key messages / lines to take: a titled, boxed list; empty items are left out."""
 
     title: str
-    items: tuple[str, ...]
+    items: tuple[str, ...]  # each: lines
 
 
 @dataclass(frozen=True, slots=True)
 class QuestionAnswer:
-    question: str
-    answer: str
+    """A question (left out when empty) and its answer ("—" while it has none)."""
+
+    question: str  # lines
+    answer: str  # paragraphs
 
 
 @dataclass(frozen=True, slots=True)
 class QuestionsAnswers:
-    """'If raised' questions with the answers to give."""
+    """'If raised' questions with the answers to give. The PDF sets "Q" and "A" beside
+    them; Word's styles set them apart by type (a bold question, an indented answer)."""
 
     title: str
     pairs: tuple[QuestionAnswer, ...]
@@ -189,7 +198,7 @@ class SourceEntry:
 
 @dataclass(frozen=True, slots=True)
 class SourcesList:
-    """The annex listing every document the pack quotes."""
+    """The annex listing every document the pack quotes; nothing is printed without entries."""
 
     entries: tuple[SourceEntry, ...]
 

@@ -138,7 +138,7 @@ def test_a_long_table_runs_over_pages_with_its_header_row_on_each(library: Libra
     assert places == sorted(places)  # every row once, in order, over the pages
 
     rows = _docx_tables(built["docx"])[0]
-    assert rows == _grid(LONG)
+    assert rows == [[cell.strip() for cell in row] for row in _grid(LONG)]  # (cells lose edge spaces)
 
 
 def test_table_cells_stay_within_the_text_width(tmp_path: Path) -> None:
