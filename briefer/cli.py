@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -298,10 +297,7 @@ def _cmd_meetings(args: argparse.Namespace) -> int:
 def _selection(args: argparse.Namespace, library):
     from briefer.library import SectionFilter
 
-    known = {theme.id for theme in _lexicon().themes}
-    for theme in args.theme:
-        if theme not in known:
-            raise UsageError(f"unknown theme '{theme}'; 'briefer themes' lists the theme ids")
+    _lexicon().check_ids(args.theme)
     if args.meeting:
         library.meeting(args.meeting)
     return SectionFilter(
@@ -520,9 +516,9 @@ def _cmd_set_meeting(args: argparse.Namespace) -> int:
 
 
 def _exact_date(value: str) -> str:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        raise UsageError(f"'{value}' is not a date; write it as YYYY-MM-DD")
-    return date_bound(value, end=False) or value
+    from briefer.dates import check_date
+
+    return check_date(value)
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -582,10 +578,9 @@ def _pack_to_build(args: argparse.Namespace, library):
             pack.items.append(PackItem.section(section_id))
         pack.title = pack.title or "Briefing pack"
     else:
-        lexicon = {t.id: t.label for t in _lexicon().themes}
-        unknown = [t for t in args.theme if t not in lexicon]
-        if unknown:
-            raise UsageError(f"unknown theme '{unknown[0]}'; 'briefer themes' lists the theme ids")
+        lexicon = _lexicon()
+        lexicon.check_ids(args.theme)
+        lexicon = {t.id: t.label for t in lexicon.themes}
         date_from, date_to = date_bound(args.date_from, False), date_bound(args.date_to, True)
         for theme in args.theme:
             pack.searches.append(

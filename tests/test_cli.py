@@ -199,7 +199,7 @@ def test_set_meeting(lib: str, capsys) -> None:
         "--end-date",
         "2019-02-01",
     )
-    assert code == 1 and "before the start date" in err
+    assert code == 1 and "before it starts" in err
 
 
 @pytest.mark.parametrize(

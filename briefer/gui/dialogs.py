@@ -18,10 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from briefer import paths
-from briefer.errors import UsageError
+from briefer.dates import date_problem, range_problem
 from briefer.ingest.themes import Lexicon
 from briefer.library import Meeting, Section
-from briefer.library.query import date_bound
 from briefer.packs.model import Pack
 
 
@@ -110,15 +109,8 @@ class MeetingDialog(QDialog):
     def accept(self) -> None:
         """Dates must be real dates, written YYYY-MM-DD, the end not before the start."""
         start, end = self.edits["start_date"].text().strip(), self.edits["end_date"].text().strip()
-        problem = ""
-        for text in (start, end):
-            try:
-                if text and date_bound(text, end=False) != text:
-                    raise UsageError(f"'{text}' is not a full date; write it as YYYY-MM-DD")
-            except UsageError as error:
-                problem = str(error)
-        if not problem and start and end and end < start:
-            problem = f"the meeting cannot end ({end}) before it starts ({start})"
+        problems = [date_problem(text) for text in (start, end) if text]
+        problem = next((p for p in problems if p), "") or range_problem(start, end)
         self.problem.setText(problem)
         self.problem.setVisible(bool(problem))
         if not problem:

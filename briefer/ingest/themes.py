@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from briefer import paths
-from briefer.errors import BrieferError
+from briefer.errors import BrieferError, UsageError
 from briefer.ingest.document import ThemeMatch
 
 MAX_THEMES = 3
@@ -64,6 +65,10 @@ class Lexicon:
             head: sorted({len(stem) for stem in stems}, reverse=True) for head, stems in self._stems.items()
         }
         self._single: dict[str, list[tuple[str, int]]] = {}
+
+    def check_ids(self, ids: Iterable[str]) -> None:
+        """The one check of theme ids a user gives: an unknown one is an error naming it."""
+        check_theme_ids(ids, self.by_id)
 
     @classmethod
     def load(cls, path: Path) -> Lexicon:
@@ -155,3 +160,10 @@ class Lexicon:
 @lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
     return Lexicon.load(paths.themes_file())
+
+
+def check_theme_ids(ids: Iterable[str], known: Iterable[str]) -> None:
+    known = set(known)
+    unknown = [theme for theme in ids if theme not in known]
+    if unknown:
+        raise UsageError(f"unknown theme '{unknown[0]}'; 'briefer themes' lists the theme ids")

@@ -32,8 +32,10 @@ from tinydb import Query, TinyDB
 from tinydb.table import Table
 
 from briefer.atomic import remove_leftovers
+from briefer.dates import check_date, check_range
 from briefer.errors import LibraryDamagedError, LibraryError, NotFoundError, RestoreNotice, UsageError
 from briefer.ingest.document import ParsedDocument
+from briefer.ingest.themes import check_theme_ids
 from briefer.library.index import INDEX_FILE, SearchIndex, SearchResult, SectionFilter
 from briefer.library.migrations import SCHEMA_VERSION, migrate, set_version, stored_version
 from briefer.library.models import MEETING_FIELDS, Meeting, Section
@@ -488,9 +490,8 @@ class Library:
     ) -> Section:
         """Add or remove themes of a section; the choice outlives re-ingesting."""
         add, remove, known = list(add), list(remove), set(known)
-        unknown = [t for t in add + remove if known and t not in known]
-        if unknown:
-            raise UsageError(f"unknown theme '{unknown[0]}'; 'briefer themes' lists the theme ids")
+        if known:
+            check_theme_ids(add + remove, known)
         self.section(section_id)
         auto = {t["id"] for t in self.index.section_record(section_id)["themes"]}
         with self._writing():
@@ -534,10 +535,13 @@ class Library:
                     fields.pop(name, None)
                 else:
                     fields[name] = value
-            start = fields.get("start_date", record.get("start_date"))
-            end = fields.get("end_date", record.get("end_date"))
-            if start and end and end < start:
-                raise UsageError(f"the end date {end} is before the start date {start}; check the dates")
+            for name in ("start_date", "end_date"):
+                if values.get(name) is not None:
+                    fields[name] = check_date(str(values[name]))
+            check_range(
+                fields.get("start_date", record.get("start_date")),
+                fields.get("end_date", record.get("end_date")),
+            )
             saved = {"meeting_id": meeting_id, "fields": fields, "updated_at": _now()}
             table.upsert(saved, Query().meeting_id == meeting_id)
         self.index.set_meeting_edit(meeting_id, saved, self._stamp())

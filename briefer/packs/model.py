@@ -9,13 +9,13 @@ says which field is wrong.
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from difflib import get_close_matches
 from typing import Any
 
+from briefer.dates import date_problem, range_problem
 from briefer.errors import UsageError
 from briefer.ir.blocks import PAPER_SIZES
 
@@ -29,7 +29,6 @@ WRITTEN_TITLES = {
     "key_messages": "Key messages and lines to take",
     "qa": "If raised",
 }
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 PACK_KEYS = (
     "format version id title subtitle meeting delegation author date marking draft template page_size items searches"
 ).split()
@@ -190,9 +189,9 @@ class Pack:
             items=[_item(reader, raw, n) for n, raw in enumerate(reader.array(data, "items"), 1)],
             searches=[_search(reader, raw, n) for n, raw in enumerate(reader.array(data, "searches"), 1)],
         )
-        start, end = pack.meeting.start_date, pack.meeting.end_date
-        if start and end and end < start:
-            raise UsageError(f"{origin}: the meeting ends ({end}) before it starts ({start}); fix the dates")
+        problem = range_problem(pack.meeting.start_date, pack.meeting.end_date)
+        if problem:
+            raise UsageError(f"{origin}: {problem}")
         return pack
 
 
@@ -316,17 +315,8 @@ class _Reader:
 
     def date(self, data: dict[str, Any], key: str, where: str = "the pack") -> str | None:
         value = self.text(data, key, where=where) or None
-        if value is not None:
-            from datetime import date
-
-            try:
-                if not _ISO_DATE.fullmatch(value):
-                    raise ValueError
-                date.fromisoformat(value)
-            except ValueError:
-                raise self._fail(
-                    where, f"'{key}' is not a date ({value!r}); write it as YYYY-MM-DD"
-                ) from None
+        if value is not None and date_problem(value):
+            raise self._fail(where, f"'{key}' is not a date ({value!r}); write it as YYYY-MM-DD")
         return value
 
     def choice(

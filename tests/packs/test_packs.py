@@ -96,7 +96,7 @@ def test_a_pack_survives_its_file_form_unchanged(library, tmp_path):
         ({"searches": [{"label": "all"}]}, "saved search 1 has no rule"),
         (
             {"meeting": {"start_date": "2027-01-14", "end_date": "2027-01-12"}},
-            "ends (2027-01-12) before it starts",
+            "end (2027-01-12) before it starts",
         ),
         ({"version": 99}, "newer Briefer"),
         ({"markng": "RESTRICTED"}, "unknown key 'markng'; did you mean 'marking'?"),
