@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from briefer.atomic import partial_name
+from briefer.errors import LibraryError
 from briefer.library.models import MEETING_FIELDS, Meeting, Section, Table, ThemeTag
 from briefer.library.query import parse_query, word_stem
 
@@ -391,7 +392,10 @@ class SearchIndex:
             if theme not in bits and db is not None:
                 bits[theme] = max(bits.values(), default=-1) + 1
                 if bits[theme] > 62:
-                    raise ValueError("more than 63 themes: the index holds up to 63")
+                    raise LibraryError(
+                        f"{self.path}: the sections bring more than 63 themes, the most a library "
+                        "holds; nothing was changed. Tag with the themes 'briefer themes' lists"
+                    )
                 db.execute("INSERT INTO theme_bits VALUES (?, ?)", (theme, bits[theme]))
             if theme in bits:
                 mask |= 1 << bits[theme]
