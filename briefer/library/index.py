@@ -394,7 +394,7 @@ class SearchIndex:
                 if bits[theme] > 62:
                     raise LibraryError(
                         f"{self.path}: the sections bring more than 63 themes, the most a library "
-                        "holds; nothing was changed. Tag with the themes 'briefer themes' lists"
+                        "holds; tag sections with the themes 'briefer themes' lists"
                     )
                 db.execute("INSERT INTO theme_bits VALUES (?, ?)", (theme, bits[theme]))
             if theme in bits:
