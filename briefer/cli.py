@@ -516,7 +516,7 @@ def _cmd_set_meeting(args: argparse.Namespace) -> int:
 
 
 def _exact_date(value: str) -> str:
-    from briefer.dates import check_date
+    from briefer.date_checks import check_date
 
     return check_date(value)
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from briefer import paths
-from briefer.dates import date_problem, range_problem
+from briefer.date_checks import date_problem, range_problem
 from briefer.ingest.themes import Lexicon
 from briefer.library import Meeting, Section
 from briefer.packs.model import Pack

@@ -32,7 +32,7 @@ from tinydb import Query, TinyDB
 from tinydb.table import Table
 
 from briefer.atomic import remove_leftovers
-from briefer.dates import check_date, check_range
+from briefer.date_checks import check_date, check_range
 from briefer.errors import LibraryDamagedError, LibraryError, NotFoundError, RestoreNotice, UsageError
 from briefer.ingest.document import ParsedDocument
 from briefer.ingest.themes import check_theme_ids

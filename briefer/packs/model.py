@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields
 from difflib import get_close_matches
 from typing import Any
 
-from briefer.dates import date_problem, range_problem
+from briefer.date_checks import date_problem, range_problem
 from briefer.errors import UsageError
 from briefer.ir.blocks import PAPER_SIZES
 
