@@ -1,6 +1,6 @@
 """The library's records as the rest of the program sees them: meetings and sections.
 
-`to_json` gives the forms DESIGN.md fixes for `--json` output (other tools rely on
+`to_json` gives the forms docs/ARCHITECTURE.md fixes for `--json` output (other tools rely on
 them); extra keys may be added, none removed or renamed.
 """
 
