@@ -37,6 +37,7 @@ from lxml import etree
 
 from briefer.errors import UsageError
 from briefer.export.columns import column_widths, on_two_lines
+from briefer.export.word_xml import W_P, W_PPR, W_PSTYLE, W_R, W_VAL, XML_SPACE, WordXml, clean_text
 from briefer.ir import text as text_rules
 from briefer.ir.blocks import (
     PAPER_SIZES,
@@ -68,16 +69,9 @@ PROGRESS_EVERY = 25
 WATERMARK_TEXT = "DRAFT"
 TOC_INSTRUCTION = ' TOC \\o "1-3" \\h \\z \\u '
 LAST_PAGE_BOOKMARK = "_BrieferLastPage"  # leading underscore: hidden in Word's bookmark list
-# Characters XML 1.0 forbids (and C1 controls, which no one means to print).
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _NOT_NAME = re.compile(r"[^A-Za-z0-9_]")
 BOOKMARK_MAX = 40
 
-W_P, W_PPR, W_PSTYLE, W_R, W_T, W_BR, W_TAB = (
-    qn(t) for t in ("w:p", "w:pPr", "w:pStyle", "w:r", "w:t", "w:br", "w:tab")
-)
-W_VAL = qn("w:val")
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 TABLE_CELL_MARGIN = 100  # twips left and right of a cell's text, as the bundled table styles have
 EXCERPT_TABLE_STYLE = "Excerpt Table"  # a table style of the style base; without it, a plain grid
@@ -139,11 +133,6 @@ def _section_child(sect_pr: etree._Element, tag: str) -> etree._Element:
     return element
 
 
-def clean_text(text: str) -> str:
-    """User text made safe for XML: line ends unified, forbidden characters dropped."""
-    return _ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
 # The text rules are briefer/ir/text.py's; these give them as text for `_text` (a
 # newline there is a line break).
 
@@ -188,18 +177,13 @@ class _DocxBuilder:
         self.template = template
         self.body = word.element.body
         self.sect_pr = self.body.find(qn("w:sectPr"))
-        self.style_ids = self._style_ids()
-        self.missing_styles: set[str] = set()
-        self.bookmarks = bookmark_names([h.anchor for h in document.headings()])
-        self.next_bookmark_id = 0
-        self.page_break_pending = False
-        self.section_empty = True  # a page break at the top of a section would leave a blank page
         self.cover_sect_pr: etree._Element | None = None
         self.watermarks = 0
         width, height = (round(points * 20) for points in PAPER_SIZES[document.info.page_size])  # twips
         self.margin = round(template.margin_mm * TWIPS_PER_MM)
         self.page = (width, height)
         self.text_width = width - 2 * self.margin
+        self.xml = WordXml(word, bookmark_names([h.anchor for h in document.headings()]), self.text_width)
 
     # -- the whole document --------------------------------------------------------
 
@@ -214,8 +198,8 @@ class _DocxBuilder:
             self._render(block)
             if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
                 progress(done, total)
-        if self.section_empty or self.body[-1].tag != W_P:
-            self._paragraph(None)  # a section needs a paragraph, and so does the end of a body
+        if self.xml.section_empty or self.body[-1].tag != W_P:
+            self.xml.paragraph(None)  # a section needs a paragraph, and so does the end of a body
         self._mark_last_page()
         self.body.append(self.sect_pr)
         self._ask_word_to_update_fields()
@@ -230,23 +214,6 @@ class _DocxBuilder:
         handler(self, block)
 
     # -- styles and page -----------------------------------------------------------
-
-    def _style_ids(self) -> dict[str, str]:
-        ids: dict[str, str] = {}
-        for style in self.word.styles.element.iterchildren(qn("w:style")):
-            name = style.find(qn("w:name"))
-            if name is not None and name.get(W_VAL) and style.get(qn("w:styleId")):
-                ids.setdefault(name.get(W_VAL).casefold(), style.get(qn("w:styleId")))
-        return ids
-
-    def _style(self, name: str | None) -> str | None:
-        if name is None:
-            return None
-        style_id = self.style_ids.get(name.casefold())
-        if style_id is None and name not in self.missing_styles:
-            self.missing_styles.add(name)
-            log.warning("the template's style.docx has no style '%s'; Normal used instead", name)
-        return style_id
 
     def _set_page(self, sect_pr: etree._Element) -> None:
         size = _section_child(sect_pr, "w:pgSz")
@@ -263,7 +230,7 @@ class _DocxBuilder:
     def _fit_tabs(self) -> None:
         """Right tabs of the contents, header, footer and notes lines at the real text width."""
         for name in ("toc 1", "toc 2", "toc 3", "header", "footer", "Notes Line"):
-            style_id = self.style_ids.get(name.casefold())
+            style_id = self.xml.style_ids.get(name.casefold())
             if style_id is None:
                 continue
             style = self.word.styles.element.find(f"{qn('w:style')}[@{qn('w:styleId')}='{style_id}']")
@@ -275,66 +242,12 @@ class _DocxBuilder:
 
     # -- paragraphs and runs -------------------------------------------------------
 
-    def _paragraph(
-        self, style: str | None, text: str = "", parent: etree._Element | None = None
-    ) -> etree._Element:
-        """A paragraph in `style` (a style name); top-level ones take a pending page break."""
-        in_body = parent is None
-        p = etree.SubElement(self.body if in_body else parent, W_P)
-        style_id = self._style(style)
-        ppr = None
-        if style_id is not None:
-            ppr = etree.SubElement(p, W_PPR)
-            etree.SubElement(ppr, W_PSTYLE).set(W_VAL, style_id)
-        if in_body:
-            if self.page_break_pending and not self.section_empty:
-                if ppr is None:
-                    ppr = etree.SubElement(p, W_PPR)
-                etree.SubElement(ppr, qn("w:pageBreakBefore"))
-            self.page_break_pending = False
-            self.section_empty = False
-        if text:
-            self._text(p, text)
-        return p
-
-    def _text(self, parent: etree._Element, text: str) -> etree._Element:
-        """One run holding `text`; newlines become line breaks, tabs become tabs."""
-        run = etree.SubElement(parent, W_R)
-        for index, line in enumerate(clean_text(text).split("\n")):
-            if index:
-                etree.SubElement(run, W_BR)
-            for piece_index, piece in enumerate(line.split("\t")):
-                if piece_index:
-                    etree.SubElement(run, W_TAB)
-                if piece:
-                    t = etree.SubElement(run, W_T)
-                    t.text = piece
-                    if piece[0] == " " or piece[-1] == " ":
-                        t.set(XML_SPACE, "preserve")
-        return run
-
-    def _field(self, parent: etree._Element, instruction: str, cached: str) -> None:
-        """A complex field (begin / instruction / separate / cached result / end)."""
-        etree.SubElement(etree.SubElement(parent, W_R), qn("w:fldChar")).set(qn("w:fldCharType"), "begin")
-        instr = etree.SubElement(etree.SubElement(parent, W_R), qn("w:instrText"))
-        instr.text = instruction
-        instr.set(XML_SPACE, "preserve")
-        etree.SubElement(etree.SubElement(parent, W_R), qn("w:fldChar")).set(qn("w:fldCharType"), "separate")
-        self._text(parent, cached)
-        etree.SubElement(etree.SubElement(parent, W_R), qn("w:fldChar")).set(qn("w:fldCharType"), "end")
-
-    def _bookmark(self, p: etree._Element, anchor: str) -> None:
-        """Wrap the paragraph's content in the bookmark the contents entries link to."""
-        name = self.bookmarks.get(anchor)
-        if name is not None:
-            self._add_bookmark(p, name)
-
     def _mark_last_page(self) -> None:
         """The bookmark whose page number is the footer's page count, on the last paragraph
         that holds something: LibreOffice drops an empty last paragraph after a table, and
         the bookmark with it."""
         filled = self.body.xpath(".//w:p[w:r]")
-        self._add_bookmark(filled[-1] if filled else self.body[-1], LAST_PAGE_BOOKMARK)
+        self.xml.add_bookmark(filled[-1] if filled else self.body[-1], LAST_PAGE_BOOKMARK)
 
     def _ask_word_to_update_fields(self) -> None:
         """Word offers to update fields on opening: the contents list gets its page numbers."""
@@ -350,119 +263,48 @@ class _DocxBuilder:
         else:
             settings.insert(0, update)
 
-    def _add_bookmark(self, p: etree._Element, name: str) -> None:
-        bookmark_id = str(self.next_bookmark_id)
-        self.next_bookmark_id += 1
-        start = etree.Element(qn("w:bookmarkStart"))
-        start.set(qn("w:id"), bookmark_id)
-        start.set(qn("w:name"), name)
-        ppr = p.find(W_PPR)
-        if ppr is not None:
-            ppr.addnext(start)
-        else:
-            p.insert(0, start)
-        etree.SubElement(p, qn("w:bookmarkEnd")).set(qn("w:id"), bookmark_id)
-
     # -- tables --------------------------------------------------------------------
-
-    def _table(self, style: str | None, widths: list[float], header: bool = True) -> etree._Element:
-        """An empty table at full text width; `widths` are fractions of it. `header`: its
-        first row takes the table style's look for a header row."""
-        if self.page_break_pending and not self.section_empty:
-            self._paragraph(None)  # carries the page break: Word ignores it inside tables
-        self.page_break_pending = False
-        self.section_empty = False
-        style_id = self._style(style)
-        tbl = etree.SubElement(self.body, qn("w:tbl"))
-        tbl_pr = etree.SubElement(tbl, qn("w:tblPr"))
-        if style_id:
-            etree.SubElement(tbl_pr, qn("w:tblStyle")).set(W_VAL, style_id)
-        tbl_w = etree.SubElement(tbl_pr, qn("w:tblW"))
-        tbl_w.set(qn("w:w"), "5000")
-        tbl_w.set(qn("w:type"), "pct")
-        layout = etree.SubElement(tbl_pr, qn("w:tblLayout"))
-        layout.set(qn("w:type"), "fixed")
-        look = etree.SubElement(tbl_pr, qn("w:tblLook"))
-        first_row = "1" if header else "0"
-        for key, value in (("val", "04A0"), ("firstRow", first_row), ("lastRow", "0"), ("firstColumn", "0")):
-            look.set(qn(f"w:{key}"), value)
-        for key in ("lastColumn", "noHBand", "noVBand"):
-            look.set(qn(f"w:{key}"), "0" if key == "lastColumn" else "1")
-        grid = etree.SubElement(tbl, qn("w:tblGrid"))
-        for fraction in widths:
-            etree.SubElement(grid, qn("w:gridCol")).set(qn("w:w"), str(round(self.text_width * fraction)))
-        return tbl
-
-    def _row(
-        self, tbl: etree._Element, widths: list[float], header: bool = False, whole: bool = True
-    ) -> list[etree._Element]:
-        """A row of empty cells; `whole` rows do not break over pages (a box may)."""
-        tr = etree.SubElement(tbl, qn("w:tr"))
-        tr_pr = etree.SubElement(tr, qn("w:trPr"))
-        if whole:
-            etree.SubElement(tr_pr, qn("w:cantSplit"))
-        if header:
-            etree.SubElement(tr_pr, qn("w:tblHeader"))  # repeats at the top of every page
-        cells = []
-        for fraction in widths:
-            tc = etree.SubElement(tr, qn("w:tc"))
-            tc_w = etree.SubElement(etree.SubElement(tc, qn("w:tcPr")), qn("w:tcW"))
-            tc_w.set(qn("w:w"), str(round(self.text_width * fraction)))
-            tc_w.set(qn("w:type"), "dxa")
-            cells.append(tc)
-        return cells
-
-    def _box(self) -> etree._Element:
-        """A one-cell 'Box' table (shaded, ruled at the left) to put paragraphs in."""
-        tbl = self._table("Box", [1.0])
-        return self._row(tbl, [1.0], whole=False)[0]
-
-    def _after_table(self) -> None:
-        """An empty paragraph after each table: a table style cannot add space below the
-        table, two adjacent tables would merge into one in Word, and a body must not end
-        with a table."""
-        self._paragraph(None)
 
     # -- blocks ----------------------------------------------------------------------
 
     def _title(self, title: Title) -> None:
-        self._paragraph("Title", _one_line(title.text))
+        self.xml.paragraph("Title", _one_line(title.text))
         if title.subtitle:
-            self._paragraph("Subtitle", _one_line(title.subtitle))
+            self.xml.paragraph("Subtitle", _one_line(title.subtitle))
 
     def _cover(self, cover: Cover) -> None:
         marking = cover.marking or self.document.info.marking
         if marking:
-            self._paragraph("Marking", _one_line(marking))
-        self._paragraph("Cover Title", _one_line(cover.title))
+            self.xml.paragraph("Marking", _one_line(marking))
+        self.xml.paragraph("Cover Title", _one_line(cover.title))
         if cover.subtitle:
-            self._paragraph("Subtitle", _one_line(cover.subtitle))
+            self.xml.paragraph("Subtitle", _one_line(cover.subtitle))
         if cover.meeting:
-            self._paragraph("Cover Meeting", _one_line(cover.meeting))
+            self.xml.paragraph("Cover Meeting", _one_line(cover.meeting))
         for detail in (cover.place, cover.dates):
             if detail:
-                self._paragraph("Cover Detail", _one_line(detail))
+                self.xml.paragraph("Cover Detail", _one_line(detail))
         if cover.delegation:
-            self._paragraph("Cover Meeting", _one_line(cover.delegation))
+            self.xml.paragraph("Cover Meeting", _one_line(cover.delegation))
         for detail in (cover.author, cover.date):
             if detail:
-                self._paragraph("Cover Detail", _one_line(detail))
+                self.xml.paragraph("Cover Detail", _one_line(detail))
         if marking:
             self._bottom_marking(marking)
         # The section break: the cover is a section of its own, without the running
         # header and footer, and the body's page numbers start at 1 after it.
         self.cover_sect_pr = self._cover_section_properties()
-        p = self._paragraph(None)
+        p = self.xml.paragraph(None)
         ppr = p.find(W_PPR)
         if ppr is None:
             ppr = etree.SubElement(p, W_PPR)
         ppr.append(self.cover_sect_pr)
-        self.section_empty = True
-        self.page_break_pending = False
+        self.xml.section_empty = True
+        self.xml.page_break_pending = False
 
     def _bottom_marking(self, marking: str) -> None:
         """The marking again at the foot of the cover, in a frame anchored to the bottom margin."""
-        p = self._paragraph("Marking", _one_line(marking))
+        p = self.xml.paragraph("Marking", _one_line(marking))
         frame = etree.Element(qn("w:framePr"))
         for key, value in (
             ("w", str(self.text_width)),
@@ -491,27 +333,27 @@ class _DocxBuilder:
         return sect_pr
 
     def _contents(self, contents: Contents) -> None:
-        self._paragraph("TOC Heading", _one_line(contents.title))
+        self.xml.paragraph("TOC Heading", _one_line(contents.title))
         entries = contents.entries
         if not entries:
-            p = self._paragraph("toc 1")
+            p = self.xml.paragraph("toc 1")
             self._field_begin(p)
             self._field_end(p)
         for index, entry in enumerate(entries):
-            p = self._paragraph(f"toc {min(max(entry.level, 1), 3)}")
+            p = self.xml.paragraph(f"toc {min(max(entry.level, 1), 3)}")
             if index == 0:
                 self._field_begin(p)
-            name = self.bookmarks.get(entry.anchor)
+            name = self.xml.bookmarks.get(entry.anchor)
             if name is None:
-                self._text(p, _one_line(entry.text))
+                self.xml.text(p, _one_line(entry.text))
             else:
                 link = etree.SubElement(p, qn("w:hyperlink"))
                 link.set(qn("w:anchor"), name)
                 link.set(qn("w:history"), "1")
-                self._text(link, _one_line(entry.text))
+                self.xml.text(link, _one_line(entry.text))
             if index == len(entries) - 1:
                 self._field_end(p)
-        self.page_break_pending = True  # the body starts on a fresh page
+        self.xml.page_break_pending = True  # the body starts on a fresh page
 
     def _field_begin(self, p: etree._Element) -> None:
         etree.SubElement(etree.SubElement(p, W_R), qn("w:fldChar")).set(qn("w:fldCharType"), "begin")
@@ -525,66 +367,66 @@ class _DocxBuilder:
 
     def _part_heading(self, block: PartHeading) -> None:
         if block.new_page:  # (set by the pack's template, in the blocks: the writer only honours it)
-            self.page_break_pending = True
-        p = self._paragraph("heading 1", _one_line(block.label))
-        self._bookmark(p, block.anchor)
+            self.xml.page_break_pending = True
+        p = self.xml.paragraph("heading 1", _one_line(block.label))
+        self.xml.bookmark(p, block.anchor)
 
     def _section_heading(self, block: SectionHeading) -> None:
         level = 3 if block.level >= 3 else 2
-        p = self._paragraph(f"heading {level}", _one_line(block.label))
-        self._bookmark(p, block.anchor)
+        p = self.xml.paragraph(f"heading {level}", _one_line(block.label))
+        self.xml.bookmark(p, block.anchor)
 
     def _body_paragraph(self, block: Paragraph) -> None:
         style = {"lead": "Lead", "quote": "Quote"}.get(block.style, "Normal")
         for text in _paragraphs(block.text):
-            self._paragraph(style, text)
+            self.xml.paragraph(style, text)
 
     def _source_line(self, block: SourceLine) -> None:
         text = _lines(block.text)
         if text:
-            self._paragraph("Source Line", text)
+            self.xml.paragraph("Source Line", text)
 
     def _note(self, block: Note) -> None:
-        cell = self._box()
+        cell = self.xml.box()
         title = _one_line(block.title)
         if title:
-            self._paragraph("Note Title", title, cell)
+            self.xml.paragraph("Note Title", title, cell)
         for text in _paragraphs(block.text) or ([] if title else [""]):  # (a cell needs a paragraph)
-            self._paragraph("Note", text, cell)
-        self._after_table()
+            self.xml.paragraph("Note", text, cell)
+        self.xml.after_table()
 
     def _key_messages(self, block: KeyMessages) -> None:
-        cell = self._box()
+        cell = self.xml.box()
         title = _one_line(block.title)
         if title:
-            self._paragraph("Note Title", title, cell)
+            self.xml.paragraph("Note Title", title, cell)
         items = [text for text in map(_lines, block.items) if text]
         for text in items or ([] if title else [""]):  # (a cell needs a paragraph)
-            self._paragraph("Key Message", text, cell)
-        self._after_table()
+            self.xml.paragraph("Key Message", text, cell)
+        self.xml.after_table()
 
     def _questions(self, block: QuestionsAnswers) -> None:
         if _one_line(block.title):
-            self._paragraph("Note Title", _one_line(block.title))
+            self.xml.paragraph("Note Title", _one_line(block.title))
         for pair in block.pairs:
             question = _lines(pair.question)
             if question:
-                self._paragraph("Question", question)
+                self.xml.paragraph("Question", question)
             for text in _paragraphs(pair.answer) or ["—"]:  # an answer still to write shows as such
-                self._paragraph("Answer", text)
+                self.xml.paragraph("Answer", text)
 
     def _sources(self, block: SourcesList) -> None:
         if not block.entries:
             return
         widths = [fraction for _, fraction in SOURCES_COLUMNS]
-        tbl = self._table("Sources Table", widths)
-        for cell, (title, _) in zip(self._row(tbl, widths, header=True), SOURCES_COLUMNS, strict=True):
-            self._paragraph("Table Heading", title, cell)
+        tbl = self.xml.table("Sources Table", widths)
+        for cell, (title, _) in zip(self.xml.row(tbl, widths, header=True), SOURCES_COLUMNS, strict=True):
+            self.xml.paragraph("Table Heading", title, cell)
         for entry in block.entries:
             values = (entry.document, entry.meeting, entry.symbol, entry.date, str(entry.sections or ""))
-            for cell, value in zip(self._row(tbl, widths), values, strict=True):
-                self._paragraph("Table Text", _one_line(value), cell)
-        self._after_table()
+            for cell, value in zip(self.xml.row(tbl, widths), values, strict=True):
+                self.xml.paragraph("Table Text", _one_line(value), cell)
+        self.xml.after_table()
 
     def _excerpt_table(self, block: Table) -> None:
         """A real Word table: the template's Excerpt Table style, else a plain grid; the header
@@ -606,15 +448,17 @@ class _DocxBuilder:
         wants = ([w + margins for w in want] for want in (least, body, whole))
         text_width = self.text_width / per_character
         widths = [w / text_width for w in column_widths(*wants, text_width)]
-        styled = EXCERPT_TABLE_STYLE.casefold() in self.style_ids
-        tbl = self._table(EXCERPT_TABLE_STYLE if styled else None, widths, header=block.header)
+        styled = EXCERPT_TABLE_STYLE.casefold() in self.xml.style_ids
+        tbl = self.xml.table(EXCERPT_TABLE_STYLE if styled else None, widths, header=block.header)
         if not styled:
             tbl.find(qn("w:tblPr")).find(qn("w:tblLayout")).addprevious(_grid_borders())
         figures = block.figure_columns()
         for index, row in enumerate(grid):
             header = block.header and index == 0
-            for cell, text, figure in zip(self._row(tbl, widths, header=header), row, figures, strict=True):
-                p = self._paragraph("Table Text", _lines(text), cell)
+            for cell, text, figure in zip(
+                self.xml.row(tbl, widths, header=header), row, figures, strict=True
+            ):
+                p = self.xml.paragraph("Table Text", _lines(text), cell)
                 if figure:
                     ppr = p.find(W_PPR)
                     if ppr is None:
@@ -626,15 +470,15 @@ class _DocxBuilder:
                         rpr = etree.Element(qn("w:rPr"))
                         etree.SubElement(rpr, qn("w:b"))
                         run.insert(0, rpr)
-        self._after_table()
+        self.xml.after_table()
 
     def _notes_space(self, block: NotesSpace) -> None:
-        self._paragraph("Note Title", "Notes")
+        self.xml.paragraph("Note Title", "Notes")
         for _ in range(max(block.lines, 0)):
-            self._paragraph("Notes Line", "\t")  # the style's leader tab draws the rule
+            self.xml.paragraph("Notes Line", "\t")  # the style's leader tab draws the rule
 
     def _page_break(self, _block: PageBreak) -> None:
-        self.page_break_pending = True
+        self.xml.page_break_pending = True
 
     _handlers: dict[type, Callable[[_DocxBuilder, Block], None]] = {
         Cover: _cover,
@@ -671,31 +515,26 @@ class _DocxBuilder:
         if len(sections) > 1 and info.draft:
             cover_header = sections[0].header
             cover_header.is_linked_to_previous = False
-            self._clear(cover_header._element)
-            self._watermark(self._paragraph(None, parent=cover_header._element))
-
-    @staticmethod
-    def _clear(element: etree._Element) -> None:
-        for child in list(element):
-            element.remove(child)
+            self.xml.clear(cover_header._element)
+            self._watermark(self.xml.paragraph(None, parent=cover_header._element))
 
     def _fill_header(self, hdr: etree._Element, title: str, marking: str, draft: bool) -> None:
-        self._clear(hdr)
+        self.xml.clear(hdr)
         first = None
         if marking:
-            first = self._paragraph("Marking", marking, hdr)
-        title_p = self._paragraph("header", title, hdr)
+            first = self.xml.paragraph("Marking", marking, hdr)
+        title_p = self.xml.paragraph("header", title, hdr)
         if draft:
             self._watermark(first if first is not None else title_p)
 
     def _fill_footer(self, ftr: etree._Element, marking: str) -> None:
-        self._clear(ftr)
-        p = self._paragraph("footer", "Page ", ftr)
-        self._field(p, " PAGE ", "1")
-        self._text(p, " of ")
-        self._field(p, f" PAGEREF {LAST_PAGE_BOOKMARK} ", "1")
+        self.xml.clear(ftr)
+        p = self.xml.paragraph("footer", "Page ", ftr)
+        self.xml.field(p, " PAGE ", "1")
+        self.xml.text(p, " of ")
+        self.xml.field(p, f" PAGEREF {LAST_PAGE_BOOKMARK} ", "1")
         if marking:
-            self._paragraph("Marking", marking, ftr)
+            self.xml.paragraph("Marking", marking, ftr)
 
     def _watermark(self, p: etree._Element) -> None:
         """Word's own text watermark: a grey diagonal VML WordArt shape behind the text."""
