@@ -45,8 +45,8 @@ def replacing(path: Path, before_replace: Callable[[], None] | None = None) -> I
 
 def write_bytes(path: Path, data: bytes, before_replace: Callable[[], None] | None = None) -> None:
     """Replace `path` with `data` in one step."""
-    with replacing(path, before_replace) as temporary:
-        temporary.write_bytes(data)
+    with replacing(path, before_replace) as temporary, open(temporary, "wb") as handle:
+        handle.write(data)
 
 
 def remove_leftovers(folder: Path, name: str = "*") -> None:

@@ -2,7 +2,7 @@
 
 Every paragraph gets a named style of `template.style_docx` and (almost) no direct
 formatting, so a user restyles a whole pack, or every pack, by editing styles in Word.
-The XML is built with lxml directly: python-docx's per-paragraph style lookup by name
+The XML is built with lxml directly (`word_xml.py`): python-docx's per-paragraph style lookup by name
 costs more than everything else together on a long pack.
 
 What a word processor shows without updating fields decides the choices here:

@@ -23,7 +23,7 @@ import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from briefer.atomic import partial_name
 from briefer.errors import LibraryError
 from briefer.library.models import MEETING_FIELDS, Meeting, Section, Table, ThemeTag
 from briefer.library.query import parse_query, word_stem
+from briefer.library.search_sql import SectionFilter, filter_sql, fold, plain_match
 
 INDEX_FILE = "index.sqlite3"
 INDEX_VERSION = "3"
@@ -44,21 +45,6 @@ def fts5_available() -> bool:
         return True
     except sqlite3.OperationalError:
         return False
-
-
-@dataclass(slots=True)
-class SectionFilter:
-    themes: list[str] = field(default_factory=list)
-    all_themes: bool = False
-    meeting_id: str | None = None
-    meeting_ids: list[str] = field(default_factory=list)  # any of these meetings
-    organizer: str | None = None  # part of an organiser's name, any case
-    country: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
-    levels: list[int] = field(default_factory=list)
-    kinds: tuple[str, ...] = ("body", "front_matter", "annex")
-    query: str | None = None
 
 
 @dataclass(slots=True)
@@ -103,16 +89,6 @@ _FTS_SCHEMA = (
     "tokenize = 'porter unicode61 remove_diacritics 2')"
 )
 _PLAIN_SCHEMA = "CREATE TABLE section_text (rowid INTEGER PRIMARY KEY, heading TEXT, body TEXT, folded TEXT)"
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents: the fallback's way of matching like FTS5 does."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return (
-        " "
-        + " ".join(re.findall(r"[^\W_]+", "".join(ch for ch in text if not unicodedata.combining(ch))))
-        + " "
-    )
 
 
 class SearchIndex:
@@ -285,7 +261,7 @@ class SearchIndex:
             else:
                 cursor.execute(
                     "INSERT INTO section_text (rowid, heading, body, folded) VALUES (?, ?, ?, ?)",
-                    (rowid, heading, body, _fold(f"{heading}\n{body}")),
+                    (rowid, heading, body, fold(f"{heading}\n{body}")),
                 )
 
     # --- the user's edits ---------------------------------------------------------------------
@@ -343,7 +319,7 @@ class SearchIndex:
         else:
             db.execute(
                 "UPDATE section_text SET heading = ?, folded = ? || body WHERE rowid = ?",
-                (heading, _fold(heading), rowid),
+                (heading, fold(heading), rowid),
             )
 
     def set_meeting_edit(self, meeting_id: str, edit: dict | None, stamp: dict[str, str]) -> None:
@@ -454,7 +430,7 @@ class SearchIndex:
         """Sections matching the filters and the query, best first, with facet counts."""
         db = self.db
         query = parse_query(filters.query or "")
-        where, params = self._filter_sql(filters)
+        where, params = filter_sql(filters, self._theme_bits())
         ranked = not query.empty and bool(query.include)
         scored = ranked and limit != 0  # counts alone need no ranking
         if ranked and self.fts:
@@ -470,7 +446,7 @@ class SearchIndex:
                 where.append("s.rowid NOT IN (SELECT rowid FROM section_text WHERE section_text MATCH ?)")
                 params.append(query.exclusion_expression())
             elif not query.empty:
-                clause, clause_params = self._plain_match(query)
+                clause, clause_params = plain_match(query)
                 where.append(clause)
                 params.extend(clause_params)
         condition = " AND ".join(where) or "1"
@@ -520,66 +496,6 @@ class SearchIndex:
             )
         return SearchResult(hits, total, theme_counts, meeting_counts)
 
-    def _filter_sql(self, filters: SectionFilter) -> tuple[list[str], list[Any]]:
-        where: list[str] = []
-        params: list[Any] = []
-        if filters.kinds and set(filters.kinds) != {"body", "front_matter", "annex"}:
-            where.append(f"s.kind IN ({','.join('?' * len(filters.kinds))})")
-            params.extend(filters.kinds)
-        if filters.themes:
-            mask = self._mask(None, filters.themes)
-            if filters.all_themes and not set(filters.themes) <= self._theme_bits().keys():
-                where.append("0")  # a theme no section has
-            elif filters.all_themes:
-                where.append("(s.themes & ?) = ?")
-                params.extend([mask, mask])
-            else:
-                where.append("(s.themes & ?) != 0")
-                params.append(mask)
-        if filters.meeting_id:
-            where.append("s.meeting_id = ?")
-            params.append(filters.meeting_id)
-        if filters.meeting_ids:
-            where.append(f"s.meeting_id IN ({','.join('?' * len(filters.meeting_ids))})")
-            params.extend(filters.meeting_ids)
-        meeting_conditions = []
-        if filters.organizer:
-            meeting_conditions.append("m.organizers LIKE ?")
-            params.append(f"%{filters.organizer.casefold()}%")
-        if filters.country:
-            meeting_conditions.append("m.country = ?")
-            params.append(filters.country.casefold())
-        if filters.date_from:
-            meeting_conditions.append("m.end_date >= ?")
-            params.append(filters.date_from)
-        if filters.date_to:
-            meeting_conditions.append("m.start_date <= ?")
-            params.append(filters.date_to)
-        if meeting_conditions:
-            where.append(
-                f"s.meeting_id IN (SELECT id FROM meetings m WHERE {' AND '.join(meeting_conditions)})"
-            )
-        if filters.levels:
-            where.append(f"s.level IN ({','.join('?' * len(filters.levels))})")
-            params.extend(filters.levels)
-        return where, params
-
-    def _plain_match(self, query) -> tuple[str, list[Any]]:
-        """The fallback without FTS5: every word (or phrase) in the folded text, by LIKE."""
-        clauses, params = [], []
-        for term, negative in [(t, False) for t in query.include] + [(t, True) for t in query.exclude]:
-            if negative:  # "(word OR stem*)": the stem's prefix covers every form
-                alternatives = [term.split(" OR ")[-1].strip("()")] if term.startswith("(") else [term]
-            else:  # "(a OR b)" from "a OR b"
-                alternatives = term.strip("()").split(" OR ") if term.startswith("(") else [term]
-            matches = []
-            for alternative in alternatives:
-                matches.append("s.rowid IN (SELECT rowid FROM section_text WHERE folded LIKE ?)")
-                params.append(_like_pattern(alternative))
-            either = " OR ".join(matches)
-            clauses.append(f"NOT ({either})" if negative else f"({either})")
-        return " AND ".join(clauses), params
-
     def _duplicates(self, section_ids: list[str]) -> dict[str, list[str]]:
         if not section_ids:
             return {}
@@ -608,15 +524,6 @@ def _pair(a: str, b: str) -> list[tuple[str, str]]:
     return [(a, b), (b, a)]
 
 
-def _like_pattern(term: str) -> str:
-    """One FTS5 term as a LIKE pattern over the folded text (the fallback's matching)."""
-    prefix = term.endswith("*")
-    words = _fold(term.strip("*").strip('"').replace('""', '"')).split()
-    if not prefix and len(words) == 1:  # word forms, roughly: "remittance" finds "remittances"
-        words, prefix = [word_stem(words[0])], True
-    return f"% {' '.join(words)}{'%' if prefix else ' %'}"
-
-
 def _snippet(body: str, words: list[str], width: int = 240) -> tuple[str, list[tuple[int, int]]]:
     """A short extract around the densest cluster of matched words, and where they are.
 
@@ -625,7 +532,7 @@ def _snippet(body: str, words: list[str], width: int = 240) -> tuple[str, list[t
     match as the index matches them, near enough for marking: any case, no accents, any
     ending ("remittance" marks "remittances").
     """
-    stems = sorted({word_stem(_fold(w).strip()) for w in words if _fold(w).strip()}, key=len, reverse=True)
+    stems = sorted({word_stem(fold(w).strip()) for w in words if fold(w).strip()}, key=len, reverse=True)
     pattern = re.compile(rf"\b(?:{'|'.join(map(re.escape, stems))})\w*") if stems else None
     folded = _fold_keep_length(body)
     found = [(m.start(), m.end(), m.group()) for m in pattern.finditer(folded)] if pattern else []

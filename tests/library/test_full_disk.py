@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from briefer import atomic
 from briefer.errors import LibraryError
-from briefer.library import Library, storage
+from briefer.library import Library
 from tests.conftest import SOURCES
 
 
@@ -23,7 +24,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 class _FullDisk:
-    """`open` for the storage module whose files take a few bytes, then fail with ENOSPC."""
+    """`open` for the file writer (briefer/atomic.py) whose files take a few bytes, then fail with ENOSPC."""
 
     def __init__(self) -> None:
         self.failures = 0
@@ -61,9 +62,9 @@ def _fail_replace(*args, **kwargs):
 def full_disk(request, monkeypatch):
     def apply():
         if request.param == "write":
-            monkeypatch.setattr(storage, "open", _FullDisk(), raising=False)
+            monkeypatch.setattr(atomic, "open", _FullDisk(), raising=False)  # the one file writer
         else:
-            monkeypatch.setattr(storage.os, "replace", _fail_replace)
+            monkeypatch.setattr(atomic.os, "replace", _fail_replace)
 
     return apply, monkeypatch.undo
 
