@@ -23,7 +23,7 @@ import hashlib
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ from briefer.errors import LibraryDamagedError, LibraryError, NotFoundError, Res
 from briefer.ingest.document import ParsedDocument
 from briefer.ingest.themes import check_theme_ids
 from briefer.library.index import INDEX_FILE, SearchIndex, SearchResult, SectionFilter
+from briefer.library.merging import MergeOutcome, merge_documents, merge_user_records
 from briefer.library.migrations import SCHEMA_VERSION, migrate, set_version, stored_version
 from briefer.library.models import MEETING_FIELDS, Meeting, Section
 from briefer.library.storage import (
@@ -59,26 +60,6 @@ class IngestOutcome:
     meetings: int = 0
     sections: int = 0
     detail: str = ""
-
-
-@dataclass(slots=True)
-class MergeOutcome:
-    """What `Library.merge_records` did."""
-
-    added: tuple[list, list, list] = field(
-        default_factory=lambda: ([], [], [])
-    )  # documents, meetings, sections
-    documents_skipped: int = 0  # the same content is here already
-    conflicts: list[dict] = field(default_factory=list)  # same file name, other content: the local one kept
-    edits_added: int = 0
-    edits_kept_local: int = 0  # an edit of the same section or meeting here too, and different
-    marks_added: int = 0
-    packs_added: int = 0
-    packs_renamed: int = 0  # added with a new id: a different pack had the same id here
-
-
-def _without_time(record: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in record.items() if k not in ("updated_at", "built_at")}
 
 
 def stable_id(prefix: str, *parts: str, length: int = 10) -> str:
@@ -418,65 +399,8 @@ class Library:
         its new path. Nothing is written when nothing is new."""
         outcome = MergeOutcome()
         with self._writing(content=True):
-            documents = self._content.table("documents")
-            local = documents.all()
-            shas = {d["sha256"] for d in local}
-            keys = {d["key"] for d in local}
-            taken = {m["id"] for m in self._content.table("meetings").all()}
-            taken |= {s["id"] for s in self._content.table("sections").all()}
-            for record in content.get("documents", []):
-                if record["sha256"] in shas:
-                    outcome.documents_skipped += 1
-                    continue
-                meetings = [m for m in content.get("meetings", []) if m["document_id"] == record["id"]]
-                sections = [s for s in content.get("sections", []) if s["document_id"] == record["id"]]
-                if record["key"] in keys or taken & {r["id"] for r in meetings + sections}:
-                    outcome.conflicts.append(dict(record))
-                    continue
-                record = dict(record)
-                if place_source is not None:
-                    record["path"] = place_source(record) or record.get("path")
-                documents.insert(record)
-                self._content.table("meetings").insert_multiple(meetings)
-                self._content.table("sections").insert_multiple(sections)
-                shas.add(record["sha256"])
-                keys.add(record["key"])
-                taken |= {r["id"] for r in meetings + sections}
-                outcome.added[0].append(record)
-                outcome.added[1].extend(meetings)
-                outcome.added[2].extend(sections)
-            for table, id_field in (("section_edits", "section_id"), ("meeting_edits", "meeting_id")):
-                stored = {e[id_field]: e for e in self._user.table(table).all()}
-                for edit in user.get(table, []):
-                    mine = stored.get(edit[id_field])
-                    if mine is None:
-                        self._user.table(table).insert(dict(edit))
-                        stored[edit[id_field]] = edit
-                        outcome.edits_added += 1
-                    elif _without_time(mine) != _without_time(edit):
-                        outcome.edits_kept_local += 1
-            marks = self._user.table("not_duplicates")
-            pairs = {(m["a"], m["b"]) for m in marks.all()}
-            for mark in user.get("not_duplicates", []):
-                pair = tuple(sorted([mark["a"], mark["b"]]))
-                if pair not in pairs:
-                    marks.insert({**mark, "a": pair[0], "b": pair[1]})
-                    pairs.add(pair)
-                    outcome.marks_added += 1
-            if choose_packs is not None:
-                packs = self._user.table("packs")
-                local_ids = {p.get("id") for p in packs.all()}
-                chosen, outcome.packs_renamed = choose_packs(packs.all(), user.get("packs", []))
-                for pack in chosen:
-                    packs.insert(dict(pack))
-                outcome.packs_added = len(chosen)
-                builds = self._user.table("pack_builds")
-                built = {b["pack_id"] for b in builds.all()}
-                added_ids = {p["id"] for p in chosen} - local_ids
-                for build in user.get("pack_builds", []):
-                    if build["pack_id"] in added_ids and build["pack_id"] not in built:
-                        builds.insert(dict(build))
-                        built.add(build["pack_id"])
+            merge_documents(self._content.table, content, outcome, place_source)
+            merge_user_records(self._user.table, user, outcome, choose_packs)
         if outcome.added[0]:
             self.index.replace_documents([], *outcome.added, self._user_records(), self._stamp())
         elif not self._index_is_current():
