@@ -10,6 +10,7 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -160,6 +161,7 @@ def test_arbitrary_bytes_as_pdf(tmp_path: Path, data: bytes) -> None:
     _check_reading(tmp_path, "report.pdf", data)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=_mutated(REAL_PDF))
 def test_damaged_pdfs(tmp_path: Path, data: bytes) -> None:
@@ -178,6 +180,7 @@ def test_damaged_docx_files(tmp_path: Path, data: bytes) -> None:
     _check_reading(tmp_path, "report.docx", data)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(xml=st.one_of(_XML_BODY, st.binary(max_size=500)))
 def test_docx_packages_with_arbitrary_bodies(tmp_path: Path, xml: bytes) -> None:

@@ -163,6 +163,7 @@ def _hold_lock(folder: str, ready, release) -> None:
         release.wait(10)
 
 
+@pytest.mark.slow  # a second process, and a lock waited for until it gives up
 def test_a_second_writer_is_told_the_library_is_busy(library_copy: Path) -> None:
     library = Library.open(library_copy)
     section = library.sections()[0]
@@ -199,6 +200,7 @@ print("done", flush=True)
 """
 
 
+@pytest.mark.slow  # six processes, each parsing four reports
 def test_killing_an_ingest_leaves_old_or_new_library(tmp_path: Path) -> None:
     folder = tmp_path / "library"
     Library.open(folder).add_documents([parse_document(GCIM)])
