@@ -231,15 +231,21 @@ def undouble_small_caps(text: str) -> str:
 
 # --- markup left by converters ----------------------------------------------------------
 
-_EMPHASIS_PAIR_RE = re.compile(r"(\*{2,3}|_{2,3})(?=\S)(.+?)(?<=\S)\1")
+# A marker is a run of two or three; four or more are a rule or a blank to fill in ("________").
+_EMPHASIS_PAIR_RE = re.compile(
+    r"(?:(?<!\*)(?P<stars>\*{2,3})(?!\*)|(?<!_)(?P<lows>_{2,3})(?!_))(?=\S)(?P<text>.+?)(?<=\S)"
+    r"(?(stars)(?P=stars)(?!\*)|(?P=lows)(?!_))"
+)
 _ITALIC_PAIR_RE = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?!\*|(?![¹²³⁴⁵⁶⁷⁸⁹⁰])[^\W\d_])")
-_EMPHASIS_EDGE_RE = re.compile(r"^\*{2,3}(?=\S)|(?<=\S)\*{2,3}$")
+_EMPHASIS_EDGE_RE = re.compile(r"^\*{2,3}(?=[^\s*])|(?<=[^\s*])\*{2,3}$")
 
 
 def strip_emphasis_markers(text: str) -> str:
     """Drop Markdown bold/italic markers (``**bold**``, ``*title*``) that converters leave."""
     while "*" in text or "__" in text:  # removing one pair can make another; each pass shortens
-        stripped = _EMPHASIS_EDGE_RE.sub("", _ITALIC_PAIR_RE.sub(r"\1", _EMPHASIS_PAIR_RE.sub(r"\2", text)))
+        stripped = _EMPHASIS_EDGE_RE.sub(
+            "", _ITALIC_PAIR_RE.sub(r"\1", _EMPHASIS_PAIR_RE.sub(r"\g<text>", text))
+        )
         if stripped == text:
             break
         text = stripped

@@ -215,6 +215,8 @@ def _heading_at(lines: list[Line], i: int, width: int, numbering: Numbering) -> 
             j = next_text_index(lines, i)
             if j is None or numbered_heading(lines[j].text):
                 return None
+            if style == "session" and not _title_like(lines[j].text):
+                return unit(style, "", i, number, prefix)  # "Session II" over its text: its number names it
             title, last = lines[j].text, j
         parts = [title]
         while last + 1 < len(lines) and len(" ".join(parts)) < 250:

@@ -98,7 +98,7 @@ class Lexicon:
         """The longest term of two words or more starting at words[start]."""
         for size in range(min(self._longest_from[words[start]], len(words) - start), 1, -1):
             span = tuple(words[start : start + size])
-            hits = self._exact.get(span) or self._stem_hits(span[:-1], span[-1])
+            hits = self._hits(span)
             if hits:
                 return size, hits
         return 0, []
@@ -106,8 +106,15 @@ class Lexicon:
     def _word_hits(self, word: str) -> list[tuple[str, int]]:
         hits = self._single.get(word)
         if hits is None:
-            hits = self._single[word] = self._exact.get((word,)) or self._stem_hits((), word)
+            hits = self._single[word] = self._hits((word,))
         return hits
+
+    def _hits(self, words: tuple[str, ...]) -> list[tuple[str, int]]:
+        """The terms these words are, exact or by their stem: each theme's exact term, else
+        its stem term ("domestic workers" is labour's term, and gender's "domestic worker*")."""
+        exact = self._exact.get(words, [])
+        themes = {theme for theme, _ in exact}
+        return exact + [hit for hit in self._stem_hits(words[:-1], words[-1]) if hit[0] not in themes]
 
     def score(self, heading: str, text: str) -> dict[str, dict[str, float]]:
         """theme -> {matched term: contribution}.

@@ -248,6 +248,7 @@ def test_clean_text_passes_through_unchanged(sentences: list[str]) -> None:
         assert function(text) == text, function.__name__
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(

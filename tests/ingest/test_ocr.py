@@ -174,6 +174,7 @@ def test_sizes_follow_the_type_of_the_scan(tmp_path: Path) -> None:
     assert 60 < word.x0 < 150 and 90 < word.top < word.bottom < 150  # points, from the top left
 
 
+@pytest.mark.slow  # five pages read by Tesseract, some in four turns
 @needs_tesseract
 def test_pages_askew_sideways_and_upside_down(tmp_path: Path) -> None:
     one = {FIRST: PARAGRAPHS[FIRST]}

@@ -21,7 +21,7 @@ from briefer.library import Library
 from briefer.library.storage import backups_of
 from tests.conftest import ROOT, SAMPLE_FILES
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")]
 
 ROUNDS = 20
 GCIM = next(p for p in SAMPLE_FILES if p.name.startswith("gcim"))

@@ -163,6 +163,7 @@ def _hold_lock(folder: str, ready, release) -> None:
         release.wait(10)
 
 
+@pytest.mark.slow  # a second process, and a lock waited for until it gives up
 def test_a_second_writer_is_told_the_library_is_busy(library_copy: Path) -> None:
     library = Library.open(library_copy)
     section = library.sections()[0]
@@ -199,6 +200,7 @@ print("done", flush=True)
 """
 
 
+@pytest.mark.slow  # six processes, each parsing four reports
 def test_killing_an_ingest_leaves_old_or_new_library(tmp_path: Path) -> None:
     folder = tmp_path / "library"
     Library.open(folder).add_documents([parse_document(GCIM)])
@@ -218,6 +220,8 @@ def test_killing_an_ingest_leaves_old_or_new_library(tmp_path: Path) -> None:
         library = Library.open(folder)  # always opens
         count = len(library.documents())
         assert count in (1, 5)
+        if count == 1:
+            assert _snapshot(folder) == old  # the old library, as it was
         outcomes.add(count)
         if count == 5:  # start again from the old state
             shutil.rmtree(folder)
@@ -225,7 +229,9 @@ def test_killing_an_ingest_leaves_old_or_new_library(tmp_path: Path) -> None:
             for name, data in old.items():
                 (folder / name).write_bytes(data)
         assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
-    assert outcomes <= {1, 5}
+    # (each kill left 1 or 5 documents, checked above) Some kill landed before the save,
+    # so the old library was seen to survive an ingest killed half-way.
+    assert 1 in outcomes
 
 
 # --- schema versions -----------------------------------------------------------------------
