@@ -1,7 +1,8 @@
 """Small pure functions that undo the noise PDF text extraction leaves in a line.
 
 Each takes a string and returns a string; each is idempotent and leaves clean text as it
-was (the tests check both with hypothesis). The order they run in is `clean_line`.
+was (the tests check both with hypothesis). `layout.prepare_lines` (text files) and
+`pdf_layout._clean_text` (PDF lines) run them, each in the order its input needs.
 Decisions that need to know which words are real take a ``knows`` predicate, so that a
 document's own vocabulary can vouch for its words.
 """
@@ -415,25 +416,3 @@ def restore_dropped_hyphens(text: str, compounds: dict[str, str]) -> str:
         return compound if compound and not is_english_word(word) else word
 
     return _LOWER_WORD_RE.sub(fix, text)
-
-
-# --- the line pipeline ------------------------------------------------------------------
-
-
-def clean_line(text: str, knows: Knows = is_english_word) -> str:
-    """Every line-level repair, in order, until nothing changes. Idempotent.
-
-    One repair can uncover work for another (markers removed between two copies of a
-    run make them adjacent), hence the repeat.
-    """
-    for _ in range(6):
-        cleaned = normalize_characters(text)
-        cleaned = strip_emphasis_markers(cleaned)
-        cleaned = collapse_repeats(cleaned)
-        cleaned = undouble_small_caps(cleaned)
-        cleaned = strip_pdf_operators(cleaned, knows)
-        cleaned = squeeze_spaces(cleaned)
-        if cleaned == text:
-            break
-        text = cleaned
-    return text

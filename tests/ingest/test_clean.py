@@ -236,7 +236,6 @@ LINE_FUNCTIONS = [
     clean.undouble_small_caps,
     clean.strip_pdf_operators,
     clean.squeeze_spaces,
-    clean.clean_line,
 ]
 
 
