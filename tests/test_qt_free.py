@@ -14,7 +14,7 @@ def test_core_modules_import_no_pyside6(tmp_path) -> None:
     code = (
         f"import sys, pkgutil, importlib; {imports}; "
         "import briefer.ingest.service, briefer.ingest.pipeline; "
-        "[importlib.import_module(m.name) for p in ('briefer.ingest', 'briefer.library') "
+        "[importlib.import_module(m.name) for p in ('briefer.ingest', 'briefer.library', 'briefer.packs') "
         " for m in pkgutil.iter_modules(importlib.import_module(p).__path__, p + '.')]; "
         "from briefer.cli import main; main(['--library', sys.argv[1], 'themes']); "
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6')); "
