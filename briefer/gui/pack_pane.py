@@ -62,6 +62,7 @@ from briefer.gui.pack_commands import (
     cover_value,
 )
 from briefer.gui.pack_outline import ITEM_ID_ROLE, KIND_LABELS, PackOutlineModel
+from briefer.packs import outline
 from briefer.packs.estimate import estimate
 from briefer.packs.model import QA, WRITTEN_TITLES, Pack, PackItem
 from briefer.packs.wording import printed_heading
@@ -806,15 +807,8 @@ class PackPane(QWidget):
     def _current_item(self) -> PackItem | None:
         return self._item(self._current_id) if self._current_id else None
 
-    def _position(self, item_id: str) -> int:
-        return next(n for n, item in enumerate(self._pack.items) if item.id == item_id)
-
     def _insert_position(self) -> int:
-        item = self._current_item()
-        if item is None:
-            return len(self._pack.items)
-        position = self._position(item.id)
-        return self.model.group_end(position) if item.kind == "heading" else position + 1
+        return outline.insert_position(self._pack.items, self._current_id)
 
     def _add_heading(self) -> None:
         self._debouncer.flush()
@@ -861,37 +855,15 @@ class PackPane(QWidget):
         if not command.isObsolete():
             self.undo_stack.push(command)
 
-    def _moving(self) -> list[int]:
-        """Positions of the selected items, a part heading with its items."""
-        positions: set[int] = set()
-        for item_id in self._selected_ids():
-            position = self._position(item_id)
-            positions.add(position)
-            if self._pack.items[position].kind == "heading":
-                positions.update(range(position + 1, self.model.group_end(position)))
-        return sorted(positions)
-
     def _move_up(self) -> None:
-        positions = self._moving()
-        if not positions or positions[0] == 0:
-            return
-        items = self._pack.items
-        target = positions[0] - 1
-        if items[positions[0]].kind == "heading":  # a part goes before the part above it
-            while target > 0 and items[target].kind != "heading":
-                target -= 1
-        self._move([items[p].id for p in positions], target)
+        move = outline.move_up(self._pack.items, self._selected_ids())
+        if move is not None:
+            self._move(move.ids, move.position)
 
     def _move_down(self) -> None:
-        positions = self._moving()
-        items = self._pack.items
-        if not positions or positions[-1] >= len(items) - 1:
-            return
-        after = positions[-1] + 1
-        target = after + 1
-        if items[positions[0]].kind == "heading":  # a part goes after the part below it
-            target = self.model.group_end(after) if items[after].kind == "heading" else after + 1
-        self._move([items[p].id for p in positions], target)
+        move = outline.move_down(self._pack.items, self._selected_ids())
+        if move is not None:
+            self._move(move.ids, move.position)
 
     def _context_menu(self, point) -> None:
         menu = QMenu(self)
