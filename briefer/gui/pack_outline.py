@@ -25,7 +25,7 @@ from briefer.packs.numbering import Numbering
 from briefer.packs.wording import printed_heading
 
 if TYPE_CHECKING:
-    from briefer.gui.pack_pane import SectionInfo
+    from briefer.gui.pack_session import SectionInfo
 
 MIME_TYPE = "application/x-briefer-pack-item-ids"
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
