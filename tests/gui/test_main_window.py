@@ -241,3 +241,6 @@ def test_a_colleagues_library_archive_is_merged_from_the_menu(window, qtbot, mon
     window.import_library_action.trigger()
     qtbot.waitUntil(lambda: bool(shown), timeout=10000)
     assert "Colleague's pack" in [p.title for p in list_packs(Library.open(window.library_dir))]
+    # The refresh after the import is still running: let it end before the window goes, or its
+    # answer reaches a deleted worker during the next test.
+    qtbot.waitUntil(lambda: window.worker._running == 0, timeout=10000)
