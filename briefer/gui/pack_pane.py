@@ -3,7 +3,9 @@ the cover details, and an estimate of the built pack's length.
 
 The pane never reads the library: the main window gives it the pack and what it needs to
 know of the pack's sections (`SectionInfo`, fetched on the library worker), and asks it
-for the pack (`pack()`) to save or build it. Every edit goes through `undo_stack`.
+for the pack (`pack()`) to save or build it. Every edit goes through `undo_stack`. The
+estimate is for the template the pack names (`Pack.template`), looked up whenever that
+name changes.
 
 The pane composes its parts, each a widget of its own that edits the one `PackSession`:
 the outline (`PackOutlineView`: the tree and its actions), the editor of the current item
@@ -13,12 +15,14 @@ a change, and keeps the estimate and the status line.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from briefer.export.templates import Template
+from briefer.errors import UsageError
+from briefer.export.templates import Template, find_template
 from briefer.gui.pack_commands import AddItemsCommand
 from briefer.gui.pack_cover_form import CoverForm
 from briefer.gui.pack_item_editor import ItemEditor
@@ -27,16 +31,30 @@ from briefer.gui.pack_session import PackSession, SectionInfo, count, muted
 from briefer.packs.estimate import estimate
 from briefer.packs.model import Pack, PackItem
 
-__all__ = ["PackPane", "SectionInfo"]
+__all__ = ["PackPane", "SectionInfo", "pack_template"]
+
+log = logging.getLogger(__name__)
+
+
+def pack_template(name: str) -> Template | None:
+    """The template a pack names; None (the estimate's default) when none has that name."""
+    try:
+        return find_template(name)
+    except UsageError as error:
+        log.warning("estimating pack length with the default template: %s", error)
+        return None
 
 
 class PackPane(QWidget):
     pack_changed = Signal()  # after any edit, undo or redo (not after set_pack)
     section_activated = Signal(str)  # a section item was selected or double-clicked: its id
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, templates: Callable[[str], Template | None] = pack_template
+    ) -> None:
         super().__init__(parent)
-        self._template: Template | None = None
+        self._templates = templates  # a pack's template name -> the template
+        self._template: tuple[str, Template | None] | None = None  # the pack's, by its name
         self.session = PackSession(self)
         self.session.changed.connect(self._on_change)
         self.undo_stack = self.session.undo_stack
@@ -50,6 +68,7 @@ class PackPane(QWidget):
     def set_pack(self, pack: Pack, sections: Mapping[str, SectionInfo]) -> None:
         """Show and edit a copy of `pack`; the undo history starts afresh."""
         self.session.reset(pack, sections)
+        self._template = None  # the new pack's own, looked up afresh
         self.outline.show_items()
         self.cover.load()
         self.editor.load(None)
@@ -88,8 +107,17 @@ class PackPane(QWidget):
         self.undo_stack.setClean()
 
     def set_template(self, template: Template | None) -> None:
-        self._template = template
+        """Estimate with `template` instead of the one the pack names, until the pack names
+        another or another pack is shown."""
+        self._template = (self.session.pack.template, template)
         self._update_estimate()
+
+    def template(self) -> Template | None:
+        """The template the estimate is for: the pack's (None: the estimate's default)."""
+        name = self.session.pack.template
+        if self._template is None or self._template[0] != name:
+            self._template = (name, self._templates(name))
+        return self._template[1]
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -150,13 +178,14 @@ class PackPane(QWidget):
             self.estimate_label.setToolTip("")
             return
         words = {section_id: info.words for section_id, info in self.session.sections.items()}
-        result = estimate(pack, words, self._template)
+        template = self.template()
+        result = estimate(pack, words, template)
         self.estimate_label.setText(
             f"≈ {count(result.pages, 'page')} · {result.minutes} min reading · {count(sections, 'section')}"
         )
-        template = self._template.name if self._template else "the default template"
+        printed_with = template.name if template else "the default template"
         self.estimate_label.setToolTip(
-            f"{result.words} words; pages as printed with {template}, "
+            f"{result.words} words; pages as printed with {printed_with}, "
             "not counting sections that saved searches pull in at the build"
         )
 

@@ -312,6 +312,32 @@ def test_estimate_follows_the_pack_and_template(pane: PackPane, infos) -> None:
     assert pane.estimate_label.text().endswith("· 2 sections") and _pages(pane) < pages
 
 
+def test_the_estimate_is_for_the_template_the_pack_names(pane: PackPane, infos, qtbot) -> None:
+    """No set_template: the pane looks up the pack's own template, for each pack it shows."""
+    pane.set_pack(Pack("Lines", template="speaking-notes"), {})
+    pane.add_sections(infos[:4])
+    assert "Speaking notes" in pane.estimate_label.toolTip()
+    spoken = _pages(pane)
+    pane.set_pack(Pack("Full", template="briefing"), {})
+    pane.add_sections(infos[:4])
+    assert "Briefing pack" in pane.estimate_label.toolTip() and _pages(pane) > spoken
+    pane.set_pack(Pack("Odd", template="no-such-template"), {})
+    pane.add_sections(infos[:1])
+    assert "the default template" in pane.estimate_label.toolTip()
+
+    asked: list[str] = []
+    other = PackPane(templates=lambda name: asked.append(name) or None)
+    qtbot.addWidget(other)
+    other.set_pack(Pack("Handout", template="handout"), {})
+    other.add_sections(infos[:2])
+    other.undo_stack.undo()
+    other.undo_stack.redo()
+    assert asked == ["handout"]  # looked up for the pack shown, not at every edit
+    other.set_pack(Pack("Handout again", template="handout"), {})
+    other.add_sections(infos[:1])
+    assert asked == ["handout", "handout"]  # and afresh for the next pack
+
+
 def _pages_of(text: str) -> int:
     return int(text.split()[1])  # "≈ 12 pages · …"
 
