@@ -238,6 +238,27 @@ class EditCoverCommand(QUndoCommand):
         self.document.on_change(False, [])
 
 
+class SetBuildChoicesCommand(QUndoCommand):
+    """The template and paper the pack is built with, as last chosen in the build dialog."""
+
+    def __init__(self, document: PackDocument, template: str, page_size: str) -> None:
+        super().__init__("Build with another template or paper")
+        self.document = document
+        self.old = (document.pack.template, document.pack.page_size)
+        self.new = (template, page_size)
+        self.setObsolete(self.old == self.new)
+
+    def redo(self) -> None:
+        self._apply(self.new)
+
+    def undo(self) -> None:
+        self._apply(self.old)
+
+    def _apply(self, values: tuple[str, str]) -> None:
+        self.document.pack.template, self.document.pack.page_size = values
+        self.document.on_change(False, [])
+
+
 def cover_value(pack: Pack, name: str) -> Any:
     owner, attribute = _cover_owner(pack, name)
     return getattr(owner, attribute)

@@ -187,16 +187,19 @@ class PackFiles(QObject):
         window = self.window
         if window.library is None:
             return
+        pack = self.pack_pane.pack()
         dialog = BuildDialog(
-            self.pack_pane.pack(),
-            window.worker,
-            window.cpu_worker,
-            lambda: window.library,
-            self.settings,
-            window,
+            pack, window.worker, window.cpu_worker, lambda: window.library, self.settings, window
         )
+        dialog.choices_made.connect(lambda template, paper: self._built_with(pack.id, template, paper))
         dialog.open()
         self.build_dialog = dialog
+
+    def _built_with(self, pack_id: str, template: str, page_size: str) -> None:
+        """The template and paper a build used are the pack's from now on (that pack's: not
+        another shown since the dialog opened)."""
+        if self.pack_pane.pack().id == pack_id:
+            self.pack_pane.set_build_choices(template, page_size)
 
     # --- recent packs ---------------------------------------------------------------------------
 

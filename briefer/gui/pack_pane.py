@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidge
 
 from briefer.errors import UsageError
 from briefer.export.templates import Template, find_template
-from briefer.gui.pack_commands import AddItemsCommand
+from briefer.gui.pack_commands import AddItemsCommand, SetBuildChoicesCommand
 from briefer.gui.pack_cover_form import CoverForm
 from briefer.gui.pack_item_editor import ItemEditor
 from briefer.gui.pack_outline_view import PackOutlineView
@@ -105,6 +105,11 @@ class PackPane(QWidget):
     def mark_saved(self) -> None:
         self.session.flush()
         self.undo_stack.setClean()
+
+    def set_build_choices(self, template: str, page_size: str) -> None:
+        """The pack is built with `template` (an id) on `page_size` paper: it records them,
+        as one undoable step when they change, and the estimate follows."""
+        self.session.push(SetBuildChoicesCommand(self.session.document, template, page_size))
 
     def set_template(self, template: Template | None) -> None:
         """Estimate with `template` instead of the one the pack names, until the pack names

@@ -296,3 +296,30 @@ def test_the_estimate_follows_the_template_of_an_opened_pack(
     window.add_to_pack(ids)
     qtbot.waitUntil(lambda: window.pack_pane.pack().section_ids() == ids, timeout=5000)
     assert _estimates(window, library, window.pack_pane.pack(), "briefing"), _estimate_text(window)
+
+
+def test_building_with_another_template_makes_it_the_packs(
+    window, qtbot, library_copy, tmp_path, monkeypatch
+) -> None:
+    """The template chosen in the build dialog is the one the pack is built with: the pack
+    records it (one undoable step) and the estimate follows it."""
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    library = Library.open(library_copy)
+    ids = _long_sections(library, 4)
+    window.add_to_pack(ids)
+    qtbot.waitUntil(lambda: window.pack_pane.pack().section_ids() == ids, timeout=5000)
+    pack = window.pack_pane.pack()
+    assert pack.template == "briefing" and _estimates(window, library, pack, "briefing")
+    window.build_action.trigger()
+    dialog = window.packs.build_dialog
+    dialog.template_combo.setCurrentIndex(dialog.template_combo.findData("speaking-notes"))
+    dialog.path_edit.setText(str(tmp_path / "lines.pdf"))
+    with qtbot.waitSignal(dialog.finished_building, timeout=60000) as built:
+        assert dialog.start_build()
+    assert built.args == [True]
+    assert window.pack_pane.pack().template == "speaking-notes"
+    assert _estimates(window, library, pack, "speaking-notes"), _estimate_text(window)
+    assert window.isWindowModified()  # the pack now differs from the one kept in the library
+    window.undo_action.trigger()
+    assert window.pack_pane.pack().template == "briefing"
+    assert _estimates(window, library, pack, "briefing"), _estimate_text(window)
