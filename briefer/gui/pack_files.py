@@ -21,7 +21,7 @@ from shiboken6 import isValid
 from briefer import APP_NAME
 from briefer.errors import NotFoundError
 from briefer.gui.dialogs import OpenPackDialog
-from briefer.gui.pack_pane import SectionInfo
+from briefer.gui.pack_session import SectionInfo
 from briefer.library import Library
 from briefer.packs.estimate import section_words
 from briefer.packs.model import Pack
