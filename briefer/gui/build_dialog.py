@@ -60,6 +60,7 @@ PREVIEW_SIZE = (760, 900)  # the dialog grows to about this when a preview appea
 class BuildDialog(QDialog):
     built = Signal(object)  # the Path of the file, once built and recorded
     finished_building = Signal(bool)  # True when built, False when it failed
+    choices_made = Signal(str, str)  # a build started with this template id and page size
 
     def __init__(
         self,
@@ -128,6 +129,7 @@ class BuildDialog(QDialog):
             self._show_error(error)
             return False
         self._remember_choices()
+        self.choices_made.emit(job.pack.template, job.pack.page_size)
         self._job = job
         self._set_building(True)
         self._status(f"Collecting the {len(self.pack.items)} items of the pack…")

@@ -1,50 +1,44 @@
 """The main window: Library (filters) | Results (sections, reading pane) | Pack (outline, cover).
 
-A thin shell over the core (DESIGN.md): every call on the library runs on the one serial
+A thin shell over the core (docs/ARCHITECTURE.md): every call on the library runs on the one serial
 background worker and its result, or its error, comes back on the main thread; writing a
 built pack runs on a CPU worker (the build dialog). The window never blocks, and never
 touches the library's files itself.
+
+The window lays out the panes, the menus and the toolbar, opens the library, searches it
+and adds documents to it. The commands on the pack as a whole (new, open, save, import,
+export, build) are `PackFiles`'s; corrections and the library archive are
+`LibraryCommands`'s.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QInputDialog,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QToolBar,
-)
-from shiboken6 import isValid
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QToolBar
 
 from briefer import APP_NAME, __version__, paths
 from briefer.actions.ingest import ensure_samples
-from briefer.actions.packs import export_pack, import_pack, list_packs, load_pack, save_pack
-from briefer.errors import NotFoundError
-from briefer.gui.dialogs import MeetingDialog, OpenPackDialog, ThemesDialog, UserGuideDialog
+from briefer.actions.packs import list_packs
+from briefer.gui.dialogs import UserGuideDialog
 from briefer.gui.errors import show_error
+from briefer.gui.library_commands import LibraryCommands
 from briefer.gui.library_pane import LibraryPane
-from briefer.gui.pack_pane import PackPane, SectionInfo
+from briefer.gui.pack_files import PackFiles
+from briefer.gui.pack_pane import PackPane
 from briefer.gui.results_pane import ResultsPane
 from briefer.gui.tasks import CpuWorker, SerialWorker
 from briefer.ingest.themes import Lexicon, default_lexicon
 from briefer.library import Library, SearchResult
-from briefer.packs.estimate import section_words
 from briefer.packs.model import Pack
 
 log = logging.getLogger(__name__)
 RESULT_LIMIT = 500  # rows shown at once; the summary says how many match
-RECENT_PACKS = 8
-PACK_FILTER = "Briefer packs (*.briefer-pack.json *.json);;All files (*)"
 
 
 class MainWindow(QMainWindow):
@@ -79,15 +73,17 @@ class MainWindow(QMainWindow):
         self.library_pane.set_themes(self.lexicon)
         self.library_pane.filters_changed.connect(self.refresh_results)
         self.results = ResultsPane(self)
-        self.results.section_selected.connect(self._show_section)
+        self.results.section_selected.connect(self.show_section)
         self.results.add_requested.connect(self.add_to_pack)
-        self.results.rename_requested.connect(self._rename_section)
-        self.results.themes_requested.connect(self._edit_themes)
-        self.results.meeting_requested.connect(self._edit_meeting)
-        self.results.note_saved.connect(self._save_note)
         self.pack_pane = PackPane(self)
-        self.pack_pane.pack_changed.connect(self._update_title)
-        self.pack_pane.section_activated.connect(self._show_section)
+        self.pack_pane.section_activated.connect(self.show_section)
+        self.packs = PackFiles(self)
+        self.pack_pane.pack_changed.connect(self.packs.update_title)
+        self.library_commands = LibraryCommands(self)
+        self.results.rename_requested.connect(self.library_commands.rename_section)
+        self.results.themes_requested.connect(self.library_commands.edit_themes)
+        self.results.meeting_requested.connect(self.library_commands.edit_meeting)
+        self.results.note_saved.connect(self.library_commands.save_note)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("main-splitter")
@@ -112,31 +108,35 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         key = QKeySequence.StandardKey
-        self.new_action = self._action("&New pack", self.new_pack, key.New, "Start a new, empty pack")
+        packs, library = self.packs, self.library_commands
+        self.new_action = self._action("&New pack", packs.new_pack, key.New, "Start a new, empty pack")
         self.open_action = self._action(
-            "&Open pack…", self.open_pack, key.Open, "Open a pack kept in the library"
+            "&Open pack…", packs.open_pack, key.Open, "Open a pack kept in the library"
         )
         self.save_action = self._action(
-            "&Save pack", self.save_pack, key.Save, "Keep the pack in the library"
+            "&Save pack", packs.save_pack, key.Save, "Keep the pack in the library"
         )
         self.save_as_action = self._action(
-            "Save pack &as…", self.save_pack_as, key.SaveAs, "Keep a copy of the pack under a new title"
+            "Save pack &as…", packs.save_pack_as, key.SaveAs, "Keep a copy of the pack under a new title"
         )
         self.duplicate_action = self._action(
-            "&Duplicate pack…", self.save_pack_as, None, "Start the next session's pack from this one"
+            "&Duplicate pack…", packs.save_pack_as, None, "Start the next session's pack from this one"
         )
-        self.import_pack_action = self._action("&Import pack file…", self.import_pack_file)
-        self.export_pack_action = self._action("&Export pack file…", self.export_pack_file)
+        self.import_pack_action = self._action("&Import pack file…", packs.import_pack_file)
+        self.export_pack_action = self._action("&Export pack file…", packs.export_pack_file)
         self.export_library_action = self._action(
             "Export the &library…",
-            self.export_library,
+            library.export_library,
             None,
             "The whole library in one file, for a colleague",
         )
         self.import_library_action = self._action(
-            "Import a library &archive…", self.import_library, None, "Merge a colleague's library into yours"
+            "Import a library &archive…",
+            library.import_library,
+            None,
+            "Merge a colleague's library into yours",
         )
-        self.build_action = self._action("&Build…", self.build, "Ctrl+B", "Build the pack to Word or PDF")
+        self.build_action = self._action("&Build…", packs.build, "Ctrl+B", "Build the pack to Word or PDF")
         self.add_action = self._action(
             "Add &documents…",
             self.add_documents,
@@ -151,6 +151,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addActions([self.new_action, self.open_action])
         self.recent_menu = file_menu.addMenu("Open &recent")
+        packs.set_recent_menu(self.recent_menu)
         file_menu.addActions([self.save_action, self.save_as_action, self.duplicate_action])
         file_menu.addSeparator()
         file_menu.addActions([self.import_pack_action, self.export_pack_action])
@@ -170,7 +171,7 @@ class MainWindow(QMainWindow):
         self.redo_action.setEnabled(False)
         stack.canUndoChanged.connect(self.undo_action.setEnabled)
         stack.canRedoChanged.connect(self.redo_action.setEnabled)
-        stack.cleanChanged.connect(lambda _clean: self._update_title())
+        stack.cleanChanged.connect(lambda _clean: self.packs.update_title())
         self.find_action = self._action(
             "&Find sections", self._focus_search, key.Find, "Go to the search box"
         )
@@ -201,7 +202,6 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addAction(self.build_action)
         self.addToolBar(toolbar)
-        self._fill_recent_menu()
 
     # --- background work ----------------------------------------------------------------------
 
@@ -246,7 +246,7 @@ class MainWindow(QMainWindow):
             self.restore_box = box
         self._set_meetings(meetings)
         self.refresh_results()
-        self._show_pack(pack or self._new_pack_value())
+        self.packs.show_pack(pack or self.packs.new_pack_value())
 
     def _set_meetings(self, meetings: list) -> None:
         self.meetings = {meeting.id: meeting for meeting in meetings}
@@ -280,7 +280,7 @@ class MainWindow(QMainWindow):
         )
         self.results_shown.emit()
 
-    def _show_section(self, section_id: str) -> None:
+    def show_section(self, section_id: str) -> None:
         def work(library: Library):
             section = library.section(section_id)
             similar = []
@@ -295,253 +295,13 @@ class MainWindow(QMainWindow):
             "show the section",
         )
 
-    # --- corrections (saved at once) ------------------------------------------------------------
-
-    def _rename_section(self, section_id: str) -> None:
-        section = self.results.current_section()
-        if section is None:
-            return
-        heading, ok = QInputDialog.getText(
-            self, "Section heading", "Heading (empty: back to the report's own):", text=section.heading
-        )
-        if ok:
-            self.run(
-                lambda library: library.set_section_heading(section_id, heading),
-                self._corrected,
-                "rename the section",
-            )
-
-    def _edit_themes(self, section_id: str) -> None:
-        section = self.results.current_section()
-        if section is None:
-            return
-        dialog = ThemesDialog(section, self.lexicon, self)
-        if dialog.exec():
-            add, remove = dialog.changes()
-            known = list(self.labels)
-            self.run(
-                lambda library: library.set_section_themes(section_id, add, remove, known),
-                self._corrected,
-                "change the themes",
-            )
-
-    def _edit_meeting(self, meeting_id: str) -> None:
-        meeting = self.meetings.get(meeting_id)
-        if meeting is None:
-            return
-        dialog = MeetingDialog(meeting, self)
-        if dialog.exec() and dialog.changes():
-            changes = dialog.changes()
-            self.run(
-                lambda library: library.update_meeting(meeting_id, **changes),
-                lambda _m: self.refresh_lists(),
-                "correct the meeting",
-            )
-
-    def _save_note(self, section_id: str, note: str) -> None:
-        self.run(
-            lambda library: library.set_section_note(section_id, note),
-            lambda _s: self.statusBar().showMessage("Note saved"),
-            "save the note",
-        )
-
-    def _corrected(self, section) -> None:
-        self.statusBar().showMessage("Saved")
-        self.refresh_results()
-        self._show_section(section.id)
-
-    # --- the pack --------------------------------------------------------------------------------
-
-    def _new_pack_value(self) -> Pack:
-        return Pack("New briefing pack", date=date.today().isoformat())
-
-    def _show_pack(self, pack: Pack) -> None:
-        """Fetch what the pane shows of the pack's sections, then show the pack."""
-
-        def work(library: Library) -> dict[str, SectionInfo]:
-            return _section_infos(library, pack.section_ids())
-
-        self.run(work, lambda infos: self._pack_ready(pack, infos), "open the pack")
-
-    def _pack_ready(self, pack: Pack, infos: dict[str, SectionInfo]) -> None:
-        missing = [sid for sid in pack.section_ids() if sid not in infos]
-        self.pack_pane.set_pack(pack, infos)
-        self._update_title()
-        if missing:
-            self.statusBar().showMessage(
-                f"{len(missing)} section(s) of this pack are no longer in the library; building will say which"
-            )
+    # --- the pack (the commands on the whole pack are PackFiles's) ------------------------------
 
     def add_to_pack(self, section_ids: list[str]) -> None:
-        if not section_ids:
-            return
-        self.run(
-            lambda library: list(_section_infos(library, section_ids).values()),
-            self.pack_pane.add_sections,
-            "add to the pack",
-        )
-
-    def _update_title(self) -> None:
-        if not isValid(self.pack_pane):  # the undo stack still signals while the window goes
-            return
-        self.setWindowTitle(f"{self.pack_pane.pack().title}[*] — {APP_NAME}")
-        self.setWindowModified(self.pack_pane.is_modified())
-
-    def _then_if_discardable(self, then: Callable[[], None]) -> None:
-        """Go on with `then` once the pack's changes are safe: saved first, or let go, as
-        the user says (or at once when there are none)."""
-        if not self.pack_pane.is_modified():
-            then()
-            return
-        answer = QMessageBox.question(
-            self,
-            "Unsaved changes",
-            f"The pack '{self.pack_pane.pack().title}' has changes that are not saved. Save them?",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
-        )
-        if answer == QMessageBox.StandardButton.Save:
-            self.save_pack(then)
-        elif answer == QMessageBox.StandardButton.Discard:
-            then()
-
-    def new_pack(self) -> None:
-        self._then_if_discardable(lambda: self._show_pack(self._new_pack_value()))
-
-    def open_pack(self) -> None:
-        self._then_if_discardable(
-            lambda: self.run(lambda library: list_packs(library), self._choose_pack, "list the packs")
-        )
-
-    def _choose_pack(self, packs: list[Pack]) -> None:
-        if not packs:
-            QMessageBox.information(
-                self, "Open a pack", "No pack is kept in this library yet. Save one first."
-            )
-            return
-        dialog = OpenPackDialog(packs, self)
-        if dialog.exec() and dialog.chosen():
-            self.open_pack_id(dialog.chosen())
+        self.packs.add_to_pack(section_ids)
 
     def open_pack_id(self, pack_id: str) -> None:
-        self.run(lambda library: load_pack(library, pack_id), self._show_pack, "open the pack")
-
-    def save_pack(self, then: Callable[[], None] | None = None) -> None:
-        pack = self.pack_pane.pack()
-
-        def saved(_pack: Pack) -> None:
-            self.pack_pane.mark_saved()
-            self._remember_recent(pack)
-            self._update_title()
-            self.statusBar().showMessage(f"Pack '{pack.title}' saved in the library")
-            if then:
-                then()
-
-        self.run(lambda library: save_pack(library, pack), saved, "save the pack")
-
-    def save_pack_as(self) -> None:
-        current = self.pack_pane.pack()
-        title, ok = QInputDialog.getText(
-            self, "Save a copy", "Title of the new pack:", text=f"Copy of {current.title}"
-        )
-        if not ok or not title.strip():
-            return
-        copy = current.copy(title.strip())
-        self.run(lambda library: save_pack(library, copy), self._show_saved_copy, "save the copy")
-
-    def _show_saved_copy(self, pack: Pack) -> None:
-        self._remember_recent(pack)
-        self._show_pack(pack)
-
-    def import_pack_file(self) -> None:
-        file, _ = QFileDialog.getOpenFileName(self, "Import a pack file", str(Path.home()), PACK_FILTER)
-        if file:
-            self._then_if_discardable(
-                lambda: self.run(
-                    lambda library: import_pack(library, Path(file)),
-                    self._show_saved_copy,
-                    "import the pack file",
-                )
-            )
-
-    def export_pack_file(self) -> None:
-        pack = self.pack_pane.pack()
-        suggested = str(Path.home() / f"{_safe_name(pack.title)}.briefer-pack.json")
-        file, _ = QFileDialog.getSaveFileName(self, "Export the pack to a file", suggested, PACK_FILTER)
-        if file:
-            self.run(
-                lambda _library: export_pack(pack, Path(file)),
-                lambda path: self.statusBar().showMessage(f"Wrote {path}"),
-                "export the pack",
-            )
-
-    def export_library(self) -> None:
-        from briefer.actions.archive import export_archive
-
-        suggested = str(Path.home() / f"briefer-library-{date.today().isoformat()}.briefer-library.zip")
-        file, _ = QFileDialog.getSaveFileName(
-            self, "Export the library", suggested, "Library archives (*.zip)"
-        )
-        if file:
-            self.run(
-                lambda library: export_archive(library, Path(file)),
-                lambda path: self.statusBar().showMessage(f"Wrote {path}"),
-                "export the library",
-            )
-
-    def import_library(self) -> None:
-        from briefer.actions.archive import import_archive
-
-        file, _ = QFileDialog.getOpenFileName(
-            self, "Import a library archive", str(Path.home()), "Library archives (*.zip);;All files (*)"
-        )
-        if file:
-            self.run(
-                lambda library: import_archive(library, Path(file)),
-                self._library_imported,
-                "import the archive",
-            )
-
-    def _library_imported(self, report) -> None:
-        self.refresh_lists()
-        QMessageBox.information(self, "Library archive imported", "\n".join(report.lines()))
-
-    def build(self) -> None:
-        from briefer.gui.build_dialog import BuildDialog
-
-        if self.library is None:
-            return
-        dialog = BuildDialog(
-            self.pack_pane.pack(), self.worker, self.cpu_worker, lambda: self.library, self.settings, self
-        )
-        dialog.open()
-        self.build_dialog = dialog
-
-    # --- recent packs ---------------------------------------------------------------------------
-
-    def _recent(self) -> list[list[str]]:
-        value = self.settings.value("pack/recent", [])
-        return [
-            pair.split("\t", 1) for pair in (value if isinstance(value, list) else [value]) if "\t" in pair
-        ]
-
-    def _remember_recent(self, pack: Pack) -> None:
-        recent = [pair for pair in self._recent() if pair[0] != pack.id]
-        recent.insert(0, [pack.id, pack.title])
-        self.settings.setValue("pack/recent", ["\t".join(pair) for pair in recent[:RECENT_PACKS]])
-        self.settings.setValue("pack/current", pack.id)
-        self._fill_recent_menu()
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        for pack_id, title in self._recent():
-            action = self.recent_menu.addAction(title)
-            action.triggered.connect(
-                lambda _checked=False, pid=pack_id: self._then_if_discardable(lambda: self.open_pack_id(pid))
-            )
-        self.recent_menu.setEnabled(bool(self._recent()))
+        self.packs.open_pack_id(pack_id)
 
     # --- adding documents -----------------------------------------------------------------------
 
@@ -622,7 +382,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         if self.pack_pane.is_modified() and not self._closing:
             event.ignore()  # asked first; the window closes again once the pack is safe
-            self._then_if_discardable(lambda: QTimer.singleShot(0, self._close_now))  # not inside this close
+            self.packs.then_if_discardable(
+                lambda: QTimer.singleShot(0, self._close_now)
+            )  # not inside this close
             return
         self.settings.setValue("main/geometry", self.saveGeometry())
         self.settings.setValue("main/state", self.saveState())
@@ -631,28 +393,3 @@ class MainWindow(QMainWindow):
         self.worker.wait()
         self.cpu_worker.wait()
         super().closeEvent(event)
-
-
-def _section_infos(library: Library, section_ids: list[str]) -> dict[str, SectionInfo]:
-    """What the pack pane shows of each section that still exists."""
-    infos: dict[str, SectionInfo] = {}
-    for section_id in section_ids:
-        try:
-            section = library.section(section_id)
-        except NotFoundError:  # gone from the library: the build will name it
-            continue
-        meeting = library.meeting(section.meeting_id)
-        infos[section_id] = SectionInfo(
-            id=section.id,
-            heading=section.heading,
-            meeting=meeting.label,
-            date=meeting.start_date,
-            words=section_words(section),
-            number=section.number,
-        )
-    return infos
-
-
-def _safe_name(title: str) -> str:
-    cleaned = "".join(ch if ch.isalnum() or ch in " -_" else " " for ch in title).strip()
-    return "-".join(cleaned.split())[:80] or "pack"

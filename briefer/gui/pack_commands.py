@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from briefer.packs.model import QA, Pack, PackItem
+from briefer.packs.outline import moved
 
 EDIT_ITEM_ID = 1001  # consecutive edits of the same fields of one item merge into one undo step
 EDIT_COVER_ID = 1002  # consecutive edits of the same cover field merge
@@ -109,9 +110,7 @@ class MoveItemsCommand(QUndoCommand):
         self.before = [item.id for item in document.items]
         moving = set(item_ids)
         self.moved = [item_id for item_id in self.before if item_id in moving]
-        kept = [item_id for item_id in self.before if item_id not in moving]
-        at = position - sum(1 for item_id in self.before[:position] if item_id in moving)
-        self.after = kept[:at] + self.moved + kept[at:]
+        self.after = moved(self.before, moving, position)
         self.setObsolete(self.after == self.before)
 
     def redo(self) -> None:
@@ -236,6 +235,27 @@ class EditCoverCommand(QUndoCommand):
     def _apply(self, value: Any) -> None:
         owner, attribute = _cover_owner(self.document.pack, self.name)
         setattr(owner, attribute, value)
+        self.document.on_change(False, [])
+
+
+class SetBuildChoicesCommand(QUndoCommand):
+    """The template and paper the pack is built with, as last chosen in the build dialog."""
+
+    def __init__(self, document: PackDocument, template: str, page_size: str) -> None:
+        super().__init__("Build with another template or paper")
+        self.document = document
+        self.old = (document.pack.template, document.pack.page_size)
+        self.new = (template, page_size)
+        self.setObsolete(self.old == self.new)
+
+    def redo(self) -> None:
+        self._apply(self.new)
+
+    def undo(self) -> None:
+        self._apply(self.old)
+
+    def _apply(self, values: tuple[str, str]) -> None:
+        self.document.pack.template, self.document.pack.page_size = values
         self.document.on_change(False, [])
 
 

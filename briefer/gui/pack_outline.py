@@ -4,7 +4,9 @@ A view of the pane's list of `PackItem`s, never a copy: after the pane changes t
 (always through an undo command) it calls `rebuild()` (items added, removed, moved) or
 `refresh()` (content only). Headings are numbered as `assemble` numbers them, so the
 outline shows what the built pack will print. A drop does not change the list: it asks
-for a move (`move_requested`), which the pane turns into an undoable command.
+for a move (`move_requested`), which the pane turns into an undoable command. Which items
+form a part and where a drop puts them are `briefer.packs.outline`'s rules; this model
+turns them into rows and back.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ from PySide6.QtCore import QAbstractItemModel, QByteArray, QMimeData, QModelInde
 from PySide6.QtGui import QFont, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QStyle
 
+from briefer.packs import outline
 from briefer.packs.estimate import written_words
 from briefer.packs.model import PackItem
 from briefer.packs.numbering import Numbering
 from briefer.packs.wording import printed_heading
 
 if TYPE_CHECKING:
-    from briefer.gui.pack_pane import SectionInfo
+    from briefer.gui.pack_session import SectionInfo
 
 MIME_TYPE = "application/x-briefer-pack-item-ids"
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -71,17 +74,8 @@ class PackOutlineModel(QAbstractItemModel):
 
     def rebuild(self) -> None:
         self.beginResetModel()
-        self._top, self._children = [], {}
-        heading: int | None = None
-        for position, item in enumerate(self._items):
-            if item.kind == "heading":
-                heading = position
-                self._top.append(position)
-                self._children[position] = []
-            elif heading is None:
-                self._top.append(position)
-            else:
-                self._children[heading].append(position)
+        grouping = outline.grouping(self._items)
+        self._top, self._children = grouping.top, grouping.children
         self._number()
         self.endResetModel()
 
@@ -151,13 +145,6 @@ class PackOutlineModel(QAbstractItemModel):
                 if self._items[child].id == item_id:
                     return self.index(child_row, column, self.index(row, 0))
         return QModelIndex()
-
-    def group_end(self, position: int) -> int:
-        """The position after the last item of the part whose heading is at `position`."""
-        for later in range(position + 1, len(self._items)):
-            if self._items[later].kind == "heading":
-                return later
-        return len(self._items)
 
     # --- QAbstractItemModel -------------------------------------------------------------------
 
@@ -278,15 +265,9 @@ class PackOutlineModel(QAbstractItemModel):
 
     def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # noqa: N802
         """The dragged items' ids in pack order; a part heading brings its items along."""
-        positions: set[int] = set()
-        for index in indexes:
-            position = self.position_of(index)
-            if position is None:
-                continue
-            positions.add(position)
-            if self._items[position].kind == "heading":
-                positions.update(self._children.get(position, []))
-        ids = [self._items[p].id for p in sorted(positions)]
+        positions = [self.position_of(index) for index in indexes]
+        chosen = outline.with_parts(self._items, [p for p in positions if p is not None])
+        ids = [self._items[p].id for p in chosen]
         data = QMimeData()
         data.setData(MIME_TYPE, QByteArray("\n".join(ids).encode("utf-8")))
         return data
@@ -321,18 +302,11 @@ class PackOutlineModel(QAbstractItemModel):
     def drop_position(self, data: QMimeData, row: int, parent: QModelIndex) -> int | None:
         """Where in the item list a drop at (row, parent) puts the dragged items, or None
         when it cannot go there."""
-        ids = self.dropped_ids(data)
-        if not ids:
-            return None
         position = self._raw_drop_position(row, parent)
         if position is None:
             return None
-        moving = {item_id for item_id in ids}
-        if position < len(self._items) and self._items[position].id in moving and row == -1:
-            return None  # dropped on itself
-        if any(item.id in moving and item.kind == "heading" for item in self._items):
-            position = self._part_boundary(position)
-        return position
+        onto_heading = row == -1 and parent.isValid()
+        return outline.drop_position(self._items, self.dropped_ids(data), position, onto_heading)
 
     def _raw_drop_position(self, row: int, parent: QModelIndex) -> int | None:
         if not parent.isValid():
@@ -346,16 +320,3 @@ class PackOutlineModel(QAbstractItemModel):
         if row < 0 or row >= len(children):
             return heading + len(children) + 1
         return children[row]
-
-    def _part_boundary(self, position: int) -> int:
-        """A part heading moves with its items, so it cannot land inside another part: it
-        goes after the end of the part it was dropped into."""
-        heading = next(
-            (
-                p
-                for p in range(min(position, len(self._items)) - 1, -1, -1)
-                if self._items[p].kind == "heading"
-            ),
-            None,
-        )
-        return position if heading is None else self.group_end(heading)

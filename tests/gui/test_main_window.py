@@ -241,3 +241,85 @@ def test_a_colleagues_library_archive_is_merged_from_the_menu(window, qtbot, mon
     window.import_library_action.trigger()
     qtbot.waitUntil(lambda: bool(shown), timeout=10000)
     assert "Colleague's pack" in [p.title for p in list_packs(Library.open(window.library_dir))]
+    # The refresh after the import is still running: let it end before the window goes, or its
+    # answer reaches a deleted worker during the next test.
+    qtbot.waitUntil(lambda: window.worker._running == 0, timeout=10000)
+
+
+def _estimate_text(window) -> str:
+    return window.pack_pane.estimate_label.text()
+
+
+def _expected(library: Library, pack, template_id: str):
+    from briefer.ir.templates import find_template
+    from briefer.packs.estimate import estimate, section_words
+
+    words = {sid: section_words(library.section(sid)) for sid in pack.section_ids()}
+    return estimate(pack, words, find_template(template_id))
+
+
+def _estimates(window, library: Library, pack, template_id: str) -> bool:
+    want = _expected(library, pack, template_id)
+    return _estimate_text(window).startswith(f"≈ {want.pages} page") and (
+        f"· {want.minutes} min reading" in _estimate_text(window)
+    )
+
+
+def _long_sections(library: Library, count: int) -> list[str]:
+    sections = sorted(library.sections(), key=lambda s: -len(s.text.split()))
+    return [s.id for s in sections[:count]]
+
+
+def test_the_estimate_follows_the_template_of_an_opened_pack(
+    window, qtbot, library_copy, tmp_path, monkeypatch
+) -> None:
+    """A speaking-notes pack from a colleague is estimated as speaking notes (first paragraphs,
+    no cover, contents or annex), not as a full briefing pack."""
+    from briefer.actions.packs import export_pack
+    from briefer.packs.model import Pack, PackItem
+
+    library = Library.open(library_copy)
+    ids = _long_sections(library, 4)
+    pack = Pack("Lines for Geneva", template="speaking-notes", items=[PackItem.section(i) for i in ids])
+    spoken, full = _expected(library, pack, "speaking-notes"), _expected(library, pack, "briefing")
+    assert (spoken.pages, spoken.minutes) != (full.pages, full.minutes)
+    file = export_pack(pack, tmp_path / "lines.briefer-pack.json")
+    monkeypatch.setattr(main_window_module.QFileDialog, "getOpenFileName", lambda *a, **k: (str(file), ""))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    window.import_pack_action.trigger()
+    qtbot.waitUntil(lambda: window.pack_pane.pack().title == "Lines for Geneva", timeout=5000)
+    assert _estimates(window, library, pack, "speaking-notes"), _estimate_text(window)
+    assert "Speaking notes" in window.pack_pane.estimate_label.toolTip()
+
+    window.new_action.trigger()  # a new pack is a briefing pack again
+    qtbot.waitUntil(lambda: window.pack_pane.pack().title == "New briefing pack", timeout=5000)
+    window.add_to_pack(ids)
+    qtbot.waitUntil(lambda: window.pack_pane.pack().section_ids() == ids, timeout=5000)
+    assert _estimates(window, library, window.pack_pane.pack(), "briefing"), _estimate_text(window)
+
+
+def test_building_with_another_template_makes_it_the_packs(
+    window, qtbot, library_copy, tmp_path, monkeypatch
+) -> None:
+    """The template chosen in the build dialog is the one the pack is built with: the pack
+    records it (one undoable step) and the estimate follows it."""
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    library = Library.open(library_copy)
+    ids = _long_sections(library, 4)
+    window.add_to_pack(ids)
+    qtbot.waitUntil(lambda: window.pack_pane.pack().section_ids() == ids, timeout=5000)
+    pack = window.pack_pane.pack()
+    assert pack.template == "briefing" and _estimates(window, library, pack, "briefing")
+    window.build_action.trigger()
+    dialog = window.packs.build_dialog
+    dialog.template_combo.setCurrentIndex(dialog.template_combo.findData("speaking-notes"))
+    dialog.path_edit.setText(str(tmp_path / "lines.pdf"))
+    with qtbot.waitSignal(dialog.finished_building, timeout=60000) as built:
+        assert dialog.start_build()
+    assert built.args == [True]
+    assert window.pack_pane.pack().template == "speaking-notes"
+    assert _estimates(window, library, pack, "speaking-notes"), _estimate_text(window)
+    assert window.isWindowModified()  # the pack now differs from the one kept in the library
+    window.undo_action.trigger()
+    assert window.pack_pane.pack().template == "briefing"
+    assert _estimates(window, library, pack, "briefing"), _estimate_text(window)

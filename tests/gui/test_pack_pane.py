@@ -52,7 +52,7 @@ def pane(qtbot, library_copy: Path, infos: list[SectionInfo]) -> PackPane:
 
 def _labels(pane: PackPane) -> list[str]:
     """The outline as shown: children indented by two spaces."""
-    model, rows = pane.model, []
+    model, rows = pane.outline.model, []
     for row in range(model.rowCount()):
         top = model.index(row, 0)
         rows.append(top.data())
@@ -68,15 +68,15 @@ def _select(pane: PackPane, item_id: str) -> None:
     # Select exactly this row: setCurrentIndex would read the keyboard modifiers, which an
     # earlier test's key clicks can leave looking pressed.
     flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-    pane.tree.selectionModel().setCurrentIndex(pane.model.index_of(item_id), flags)
+    pane.outline.tree.selectionModel().setCurrentIndex(pane.outline.model.index_of(item_id), flags)
 
 
 def _drag(pane: PackPane, ids: list[str], row: int, parent: QModelIndex) -> bool:
     """A drop as the view performs it: the model's own mime data, dropped at (row, parent)."""
-    data = pane.model.mimeData([pane.model.index_of(item_id) for item_id in ids])
-    if not pane.model.canDropMimeData(data, Qt.DropAction.MoveAction, row, 0, parent):
+    data = pane.outline.model.mimeData([pane.outline.model.index_of(item_id) for item_id in ids])
+    if not pane.outline.model.canDropMimeData(data, Qt.DropAction.MoveAction, row, 0, parent):
         return False
-    return pane.model.dropMimeData(data, Qt.DropAction.MoveAction, row, 0, parent)
+    return pane.outline.model.dropMimeData(data, Qt.DropAction.MoveAction, row, 0, parent)
 
 
 def test_add_sections_after_the_current_item_and_not_twice(pane: PackPane, infos, qtbot) -> None:
@@ -99,18 +99,18 @@ def test_add_sections_after_the_current_item_and_not_twice(pane: PackPane, infos
 
 def test_heading_and_drag_and_drop_under_it(pane: PackPane, infos) -> None:
     pane.add_sections(infos[:4])
-    pane.tree.clearSelection()
-    pane.tree.setCurrentIndex(QModelIndex())
-    pane.add_heading_action.trigger()  # at the end: a new part
+    pane.outline.tree.clearSelection()
+    pane.outline.tree.setCurrentIndex(QModelIndex())
+    pane.outline.add_heading_action.trigger()  # at the end: a new part
     heading = pane.pack().items[-1]
     assert heading.kind == "heading" and heading.title == "New part"
-    pane.title_edit.setText("Remittances")
-    pane.title_edit.editingFinished.emit()
+    pane.editor.title_edit.setText("Remittances")
+    pane.editor.title_edit.editingFinished.emit()
     assert pane.pack().items[-1].title == "Remittances"
     ids = [item.id for item in pane.pack().items]
 
     # Drag the 2nd and 3rd sections onto the heading: they become its items.
-    assert _drag(pane, ids[1:3], -1, pane.model.index_of(heading.id))
+    assert _drag(pane, ids[1:3], -1, pane.outline.model.index_of(heading.id))
     assert [i.id for i in pane.pack().items] == [ids[0], ids[3], heading.id, ids[1], ids[2]]
     labels = _labels(pane)
     assert (
@@ -122,11 +122,11 @@ def test_heading_and_drag_and_drop_under_it(pane: PackPane, infos) -> None:
     assert _drag(pane, [heading.id], 0, QModelIndex())
     assert [i.id for i in pane.pack().items] == [heading.id, ids[1], ids[2], ids[0], ids[3]]
     assert _labels(pane)[0] == "1. Remittances" and len(_labels(pane)) == 5
-    assert pane.model.rowCount() == 1  # everything now belongs to the part
+    assert pane.outline.model.rowCount() == 1  # everything now belongs to the part
 
     # A section cannot be dropped onto another section.
-    part = pane.model.index_of(heading.id)
-    assert not _drag(pane, [ids[0]], -1, pane.model.index(0, 0, part))
+    part = pane.outline.model.index_of(heading.id)
+    assert not _drag(pane, [ids[0]], -1, pane.outline.model.index(0, 0, part))
 
     pane.undo_stack.undo()
     assert [i.id for i in pane.pack().items] == [ids[0], ids[3], heading.id, ids[1], ids[2]]
@@ -141,10 +141,10 @@ def test_move_up_and_down_by_keyboard(pane: PackPane, infos, qtbot) -> None:
     pane.add_sections(infos[:3])
     ids = [item.id for item in pane.pack().items]
     _select(pane, ids[2])
-    pane.tree.setFocus()
-    qtbot.keyClick(pane.tree, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    pane.outline.tree.setFocus()
+    qtbot.keyClick(pane.outline.tree, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
     assert [i.id for i in pane.pack().items] == [ids[0], ids[2], ids[1]]
-    pane.down_action.trigger()
+    pane.outline.down_action.trigger()
     assert [i.id for i in pane.pack().items] == ids
     pane.undo_stack.undo()
     assert [i.id for i in pane.pack().items] == [ids[0], ids[2], ids[1]]
@@ -152,22 +152,22 @@ def test_move_up_and_down_by_keyboard(pane: PackPane, infos, qtbot) -> None:
 
 def test_key_messages_typed_then_undone(pane: PackPane, infos, qtbot) -> None:
     pane.add_sections(infos[:1])
-    pane.add_written_actions["key_messages"].trigger()
+    pane.outline.add_written_actions["key_messages"].trigger()
     item = pane.pack().items[-1]
-    assert item.kind == "key_messages" and pane.editor.currentWidget() is pane.written_page
-    qtbot.keyClicks(pane.messages_edit, "Costs must fall")
-    qtbot.keyClick(pane.messages_edit, Qt.Key.Key_Return)
-    qtbot.keyClicks(pane.messages_edit, "  ")
-    qtbot.keyClick(pane.messages_edit, Qt.Key.Key_Return)
-    qtbot.keyClicks(pane.messages_edit, "Rights first")
+    assert item.kind == "key_messages" and pane.editor.currentWidget() is pane.editor.written_page
+    qtbot.keyClicks(pane.editor.messages_edit, "Costs must fall")
+    qtbot.keyClick(pane.editor.messages_edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(pane.editor.messages_edit, "  ")
+    qtbot.keyClick(pane.editor.messages_edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(pane.editor.messages_edit, "Rights first")
     assert pane.pack().items[-1].messages == ["Costs must fall", "Rights first"]  # pack() applies the typing
     assert _labels(pane)[-1] == "Key messages: Key messages and lines to take (2)"
-    qtbot.keyClicks(pane.messages_edit, " always")
-    pane.messages_edit.focus_lost.emit()
+    qtbot.keyClicks(pane.editor.messages_edit, " always")
+    pane.editor.messages_edit.focus_lost.emit()
     assert pane.pack().items[-1].messages == ["Costs must fall", "Rights first always"]
     pane.undo_stack.undo()  # the typing was one step
     assert pane.pack().items[-1].messages == []
-    assert pane.messages_edit.toPlainText() == ""
+    assert pane.editor.messages_edit.toPlainText() == ""
     pane.undo_stack.undo()
     assert [i.kind for i in pane.pack().items] == ["section"]
     pane.undo_stack.redo()
@@ -176,15 +176,15 @@ def test_key_messages_typed_then_undone(pane: PackPane, infos, qtbot) -> None:
 
 
 def test_questions_and_answers(pane: PackPane, qtbot) -> None:
-    pane.add_written_actions["qa"].trigger()
-    table = pane.qa_table
+    pane.outline.add_written_actions["qa"].trigger()
+    table = pane.editor.qa_table
     assert table.rowCount() == 1
     table.item(0, 0).setText("Visas?")
     table.setItem(0, 1, type(table.item(0, 0))("We follow the common position."))
     qa = pane.pack().items[-1].qa
     assert [(q.question, q.answer) for q in qa] == [("Visas?", "We follow the common position.")]
     table.setCurrentCell(0, 0)
-    pane.qa_remove_button.click()
+    pane.editor.qa_remove_button.click()
     assert pane.pack().items[-1].qa == []
     pane.undo_stack.undo()
     assert pane.pack().items[-1].qa[0].question == "Visas?"
@@ -193,8 +193,8 @@ def test_questions_and_answers(pane: PackPane, qtbot) -> None:
 
 def test_numbering_toggle(pane: PackPane, infos) -> None:
     pane.add_sections(infos[:3])
-    pane.tree.setCurrentIndex(QModelIndex())
-    pane.add_heading_action.trigger()
+    pane.outline.tree.setCurrentIndex(QModelIndex())
+    pane.outline.add_heading_action.trigger()
     heading = pane.pack().items[-1]
     ids = [i.id for i in pane.pack().items]
     _drag(pane, [heading.id], 0, QModelIndex())
@@ -204,13 +204,13 @@ def test_numbering_toggle(pane: PackPane, infos) -> None:
         ["  1", "3"],
     ]
     _select(pane, ids[1])
-    pane.number_action.trigger()
+    pane.outline.number_action.trigger()
     assert [i.numbered for i in pane.pack().items] == [True, True, False, True]
     labels = _labels(pane)
     assert labels[1].startswith("  1.1. ") and labels[3].startswith("  1.2. ")
     assert labels[2] == "  " + infos[1].heading  # unnumbered: the report's heading as it is
     _select(pane, heading.id)
-    pane.number_action.trigger()  # an unnumbered part: sections numbered 1, 2
+    pane.outline.number_action.trigger()  # an unnumbered part: sections numbered 1, 2
     assert _labels(pane)[0] == "New part" and _labels(pane)[1].startswith("  1. ")
     pane.undo_stack.undo()
     assert _labels(pane)[0] == "1. New part"
@@ -224,8 +224,8 @@ def test_remove_with_delete_key_and_undo(pane: PackPane, infos, qtbot) -> None:
     pane.add_sections(infos[:3])
     ids = [i.id for i in pane.pack().items]
     _select(pane, ids[1])
-    pane.tree.setFocus()
-    qtbot.keyClick(pane.tree, Qt.Key.Key_Delete)
+    pane.outline.tree.setFocus()
+    qtbot.keyClick(pane.outline.tree, Qt.Key.Key_Delete)
     assert [i.id for i in pane.pack().items] == [ids[0], ids[2]]
     assert "Removed 1 item" in pane.status.text()
     pane.undo_stack.undo()
@@ -235,10 +235,10 @@ def test_remove_with_delete_key_and_undo(pane: PackPane, infos, qtbot) -> None:
 
 
 def test_delete_key_in_a_text_field_does_not_remove_the_item(pane: PackPane, qtbot) -> None:
-    pane.add_written_actions["notes"].trigger()
-    qtbot.keyClicks(pane.text_edit, "abc")
-    qtbot.keyClick(pane.text_edit, Qt.Key.Key_Home)
-    qtbot.keyClick(pane.text_edit, Qt.Key.Key_Delete)
+    pane.outline.add_written_actions["notes"].trigger()
+    qtbot.keyClicks(pane.editor.text_edit, "abc")
+    qtbot.keyClick(pane.editor.text_edit, Qt.Key.Key_Home)
+    qtbot.keyClick(pane.editor.text_edit, Qt.Key.Key_Delete)
     assert [(i.kind, i.text) for i in pane.pack().items] == [("notes", "bc")]
 
 
@@ -248,48 +248,48 @@ def test_rename_a_section_and_select_it(pane: PackPane, infos, qtbot) -> None:
     with qtbot.waitSignal(pane.section_activated) as shown:
         _select(pane, second.id)
     assert shown.args == [infos[1].id]
-    assert pane.editor.currentWidget() is pane.section_page
-    pane.section_title.setText("Why costs matter")
-    pane.section_title.editingFinished.emit()
+    assert pane.editor.currentWidget() is pane.editor.section_page
+    pane.editor.section_title.setText("Why costs matter")
+    pane.editor.section_title.editingFinished.emit()
     assert pane.pack().items[1].title == "Why costs matter"
     assert _labels(pane)[1] == "2. Why costs matter"
     pane.undo_stack.undo()
-    assert pane.pack().items[1].title == "" and pane.section_title.text() == ""
+    assert pane.pack().items[1].title == "" and pane.editor.section_title.text() == ""
 
 
 def test_cover_fields_and_refused_dates(pane: PackPane, qtbot) -> None:
     pane.tabs.setCurrentIndex(1)
-    place = pane.cover_fields["meeting.place"]
+    place = pane.cover.fields["meeting.place"]
     place.setFocus()
     place.selectAll()
     qtbot.keyClicks(place, "Geneva, Palais des Nations")
-    pane.cover_fields["author"].setFocus()  # leaving the field applies it
+    pane.cover.fields["author"].setFocus()  # leaving the field applies it
     assert pane.pack().meeting.place == "Geneva, Palais des Nations"
     pane.undo_stack.undo()  # typing in one field is one step
     assert pane.pack().meeting.place == "Geneva" and place.text() == "Geneva"
 
-    end = pane.cover_fields["meeting.end_date"]
+    end = pane.cover.fields["meeting.end_date"]
     for bad, message in (("2027-02-30", "YYYY-MM-DD"), ("2027-01-10", "cannot end before it starts")):
         end.setText(bad)
         end.editingFinished.emit()
         assert pane.pack().meeting.end_date == "2027-01-14"
-        assert message in pane.cover_errors["meeting.end_date"].text()
-        assert pane.cover_errors["meeting.end_date"].isVisible()
+        assert message in pane.cover.errors["meeting.end_date"].text()
+        assert pane.cover.errors["meeting.end_date"].isVisible()
     end.setText("")
     end.editingFinished.emit()
-    assert pane.pack().meeting.end_date is None and not pane.cover_errors["meeting.end_date"].isVisible()
+    assert pane.pack().meeting.end_date is None and not pane.cover.errors["meeting.end_date"].isVisible()
 
-    title = pane.cover_fields["title"]
+    title = pane.cover.fields["title"]
     title.setText("")
     title.editingFinished.emit()
-    assert pane.pack().title == "GFMD 2027" and "needs a title" in pane.cover_errors["title"].text()
+    assert pane.pack().title == "GFMD 2027" and "needs a title" in pane.cover.errors["title"].text()
 
-    pane.marking.setCurrentText("RESTRICTED")
-    pane.draft.setChecked(False)
+    pane.cover.marking.setCurrentText("RESTRICTED")
+    pane.cover.draft.setChecked(False)
     pack = pane.pack()
     assert pack.marking == "RESTRICTED" and pack.draft is False
     pane.undo_stack.undo()
-    assert pane.pack().draft is True and pane.draft.isChecked()
+    assert pane.pack().draft is True and pane.cover.draft.isChecked()
     pane.undo_stack.undo()
     assert pane.pack().marking == ""
 
@@ -312,6 +312,32 @@ def test_estimate_follows_the_pack_and_template(pane: PackPane, infos) -> None:
     assert pane.estimate_label.text().endswith("· 2 sections") and _pages(pane) < pages
 
 
+def test_the_estimate_is_for_the_template_the_pack_names(pane: PackPane, infos, qtbot) -> None:
+    """No set_template: the pane looks up the pack's own template, for each pack it shows."""
+    pane.set_pack(Pack("Lines", template="speaking-notes"), {})
+    pane.add_sections(infos[:4])
+    assert "Speaking notes" in pane.estimate_label.toolTip()
+    spoken = _pages(pane)
+    pane.set_pack(Pack("Full", template="briefing"), {})
+    pane.add_sections(infos[:4])
+    assert "Briefing pack" in pane.estimate_label.toolTip() and _pages(pane) > spoken
+    pane.set_pack(Pack("Odd", template="no-such-template"), {})
+    pane.add_sections(infos[:1])
+    assert "the default template" in pane.estimate_label.toolTip()
+
+    asked: list[str] = []
+    other = PackPane(templates=lambda name: asked.append(name) or None)
+    qtbot.addWidget(other)
+    other.set_pack(Pack("Handout", template="handout"), {})
+    other.add_sections(infos[:2])
+    other.undo_stack.undo()
+    other.undo_stack.redo()
+    assert asked == ["handout"]  # looked up for the pack shown, not at every edit
+    other.set_pack(Pack("Handout again", template="handout"), {})
+    other.add_sections(infos[:1])
+    assert asked == ["handout", "handout"]  # and afresh for the next pack
+
+
 def _pages_of(text: str) -> int:
     return int(text.split()[1])  # "≈ 12 pages · …"
 
@@ -326,8 +352,8 @@ def test_modified_and_saved(pane: PackPane, infos, qtbot) -> None:
     assert pane.is_modified()
     pane.mark_saved()
     assert not pane.is_modified()
-    pane.add_written_actions["notes"].trigger()
-    qtbot.keyClicks(pane.text_edit, "Pending text")
+    pane.outline.add_written_actions["notes"].trigger()
+    qtbot.keyClicks(pane.editor.text_edit, "Pending text")
     assert pane.is_modified()  # typing not yet applied counts
     pane.undo_stack.undo()
     pane.undo_stack.undo()
@@ -341,7 +367,7 @@ def test_set_pack_replaces_and_clears_history(pane: PackPane, infos) -> None:
     pane.set_pack(other, {i.id: i for i in infos})
     assert pane.undo_stack.count() == 0 and not pane.is_modified()
     assert pane.pack().title == "Other pack" and pane.pack().items == []
-    assert pane.cover_fields["title"].text() == "Other pack"
+    assert pane.cover.fields["title"].text() == "Other pack"
     other.title = "Changed outside"
     assert pane.pack().title == "Other pack"  # the pane holds its own copy
 
@@ -358,12 +384,12 @@ def test_drops_from_outside_the_outline_are_refused(pane: PackPane, infos) -> No
     from PySide6.QtGui import QDropEvent
 
     pane.add_sections(infos[:2])
-    pane.tree.setCurrentIndex(QModelIndex())
-    pane.add_heading_action.trigger()
+    pane.outline.tree.setCurrentIndex(QModelIndex())
+    pane.outline.add_heading_action.trigger()
     before = [item.id for item in pane.pack().items]
-    data = pane.model.mimeData([pane.model.index_of(before[0])])
-    target = pane.tree.visualRect(pane.model.index_of(before[2])).center()
+    data = pane.outline.model.mimeData([pane.outline.model.index_of(before[0])])
+    target = pane.outline.tree.visualRect(pane.outline.model.index_of(before[2])).center()
     move = Qt.DropAction.MoveAction
     drop = QDropEvent(QPointF(target), move, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(pane.tree.viewport(), drop)
+    QApplication.sendEvent(pane.outline.tree.viewport(), drop)
     assert [item.id for item in pane.pack().items] == before

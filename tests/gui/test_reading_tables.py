@@ -73,5 +73,5 @@ def test_the_pack_pane_counts_a_tables_cell_words(window, qtbot, tmp_path: Path,
     window.results.select(section.id)
     with qtbot.waitSignal(window.pack_pane.pack_changed, timeout=10000):
         window.results.add_requested.emit([section.id])
-    qtbot.waitUntil(lambda: section.id in window.pack_pane._sections, timeout=5000)
-    assert window.pack_pane._sections[section.id].words == section_words(section)
+    qtbot.waitUntil(lambda: section.id in window.pack_pane.session.sections, timeout=5000)
+    assert window.pack_pane.session.sections[section.id].words == section_words(section)
