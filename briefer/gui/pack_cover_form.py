@@ -9,9 +9,6 @@ previous value.
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
 from PySide6.QtCore import QRegularExpression
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
@@ -25,13 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from briefer.date_checks import date_problem, range_problem
 from briefer.gui.pack_commands import EditCoverCommand, cover_value
 from briefer.gui.pack_session import PackSession
 
 MARKINGS = ("", "UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL", "SECRET")
 ERROR_COLOUR = "#d0453b"  # a mid red, readable on light and dark backgrounds
 _DATE_TYPING = QRegularExpression(r"\d{0,4}(-\d{0,2}(-\d{0,2})?)?")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ROWS = [
     ("title", "&Title", "The pack's title, on the cover and at the top of each page"),
     ("subtitle", "S&ubtitle", "A line under the title"),
@@ -161,24 +158,16 @@ class CoverForm(QScrollArea):
             return "" if value else "A pack needs a title; the previous one is kept."
         if not name.endswith("date") or not value:
             return ""
-        if not _valid_date(value):
-            return "Not a date: write it as YYYY-MM-DD, e.g. 2027-01-12."
-        start, end = self.session.pack.meeting.start_date, self.session.pack.meeting.end_date
-        if name == "meeting.end_date" and start and value < start:
-            return f"The meeting cannot end before it starts ({start})."
-        if name == "meeting.start_date" and end and value > end:
-            return f"The meeting cannot start after it ends ({end})."
-        return ""
+        problem = date_problem(value)
+        if not problem and name.startswith("meeting."):
+            meeting = self.session.pack.meeting
+            start = value if name == "meeting.start_date" else meeting.start_date
+            end = value if name == "meeting.end_date" else meeting.end_date
+            problem = range_problem(start, end)
+        return f"{problem[:1].upper()}{problem[1:]}." if problem else ""
 
     def _show_error(self, name: str, problem: str) -> None:
         error = self.errors.get(name)
         if error is not None:
             error.setText(problem)
             error.setVisible(bool(problem))
-
-
-def _valid_date(value: str) -> bool:
-    try:
-        return bool(_ISO_DATE.fullmatch(value)) and bool(date.fromisoformat(value))
-    except ValueError:
-        return False
