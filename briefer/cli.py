@@ -210,7 +210,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _open_library(args: argparse.Namespace):
-    from briefer.actions.ingest import ensure_samples
     from briefer.library import Library
 
     folder, is_default = paths.resolve_library_dir(args.library)
@@ -219,13 +218,15 @@ def _open_library(args: argparse.Namespace):
         print(f"briefer: warning: {notice}", file=sys.stderr)
     if is_default and library.is_empty() and not library.seeded:
         print(f"briefer: setting up your library in {folder} with the sample reports", file=sys.stderr)
+        from briefer.actions.ingest import ensure_samples  # the readers: only when needed
+
         ensure_samples(library)
     return library
 
 
 def _print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    # One write: json.dump to a stream writes piece by piece, several times slower.
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
 def date_bound(value: str | None, end: bool) -> str | None:
