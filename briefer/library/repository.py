@@ -79,6 +79,7 @@ class _Store:
         self.middleware = TransactionMiddleware(AtomicJSONStorage)
         self.db = TinyDB(str(path), storage=self.middleware)
         self.loaded: str | None = None  # the signature of the file the cache holds
+        self._digest: tuple[str | None, str] = (None, "")  # (signature, digest) of the last one read
         self.restored: list[RestoreNotice] = []  # damaged files replaced by a backup
 
     def table(self, name: str) -> Table:
@@ -88,11 +89,24 @@ class _Store:
         return Table(self.db.storage, name, cache_size=0)
 
     def signature(self) -> str:
+        """Cheap to read, and changes with every save (also with a copy, sync or restore)."""
         try:
             info = self.path.stat()
         except FileNotFoundError:
             return "missing"
         return f"{info.st_mtime_ns}:{info.st_size}:{info.st_ino}"
+
+    def digest(self) -> str:
+        """The file's content (sha256): the same after a copy, a sync or a restore that
+        changed its times. Read once per version of the file."""
+        signature = self.signature()
+        if self._digest[0] != signature:
+            try:
+                with open(self.path, "rb") as handle:
+                    self._digest = (signature, hashlib.file_digest(handle, "sha256").hexdigest())
+            except FileNotFoundError:
+                self._digest = (signature, "missing")
+        return self._digest[1]
 
     def raw(self) -> dict[str, Any]:
         return self.middleware.read() or {}
@@ -159,12 +173,28 @@ class Library:
         return self._content.restored + self._user.restored
 
     def _stamp(self) -> dict[str, str]:
-        """What the index records to know it is up to date."""
+        """What the index records to know it is up to date: each file's signature (cheap to
+        compare) and its content's digest (which decides when the signature differs)."""
         return {
             "library": self._content.signature(),
             "user": self._user.signature(),
+            "library_digest": self._content.digest(),
+            "user_digest": self._user.digest(),
             "schema": str(SCHEMA_VERSION),
         }
+
+    def _indexed(self, key: str, stamp: dict[str, str]) -> bool:
+        """Whether the index holds the file `key` ("library" or "user") as it is: the same
+        signature, or the same content under new file times (a copied or restored folder:
+        the index is told the new signature instead of being rebuilt). Under the lock."""
+        store = self._content if key == "library" else self._user
+        signature = store.signature()
+        if stamp.get(key) == signature:
+            return True
+        if stamp.get(f"{key}_digest") != store.digest():
+            return False
+        self.index.set_stamp(**{key: signature})
+        return True
 
     def refresh_if_changed(self) -> bool:
         """Bring the index up to date with the files (another process may have written
@@ -183,16 +213,26 @@ class Library:
             return {name: (self.folder / name).read_bytes() for name in (LIBRARY_FILE, USER_FILE)}
 
     def _index_is_current(self) -> bool:
-        stamp, current = self.index.stamp(), self._stamp()
-        return all(stamp.get(key) == value for key, value in current.items())
+        """By the files' signatures alone: cheap, and nothing is read."""
+        stamp = self.index.stamp()
+        return (
+            stamp.get("schema") == str(SCHEMA_VERSION)
+            and stamp.get("library") == self._content.signature()
+            and stamp.get("user") == self._user.signature()
+        )
 
     def _update_index(self) -> None:
         """Under the lock: migrate old files, then rebuild the index or replay the edits."""
         if self._index_is_current():
             return  # nothing to do, and library.json need not be read
+        stamp = self.index.stamp()
+        if stamp.get("schema") == str(SCHEMA_VERSION) and all(
+            [self._indexed("library", stamp), self._indexed("user", stamp)]
+        ):
+            return  # the same content under new file times (a copied or restored folder)
         self._migrate_if_needed()
         stamp, current = self.index.stamp(), self._stamp()
-        if stamp.get("library") != current["library"] or stamp.get("schema") != current["schema"]:
+        if not self._indexed("library", stamp) or stamp.get("schema") != current["schema"]:
             self._content.load_if_changed()
             self._user.load_if_changed()
             content = self._content.raw()
@@ -203,7 +243,7 @@ class Library:
                 self._user_records(),
                 {**current, "seeded": "1" if _seeded(content) else ""},
             )
-        elif stamp.get("user") != current["user"]:
+        elif not self._indexed("user", stamp):
             self._user.load_if_changed()
             self.index.apply_user(self._user_records(), current)
 

@@ -281,3 +281,41 @@ def test_a_library_from_a_newer_version_is_refused(library_copy: Path) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(LibraryError, match="newer version of Briefer"):
         Library.open(library_copy)
+
+
+def test_a_copied_or_restored_folder_is_not_indexed_again_unless_its_content_changed(
+    library_copy: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from briefer.library.index import SearchIndex
+
+    Library.open(library_copy).set_section_note(Library.open(library_copy).sections()[0].id, "kept")
+    copy = tmp_path / "copied"
+    shutil.copytree(library_copy, copy)  # new files (inodes), their times kept: as cp -a, a sync, a restore
+    rebuilds: list[Path] = []
+    replays: list[Path] = []
+    real_rebuild, real_apply = SearchIndex.rebuild, SearchIndex.apply_user
+    monkeypatch.setattr(
+        SearchIndex, "rebuild", lambda self, *a: (rebuilds.append(self.path), real_rebuild(self, *a))
+    )
+    monkeypatch.setattr(
+        SearchIndex, "apply_user", lambda self, *a: (replays.append(self.path), real_apply(self, *a))
+    )
+    library = Library.open(copy)
+    assert rebuilds == [] and replays == []
+    assert len(library.sections()) == len(Library.open(library_copy).sections())
+    assert library.sections()[0].note == "kept"
+
+    # Other content under the same size and times (a file put back from elsewhere) is indexed.
+    def put_back(path: Path, old: bytes, new: bytes) -> None:
+        """Another version of the file put in its place, with the same size and times."""
+        stat, incoming = path.stat(), path.with_name("incoming")
+        incoming.write_bytes(path.read_bytes().replace(old, new))
+        os.utime(incoming, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        os.replace(incoming, path)
+
+    put_back(copy / "user.json", b'"kept"', b'"lost"')
+    assert Library.open(copy).sections()[0].note == "lost"
+    assert rebuilds == [] and replays == [copy / "index.sqlite3"]
+    put_back(copy / "library.json", b"Global Forum", b"Global F0rum")
+    Library.open(copy)
+    assert rebuilds == [copy / "index.sqlite3"]
