@@ -200,6 +200,9 @@ class Library:
         """Bring the index up to date with the files (another process may have written
         them). True if anything had changed. Cheap when nothing has."""
         if self._index_is_current():
+            if "library_digest" not in self.index.stamp():  # an index made before digests
+                with LibraryLock(self.folder):
+                    self.index.set_stamp(**self._stamp())
             return False
         with LibraryLock(self.folder):
             self._update_index()
