@@ -98,6 +98,13 @@ def _repeat(section: ParsedSection, rng: random.Random) -> ParsedSection:
 
 def generate(folder: Path, sections_wanted: int, seed: int = 7) -> Library:
     """A library of about `sections_wanted` sections in `folder` (made anew)."""
+    library = Library.open(folder)
+    library.add_documents(generated_documents(sections_wanted, seed))
+    return library
+
+
+def generated_documents(sections_wanted: int, seed: int = 7) -> list[ParsedDocument]:
+    """Reports of about `sections_wanted` sections in all, as the ingest gives them."""
     rng = random.Random(seed)
     pool = sample_sections()
     paragraphs = [p for s in pool for p in s.paragraphs if len(p) > 200]
@@ -134,6 +141,4 @@ def generate(folder: Path, sections_wanted: int, seed: int = 7) -> Library:
         meeting = ParsedMeeting(title.casefold(), metadata, sections, 1, 100)
         documents.append(ParsedDocument(name, name, "text", digest, 1000, None, [meeting]))
         count += len(sections)
-    library = Library.open(folder)
-    library.add_documents(documents)
-    return library
+    return documents

@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import re
 import sqlite3
 import unicodedata
-import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -29,12 +27,13 @@ from typing import Any
 
 from briefer.atomic import partial_name
 from briefer.errors import LibraryError
+from briefer.library import duplicates
 from briefer.library.models import MEETING_FIELDS, Meeting, Section, Table, ThemeTag
 from briefer.library.query import parse_query, word_stem
 from briefer.library.search_sql import SectionFilter, filter_sql, fold, plain_match
 
 INDEX_FILE = "index.sqlite3"
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"  # 4: near-duplicates kept per section (duplicates.py)
 
 
 def fts5_available() -> bool:
@@ -179,13 +178,13 @@ class SearchIndex:
         try:
             connection.execute("PRAGMA journal_mode = OFF")
             connection.execute("PRAGMA synchronous = OFF")
-            connection.executescript(_SCHEMA)
+            connection.executescript(_SCHEMA + duplicates.SCHEMA)
             connection.execute(_FTS_SCHEMA if self.fts else _PLAIN_SCHEMA)
             connection.execute("BEGIN")
             self._insert(connection, documents, meetings, sections)
             self._apply_user(connection, user)
             _assign_positions(connection)
-            _assign_duplicate_groups(connection)
+            duplicates.add_sections(connection)
             connection.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
                 {**stamp, "version": INDEX_VERSION, "fts": str(self.fts)}.items(),
@@ -216,6 +215,7 @@ class SearchIndex:
                     r
                     for (r,) in db.execute("SELECT rowid FROM sections WHERE document_id = ?", (document_id,))
                 ]
+                duplicates.remove_sections(db, rowids)
                 db.executemany("DELETE FROM section_text WHERE rowid = ?", ((r,) for r in rowids))
                 db.executemany("DELETE FROM section_data WHERE rowid = ?", ((r,) for r in rowids))
                 db.execute("DELETE FROM sections WHERE document_id = ?", (document_id,))
@@ -224,7 +224,17 @@ class SearchIndex:
             self._insert(db, documents, meetings, sections)
             self._apply_user(db, user)
             _assign_positions(db)
-            _assign_duplicate_groups(db)
+            added = {d["id"] for d in documents}
+            duplicates.add_sections(
+                db,
+                [
+                    rowid
+                    for document_id in added
+                    for (rowid,) in db.execute(
+                        "SELECT rowid FROM sections WHERE document_id = ?", (document_id,)
+                    )
+                ],
+            )
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", stamp.items())
 
     def _insert(
@@ -641,73 +651,3 @@ def _assign_positions(db: sqlite3.Connection) -> None:
     db.executemany(
         "UPDATE sections SET position = ? WHERE rowid = ?", ((i, r) for i, (r,) in enumerate(rows))
     )
-
-
-_SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?;])\s+")
-_WORDS_RE = re.compile(r"[^\W\d_]+")
-MIN_SENTENCE_WORDS = 8
-DUPLICATE_SHARE = 0.6  # Jaccard similarity of the two sections' sentences
-_PRIME = (1 << 61) - 1
-_BANDS, _ROWS = 6, 4  # MinHash LSH: sections alike in all 4 rows of any band are compared
-_SALTS = [
-    (random.Random(seed).randrange(1, _PRIME), random.Random(-seed).randrange(0, _PRIME))
-    for seed in range(1, _BANDS * _ROWS + 1)
-]
-
-
-def _fingerprints(text: str) -> set[int]:
-    """The section's sentences, normalised (case, punctuation, numbers) and hashed."""
-    prints = set()
-    for sentence in _SENTENCE_SPLIT_RE.split(text):
-        words = _WORDS_RE.findall(sentence.casefold())
-        if len(words) >= MIN_SENTENCE_WORDS:
-            prints.add(zlib.crc32(" ".join(words).encode("utf-8")))
-    return prints
-
-
-def _assign_duplicate_groups(db: sqlite3.Connection) -> None:
-    """Group sections whose text is the same or nearly the same.
-
-    Two body sections are near-duplicates when most of their sentences are the same: the
-    shared sentences are at least 60 % of all the sentences of the two (Jaccard). MinHash
-    signatures over the sentences, cut into bands, find the candidate pairs without
-    comparing every section with every other; the candidates are then checked exactly.
-    Groups are the connected pairs.
-    """
-    prints: dict[int, frozenset[int]] = {}
-    hashes: dict[int, tuple[int, ...]] = {}  # sentence -> its MinHash values, made once
-    buckets: dict[tuple, list[int]] = defaultdict(list)
-    for rowid, body in db.execute(
-        "SELECT s.rowid, t.body FROM sections s JOIN section_text t ON t.rowid = s.rowid WHERE s.kind = 'body'"
-    ):
-        found = frozenset(_fingerprints(body))
-        if len(found) < 2:
-            continue
-        prints[rowid] = found
-        for value in found:
-            if value not in hashes:
-                hashes[value] = tuple((a * value + b) % _PRIME for a, b in _SALTS)
-        signature = tuple(map(min, zip(*(hashes[value] for value in found), strict=True)))
-        for band in range(_BANDS):
-            buckets[(band, *signature[band * _ROWS : (band + 1) * _ROWS])].append(rowid)
-    parent: dict[int, int] = {}
-
-    def root(x: int) -> int:
-        while parent.get(x, x) != x:
-            x = parent[x] = parent.get(parent[x], parent[x])
-        return x
-
-    checked: set[tuple[int, int]] = set()
-    for rowids in buckets.values():
-        for i, a in enumerate(rowids):
-            for b in rowids[i + 1 :]:
-                if (a, b) in checked:
-                    continue
-                checked.add((a, b))
-                shared = len(prints[a] & prints[b])
-                if shared >= DUPLICATE_SHARE * (len(prints[a]) + len(prints[b]) - shared):
-                    parent[root(a)] = root(b)
-    groups = {rowid: root(rowid) for rowid in list(parent)}
-    groups.update({group: group for group in set(groups.values())})
-    db.execute("UPDATE sections SET dup_group = NULL")
-    db.executemany("UPDATE sections SET dup_group = ? WHERE rowid = ?", ((g, r) for r, g in groups.items()))

@@ -276,3 +276,38 @@ def test_copying_a_library_elsewhere_keeps_everything(library_copy: Path, tmp_pa
     moved = tmp_path / "usb-stick" / "library"
     shutil.copytree(library_copy, moved)
     assert "south_south" in Library.open(moved).section(section.id).theme_ids
+
+
+def test_near_duplicates_found_piece_by_piece_are_those_of_a_whole_rebuild(tmp_path: Path) -> None:
+    """Documents added in batches, one replaced by a changed version, "not a duplicate"
+    choices: the groups kept up to date piece by piece are those a rebuild finds."""
+    from dataclasses import replace
+
+    from bench.library_gen import generated_documents
+
+    documents = generated_documents(1200, seed=3)
+    folder = tmp_path / "library"
+    library = Library.open(folder)
+    for start in range(0, len(documents), len(documents) // 4 + 1):
+        library.add_documents(documents[start : start + len(documents) // 4 + 1])
+    # A colleague's new version of a report: a section that had a near-duplicate is gone
+    # (its pair goes, its group splits), and another now repeats a third report's text.
+    before = {s.id: library.duplicates_of(s.id) for s in library.sections()}
+    dropped = library.section(next(sid for sid, others in before.items() if others))
+    changed = next(d for d in documents if d.file_name == dropped.source_file)
+    (meeting,) = changed.meetings
+    kept = [p for p in meeting.sections if "\n\n".join(p.paragraphs) != dropped.text]
+    borrowed = next(d for d in documents if d is not changed).meetings[0].sections[0]
+    sections = [replace(kept[0], paragraphs=list(borrowed.paragraphs)), *kept[1:]]
+    new_version = replace(changed, sha256="0" * 64, meetings=[replace(meeting, sections=sections)])
+    assert [o.status for o in library.add_documents([new_version])] == ["updated"]
+    groups = {s.id: library.duplicates_of(s.id) for s in library.sections()}
+    paired = [sid for sid, others in groups.items() if others]
+    assert len(paired) >= 20  # the generated reports repeat agreed language
+    library.mark_not_duplicate(paired[0], groups[paired[0]][0])
+    incremental = {s.id: library.duplicates_of(s.id) for s in library.sections()}
+
+    (folder / "index.sqlite3").unlink()
+    rebuilt = Library.open(folder)
+    assert {s.id: rebuilt.duplicates_of(s.id) for s in rebuilt.sections()} == incremental
+    assert groups[paired[0]][0] not in incremental[paired[0]]
