@@ -16,13 +16,13 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def date_problem(value: str) -> str:
     """Why `value` is not a real date written YYYY-MM-DD ("" when it is)."""
+    if not _ISO_DATE.fullmatch(value.strip()):
+        return f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2027-01-12"
     try:
-        if _ISO_DATE.fullmatch(value.strip()):
-            date.fromisoformat(value.strip())
-            return ""
+        date.fromisoformat(value.strip())
     except ValueError:
-        pass
-    return f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2027-01-12"
+        return f"'{value}' is no day of the calendar; check the month and the day"
+    return ""
 
 
 def check_date(value: str) -> str:

@@ -126,7 +126,11 @@ class PackFiles(QObject):
             self.open_pack_id(dialog.chosen())
 
     def open_pack_id(self, pack_id: str) -> None:
-        self.window.run(lambda library: load_pack(library, pack_id), self.show_pack, "open the pack")
+        def opened(pack: Pack) -> None:
+            self._remember_recent(pack)  # the pack the next start shows, first in Open recent
+            self.show_pack(pack)
+
+        self.window.run(lambda library: load_pack(library, pack_id), opened, "open the pack")
 
     def save_pack(self, then: Callable[[], None] | None = None) -> None:
         pack = self.pack_pane.pack()

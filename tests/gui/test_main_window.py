@@ -132,6 +132,22 @@ def test_add_to_pack_undo_save_and_reopen(window, qtbot, library_copy) -> None:
     qtbot.waitUntil(lambda: again.pack_pane.pack().section_ids() == wanted, timeout=5000)
 
 
+def test_the_pack_opened_last_comes_back_at_the_next_start(qtbot, library_copy) -> None:
+    from briefer.actions.packs import save_pack
+    from briefer.packs.model import Pack
+
+    library = Library.open(library_copy)
+    first, second = (save_pack(library, Pack(title)) for title in ("First pack", "Second pack"))
+    window = _open(qtbot, library_copy)
+    window.open_pack_id(first.id)
+    qtbot.waitUntil(lambda: window.pack_pane.pack().id == first.id, timeout=5000)
+    window.close()
+    again = _open(qtbot, library_copy)
+    qtbot.waitUntil(lambda: again.pack_pane.pack().id == first.id, timeout=5000)
+    assert [a.text() for a in again.recent_menu.actions()][:1] == ["First pack"]
+    assert second.id != first.id
+
+
 def test_unsaved_changes_are_asked_about_on_close(window, qtbot, monkeypatch) -> None:
     window.add_to_pack(_ids(window)[:1])
     qtbot.waitUntil(lambda: window.pack_pane.is_modified(), timeout=5000)

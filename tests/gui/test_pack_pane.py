@@ -269,7 +269,7 @@ def test_cover_fields_and_refused_dates(pane: PackPane, qtbot) -> None:
     assert pane.pack().meeting.place == "Geneva" and place.text() == "Geneva"
 
     end = pane.cover.fields["meeting.end_date"]
-    for bad, message in (("2027-02-30", "YYYY-MM-DD"), ("2027-01-10", "before it starts")):
+    for bad, message in (("2027-02-30", "no day of the calendar"), ("2027-01-10", "before it starts")):
         end.setText(bad)
         end.editingFinished.emit()
         assert pane.pack().meeting.end_date == "2027-01-14"
