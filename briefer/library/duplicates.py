@@ -17,7 +17,9 @@ import re
 import sqlite3
 import zlib
 from array import array
+from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 SCHEMA = """
 CREATE TABLE section_prints (rowid INTEGER PRIMARY KEY, prints BLOB NOT NULL);
@@ -53,7 +55,7 @@ def fingerprints(text: str) -> frozenset[int]:
 
 def band_keys(prints: frozenset[int]) -> list[int]:
     """One key per band of the MinHash signature: sections with a key in common are compared."""
-    hashes = [tuple((a * value + b) % _PRIME for a, b in _SALTS) for value in prints]
+    hashes = [_minhashes(value) for value in prints]
     signature = tuple(map(min, zip(*hashes, strict=True)))
     keys = []
     for band in range(_BANDS):
@@ -65,6 +67,12 @@ def band_keys(prints: frozenset[int]) -> list[int]:
     return keys
 
 
+@lru_cache(maxsize=200_000)
+def _minhashes(value: int) -> tuple[int, ...]:
+    """A sentence's value under each MinHash function (a sentence recurs across sections)."""
+    return tuple((a * value + b) % _PRIME for a, b in _SALTS)
+
+
 def alike(a: frozenset[int], b: frozenset[int]) -> bool:
     shared = len(a & b)
     return shared >= DUPLICATE_SHARE * (len(a) + len(b) - shared)
@@ -74,7 +82,7 @@ def add_sections(db: sqlite3.Connection, rowids: Iterable[int] | None = None) ->
     """Fingerprint and band the given sections (every section when None), keep the pairs of
     near-duplicates they make with the sections indexed so far, and regroup."""
     query = "SELECT s.rowid, t.body FROM sections s JOIN section_text t ON t.rowid = s.rowid WHERE s.kind = 'body'"
-    if rowids is None:
+    if rowids is None:  # the whole library, into an index that holds none yet
         rows = db.execute(query).fetchall()
     else:
         wanted = list(rowids)
@@ -96,22 +104,27 @@ def add_sections(db: sqlite3.Connection, rowids: Iterable[int] | None = None) ->
         "INSERT INTO section_bands VALUES (?, ?)",
         ((key, rowid) for rowid, (_, keys) in new.items() for key in keys),
     )
-    pairs: set[tuple[int, int]] = set()
+    # Candidates: the new sections sharing a band key with each other (in memory), and, when
+    # the index held sections before, those of them sharing one with a new section.
+    candidates: set[tuple[int, int]] = set()
+    buckets: dict[int, list[int]] = defaultdict(list)
+    for rowid, (_, keys) in new.items():
+        for key in keys:
+            buckets[key].append(rowid)
+    for rowids_alike in buckets.values():
+        candidates |= {(a, b) for i, a in enumerate(rowids_alike) for b in rowids_alike[i + 1 :]}
     known: dict[int, frozenset[int]] = {rowid: prints for rowid, (prints, _) in new.items()}
-    for rowid, (prints, keys) in new.items():
-        others = db.execute(
-            f"SELECT DISTINCT rowid FROM section_bands WHERE band_key IN ({','.join('?' * len(keys))}) "
-            "AND rowid != ?",
-            (*keys, rowid),
-        ).fetchall()
-        for (other,) in others:
-            pair = (min(rowid, other), max(rowid, other))
-            if pair in pairs:
-                continue
-            if other not in known:
-                known[other] = _stored_prints(db, other)
-            if alike(prints, known[other]):
-                pairs.add(pair)
+    if rowids is not None:
+        for rowid, (_, keys) in new.items():
+            for (other,) in db.execute(
+                f"SELECT DISTINCT rowid FROM section_bands WHERE band_key IN ({','.join('?' * len(keys))})",
+                keys,
+            ):
+                if other not in new:
+                    candidates.add((rowid, other))
+                    if other not in known:
+                        known[other] = _stored_prints(db, other)
+    pairs = {(min(a, b), max(a, b)) for a, b in candidates if alike(known[a], known[b])}
     db.executemany("INSERT OR IGNORE INTO duplicate_pairs VALUES (?, ?)", sorted(pairs))
     _regroup(db, {rowid for pair in pairs for rowid in pair})
 
