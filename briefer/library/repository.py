@@ -175,13 +175,13 @@ class Library:
     def _stamp(self) -> dict[str, str]:
         """What the index records to know it is up to date: each file's signature (cheap to
         compare) and its content's digest (which decides when the signature differs)."""
-        return {
-            "library": self._content.signature(),
-            "user": self._user.signature(),
-            "library_digest": self._content.digest(),
-            "user_digest": self._user.digest(),
-            "schema": str(SCHEMA_VERSION),
-        }
+        recorded = self.index.stamp()
+        stamp = {"schema": str(SCHEMA_VERSION)}
+        for key, store in (("library", self._content), ("user", self._user)):
+            signature = stamp[key] = store.signature()
+            known = recorded.get(f"{key}_digest") if recorded.get(key) == signature else None
+            stamp[f"{key}_digest"] = known or store.digest()  # a file not changed is not read again
+        return stamp
 
     def _indexed(self, key: str, stamp: dict[str, str]) -> bool:
         """Whether the index holds the file `key` ("library" or "user") as it is: the same
