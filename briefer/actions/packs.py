@@ -96,4 +96,4 @@ def _same_content(library: Library, pack: Pack) -> Pack:
         if candidate.id == pack.id and candidate.to_json() == pack.to_json():
             return candidate
     wanted = without_ids(pack.to_json())
-    return next(p for p in packs if without_ids(p.to_json()) == wanted)
+    return next((p for p in packs if without_ids(p.to_json()) == wanted), pack)
