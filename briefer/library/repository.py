@@ -45,6 +45,7 @@ from briefer.library.storage import (
     LibraryLock,
     TransactionMiddleware,
     backup_folder,
+    file_signature,
     restore_newest_backup,
 )
 
@@ -79,7 +80,6 @@ class _Store:
         self.middleware = TransactionMiddleware(AtomicJSONStorage)
         self.db = TinyDB(str(path), storage=self.middleware)
         self.loaded: str | None = None  # the signature of the file the cache holds
-        self._digest: tuple[str | None, str] = (None, "")  # (signature, digest) of the last one read
         self.restored: list[RestoreNotice] = []  # damaged files replaced by a backup
 
     def table(self, name: str) -> Table:
@@ -89,24 +89,12 @@ class _Store:
         return Table(self.db.storage, name, cache_size=0)
 
     def signature(self) -> str:
-        """Cheap to read, and changes with every save (also with a copy, sync or restore)."""
-        try:
-            info = self.path.stat()
-        except FileNotFoundError:
-            return "missing"
-        return f"{info.st_mtime_ns}:{info.st_size}:{info.st_ino}"
+        return file_signature(self.path)
 
     def digest(self) -> str:
         """The file's content (sha256): the same after a copy, a sync or a restore that
-        changed its times. Read once per version of the file."""
-        signature = self.signature()
-        if self._digest[0] != signature:
-            try:
-                with open(self.path, "rb") as handle:
-                    self._digest = (signature, hashlib.file_digest(handle, "sha256").hexdigest())
-            except FileNotFoundError:
-                self._digest = (signature, "missing")
-        return self._digest[1]
+        changed its times."""
+        return self.middleware.storage.digest()
 
     def raw(self) -> dict[str, Any]:
         return self.middleware.read() or {}

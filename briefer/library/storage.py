@@ -18,6 +18,7 @@ in its place.
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import shutil
@@ -147,12 +148,23 @@ def restore_newest_backup(path: Path, damage: LibraryDamagedError) -> RestoreNot
     raise damage
 
 
+def file_signature(path: Path) -> str:
+    """Cheap to read, and changes with every save (also with a copy, sync or restore)."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return "missing"
+    return f"{info.st_mtime_ns}:{info.st_size}:{info.st_ino}"
+
+
 class AtomicJSONStorage(Storage):
-    """A JSON file written atomically, compact, in UTF-8."""
+    """A JSON file written atomically, compact, in UTF-8. It knows the content digest
+    (sha256) of the version it last read or wrote, which costs little beside the JSON."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self.holds_records = False  # does the file on disk hold more than its schema version?
+        self.known_digest: tuple[str, str] = ("", "")  # (signature, sha256) of that version
 
     def read(self) -> dict[str, Any] | None:
         try:
@@ -164,12 +176,25 @@ class AtomicJSONStorage(Storage):
             raise LibraryError(f"{self.path}: cannot be read ({error.strerror})") from None
         content = parse_library_file(self.path, data)
         self.holds_records = _holds_records(content)
+        self.known_digest = (file_signature(self.path), hashlib.sha256(data).hexdigest())
         return content
 
     def write(self, data: dict[str, Any]) -> None:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        atomic_write_bytes(self.path, text.encode("utf-8"), backup=self.holds_records)
+        encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        atomic_write_bytes(self.path, encoded, backup=self.holds_records)
         self.holds_records = _holds_records(data)
+        self.known_digest = (file_signature(self.path), hashlib.sha256(encoded).hexdigest())
+
+    def digest(self) -> str:
+        """The file's content digest as it is now: known, or read once for this version."""
+        signature = file_signature(self.path)
+        if self.known_digest[0] != signature:
+            try:
+                with open(self.path, "rb") as handle:
+                    self.known_digest = (signature, hashlib.file_digest(handle, "sha256").hexdigest())
+            except FileNotFoundError:
+                self.known_digest = (signature, "missing")
+        return self.known_digest[1]
 
     def close(self) -> None:
         pass
