@@ -82,7 +82,7 @@ def add_sections(db: sqlite3.Connection, rowids: Iterable[int] | None = None) ->
     """Fingerprint and band the given sections (every section when None), keep the pairs of
     near-duplicates they make with the sections indexed so far, and regroup."""
     query = "SELECT s.rowid, t.body FROM sections s JOIN section_text t ON t.rowid = s.rowid WHERE s.kind = 'body'"
-    if rowids is None:  # the whole library, into an index that holds none yet
+    if rowids is None:  # every section (a rebuild)
         rows = db.execute(query).fetchall()
     else:
         wanted = list(rowids)
@@ -90,6 +90,7 @@ def add_sections(db: sqlite3.Connection, rowids: Iterable[int] | None = None) ->
         for start in range(0, len(wanted), _BATCH):
             part = wanted[start : start + _BATCH]
             rows += db.execute(f"{query} AND s.rowid IN ({','.join('?' * len(part))})", part).fetchall()
+    first = db.execute("SELECT 1 FROM section_bands LIMIT 1").fetchone() is None  # nothing indexed yet
     new: dict[int, tuple[frozenset[int], list[int]]] = {}
     for rowid, body in rows:
         prints = fingerprints(body)
@@ -114,7 +115,7 @@ def add_sections(db: sqlite3.Connection, rowids: Iterable[int] | None = None) ->
     for rowids_alike in buckets.values():
         candidates |= {(a, b) for i, a in enumerate(rowids_alike) for b in rowids_alike[i + 1 :]}
     known: dict[int, frozenset[int]] = {rowid: prints for rowid, (prints, _) in new.items()}
-    if rowids is not None:
+    if not first:
         for rowid, (_, keys) in new.items():
             for (other,) in db.execute(
                 f"SELECT DISTINCT rowid FROM section_bands WHERE band_key IN ({','.join('?' * len(keys))})",
@@ -126,7 +127,10 @@ def add_sections(db: sqlite3.Connection, rowids: Iterable[int] | None = None) ->
                         known[other] = _stored_prints(db, other)
     pairs = {(min(a, b), max(a, b)) for a, b in candidates if alike(known[a], known[b])}
     db.executemany("INSERT OR IGNORE INTO duplicate_pairs VALUES (?, ?)", sorted(pairs))
-    _regroup(db, {rowid for pair in pairs for rowid in pair})
+    if first:  # no group exists yet: all of them from these pairs at once
+        _group_anew(db, pairs)
+    else:
+        _regroup(db, {rowid for pair in pairs for rowid in pair})
 
 
 def remove_sections(db: sqlite3.Connection, rowids: Iterable[int]) -> None:
@@ -150,6 +154,23 @@ def remove_sections(db: sqlite3.Connection, rowids: Iterable[int]) -> None:
 def _stored_prints(db: sqlite3.Connection, rowid: int) -> frozenset[int]:
     (data,) = db.execute("SELECT prints FROM section_prints WHERE rowid = ?", (rowid,)).fetchone()
     return frozenset(array("I", data))
+
+
+def _group_anew(db: sqlite3.Connection, pairs: set[tuple[int, int]]) -> None:
+    """The groups of an index that had none: the connected sets of `pairs`, each named by
+    its smallest rowid, as `_regroup` names them."""
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        high, low = sorted((root(a), root(b)), reverse=True)
+        parent[high] = low  # the smaller rowid stays the root
+    db.executemany("UPDATE sections SET dup_group = ? WHERE rowid = ?", ((root(r), r) for r in list(parent)))
 
 
 def _regroup(db: sqlite3.Connection, seeds: set[int]) -> None:
