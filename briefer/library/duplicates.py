@@ -19,7 +19,6 @@ import zlib
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable
-from functools import lru_cache
 
 SCHEMA = """
 CREATE TABLE section_prints (rowid INTEGER PRIMARY KEY, prints BLOB NOT NULL);
@@ -53,9 +52,15 @@ def fingerprints(text: str) -> frozenset[int]:
     return frozenset(prints)
 
 
-def band_keys(prints: frozenset[int]) -> list[int]:
-    """One key per band of the MinHash signature: sections with a key in common are compared."""
-    hashes = [_minhashes(value) for value in prints]
+def band_keys(prints: frozenset[int], made: dict[int, tuple[int, ...]]) -> list[int]:
+    """One key per band of the MinHash signature: sections with a key in common are compared.
+    `made` keeps each sentence's MinHash values for the call's other sections (a sentence
+    recurs across sections); it lives as long as the caller's work, not the process."""
+    hashes = []
+    for value in prints:
+        if value not in made:
+            made[value] = tuple((a * value + b) % _PRIME for a, b in _SALTS)
+        hashes.append(made[value])
     signature = tuple(map(min, zip(*hashes, strict=True)))
     keys = []
     for band in range(_BANDS):
@@ -65,12 +70,6 @@ def band_keys(prints: frozenset[int]) -> list[int]:
             key = (key * 1_000_003 + value) % _PRIME
         keys.append(key)
     return keys
-
-
-@lru_cache(maxsize=200_000)
-def _minhashes(value: int) -> tuple[int, ...]:
-    """A sentence's value under each MinHash function (a sentence recurs across sections)."""
-    return tuple((a * value + b) % _PRIME for a, b in _SALTS)
 
 
 def alike(a: frozenset[int], b: frozenset[int]) -> bool:
@@ -92,11 +91,12 @@ def add_sections(db: sqlite3.Connection, rowids: Iterable[int] | None = None) ->
             rows += db.execute(f"{query} AND s.rowid IN ({','.join('?' * len(part))})", part).fetchall()
     first = db.execute("SELECT 1 FROM section_bands LIMIT 1").fetchone() is None  # nothing indexed yet
     new: dict[int, tuple[frozenset[int], list[int]]] = {}
+    made: dict[int, tuple[int, ...]] = {}
     for rowid, body in rows:
         prints = fingerprints(body)
         if len(prints) < 2:
             continue
-        new[rowid] = (prints, band_keys(prints))
+        new[rowid] = (prints, band_keys(prints, made))
     db.executemany(
         "INSERT INTO section_prints VALUES (?, ?)",
         ((rowid, array("I", sorted(prints)).tobytes()) for rowid, (prints, _) in new.items()),
