@@ -51,3 +51,22 @@ def library_copy(sample_library_dir, tmp_path):
     folder = tmp_path / "library"
     shutil.copytree(sample_library_dir, folder)
     return folder
+
+
+def store_files(folder: Path) -> dict[str, bytes]:
+    """A library's store of record, file by file (user.json and each document's piece); the
+    search index is derived from it, the backups are copies."""
+    pieces = sorted((folder / "documents").glob("*.json"))
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in [folder / "user.json", *pieces]
+        if path.exists()
+    }
+
+
+def piece_of(folder: Path, file_name: str) -> Path:
+    """The piece holding the document read from `file_name`."""
+    for path in (folder / "documents").glob("*.json"):
+        if f'"file":"{file_name}"' in path.read_text(encoding="utf-8"):
+            return path
+    raise AssertionError(f"no piece of {file_name} in {folder}")

@@ -81,8 +81,9 @@ def add_sections(db: sqlite3.Connection, rowids: Iterable[int] | None = None) ->
     """Fingerprint and band the given sections (every section when None), keep the pairs of
     near-duplicates they make with the sections indexed so far, and regroup."""
     query = "SELECT s.rowid, t.body FROM sections s JOIN section_text t ON t.rowid = s.rowid WHERE s.kind = 'body'"
-    if rowids is None:  # every section (a rebuild)
-        rows = db.execute(query).fetchall()
+    rows: Iterable[tuple[int, str]]
+    if rowids is None:  # every section (a rebuild), read one by one: the bodies are not all held
+        rows = db.execute(query)
     else:
         wanted = list(rowids)
         rows = []

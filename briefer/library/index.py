@@ -19,7 +19,7 @@ import re
 import sqlite3
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,11 +29,12 @@ from briefer.atomic import partial_name
 from briefer.errors import LibraryError
 from briefer.library import duplicates
 from briefer.library.models import MEETING_FIELDS, Meeting, Section, Table, ThemeTag
+from briefer.library.pieces import Piece
 from briefer.library.query import parse_query, word_stem
 from briefer.library.search_sql import SectionFilter, filter_sql, fold, plain_match
 
 INDEX_FILE = "index.sqlite3"
-INDEX_VERSION = "4"  # 4: near-duplicates kept per section (duplicates.py)
+INDEX_VERSION = "5"  # 5: one document file each (pieces.py)
 
 
 def fts5_available() -> bool:
@@ -65,14 +66,17 @@ class SearchResult:
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE documents (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE documents (id TEXT PRIMARY KEY, key TEXT, sha256 TEXT, data TEXT NOT NULL);
+CREATE INDEX documents_sha256 ON documents(sha256);
+CREATE TABLE pieces (name TEXT PRIMARY KEY, document_id TEXT NOT NULL, signature TEXT, digest TEXT);
+CREATE INDEX pieces_document ON pieces(document_id);
 CREATE TABLE meetings (
     id TEXT PRIMARY KEY, document_id TEXT NOT NULL, data TEXT NOT NULL, edit TEXT,
     start_date TEXT, end_date TEXT, country TEXT, organizers TEXT
 );
 CREATE TABLE sections (
     rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, meeting_id TEXT NOT NULL,
-    document_id TEXT NOT NULL, ordinal INTEGER NOT NULL, position INTEGER NOT NULL DEFAULT 0,
+    document_id TEXT NOT NULL, ordinal INTEGER NOT NULL, position TEXT NOT NULL DEFAULT '',
     level INTEGER NOT NULL, kind TEXT NOT NULL, themes INTEGER NOT NULL DEFAULT 0, dup_group INTEGER
 );
 CREATE INDEX sections_meeting ON sections(meeting_id);
@@ -162,13 +166,14 @@ class SearchIndex:
 
     def rebuild(
         self,
-        documents: list[dict],
-        meetings: list[dict],
-        sections: list[dict],
+        pieces: Iterable[Piece],
         user: dict[str, list[dict]],
         stamp: dict[str, str],
+        progress: Callable[[int], None] | None = None,
     ) -> None:
-        """Build the whole index from the library's records, into a new file, then swap it in."""
+        """Build the whole index into a new file, one document at a time (its memory is that
+        of one document and the near-duplicate signatures), then swap it in. `progress(n)`
+        after each document."""
         self.close()
         building = partial_name(self.path)  # a killed rebuild leaves it: the next open removes it
         for suffix in ("", "-wal", "-shm"):
@@ -181,9 +186,12 @@ class SearchIndex:
             connection.executescript(_SCHEMA + duplicates.SCHEMA)
             connection.execute(_FTS_SCHEMA if self.fts else _PLAIN_SCHEMA)
             connection.execute("BEGIN")
-            self._insert(connection, documents, meetings, sections)
-            self._apply_user(connection, user)
-            _assign_positions(connection)
+            edits = _Edits(user)
+            for done, piece in enumerate(pieces, 1):
+                self._insert(connection, piece, edits)
+                if progress is not None:
+                    progress(done)
+            _set_not_duplicates(connection, user.get("not_duplicates", []))
             duplicates.add_sections(connection)
             connection.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
@@ -202,15 +210,14 @@ class SearchIndex:
     def replace_documents(
         self,
         removed: Iterable[str],
-        documents: list[dict],
-        meetings: list[dict],
-        sections: list[dict],
+        pieces: list[Piece],
         user: dict[str, list[dict]],
         stamp: dict[str, str],
     ) -> None:
-        """Re-index some documents (new or changed) without touching the others."""
+        """Re-index some documents (removed, new or changed) without touching the others:
+        the cost is that of these documents, whatever the size of the library."""
         with self.transaction() as db:
-            for document_id in set(removed):
+            for document_id in set(removed) | {piece.document["id"] for piece in pieces}:
                 rowids = [
                     r
                     for (r,) in db.execute("SELECT rowid FROM sections WHERE document_id = ?", (document_id,))
@@ -221,36 +228,37 @@ class SearchIndex:
                 db.execute("DELETE FROM sections WHERE document_id = ?", (document_id,))
                 db.execute("DELETE FROM meetings WHERE document_id = ?", (document_id,))
                 db.execute("DELETE FROM documents WHERE id = ?", (document_id,))
-            self._insert(db, documents, meetings, sections)
-            self._apply_user(db, user)
-            _assign_positions(db)
-            added = {d["id"] for d in documents}
-            duplicates.add_sections(
-                db,
-                [
-                    rowid
-                    for document_id in added
-                    for (rowid,) in db.execute(
-                        "SELECT rowid FROM sections WHERE document_id = ?", (document_id,)
-                    )
-                ],
-            )
+                db.execute("DELETE FROM pieces WHERE document_id = ?", (document_id,))
+            edits = _Edits(user)
+            added: list[int] = []
+            for piece in pieces:
+                added += self._insert(db, piece, edits)
+            duplicates.add_sections(db, added)
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", stamp.items())
 
-    def _insert(
-        self, db: sqlite3.Connection, documents: list[dict], meetings: list[dict], sections: list[dict]
-    ) -> None:
-        db.executemany("INSERT INTO documents VALUES (?, ?)", ((d["id"], _dump(d)) for d in documents))
+    def _insert(self, db: sqlite3.Connection, piece: Piece, edits: _Edits) -> list[int]:
+        """One document's rows, with the user's edits of them; the new sections' rowids."""
+        document = piece.document
+        db.execute(
+            "INSERT INTO documents VALUES (?, ?, ?, ?)",
+            (document["id"], document.get("key"), document.get("sha256"), _dump(document)),
+        )
+        if piece.name:
+            db.execute(
+                "INSERT OR REPLACE INTO pieces VALUES (?, ?, ?, ?)",
+                (piece.name, document["id"], piece.signature, piece.digest),
+            )
         db.executemany(
             "INSERT INTO meetings (id, document_id, data) VALUES (?, ?, ?)",
-            ((m["id"], m["document_id"], _dump(m)) for m in meetings),
+            ((m["id"], m["document_id"], _dump(m)) for m in piece.meetings),
         )
         cursor = db.cursor()
-        for record in sections:
+        rowids = []
+        for record in piece.sections:
             base = {key: value for key, value in record.items() if key != "text"}
             cursor.execute(
-                "INSERT INTO sections (id, meeting_id, document_id, ordinal, level, kind, themes) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO sections (id, meeting_id, document_id, ordinal, level, kind) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     record["id"],
                     record["meeting_id"],
@@ -258,74 +266,108 @@ class SearchIndex:
                     record["ordinal"],
                     record["level"],
                     record["kind"],
-                    self._mask(db, [t["id"] for t in record["themes"]]),
                 ),
             )
             rowid = cursor.lastrowid
+            rowids.append(rowid)
             cursor.execute("INSERT INTO section_data (rowid, data) VALUES (?, ?)", (rowid, _dump(base)))
-            heading, body = record["heading"], record["text"]
-            if self.fts:
-                cursor.execute(
-                    "INSERT INTO section_text (rowid, heading, body) VALUES (?, ?, ?)", (rowid, heading, body)
-                )
-            else:
-                cursor.execute(
-                    "INSERT INTO section_text (rowid, heading, body, folded) VALUES (?, ?, ?, ?)",
-                    (rowid, heading, body, fold(f"{heading}\n{body}")),
-                )
+            self._set_text(cursor, rowid, record["heading"], record["text"])
+            self._set_section_edit(db, record["id"], edits.sections.get(record["id"]), base)
+        for meeting in piece.meetings:  # its columns, and its sections' places in the reading order
+            self._set_meeting_edit(db, meeting["id"], edits.meetings.get(meeting["id"]), meeting)
+        return rowids
+
+    def _set_text(self, cursor: sqlite3.Cursor, rowid: int, heading: str, body: str) -> None:
+        if self.fts:
+            cursor.execute(
+                "INSERT INTO section_text (rowid, heading, body) VALUES (?, ?, ?)", (rowid, heading, body)
+            )
+        else:
+            cursor.execute(
+                "INSERT INTO section_text (rowid, heading, body, folded) VALUES (?, ?, ?, ?)",
+                (rowid, heading, body, fold(f"{heading}\n{body}")),
+            )
+
+    # --- the files it was built from ------------------------------------------------------------
+
+    def pieces(self) -> dict[str, tuple[str, str, str]]:
+        """Each document file indexed: name -> (document id, signature, digest)."""
+        return {
+            name: (doc, sig, digest) for name, doc, sig, digest in self.db.execute("SELECT * FROM pieces")
+        }
+
+    def set_piece_signatures(self, signatures: dict[str, str], stamp: dict[str, str]) -> None:
+        """The same files under new signatures (a copied or restored folder)."""
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE pieces SET signature = ? WHERE name = ?", ((s, n) for n, s in signatures.items())
+            )
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", stamp.items())
+
+    def document(self, document_id: str) -> dict | None:
+        row = self.db.execute("SELECT data FROM documents WHERE id = ?", (document_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def document_with_content(self, sha256: str) -> dict | None:
+        row = self.db.execute("SELECT data FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def ids_in_use(self) -> set[str]:
+        """Every meeting and section id (an archive's records must not take one)."""
+        rows = self.db.execute("SELECT id FROM meetings UNION ALL SELECT id FROM sections")
+        return {r for (r,) in rows}
 
     # --- the user's edits ---------------------------------------------------------------------
 
     def apply_user(self, user: dict[str, list[dict]], stamp: dict[str, str]) -> None:
-        """Replay all the user's edits (another process changed them)."""
+        """Replay the user's edits (another process changed them): those there are, and
+        those there were (now undone)."""
         with self.transaction() as db:
-            self._apply_user(db, user)
+            edits = _Edits(user)
+            sections = {
+                r
+                for (r,) in db.execute(
+                    "SELECT s.id FROM sections s JOIN section_data d "
+                    "ON d.rowid = s.rowid WHERE d.edit IS NOT NULL"
+                )
+            }
+            for section_id in sections | set(edits.sections):
+                self._set_section_edit(db, section_id, edits.sections.get(section_id))
+            meetings = {r for (r,) in db.execute("SELECT id FROM meetings WHERE edit IS NOT NULL")}
+            for meeting_id in meetings | set(edits.meetings):
+                self._set_meeting_edit(db, meeting_id, edits.meetings.get(meeting_id))
+            _set_not_duplicates(db, user.get("not_duplicates", []))
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", stamp.items())
-
-    def _apply_user(self, db: sqlite3.Connection, user: dict[str, list[dict]]) -> None:
-        section_edits = {e["section_id"]: e for e in user.get("section_edits", [])}
-        meeting_edits = {e["meeting_id"]: e for e in user.get("meeting_edits", [])}
-        changed = {
-            row[0]
-            for row in db.execute(
-                "SELECT s.id FROM sections s JOIN section_data d ON d.rowid = s.rowid WHERE d.edit IS NOT NULL"
-            )
-        }
-        changed |= set(section_edits)
-        for section_id in changed:
-            self._set_section_edit(db, section_id, section_edits.get(section_id))
-        for (meeting_id,) in db.execute("SELECT id FROM meetings").fetchall():
-            self._set_meeting_edit(db, meeting_id, meeting_edits.get(meeting_id))
-        db.execute("DELETE FROM not_duplicates")
-        db.executemany(
-            "INSERT OR IGNORE INTO not_duplicates VALUES (?, ?)",
-            ((a, b) for mark in user.get("not_duplicates", []) for a, b in _pair(mark["a"], mark["b"])),
-        )
 
     def set_section_edit(self, section_id: str, edit: dict | None, stamp: dict[str, str]) -> None:
         with self.transaction() as db:
             self._set_section_edit(db, section_id, edit)
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", stamp.items())
 
-    def _set_section_edit(self, db: sqlite3.Connection, section_id: str, edit: dict | None) -> None:
-        row = db.execute(
-            "SELECT s.rowid, d.data FROM sections s JOIN section_data d ON d.rowid = s.rowid WHERE s.id = ?",
-            (section_id,),
-        ).fetchone()
+    def _set_section_edit(
+        self, db: sqlite3.Connection, section_id: str, edit: dict | None, base: dict | None = None
+    ) -> None:
+        """A section's edit, and what it changes: its themes' bits, its heading's words.
+        `base`: the section's record, when it is being inserted (no edit yet)."""
+        row = db.execute("SELECT rowid FROM sections WHERE id = ?", (section_id,)).fetchone()
         if row is None:
             return  # an edit of a section no longer in its document: kept in user.json only
-        rowid, data = row
-        base = json.loads(data)
-        db.execute("UPDATE section_data SET edit = ? WHERE rowid = ?", (_dump(edit) if edit else None, rowid))
+        (rowid,) = row
+        inserting = base is not None
+        if base is None:
+            base = json.loads(
+                db.execute("SELECT data FROM section_data WHERE rowid = ?", (rowid,)).fetchone()[0]
+            )
         themes = [tag.id for tag in _effective_themes(base, edit)]
         db.execute("UPDATE sections SET themes = ? WHERE rowid = ?", (self._mask(db, themes), rowid))
+        if inserting and not edit:
+            return  # the text is as inserted
+        db.execute("UPDATE section_data SET edit = ? WHERE rowid = ?", (_dump(edit) if edit else None, rowid))
         heading = (edit or {}).get("heading") or base["heading"]
         if self.fts:
             body = db.execute("SELECT body FROM section_text WHERE rowid = ?", (rowid,)).fetchone()[0]
             db.execute("DELETE FROM section_text WHERE rowid = ?", (rowid,))
-            db.execute(
-                "INSERT INTO section_text (rowid, heading, body) VALUES (?, ?, ?)", (rowid, heading, body)
-            )
+            self._set_text(db.cursor(), rowid, heading, body)
         else:
             db.execute(
                 "UPDATE section_text SET heading = ?, folded = ? || body WHERE rowid = ?",
@@ -337,11 +379,17 @@ class SearchIndex:
             self._set_meeting_edit(db, meeting_id, edit)
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", stamp.items())
 
-    def _set_meeting_edit(self, db: sqlite3.Connection, meeting_id: str, edit: dict | None) -> None:
-        row = db.execute("SELECT data FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
-        if row is None:
-            return
-        meeting = meeting_from_record(json.loads(row[0]), edit)
+    def _set_meeting_edit(
+        self, db: sqlite3.Connection, meeting_id: str, edit: dict | None, record: dict | None = None
+    ) -> None:
+        """A meeting's edit, its filter columns, and its sections' places in the library's
+        reading order: by meeting date (undated last), then document order."""
+        if record is None:
+            row = db.execute("SELECT data FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
+            if row is None:
+                return
+            record = json.loads(row[0])
+        meeting = meeting_from_record(record, edit)
         db.execute(
             "UPDATE meetings SET edit = ?, start_date = ?, end_date = ?, country = ?, organizers = ? WHERE id = ?",
             (
@@ -353,14 +401,16 @@ class SearchIndex:
                 meeting_id,
             ),
         )
+        place = f"0{meeting.start_date}" if meeting.start_date else "1"
+        db.execute(
+            "UPDATE sections SET position = ? || '|' || document_id || '|' || printf('%08d', ordinal) "
+            "WHERE meeting_id = ?",
+            (place, meeting_id),
+        )
 
     def set_not_duplicates(self, marks: list[dict], stamp: dict[str, str]) -> None:
         with self.transaction() as db:
-            db.execute("DELETE FROM not_duplicates")
-            db.executemany(
-                "INSERT OR IGNORE INTO not_duplicates VALUES (?, ?)",
-                ((a, b) for mark in marks for a, b in _pair(mark["a"], mark["b"])),
-            )
+            _set_not_duplicates(db, marks)
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", stamp.items())
 
     def _theme_bits(self, db: sqlite3.Connection | None = None) -> dict[str, int]:
@@ -642,12 +692,17 @@ def meeting_from_record(record: dict, edit: dict | None) -> Meeting:
     )
 
 
-def _assign_positions(db: sqlite3.Connection) -> None:
-    """The library's reading order: by meeting date (undated last), then document order."""
-    rows = db.execute(
-        "SELECT s.rowid FROM sections s JOIN meetings m ON m.id = s.meeting_id "
-        "ORDER BY m.start_date IS NULL, m.start_date, s.document_id, s.ordinal"
-    ).fetchall()
+class _Edits:
+    """The user's section and meeting edits, by id."""
+
+    def __init__(self, user: dict[str, list[dict]]) -> None:
+        self.sections = {e["section_id"]: e for e in user.get("section_edits", [])}
+        self.meetings = {e["meeting_id"]: e for e in user.get("meeting_edits", [])}
+
+
+def _set_not_duplicates(db: sqlite3.Connection, marks: list[dict]) -> None:
+    db.execute("DELETE FROM not_duplicates")
     db.executemany(
-        "UPDATE sections SET position = ? WHERE rowid = ?", ((i, r) for i, (r,) in enumerate(rows))
+        "INSERT OR IGNORE INTO not_duplicates VALUES (?, ?)",
+        ((a, b) for mark in marks for a, b in _pair(mark["a"], mark["b"])),
     )

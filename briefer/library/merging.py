@@ -1,5 +1,5 @@
 """Another library's records merged into this one's tables (an archive's import): never
-changing or removing a local record. `Library.merge_records` runs both in one write."""
+changing or removing a local record. `Library.merge_records` runs both in one change."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tinydb.table import Table
+
+from briefer.library.pieces import Piece
 
 Tables = Callable[[str], Table]  # a store's table by name
 
@@ -33,41 +35,44 @@ def _without_time(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def merge_documents(
-    tables: Tables,
+    local: list[dict[str, Any]],
+    ids_in_use: set[str],
     content: dict[str, list[dict[str, Any]]],
     outcome: MergeOutcome,
     place_source: Callable[[dict[str, Any]], str | None] | None = None,
-) -> None:
-    """Documents with their meetings and sections: one whose content (sha256) is here is
+) -> list[Piece]:
+    """The documents to add, with their meetings and sections, given the `local` document
+    records and the meeting and section ids in use: one whose content (sha256) is here is
     skipped, one with a local file name or ids but other content is a conflict (kept
     local); `place_source(document)` may copy its original file and give its new path."""
-    documents = tables("documents")
-    local = documents.all()
     shas = {d["sha256"] for d in local}
     keys = {d["key"] for d in local}
-    taken = {m["id"] for m in tables("meetings").all()}
-    taken |= {s["id"] for s in tables("sections").all()}
+    taken = set(ids_in_use)
+    pieces = []
+    meetings_of: dict[str, list[dict]] = {}
+    sections_of: dict[str, list[dict]] = {}
+    for name, grouped in (("meetings", meetings_of), ("sections", sections_of)):
+        for row in content.get(name, []):
+            grouped.setdefault(row["document_id"], []).append(row)
     for record in content.get("documents", []):
         if record["sha256"] in shas:
             outcome.documents_skipped += 1
             continue
-        meetings = [m for m in content.get("meetings", []) if m["document_id"] == record["id"]]
-        sections = [s for s in content.get("sections", []) if s["document_id"] == record["id"]]
+        meetings, sections = meetings_of.get(record["id"], []), sections_of.get(record["id"], [])
         if record["key"] in keys or taken & {r["id"] for r in meetings + sections}:
             outcome.conflicts.append(dict(record))
             continue
         record = dict(record)
         if place_source is not None:
             record["path"] = place_source(record) or record.get("path")
-        documents.insert(record)
-        tables("meetings").insert_multiple(meetings)
-        tables("sections").insert_multiple(sections)
+        pieces.append(Piece(record, meetings, sections))
         shas.add(record["sha256"])
         keys.add(record["key"])
         taken |= {r["id"] for r in meetings + sections}
         outcome.added[0].append(record)
         outcome.added[1].extend(meetings)
         outcome.added[2].extend(sections)
+    return pieces
 
 
 def merge_user_records(

@@ -12,7 +12,7 @@ from typing import Any
 
 from briefer.errors import LibraryError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 META_TABLE = "meta"
 
 Data = dict[str, dict[str, dict[str, Any]]]
@@ -49,7 +49,17 @@ def _tables_in_sections(data: Data) -> None:
         section.setdefault("tables", [])
 
 
-MIGRATIONS: dict[int, Callable[[Data], None]] = {0: _unversioned_to_1, 1: _tables_in_sections}
+def _in_pieces(data: Data) -> None:
+    """Schema 3: the documents are kept one file each (`pieces`); the records keep their
+    shape. The library splits a schema-2 library.json when it opens it; user.json only
+    records the new version, so that an older Briefer refuses a library it cannot read."""
+
+
+MIGRATIONS: dict[int, Callable[[Data], None]] = {
+    0: _unversioned_to_1,
+    1: _tables_in_sections,
+    2: _in_pieces,
+}
 
 
 def migrate(data: Data, name: str) -> bool:

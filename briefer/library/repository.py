@@ -1,25 +1,32 @@
 """The library: a folder holding the sections of every ingested report, and the user's edits.
 
-Two TinyDB files, the store of record, each written atomically:
-- library.json: documents, meetings and sections, written only when documents are ingested;
+The store of record is TinyDB files, each written atomically with its backups:
+- documents/<id>.json, one per ingested document (`pieces`): its record, meetings and
+  sections, written only when that document is ingested;
 - user.json: what the user changed (themes, headings, notes, meeting details, "not a
-  duplicate" marks), written on every edit: a small file, so an edit never rewrites the
-  section bodies.
-Beside them, index.sqlite3 (see `index`): derived from the two, rebuilt when missing,
-stale or damaged, and the way every read is answered, so that opening and searching a
-library of 50,000 sections needs no parsing of library.json.
+  duplicate" marks) and the packs, written on every edit: a small file, so an edit never
+  rewrites a section body, and an ingest never rewrites another document.
+A library of schema 2 or before kept its documents in one library.json; it is split into
+pieces when the library is opened, and kept as library.json.vN.bak.
+
+Beside them, index.sqlite3 (see `index`): derived from the files, and the way every read is
+answered, so that opening and searching a library of 50,000 sections parses none of them.
+It records what it was built from (the pieces' generation, each piece's signature and
+content digest, user.json's), and is brought up to date piece by piece when they differ:
+by content, so a copied or restored folder is not indexed again.
 
 Edits are kept by section and meeting id, and ids come from the document's name and the
 section's heading path, so an edit survives re-ingesting a changed document wherever its
 section still exists (and is kept, not lost, where it does not).
 
-All writes go through `_writing`: one process at a time (a lock file), reading the
-latest files first, committing everything at the end or nothing on error.
+All writes go through `_writing`: one process at a time (a lock file), on the latest
+files, user.json committed at the end or not at all; each piece is written whole.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -31,7 +38,7 @@ from typing import Any
 from tinydb import Query, TinyDB
 from tinydb.table import Table
 
-from briefer.atomic import remove_leftovers
+from briefer.atomic import fsync_folder, remove_leftovers
 from briefer.date_checks import check_date, check_range
 from briefer.errors import LibraryDamagedError, LibraryError, NotFoundError, RestoreNotice, UsageError
 from briefer.ingest.document import ParsedDocument
@@ -40,6 +47,7 @@ from briefer.library.index import INDEX_FILE, SearchIndex, SearchResult, Section
 from briefer.library.merging import MergeOutcome, merge_documents, merge_user_records
 from briefer.library.migrations import SCHEMA_VERSION, migrate, set_version, stored_version
 from briefer.library.models import MEETING_FIELDS, Meeting, Section
+from briefer.library.pieces import DOCUMENTS_FOLDER, DocumentPieces, Piece, single_file, split_single_file
 from briefer.library.storage import (
     AtomicJSONStorage,
     LibraryLock,
@@ -49,9 +57,10 @@ from briefer.library.storage import (
     restore_newest_backup,
 )
 
-LIBRARY_FILE = "library.json"
+LIBRARY_FILE = "library.json"  # the documents in one file: libraries before schema 3, and archives
 USER_FILE = "user.json"
 USER_TABLES = ("section_edits", "meeting_edits", "not_duplicates")
+_SYNC_BATCH = 200  # documents re-indexed in one transaction when pieces changed
 
 
 @dataclass(slots=True)
@@ -128,15 +137,18 @@ class Library:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._content = _Store(folder / LIBRARY_FILE)
+        self._pieces = DocumentPieces(folder / DOCUMENTS_FOLDER)
         self._user = _Store(folder / USER_FILE)
         self.index = SearchIndex(folder / INDEX_FILE)
+        # Told (documents done, documents in all) while the index is built from scratch.
+        self.progress: Callable[[int, int], None] | None = None
 
     # --- opening ----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, folder: Path) -> Library:
-        """Open (or create) the library in `folder`: upgrade old files, update the index."""
+    def open(cls, folder: Path, progress: Callable[[int, int], None] | None = None) -> Library:
+        """Open (or create) the library in `folder`: upgrade old files, update the index
+        (`progress(done, total)` while it is built from scratch)."""
         folder = Path(folder)
         if folder.exists() and not folder.is_dir():
             raise LibraryError(f"{folder}: this is a file, not a library folder; choose a folder")
@@ -148,9 +160,10 @@ class Library:
                 "choose a folder you can write to"
             ) from None
         remove_leftovers(folder)
-        if backup_folder(folder / LIBRARY_FILE).is_dir():
-            remove_leftovers(backup_folder(folder / LIBRARY_FILE))
+        if backup_folder(folder / USER_FILE).is_dir():
+            remove_leftovers(backup_folder(folder / USER_FILE))
         library = cls(folder)
+        library.progress = progress
         library.refresh_if_changed()
         return library
 
@@ -158,126 +171,176 @@ class Library:
     def restored(self) -> list[RestoreNotice]:
         """Library files found damaged and replaced by their newest good backup since this
         library was opened: the user must be told (the CLI prints them, the app shows them)."""
-        return self._content.restored + self._user.restored
+        return self._pieces.restored + self._user.restored
+
+    def _pieces_stamp(self) -> dict[str, str]:
+        """Changes with every write of a piece, and with pieces added or removed by hand."""
+        return {"generation": self._pieces.generation(), "folder": file_signature(self._pieces.folder)}
+
+    def _user_stamp(self) -> dict[str, str]:
+        """user.json's signature (cheap to compare) and its content's digest (which decides
+        when the signature differs)."""
+        recorded = self.index.stamp()
+        signature = self._user.signature()
+        known = recorded.get("user_digest") if recorded.get("user") == signature else None
+        return {"user": signature, "user_digest": known or self._user.digest()}
 
     def _stamp(self) -> dict[str, str]:
-        """What the index records to know it is up to date: each file's signature (cheap to
-        compare) and its content's digest (which decides when the signature differs)."""
-        recorded = self.index.stamp()
-        stamp = {"schema": str(SCHEMA_VERSION)}
-        for key, store in (("library", self._content), ("user", self._user)):
-            signature = stamp[key] = store.signature()
-            known = recorded.get(f"{key}_digest") if recorded.get(key) == signature else None
-            stamp[f"{key}_digest"] = known or store.digest()  # a file not changed is not read again
-        return stamp
-
-    def _indexed(self, key: str, stamp: dict[str, str]) -> bool:
-        """Whether the index holds the file `key` ("library" or "user") as it is: the same
-        signature, or the same content under new file times (a copied or restored folder:
-        the index is told the new signature instead of being rebuilt). Under the lock."""
-        store = self._content if key == "library" else self._user
-        signature = store.signature()
-        if stamp.get(key) == signature:
-            return True
-        if stamp.get(f"{key}_digest") != store.digest():
-            return False
-        self.index.set_stamp(**{key: signature})
-        return True
+        return {"schema": str(SCHEMA_VERSION), **self._pieces_stamp(), **self._user_stamp()}
 
     def refresh_if_changed(self) -> bool:
         """Bring the index up to date with the files (another process may have written
-        them). True if anything had changed. Cheap when nothing has."""
+        them). True if anything had changed. Cheap when nothing has: four stats."""
         if self._index_is_current():
-            if "library_digest" not in self.index.stamp():  # an index made before digests
-                with LibraryLock(self.folder):
-                    self.index.set_stamp(**self._stamp())
             return False
         with LibraryLock(self.folder):
             self._update_index()
         return True
 
     def stored_files(self) -> dict[str, bytes]:
-        """The files of record as stored, at the current schema, read together under the
-        lock (a consistent pair, for an archive)."""
+        """The files of record at the current schema, read together under the lock (a
+        consistent pair, for an archive): the documents as one file, and user.json."""
         with LibraryLock(self.folder):
             self._update_index()
-            return {name: (self.folder / name).read_bytes() for name in (LIBRARY_FILE, USER_FILE)}
+            tables = single_file(iter(self._pieces), {"schema": SCHEMA_VERSION})
+            return {
+                LIBRARY_FILE: json.dumps(tables, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+                USER_FILE: self._user.path.read_bytes(),
+            }
 
     def _index_is_current(self) -> bool:
         """By the files' signatures alone: cheap, and nothing is read."""
         stamp = self.index.stamp()
         return (
             stamp.get("schema") == str(SCHEMA_VERSION)
-            and stamp.get("library") == self._content.signature()
+            and all(stamp.get(key) == value for key, value in self._pieces_stamp().items())
             and stamp.get("user") == self._user.signature()
         )
 
     def _update_index(self) -> None:
-        """Under the lock: migrate old files, then rebuild the index or replay the edits."""
+        """Under the lock: migrate old files, then bring the index up to date: built anew,
+        or the changed pieces re-indexed and the edits replayed."""
         if self._index_is_current():
-            return  # nothing to do, and library.json need not be read
-        stamp = self.index.stamp()
-        if stamp.get("schema") == str(SCHEMA_VERSION) and all(
-            [self._indexed("library", stamp), self._indexed("user", stamp)]
-        ):
-            return  # the same content under new file times (a copied or restored folder)
+            return  # nothing to do, and no file need be read
         self._migrate_if_needed()
-        stamp, current = self.index.stamp(), self._stamp()
-        if not self._indexed("library", stamp) or stamp.get("schema") != current["schema"]:
-            self._content.load_if_changed()
+        stamp = self.index.stamp()
+        if stamp.get("schema") != str(SCHEMA_VERSION):  # no index, or one of another version
+            self._rebuild()
+            return
+        if stamp.get("user") != self._user.signature():
+            if stamp.get("user_digest") == self._user.digest():
+                self.index.set_stamp(user=self._user.signature())  # the same content, copied
+            else:
+                self._user.load_if_changed()
+                self.index.apply_user(self._user_records(), {**self._user_stamp(), **self._seeded_stamp()})
+        if any(stamp.get(key) != value for key, value in self._pieces_stamp().items()):
+            self._sync_pieces()
+
+    def _rebuild(self) -> None:
+        self._user.load_if_changed()
+        total = len(self._pieces.signatures())
+        progress = self.progress
+
+        def told(done: int) -> None:
+            if progress is not None:
+                progress(done, total)
+
+        self.index.rebuild(
+            iter(self._pieces), self._user_records(), {**self._stamp(), **self._seeded_stamp()}, told
+        )
+        self.index.set_stamp(**self._stamp())  # a piece restored or upgraded while it was read
+
+    def _sync_pieces(self) -> None:
+        """Re-index the pieces whose content changed, one batch of documents at a time; a
+        piece under a new signature with the same content (copied) is only told its new one."""
+        indexed = self.index.pieces()
+        current = self._pieces.signatures()
+        moved: dict[str, str] = {}
+        changed: list[str] = []
+        for name, signature in current.items():
+            known = indexed.get(name)
+            if known is not None and known[1] == signature:
+                continue
+            if known is not None and known[2] == self._pieces.digest(name):
+                moved[name] = signature
+            else:
+                changed.append(name)
+        removed = [document_id for name, (document_id, _, _) in indexed.items() if name not in current]
+        if len(changed) > max(_SYNC_BATCH, len(current) // 2):  # most of the library: faster anew
+            self._rebuild()
+            return
+        if moved:
+            self.index.set_piece_signatures(moved, {})
+        if removed or changed:
             self._user.load_if_changed()
-            content = self._content.raw()
-            self.index.rebuild(
-                _records_of(content, "documents"),
-                _records_of(content, "meetings"),
-                _records_of(content, "sections"),
-                self._user_records(),
-                {**current, "seeded": "1" if _seeded(content) else ""},
-            )
-        elif not self._indexed("user", stamp):
-            self._user.load_if_changed()
-            self.index.apply_user(self._user_records(), current)
+            user = self._user_records()
+            for start in range(0, max(len(changed), 1), _SYNC_BATCH):
+                batch = [self._pieces.read(name) for name in changed[start : start + _SYNC_BATCH]]
+                self.index.replace_documents(removed if start == 0 else [], batch, user, {})
+        self.index.set_stamp(**self._pieces_stamp())
 
     def _user_records(self) -> dict[str, list[dict]]:
         data = self._user.raw()
         return {name: _records_of(data, name) for name in USER_TABLES}
 
+    def _seeded_stamp(self) -> dict[str, str]:
+        meta = self._user.raw().get("meta", {}).values()
+        return {"seeded": "1" if any(m.get("seeded") for m in meta) else ""}
+
     def _migrate_if_needed(self) -> None:
-        for store in (self._content, self._user):
-            if not store.path.exists():  # a new library: its files start at this schema
-                store.load_if_changed()
-                data = store.raw()
-                set_version(data, SCHEMA_VERSION)
-                store.middleware.write(data)
-                store.commit()
-                continue
-            store.load_if_changed()
-            data = store.raw()
-            version = stored_version(data)
-            if not migrate(data, str(store.path)):
-                continue
-            shutil.copy2(store.path, store.path.with_name(f"{store.path.name}.v{version}.bak"))
-            store.middleware.write(data)  # kept: an upgrade can be undone from the copy
+        """user.json brought to this schema (a copy of the old one kept); an old library's
+        single library.json split into pieces."""
+        store = self._user
+        store.load_if_changed()
+        data = store.raw()
+        if not store.path.exists():  # a new library: its file starts at this schema
+            set_version(data, SCHEMA_VERSION)
+            store.middleware.write(data)
             store.commit()
+        else:
+            version = stored_version(data)
+            if migrate(data, str(store.path)):
+                shutil.copy2(store.path, store.path.with_name(f"{store.path.name}.v{version}.bak"))
+                store.middleware.write(data)  # kept: an upgrade can be undone from the copy
+                store.commit()
+        if (self.folder / LIBRARY_FILE).exists():
+            self._split_single_file()
+
+    def _split_single_file(self) -> None:
+        """library.json (schema 2 and before) written as one piece per document, then kept
+        as library.json.vN.bak. A kill before that rename leaves library.json, and the next
+        open splits it again (the same pieces)."""
+        single = _Store(self.folder / LIBRARY_FILE)
+        single.load_if_changed()
+        self._user.restored += single.restored
+        content = single.raw()
+        version = stored_version(content)
+        migrate(content, str(single.path))  # refuses a newer version; old records brought up to date
+        for piece in split_single_file(content):
+            self._pieces.write(piece)
+        if any(m.get("seeded") for m in content.get("meta", {}).values()):
+            meta = self._user.table("meta")
+            for document in meta.all():
+                if "schema" in document:
+                    meta.update({"seeded": True}, doc_ids=[document.doc_id])
+            self._user.commit()
+        single.path.replace(single.path.with_name(f"{LIBRARY_FILE}.v{version}.bak"))
+        fsync_folder(self.folder)
 
     @contextmanager
-    def _writing(self, content: bool = False) -> Iterator[None]:
-        """One change: under the lock, on the latest files, all or nothing. `content` when
-        the change needs library.json (ingesting); edits need user.json only."""
+    def _writing(self) -> Iterator[None]:
+        """One change: under the lock, on the latest files, user.json all or nothing.
+        Pieces are written by the change itself, each whole (`_write_piece`)."""
         with LibraryLock(self.folder):
             self._update_index()
             restored = len(self.restored)
-            if content:
-                self._content.load_if_changed()
             self._user.load_if_changed()
             if len(self.restored) != restored:  # a file found damaged only now: index it as restored
                 self._update_index()
             try:
                 yield
-                self._content.commit()
                 self._user.commit()
             except BaseException:
-                self._content.rollback()
                 self._user.rollback()
                 raise
 
@@ -331,43 +394,36 @@ class Library:
     # --- ingesting --------------------------------------------------------------------------
 
     def add_documents(self, documents: Iterable[ParsedDocument]) -> list[IngestOutcome]:
-        """Add parsed documents in one write. An unchanged document changes nothing."""
-        documents = list(documents)
+        """Add parsed documents, each written and indexed on its own (its piece, its rows):
+        the cost of a document, whatever the size of the library. An unchanged document
+        changes nothing."""
         outcomes: list[IngestOutcome] = []
-        removed: list[str] = []
-        added: tuple[list, list, list] = ([], [], [])
-        with self._writing(content=True):
+        with self._writing():
+            user = self._user_records()
             for document in documents:
-                outcomes.append(self._add_document(document, removed, added))
-        if removed or added[0]:
-            self.index.replace_documents(removed, *added, self._user_records(), self._stamp())
+                outcome, piece = self._add_document(document)
+                outcomes.append(outcome)
+                if piece is not None:
+                    self._pieces.write(piece)
+                    self.index.replace_documents([], [piece], user, self._pieces_stamp())
         return outcomes
 
-    def _add_document(
-        self, parsed: ParsedDocument, removed: list[str], added: tuple[list, list, list]
-    ) -> IngestOutcome:
-        documents = self._content.table("documents")
+    def _add_document(self, parsed: ParsedDocument) -> tuple[IngestOutcome, Piece | None]:
         key = parsed.file_name.casefold()
-        existing = documents.get(Query().key == key)
+        document_id = stable_id("d", key)
+        existing = self.index.document(document_id)
         if existing and existing["sha256"] == parsed.sha256:
-            return IngestOutcome(
+            outcome = IngestOutcome(
                 parsed.file_name, "unchanged", len(existing["meeting_ids"]), existing["sections"]
             )
-        twin = documents.get((Query().sha256 == parsed.sha256) & (Query().key != key))
-        if twin:
-            return IngestOutcome(
-                parsed.file_name,
-                "duplicate",
-                detail=f"same content as {twin['file']}, already in the library",
-            )
-        document_id = stable_id("d", key)
+            return outcome, None
+        twin = self.index.document_with_content(parsed.sha256)
+        if twin and twin["id"] != document_id:
+            detail = f"same content as {twin['file']}, already in the library"
+            return IngestOutcome(parsed.file_name, "duplicate", detail=detail), None
         meetings, sections = _records(parsed, document_id, key)
         detail = ""
         if existing:
-            self._content.table("meetings").remove(Query().document_id == document_id)
-            self._content.table("sections").remove(Query().document_id == document_id)
-            documents.remove(Query().key == key)
-            removed.append(document_id)
             old_ids = set(self.index.section_ids_of(document_id))
             new_ids = {s["id"] for s in sections}
             lost = [
@@ -391,22 +447,17 @@ class Library:
             "sections": len(sections),
             "ingested_at": _now(),
         }
-        documents.insert(record)
-        self._content.table("meetings").insert_multiple(meetings)
-        self._content.table("sections").insert_multiple(sections)
-        added[0].append(record)
-        added[1].extend(meetings)
-        added[2].extend(sections)
         status = "updated" if existing else "added"
-        return IngestOutcome(parsed.file_name, status, len(meetings), len(sections), detail)
+        outcome = IngestOutcome(parsed.file_name, status, len(meetings), len(sections), detail)
+        return outcome, Piece(record, meetings, sections)
 
     def mark_seeded(self) -> None:
-        with self._writing(content=True):
-            meta = self._content.table("meta")
+        with self._writing():
+            meta = self._user.table("meta")
             for document in meta.all():
                 if "schema" in document:
                     meta.update({"seeded": True}, doc_ids=[document.doc_id])
-        self.index.set_stamp(**self._stamp(), seeded="1")
+        self.index.set_stamp(**self._user_stamp(), seeded="1")
 
     # --- merging another library (a library archive) -----------------------------------------
 
@@ -429,11 +480,15 @@ class Library:
         renamed); `place_source(document)` may copy the document's original file and give
         its new path. Nothing is written when nothing is new."""
         outcome = MergeOutcome()
-        with self._writing(content=True):
-            merge_documents(self._content.table, content, outcome, place_source)
+        with self._writing():
+            pieces = merge_documents(
+                self.index.documents(), self.index.ids_in_use(), content, outcome, place_source
+            )
             merge_user_records(self._user.table, user, outcome, choose_packs)
-        if outcome.added[0]:
-            self.index.replace_documents([], *outcome.added, self._user_records(), self._stamp())
+            for piece in pieces:
+                self._pieces.write(piece)
+        if pieces:
+            self.index.replace_documents([], pieces, self._user_records(), self._stamp())
         elif not self._index_is_current():
             self.index.apply_user(self._user_records(), self._stamp())
         return outcome
@@ -565,10 +620,6 @@ class Library:
 
 def _records_of(data: dict[str, Any], table: str) -> list[dict[str, Any]]:
     return list(data.get(table, {}).values())
-
-
-def _seeded(content: dict[str, Any]) -> bool:
-    return any(m.get("seeded") for m in content.get("meta", {}).values())
 
 
 # --- records <-> models ---------------------------------------------------------------------

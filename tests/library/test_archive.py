@@ -15,11 +15,11 @@ from briefer.cli import main
 from briefer.errors import UsageError
 from briefer.library import Library
 from briefer.packs.model import Pack, PackItem
-from tests.conftest import SAMPLE_FILES
+from tests.conftest import SAMPLE_FILES, store_files
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {name: (folder / name).read_bytes() for name in ("library.json", "user.json")}
+    return store_files(folder)
 
 
 def _tree(root: Path) -> set[str]:
