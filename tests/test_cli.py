@@ -294,7 +294,7 @@ def test_empty_folder_is_an_error(tmp_path: Path, lib: str, capsys) -> None:
 def test_default_library_starts_with_the_samples(capsys, _isolated_home: Path) -> None:
     meetings = run_json(capsys, "meetings")
     assert {m["source"]["file"] for m in meetings} == {p.name for p in SAMPLE_FILES}
-    assert (_isolated_home / "data" / "Briefer" / "library" / "library.json").exists()
+    assert (_isolated_home / "data" / "Briefer" / "library" / "user.json").exists()
     code, _, err = run(capsys, "meetings")
     assert code == 0 and "setting up" not in err  # the samples come once
 
@@ -302,7 +302,7 @@ def test_default_library_starts_with_the_samples(capsys, _isolated_home: Path) -
 def test_library_from_the_environment(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("BRIEFER_LIBRARY", str(tmp_path / "env-library"))
     assert run_json(capsys, "meetings") == []
-    assert (tmp_path / "env-library" / "library.json").exists()
+    assert (tmp_path / "env-library" / "user.json").exists()
 
 
 def test_a_query_of_exclusions_alone_is_taken_as_a_query(lib: str, capsys) -> None:

@@ -164,7 +164,7 @@ class Library:
             remove_leftovers(backup_folder(folder / USER_FILE))
         library = cls(folder)
         library.progress = progress
-        library.refresh_if_changed()
+        library.refresh_if_changed(look_at_pieces=True)
         return library
 
     @property
@@ -188,13 +188,15 @@ class Library:
     def _stamp(self) -> dict[str, str]:
         return {"schema": str(SCHEMA_VERSION), **self._pieces_stamp(), **self._user_stamp()}
 
-    def refresh_if_changed(self) -> bool:
+    def refresh_if_changed(self, look_at_pieces: bool = False) -> bool:
         """Bring the index up to date with the files (another process may have written
-        them). True if anything had changed. Cheap when nothing has: four stats."""
-        if self._index_is_current():
+        them). True if anything had changed. Cheap when nothing has: four stats; with
+        `look_at_pieces` (when the library opens), one listing of the documents folder too,
+        for a piece changed by hand in place (damaged, or copied over)."""
+        if self._index_is_current() and not (look_at_pieces and self._pieces_changed_in_place()):
             return False
         with LibraryLock(self.folder):
-            self._update_index()
+            self._update_index(look_at_pieces)
         return True
 
     def stored_files(self) -> dict[str, bytes]:
@@ -217,10 +219,14 @@ class Library:
             and stamp.get("user") == self._user.signature()
         )
 
-    def _update_index(self) -> None:
+    def _pieces_changed_in_place(self) -> bool:
+        indexed = {name: signature for name, (_, signature, _) in self.index.pieces().items()}
+        return indexed != self._pieces.signatures()
+
+    def _update_index(self, look_at_pieces: bool = False) -> None:
         """Under the lock: migrate old files, then bring the index up to date: built anew,
         or the changed pieces re-indexed and the edits replayed."""
-        if self._index_is_current():
+        if self._index_is_current() and not (look_at_pieces and self._pieces_changed_in_place()):
             return  # nothing to do, and no file need be read
         self._migrate_if_needed()
         stamp = self.index.stamp()
@@ -233,7 +239,7 @@ class Library:
             else:
                 self._user.load_if_changed()
                 self.index.apply_user(self._user_records(), {**self._user_stamp(), **self._seeded_stamp()})
-        if any(stamp.get(key) != value for key, value in self._pieces_stamp().items()):
+        if look_at_pieces or any(stamp.get(key) != value for key, value in self._pieces_stamp().items()):
             self._sync_pieces()
 
     def _rebuild(self) -> None:
@@ -487,10 +493,11 @@ class Library:
             merge_user_records(self._user.table, user, outcome, choose_packs)
             for piece in pieces:
                 self._pieces.write(piece)
+        user_records = self._user_records()
         if pieces:
-            self.index.replace_documents([], pieces, self._user_records(), self._stamp())
-        elif not self._index_is_current():
-            self.index.apply_user(self._user_records(), self._stamp())
+            self.index.replace_documents([], pieces, user_records, self._pieces_stamp())
+        if not self._index_is_current():  # edits of documents here before, too
+            self.index.apply_user(user_records, self._stamp())
         return outcome
 
     # --- user edits -------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from briefer import cli
 from briefer.errors import LibraryDamagedError
 from briefer.library import Library
 from briefer.library.storage import BACKUPS_KEPT, backups_of
-from tests.conftest import SOURCES
+from briefer.ingest.pipeline import parse_document
+from tests.conftest import SOURCES, piece_of
 
 GCIM = SOURCES / "gcim-regional-hearing-americas-2005.txt"
 
@@ -38,31 +39,37 @@ def test_saves_keep_the_newest_versions(library_copy: Path) -> None:
 def test_an_empty_new_file_is_not_backed_up(tmp_path: Path, parsed_samples) -> None:
     library = Library.open(tmp_path / "library")
     library.add_documents([parsed_samples[GCIM.name]])
-    assert backups_of(tmp_path / "library" / "library.json") == []
+    assert backups_of(piece_of(tmp_path / "library", GCIM.name)) == []
+    assert backups_of(tmp_path / "library" / "user.json") == []
 
 
-def _two_ingests(folder: Path, parsed_samples) -> tuple[Library, int]:
+def _two_versions(folder: Path, tmp_path: Path) -> Path:
+    """A library holding one document ingested twice (a changed file): its piece has a backup."""
+    source = tmp_path / GCIM.name
+    text = GCIM.read_text(encoding="utf-8")
+    source.write_text(text, encoding="utf-8")
     library = Library.open(folder)
-    names = sorted(parsed_samples)
-    library.add_documents([parsed_samples[names[0]]])
-    library.add_documents([parsed_samples[names[1]]])  # keeps the one-document library
-    return library, len(library.sections())
+    library.add_documents([parse_document(source)])
+    source.write_text(text.replace("Americas", "Amerikas"), encoding="utf-8")
+    library.add_documents([parse_document(source)])
+    return piece_of(folder, GCIM.name)
 
 
 @pytest.mark.parametrize("damage", [b"", b'{"documents": {"1": {"id"', b"\x00\xff garbage", b"[1, 2]"])
-def test_a_damaged_library_json_is_restored_from_its_backup(tmp_path: Path, parsed_samples, damage) -> None:
+def test_a_damaged_document_file_is_restored_from_its_backup(tmp_path: Path, parsed_samples, damage) -> None:
     folder = tmp_path / "library"
-    library, _ = _two_ingests(folder, parsed_samples)
-    one_document = backups_of(folder / "library.json")[0].read_bytes()
-    (folder / "library.json").write_bytes(damage)
+    piece = _two_versions(folder, tmp_path)
+    first_version = backups_of(piece)[0].read_bytes()
+    piece.write_bytes(damage)
 
     reopened = Library.open(folder)
     assert len(reopened.documents()) == 1  # the previous content, not an empty library
-    assert (folder / "library.json").read_bytes() == one_document
+    assert piece.read_bytes() == first_version
+    assert not any("Amerikas" in s.text for s in reopened.sections())
     [notice] = reopened.restored
-    assert notice.path == folder / "library.json" and "damaged" in str(notice)
+    assert notice.path == piece and "damaged" in str(notice)
     assert notice.damaged_copy.read_bytes() == damage
-    assert notice.damaged_copy.name.startswith("library.json.damaged-")
+    assert notice.damaged_copy.name.startswith(piece.name + ".damaged-")
     # the restored library works: a new ingest is indexed and saved
     reopened.add_documents(parsed_samples.values())
     assert len(Library.open(folder).documents()) == len(parsed_samples)

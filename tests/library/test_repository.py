@@ -18,15 +18,32 @@ import pytest
 from briefer.errors import LibraryDamagedError, LibraryError, LibraryLockedError, NotFoundError, UsageError
 from briefer.ingest.pipeline import parse_document
 from briefer.library import Library, SectionFilter, migrations
-from briefer.library.storage import LibraryLock, atomic_write_bytes
-from tests.conftest import SOURCES
+from briefer.library.storage import LibraryLock, atomic_write_bytes, backups_of
+from tests.conftest import SOURCES, piece_of, store_files
 
 GCIM = SOURCES / "gcim-regional-hearing-americas-2005.txt"
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
     """The library's store of record (the search index is derived from it)."""
-    return {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix == ".json"}
+    return store_files(folder)
+
+
+def _pieces(folder: Path) -> list[Path]:
+    return sorted((folder / "documents").glob("*.json"))
+
+
+def _as_schema_2(folder: Path, version: int = 2) -> None:
+    """Turn a library folder into one written by Briefer before schema 3: all documents in
+    one library.json, no documents folder, no index of this version."""
+    content = json.loads(Library.open(folder).stored_files()["library.json"])
+    migrations.set_version(content, version)
+    (folder / "library.json").write_text(json.dumps(content), encoding="utf-8")
+    user = json.loads((folder / "user.json").read_text(encoding="utf-8"))
+    migrations.set_version(user, version)
+    (folder / "user.json").write_text(json.dumps(user), encoding="utf-8")
+    shutil.rmtree(folder / "documents")
+    (folder / "index.sqlite3").unlink()
 
 
 def test_ids_are_stable_across_runs(tmp_path: Path, parsed_samples) -> None:
@@ -109,10 +126,10 @@ def test_theme_edits_validate_and_undo(library_copy: Path) -> None:
 
 def test_edits_do_not_rewrite_the_section_bodies(library_copy: Path) -> None:
     library = Library.open(library_copy)
-    before = (library_copy / "library.json").read_bytes()
+    before = {path: path.read_bytes() for path in _pieces(library_copy)}
     section = library.sections()[0]
     library.set_section_note(section.id, "note")
-    assert (library_copy / "library.json").read_bytes() == before
+    assert {path: path.read_bytes() for path in _pieces(library_copy)} == before
     assert "note" in (library_copy / "user.json").read_text(encoding="utf-8")
 
 
@@ -135,7 +152,7 @@ def test_filters(library_copy: Path) -> None:
 
 
 def test_a_damaged_library_file_is_reported_and_left_alone(library_copy: Path) -> None:
-    path = library_copy / "library.json"
+    path = _pieces(library_copy)[0]  # with no backup: it was written once
     path.write_bytes(path.read_bytes()[:1000])
     damaged = path.read_bytes()
     with pytest.raises(LibraryDamagedError, match="damaged"):
@@ -237,28 +254,79 @@ def test_killing_an_ingest_leaves_old_or_new_library(tmp_path: Path) -> None:
 # --- schema versions -----------------------------------------------------------------------
 
 
-def test_new_library_records_its_schema(tmp_path: Path) -> None:
-    Library.open(tmp_path / "library")
-    data = json.loads((tmp_path / "library" / "library.json").read_text(encoding="utf-8"))
-    assert migrations.stored_version(data) == migrations.SCHEMA_VERSION
+def test_new_library_records_its_schema(tmp_path: Path, parsed_samples) -> None:
+    library = Library.open(tmp_path / "library")
+    library.add_documents([parsed_samples[GCIM.name]])
+    for path in [tmp_path / "library" / "user.json", *_pieces(tmp_path / "library")]:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert migrations.stored_version(data) == migrations.SCHEMA_VERSION
+
+
+def test_a_library_in_one_file_is_split_into_pieces_and_kept(library_copy: Path) -> None:
+    """A library written before schema 3 (every document in library.json) opens with all
+    its documents, edits and packs, one file per document, the old file kept."""
+    library = Library.open(library_copy)
+    section = library.sections()[0]
+    library.set_section_note(section.id, "kept across the upgrade")
+    before = [(s.id, s.heading, s.text, s.note) for s in library.sections()]
+    pieces = {path.name: json.loads(path.read_bytes()) for path in _pieces(library_copy)}
+    _as_schema_2(library_copy)
+    single = (library_copy / "library.json").read_bytes()
+
+    upgraded = Library.open(library_copy)
+    assert [(s.id, s.heading, s.text, s.note) for s in upgraded.sections()] == before
+    assert not (library_copy / "library.json").exists()
+    assert (library_copy / "library.json.v2.bak").read_bytes() == single
+    assert (library_copy / "user.json.v2.bak").exists()
+    after = {path.name: json.loads(path.read_bytes()) for path in _pieces(library_copy)}
+    assert after.keys() == pieces.keys()
+    for name, data in after.items():  # the same records; a piece's revision counts its writes
+        assert data["document"] == pieces[name]["document"] and data["sections"] == pieces[name]["sections"]
+    assert migrations.stored_version(json.loads((library_copy / "user.json").read_bytes())) == 3
+
+
+def test_a_split_killed_halfway_is_done_again(library_copy: Path, monkeypatch) -> None:
+    from briefer.library.pieces import DocumentPieces
+
+    expected = len(Library.open(library_copy).sections())
+    _as_schema_2(library_copy)
+    real_write, written = DocumentPieces.write, []
+
+    def dies_on_the_third(self, piece):
+        if len(written) == 2:
+            raise KeyboardInterrupt  # as a kill would stop it
+        written.append(piece)
+        return real_write(self, piece)
+
+    monkeypatch.setattr(DocumentPieces, "write", dies_on_the_third)
+    with pytest.raises(KeyboardInterrupt):
+        Library.open(library_copy)
+    monkeypatch.undo()
+    assert (library_copy / "library.json").exists() and len(_pieces(library_copy)) == 2
+    assert len(Library.open(library_copy).sections()) == expected
+    assert not (library_copy / "library.json").exists()
 
 
 def test_an_unversioned_library_is_migrated_with_a_backup(library_copy: Path) -> None:
+    expected = len(Library.open(library_copy).sections())
+    _as_schema_2(library_copy)
     path = library_copy / "library.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     del data["meta"]
+    for section in data["sections"].values():
+        del section["tables"]  # schema 1 had no tables
     path.write_text(json.dumps(data), encoding="utf-8")
     library = Library.open(library_copy)
-    assert library.sections()
-    assert (
-        migrations.stored_version(json.loads(path.read_text(encoding="utf-8"))) == migrations.SCHEMA_VERSION
-    )
+    assert len(library.sections()) == expected and all(s.tables == [] for s in library.sections())
     assert (library_copy / "library.json.v0.bak").exists()
+    for piece in _pieces(library_copy):
+        assert migrations.stored_version(json.loads(piece.read_bytes())) == migrations.SCHEMA_VERSION
 
 
 def test_migrations_run_in_order(library_copy: Path, monkeypatch) -> None:
     calls = []
     current = migrations.SCHEMA_VERSION
+    pieces = _pieces(library_copy)
 
     def rename_kind(data):
         calls.append(f"{current}->{current + 1}")
@@ -268,19 +336,33 @@ def test_migrations_run_in_order(library_copy: Path, monkeypatch) -> None:
     monkeypatch.setattr(migrations, "SCHEMA_VERSION", current + 1)
     monkeypatch.setitem(migrations.MIGRATIONS, current, rename_kind)
     monkeypatch.setattr("briefer.library.repository.SCHEMA_VERSION", current + 1)
+    monkeypatch.setattr("briefer.library.pieces.SCHEMA_VERSION", current + 1)
     library = Library.open(library_copy)
-    assert calls == [f"{current}->{current + 1}"] * 2  # library.json and user.json
+    assert calls == [f"{current}->{current + 1}"] * (1 + len(pieces))  # user.json and each piece
     assert {s.kind for s in library.sections()} <= {"BODY", "FRONT_MATTER", "ANNEX"}
-    assert (library_copy / f"library.json.v{current}.bak").exists()
+    assert (library_copy / f"user.json.v{current}.bak").exists()
+    for piece in pieces:  # the old version of each piece is kept among its backups
+        assert migrations.stored_version(json.loads(piece.read_bytes())) == current + 1
+        assert '"kind":"body"' in " ".join(b.read_text(encoding="utf-8") for b in backups_of(piece))
+    assert Library.open(library_copy).sections()[0].kind in {"BODY", "FRONT_MATTER", "ANNEX"}
 
 
-def test_a_library_from_a_newer_version_is_refused(library_copy: Path) -> None:
-    path = library_copy / "library.json"
+@pytest.mark.parametrize("which", ["user", "piece", "single"])
+def test_a_library_from_a_newer_version_is_refused(library_copy: Path, which: str) -> None:
+    if which == "single":
+        _as_schema_2(library_copy)
+    path = {
+        "user": library_copy / "user.json",
+        "piece": _pieces(library_copy)[0] if which == "piece" else None,
+        "single": library_copy / "library.json",
+    }[which]
     data = json.loads(path.read_text(encoding="utf-8"))
     migrations.set_version(data, migrations.SCHEMA_VERSION + 1)
     path.write_text(json.dumps(data), encoding="utf-8")
+    before = path.read_bytes()
     with pytest.raises(LibraryError, match="newer version of Briefer"):
         Library.open(library_copy)
+    assert path.read_bytes() == before
 
 
 def test_a_copied_or_restored_folder_is_not_indexed_again_unless_its_content_changed(
@@ -316,6 +398,17 @@ def test_a_copied_or_restored_folder_is_not_indexed_again_unless_its_content_cha
     put_back(copy / "user.json", b'"kept"', b'"lost"')
     assert Library.open(copy).sections()[0].note == "lost"
     assert rebuilds == [] and replays == [copy / "index.sqlite3"]
-    put_back(copy / "library.json", b"Global Forum", b"Global F0rum")
-    Library.open(copy)
-    assert rebuilds == [copy / "index.sqlite3"]
+    replaced: list[str] = []
+    real_replace = SearchIndex.replace_documents
+    monkeypatch.setattr(
+        SearchIndex,
+        "replace_documents",
+        lambda self, removed, pieces, *a: (
+            replaced.extend(p.name for p in pieces),
+            real_replace(self, removed, pieces, *a),
+        ),
+    )
+    piece = next(p for p in _pieces(copy) if b"Global Forum" in p.read_bytes())
+    put_back(piece, b"Global Forum", b"Global F0rum")
+    assert any("Global F0rum" in s.text for s in Library.open(copy).sections())
+    assert rebuilds == [] and replaced == [piece.name]  # that document alone

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from briefer.actions.archive import export_archive, import_archive
 from briefer.errors import UsageError
 from briefer.library import Library, SectionFilter, Table, migrations
 from briefer.library.storage import backups_of
+from tests.conftest import piece_of, store_files
 from tests.library.tables import AFTER, BEFORE, FIRST_TABLE, ROWS, table_document, table_text
 
 
@@ -38,7 +40,7 @@ def test_a_sections_tables_are_stored_and_read_back(library: Library) -> None:
     assert section.tables == [Table(1, _as_tuples(ROWS))]
     assert section.text == "\n\n".join([BEFORE, table_text(ROWS), AFTER])  # searched and read as before
     assert section.paragraphs() == [BEFORE, Table(1, _as_tuples(ROWS)), AFTER]
-    stored = json.loads((library.folder / "library.json").read_text(encoding="utf-8"))
+    stored = json.loads(piece_of(library.folder, section.source_file).read_text(encoding="utf-8"))
     record = next(r for r in stored["sections"].values() if r["id"] == section.id)
     assert record["tables"] == [{"paragraph": 1, "rows": ROWS}]
     reopened = Library.open(library.folder)
@@ -66,8 +68,8 @@ def test_edits_keep_the_tables(library: Library) -> None:
     assert library.section(section.id).tables == section.tables
 
 
-def test_a_library_written_before_tables_is_migrated_with_a_copy(library: Library) -> None:
-    path = library.folder / "library.json"
+def test_a_document_written_before_tables_is_migrated_with_a_copy(library: Library) -> None:
+    path = piece_of(library.folder, "corridors.pdf")
     data = json.loads(path.read_text(encoding="utf-8"))
     for record in data["sections"].values():
         del record["tables"]
@@ -77,26 +79,28 @@ def test_a_library_written_before_tables_is_migrated_with_a_copy(library: Librar
     assert all(s.tables == [] for s in reopened.sections())
     assert [p for p in reopened.sections()[0].paragraphs() if isinstance(p, Table)] == []
     migrated = json.loads(path.read_text(encoding="utf-8"))
-    assert migrations.stored_version(migrated) == migrations.SCHEMA_VERSION == 2
+    assert migrations.stored_version(migrated) == migrations.SCHEMA_VERSION == 3
     assert all(r["tables"] == [] for r in migrated["sections"].values())
-    assert (library.folder / "library.json.v1.bak").exists()
+    assert migrations.stored_version(json.loads(backups_of(path)[0].read_bytes())) == 1  # kept
 
 
 def test_a_damaged_library_restored_from_an_older_backup_is_migrated(tmp_path: Path) -> None:
     library = Library.open(tmp_path / "library")
     library.add_documents([table_document("first.pdf")])
-    library.add_documents([table_document("second.pdf")])  # the first state is now a backup
-    backup = backups_of(library.folder / "library.json")[0]
+    library.add_documents([replace(table_document("first.pdf"), sha256="0" * 64)])  # a new version
+    path = piece_of(library.folder, "first.pdf")
+    backup = backups_of(path)[0]
     old = json.loads(backup.read_text(encoding="utf-8"))
     for record in old["sections"].values():
         del record["tables"]
     migrations.set_version(old, 1)
     backup.write_text(json.dumps(old), encoding="utf-8")
-    (library.folder / "library.json").write_text("{ cut short", encoding="utf-8")
+    path.write_text("{ cut short", encoding="utf-8")
     restored = Library.open(library.folder)
     assert restored.restored
     assert {s.source_file for s in restored.sections()} == {"first.pdf"}
     assert all(s.tables == [] for s in restored.sections())
+    assert restored.documents()[0]["sha256"] != "0" * 64  # the version before
 
 
 def test_an_archive_carries_the_tables(library: Library, tmp_path: Path) -> None:
@@ -181,10 +185,10 @@ def test_an_archive_with_malformed_tables_is_refused_whole(
     bad = _with_tables(good, tmp_path / "bad.zip", MALFORMED[kind])
     target = Library.open(tmp_path / "target")
     target.add_documents([table_document("mine.pdf")])
-    before = {n: (target.folder / n).read_bytes() for n in ("library.json", "user.json")}
+    before = store_files(target.folder)
     with pytest.raises(UsageError, match="bad.zip.*damaged record in its sections"):
         import_archive(target, bad)
-    assert {n: (target.folder / n).read_bytes() for n in ("library.json", "user.json")} == before
+    assert store_files(target.folder) == before
 
 
 def test_an_archive_with_tables_within_the_limits_is_accepted(
