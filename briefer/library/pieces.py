@@ -125,9 +125,11 @@ class DocumentPieces:
             remove_leftovers(backup_folder(self.folder / GENERATION_FILE))
         atomic_write_bytes(self.folder / GENERATION_FILE, os.urandom(8).hex().encode("ascii"))
 
-    def write(self, piece: Piece) -> Piece:
-        """Write one document's piece (a new one, or its next revision)."""
-        self._new_generation()
+    def write(self, piece: Piece, new_generation: bool = True) -> Piece:
+        """Write one document's piece (a new one, or its next revision). `new_generation`
+        False: the caller made one for a run of writes that is redone whole if killed."""
+        if new_generation:
+            self._new_generation()
         name = piece_name(piece.document["id"])
         storage = AtomicJSONStorage(self.path(name))
         revision = 0

@@ -322,8 +322,8 @@ class Library:
         content = single.raw()
         version = stored_version(content)
         migrate(content, str(single.path))  # refuses a newer version; old records brought up to date
-        for piece in split_single_file(content):
-            self._pieces.write(piece)
+        for number, piece in enumerate(split_single_file(content)):
+            self._pieces.write(piece, new_generation=number == 0)  # redone while library.json is there
         if any(m.get("seeded") for m in content.get("meta", {}).values()):
             meta = self._user.table("meta")
             for document in meta.all():

@@ -10,9 +10,9 @@ import pytest
 
 from briefer import cli
 from briefer.errors import LibraryDamagedError
+from briefer.ingest.pipeline import parse_document
 from briefer.library import Library
 from briefer.library.storage import BACKUPS_KEPT, backups_of
-from briefer.ingest.pipeline import parse_document
 from tests.conftest import SOURCES, piece_of
 
 GCIM = SOURCES / "gcim-regional-hearing-americas-2005.txt"

@@ -1,7 +1,9 @@
-"""Killing Briefer (SIGKILL) at random moments of an ingest, of a run of edits, of a build:
-the library always opens, holds the old or the new state, never a damaged file (so nothing is
-restored from a backup), temporary files are cleaned on the next open, and the chosen output
-name holds no partial file."""
+"""Killing Briefer (SIGKILL) at random moments of an ingest, of a run of edits, of a build, of
+the split of a one-file library into pieces, of an index catching up with changed pieces:
+the library always opens, each document whole or absent and each edit old or new, never a
+damaged file (so nothing is restored from a backup), the index agreeing with the files,
+temporary files cleaned on the next open, and the chosen output name holding no partial
+file."""
 
 from __future__ import annotations
 
@@ -59,10 +61,15 @@ def _check_sound(folder: Path) -> Library:
     assert library.restored == []
     leftovers = [p.name for p in folder.rglob("*") if p.name.endswith(".tmp")]
     assert leftovers == []
-    for name in ("library.json", "user.json"):
-        json.loads((folder / name).read_bytes())
-        for backup in backups_of(folder / name):
+    pieces = sorted((folder / "documents").glob("*.json"))
+    sections = 0
+    for path in [folder / "user.json", *pieces]:
+        data = json.loads(path.read_bytes())
+        sections += len(data.get("sections", {}))
+        for backup in backups_of(path):
             json.loads(backup.read_bytes())
+    assert len(library.documents()) == len(pieces)  # the index agrees with the files
+    assert len(library.sections()) == sections
     return library
 
 
@@ -75,22 +82,131 @@ def test_killing_an_ingest(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
-    before = len(Library.open(folder).sections())
     pristine = tmp_path / "pristine"
     shutil.copytree(folder, pristine)
     others = [str(p) for p in SAMPLE_FILES if p != GCIM]
+    whole = {p.name: len(Library.open(pristine).sections()) for p in [GCIM]}
     outcomes = []
     for _ in range(ROUNDS):
         _kill_after(_briefer(folder, "ingest", *others), rng.uniform(0.2, 1.6))
         library = _check_sound(folder)
-        documents, sections = len(library.documents()), len(library.sections())
-        assert (documents, sections == before) in ((1, True), (5, False))
-        outcomes.append(documents)
-        if documents == 5:  # done: start again from the old state
+        documents = library.documents()
+        assert GCIM.name in {d["file"] for d in documents}
+        for document in documents:  # each document whole: all its sections, as its record says
+            found = [s for s in library.sections() if s.source_file == document["file"]]
+            assert len(found) == document["sections"]
+        assert len([s for s in library.sections() if s.source_file == GCIM.name]) == whole[GCIM.name]
+        outcomes.append(len(documents))
+        if len(documents) == 5:  # done: start again from the old state
             shutil.rmtree(folder)
             shutil.copytree(pristine, folder)
-    assert 1 in outcomes  # some kills did land before the save
+    assert 1 in outcomes  # some kills did land before the first document was saved
     print("ingest outcomes (documents after each kill):", outcomes)
+
+
+SPLIT_SCRIPT = """
+import sys
+from pathlib import Path
+from briefer.library import Library
+print("ready", flush=True)
+Library.open(Path(sys.argv[1]))
+"""
+
+
+@pytest.fixture(scope="module")
+def one_file_library(tmp_path_factory) -> tuple[Path, int]:
+    """A library of 2,000 generated sections as Briefer wrote it before schema 3 (one
+    library.json), and its section count."""
+    from bench.library_gen import generate
+
+    folder = tmp_path_factory.mktemp("one-file") / "library"
+    library = generate(folder, 2000, seed=5)
+    content = json.loads(library.stored_files()["library.json"])
+    count = len(library.sections())
+    library.index.close()
+    (folder / "library.json").write_text(json.dumps(content), encoding="utf-8")
+    shutil.rmtree(folder / "documents")
+    (folder / "index.sqlite3").unlink()
+    return folder, count
+
+
+def test_killing_the_split_of_a_one_file_library(one_file_library, tmp_path: Path) -> None:
+    """Killed while library.json is split into pieces: the next open finishes the job."""
+    rng = random.Random(3)
+    source, count = one_file_library
+    outcomes = []
+    for round_number in range(6):
+        folder = tmp_path / f"round-{round_number}"
+        shutil.copytree(source, folder)
+        process = subprocess.Popen(
+            [sys.executable, "-c", SPLIT_SCRIPT, str(folder)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        )
+        assert process.stdout.readline().strip() == "ready"
+        _kill_after(process, rng.uniform(0.0, 0.8))
+        pieces = len(list((folder / "documents").glob("*.json")))
+        outcomes.append("split" if not (folder / "library.json").exists() else pieces)
+        library = _check_sound(folder)
+        assert len(library.sections()) == count
+        assert not (folder / "library.json").exists() and (folder / "library.json.v3.bak").exists()
+        library.index.close()
+        shutil.rmtree(folder)
+    assert any(isinstance(o, int) and o > 0 for o in outcomes), outcomes  # some kills landed halfway
+    print("split outcomes (pieces written when killed, or split):", outcomes)
+
+
+CATCH_UP_SCRIPT = """
+import sys
+from pathlib import Path
+from briefer.library import Library
+print("ready", flush=True)
+Library.open(Path(sys.argv[1])).sections()
+"""
+
+
+def test_killing_an_index_catching_up_with_changed_pieces(one_file_library, tmp_path: Path) -> None:
+    """Another copy's versions of 60 documents put in place (renamed in, as a sync does, or
+    copied over in place): the index catches up document by document; killed at any
+    moment, the next open gives the library those files hold."""
+    rng = random.Random(5)
+    source, count = one_file_library
+    folder, theirs = tmp_path / "library", tmp_path / "theirs"
+    shutil.copytree(source, folder)
+    Library.open(folder).index.close()
+    shutil.copytree(folder, theirs)
+    names = sorted(p.name for p in (folder / "documents").glob("*.json"))[:60]
+    ours = {name: (folder / "documents" / name).read_bytes() for name in names}
+    for name in names:
+        (theirs / "documents" / name).write_bytes(ours[name].replace(b"migrants", b"migrant workers"))
+    (theirs / "index.sqlite3").unlink()
+    expected = {"theirs": _texts(theirs), "ours": _texts(folder)}
+    assert expected["theirs"] != expected["ours"]
+    for round_number in range(8):
+        version = "theirs" if round_number % 2 == 0 else "ours"
+        for name in names:
+            target = folder / "documents" / name
+            data = (theirs / "documents" / name).read_bytes() if version == "theirs" else ours[name]
+            if round_number % 4 < 2:  # renamed into place
+                incoming = target.with_name("incoming")
+                incoming.write_bytes(data)
+                os.replace(incoming, target)
+            else:  # written over in place
+                target.write_bytes(data)
+        process = subprocess.Popen(
+            [sys.executable, "-c", CATCH_UP_SCRIPT, str(folder)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        )
+        assert process.stdout.readline().strip() == "ready"
+        _kill_after(process, rng.uniform(0.0, 1.0))
+        reopened = _check_sound(folder)
+        assert len(reopened.sections()) == count
+        reopened.index.close()
+        assert _texts(folder) == expected[version]
+
+
+def _texts(folder: Path) -> list[str]:
+    library = Library.open(folder)
+    texts = sorted(s.text for s in library.sections())
+    library.index.close()
+    return texts
 
 
 def test_killing_a_run_of_edits(library_copy: Path) -> None:
