@@ -213,7 +213,7 @@ def _open_library(args: argparse.Namespace):
     from briefer.library import Library
 
     folder, is_default = paths.resolve_library_dir(args.library)
-    library = Library.open(folder)
+    library = Library.open(folder, progress=_progress_line if sys.stderr.isatty() else None)
     for notice in library.restored:
         print(f"briefer: warning: {notice}", file=sys.stderr)
     if is_default and library.is_empty() and not library.seeded:
@@ -222,6 +222,12 @@ def _open_library(args: argparse.Namespace):
 
         ensure_samples(library)
     return library
+
+
+def _progress_line(done: int, total: int, what: str) -> None:
+    """Long work as the library opens (an index built anew, an upgrade), on one line."""
+    end = "\n" if done >= total else ""
+    print(f"\rbriefer: {what}: {done:,} of {total:,} documents", end=end, file=sys.stderr, flush=True)
 
 
 def _print_json(value: Any) -> None:

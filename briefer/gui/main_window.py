@@ -32,7 +32,7 @@ from briefer.gui.library_pane import LibraryPane
 from briefer.gui.pack_files import PackFiles
 from briefer.gui.pack_pane import PackPane
 from briefer.gui.results_pane import ResultsPane
-from briefer.gui.tasks import CpuWorker, SerialWorker
+from briefer.gui.tasks import CpuWorker, ProgressReporter, SerialWorker
 from briefer.ingest.themes import Lexicon, default_lexicon
 from briefer.library import Library, SearchResult
 from briefer.packs.model import Pack
@@ -56,6 +56,8 @@ class MainWindow(QMainWindow):
         self.worker = SerialWorker(self)
         self.cpu_worker = CpuWorker(self)
         self.worker.busy_changed.connect(self._busy_changed)
+        self.opening_progress = ProgressReporter(self)  # a library indexed or upgraded as it opens
+        self.opening_progress.changed.connect(self._opening_progress)
         self._search_generation = 0
         self._closing = False
         self.setWindowTitle(APP_NAME)
@@ -223,10 +225,10 @@ class MainWindow(QMainWindow):
     # --- the library ----------------------------------------------------------------------------
 
     def _open_library(self) -> None:
-        folder, fill = self.library_dir, self.fill_with_samples
+        folder, fill, progress = self.library_dir, self.fill_with_samples, self.opening_progress
 
         def work() -> tuple[Library, list, Pack | None]:
-            library = Library.open(folder)
+            library = Library.open(folder, progress=progress.report, look_at_pieces=True)
             if fill:
                 ensure_samples(library)
             pack = None
@@ -236,6 +238,9 @@ class MainWindow(QMainWindow):
             return library, library.meetings(), pack
 
         self.worker.submit(work, self._library_opened, lambda error: self._failed(error, "open the library"))
+
+    def _opening_progress(self, done: int, total: int, what: str) -> None:
+        self.statusBar().showMessage(f"{what}: {done:,} of {total:,} documents…")
 
     def _library_opened(self, opened: tuple[Library, list, Pack | None]) -> None:
         self.library, meetings, pack = opened

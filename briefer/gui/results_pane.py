@@ -343,7 +343,8 @@ def _table_html(table: Table) -> str:
     for index, row in enumerate(printed.grid()):
         tag = "th" if table.header and index == 0 else "td"
         cells = [
-            f'<{tag} align="{align}">{html.escape(cell)}</{tag}>' for cell, align in zip(row, aligns, strict=True)
+            f'<{tag} align="{align}">{html.escape(cell)}</{tag}>'
+            for cell, align in zip(row, aligns, strict=True)
         ]
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return (

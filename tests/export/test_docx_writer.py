@@ -454,7 +454,10 @@ def office(
         "draft": (sample_document(12, draft=True), briefing),
         "final": (sample_document(12, draft=False), briefing),
         "letter": (sample_document(3, draft=False, page_size="Letter"), briefing),
-        "handout": (sample_document(6, cover=False, contents=False, draft=False, parts_on_new_pages=True), handout),
+        "handout": (
+            sample_document(6, cover=False, contents=False, draft=False, parts_on_new_pages=True),
+            handout,
+        ),
         "table-last": (ends_with_a_table(), briefing),
     }
     files = []

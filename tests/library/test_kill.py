@@ -57,7 +57,7 @@ def _kill_after(process: subprocess.Popen, delay: float) -> None:
 
 def _check_sound(folder: Path) -> Library:
     """The library opens with no damaged file, no temporary left, every backup readable."""
-    library = Library.open(folder)
+    library = Library.open(folder, look_at_pieces=True)
     assert library.restored == []
     leftovers = [p.name for p in folder.rglob("*") if p.name.endswith(".tmp")]
     assert leftovers == []
@@ -159,7 +159,7 @@ import sys
 from pathlib import Path
 from briefer.library import Library
 print("ready", flush=True)
-Library.open(Path(sys.argv[1])).sections()
+Library.open(Path(sys.argv[1]), look_at_pieces=True).sections()
 """
 
 
@@ -203,7 +203,7 @@ def test_killing_an_index_catching_up_with_changed_pieces(one_file_library, tmp_
 
 
 def _texts(folder: Path) -> list[str]:
-    library = Library.open(folder)
+    library = Library.open(folder, look_at_pieces=True)
     texts = sorted(s.text for s in library.sections())
     library.index.close()
     return texts

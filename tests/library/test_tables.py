@@ -75,7 +75,7 @@ def test_a_document_written_before_tables_is_migrated_with_a_copy(library: Libra
         del record["tables"]
     migrations.set_version(data, 1)
     path.write_text(json.dumps(data), encoding="utf-8")
-    reopened = Library.open(library.folder)
+    reopened = Library.open(library.folder, look_at_pieces=True)
     assert all(s.tables == [] for s in reopened.sections())
     assert [p for p in reopened.sections()[0].paragraphs() if isinstance(p, Table)] == []
     migrated = json.loads(path.read_text(encoding="utf-8"))
@@ -96,7 +96,7 @@ def test_a_damaged_library_restored_from_an_older_backup_is_migrated(tmp_path: P
     migrations.set_version(old, 1)
     backup.write_text(json.dumps(old), encoding="utf-8")
     path.write_text("{ cut short", encoding="utf-8")
-    restored = Library.open(library.folder)
+    restored = Library.open(library.folder, look_at_pieces=True)
     assert restored.restored
     assert {s.source_file for s in restored.sections()} == {"first.pdf"}
     assert all(s.tables == [] for s in restored.sections())
