@@ -84,7 +84,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 500])
     args = parser.parse_args()
     folder = Path(__file__).parent / "out" / "library-1000"
-    if not (folder / "library.json").exists():
+    if not (folder / "user.json").exists():
         print("generating a library of 1000 sections…", file=sys.stderr)
         generate(folder, 1000)
     library = Library.open(folder)

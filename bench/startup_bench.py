@@ -66,7 +66,7 @@ def main() -> None:
     args = parser.parse_args()
     out = Path(__file__).parent / "out"
     big = out / "library-10000"
-    if not (big / "library.json").exists():
+    if not (big / "user.json").exists():
         print("generating a library of 10000 sections…", file=sys.stderr)
         generate(big, 10000)
     rows = []
