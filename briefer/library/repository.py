@@ -327,7 +327,7 @@ class Library:
         open splits it again (the same pieces)."""
         single = _Store(self.folder / LIBRARY_FILE)
         single.load_if_changed()
-        self._user.restored += single.restored
+        self._pieces.restored += single.restored  # (the documents' file, restored from a backup)
         content = single.raw()
         version = stored_version(content)
         migrate(content, str(single.path))  # refuses a newer version; old records brought up to date
@@ -348,7 +348,7 @@ class Library:
     @contextmanager
     def _writing(self) -> Iterator[None]:
         """One change: under the lock, on the latest files, user.json all or nothing.
-        Pieces are written by the change itself, each whole (`_write_piece`)."""
+        Pieces are written by the change itself, each whole (`DocumentPieces.write`)."""
         with LibraryLock(self.folder):
             self._update_index()
             restored = len(self.restored)

@@ -280,7 +280,8 @@ def test_copying_a_library_elsewhere_keeps_everything(library_copy: Path, tmp_pa
 
 def test_near_duplicates_found_piece_by_piece_are_those_of_a_whole_rebuild(tmp_path: Path) -> None:
     """Documents added in batches, one replaced by a changed version, "not a duplicate"
-    choices: the groups kept up to date piece by piece are those a rebuild finds."""
+    choices, edits: the groups and the reading order kept up to date piece by piece are
+    those a rebuild finds."""
     from dataclasses import replace
 
     from bench.library_gen import generated_documents
@@ -305,9 +306,15 @@ def test_near_duplicates_found_piece_by_piece_are_those_of_a_whole_rebuild(tmp_p
     paired = [sid for sid, others in groups.items() if others]
     assert len(paired) >= 20  # the generated reports repeat agreed language
     library.mark_not_duplicate(paired[0], groups[paired[0]][0])
+    moved = library.meetings()[0]  # a corrected date moves its sections in the reading order
+    library.update_meeting(moved.id, start_date="2030-01-01", end_date="2030-01-02")
+    library.set_section_themes(paired[1], add=["south_south"])
     incremental = {s.id: library.duplicates_of(s.id) for s in library.sections()}
+    order = [(s.id, s.heading, s.theme_ids) for s in library.sections()]
+    assert order[-1][0] in {s.id for s in library.sections() if s.meeting_id == moved.id}
 
     (folder / "index.sqlite3").unlink()
     rebuilt = Library.open(folder)
     assert {s.id: rebuilt.duplicates_of(s.id) for s in rebuilt.sections()} == incremental
+    assert [(s.id, s.heading, s.theme_ids) for s in rebuilt.sections()] == order
     assert groups[paired[0]][0] not in incremental[paired[0]]
