@@ -16,9 +16,19 @@ _WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 @lru_cache(maxsize=1)
 def _english() -> dict[str, int]:
-    from spellchecker import SpellChecker
+    # The list's own file, read directly: half the time of building a SpellChecker from it,
+    # which every ingest command paid. The SpellChecker where the file is not found.
+    import gzip
+    import json
+    from importlib.resources import files
 
-    return dict(SpellChecker(language="en", distance=1).word_frequency.dictionary)
+    try:
+        with gzip.open(str(files("spellchecker") / "resources" / "en.json.gz"), "rt", encoding="utf-8") as f:
+            return dict(json.load(f))
+    except (OSError, ValueError):
+        from spellchecker import SpellChecker
+
+        return dict(SpellChecker(language="en", distance=1).word_frequency.dictionary)
 
 
 def english_frequency(word: str) -> int:

@@ -248,33 +248,43 @@ class SearchIndex:
                 "INSERT OR REPLACE INTO pieces VALUES (?, ?, ?, ?)",
                 (piece.name, document["id"], piece.signature, piece.digest),
             )
-        db.executemany(
-            "INSERT INTO meetings (id, document_id, data) VALUES (?, ?, ?)",
-            ((m["id"], m["document_id"], _dump(m)) for m in piece.meetings),
-        )
+        places = {}
+        for record in piece.meetings:
+            edit = edits.meetings.get(record["id"])
+            meeting = meeting_from_record(record, edit)
+            db.execute(
+                "INSERT INTO meetings (id, document_id, data, edit, start_date, end_date, country, organizers) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (record["id"], record["document_id"], _dump(record), _dump(edit) if edit else None)
+                + _meeting_columns(meeting),
+            )
+            places[record["id"]] = _place(meeting.start_date)
         cursor = db.cursor()
         rowids = []
-        for record in piece.sections:
+        for record in piece.sections:  # each row written once, with its edit
             base = {key: value for key, value in record.items() if key != "text"}
+            edit = edits.sections.get(record["id"])
             cursor.execute(
-                "INSERT INTO sections (id, meeting_id, document_id, ordinal, level, kind) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO sections (id, meeting_id, document_id, ordinal, position, level, kind, themes) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     record["id"],
                     record["meeting_id"],
                     record["document_id"],
                     record["ordinal"],
+                    _position(places[record["meeting_id"]], record["document_id"], record["ordinal"]),
                     record["level"],
                     record["kind"],
+                    self._mask(db, [tag.id for tag in _effective_themes(base, edit)]),
                 ),
             )
             rowid = cursor.lastrowid
             rowids.append(rowid)
-            cursor.execute("INSERT INTO section_data (rowid, data) VALUES (?, ?)", (rowid, _dump(base)))
-            self._set_text(cursor, rowid, record["heading"], record["text"])
-            self._set_section_edit(db, record["id"], edits.sections.get(record["id"]), base)
-        for meeting in piece.meetings:  # its columns, and its sections' places in the reading order
-            self._set_meeting_edit(db, meeting["id"], edits.meetings.get(meeting["id"]), meeting)
+            cursor.execute(
+                "INSERT INTO section_data (rowid, data, edit) VALUES (?, ?, ?)",
+                (rowid, _dump(base), _dump(edit) if edit else None),
+            )
+            self._set_text(cursor, rowid, (edit or {}).get("heading") or record["heading"], record["text"])
         return rowids
 
     def _set_text(self, cursor: sqlite3.Cursor, rowid: int, heading: str, body: str) -> None:
@@ -344,25 +354,19 @@ class SearchIndex:
             self._set_section_edit(db, section_id, edit)
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", stamp.items())
 
-    def _set_section_edit(
-        self, db: sqlite3.Connection, section_id: str, edit: dict | None, base: dict | None = None
-    ) -> None:
-        """A section's edit, and what it changes: its themes' bits, its heading's words.
-        `base`: the section's record, when it is being inserted (no edit yet)."""
-        row = db.execute("SELECT rowid FROM sections WHERE id = ?", (section_id,)).fetchone()
+    def _set_section_edit(self, db: sqlite3.Connection, section_id: str, edit: dict | None) -> None:
+        """A section's edit, and what it changes: its themes' bits, its heading's words."""
+        row = db.execute(
+            "SELECT s.rowid, d.data FROM sections s JOIN section_data d ON d.rowid = s.rowid WHERE s.id = ?",
+            (section_id,),
+        ).fetchone()
         if row is None:
             return  # an edit of a section no longer in its document: kept in user.json only
-        (rowid,) = row
-        inserting = base is not None
-        if base is None:
-            base = json.loads(
-                db.execute("SELECT data FROM section_data WHERE rowid = ?", (rowid,)).fetchone()[0]
-            )
+        rowid, data = row
+        base = json.loads(data)
+        db.execute("UPDATE section_data SET edit = ? WHERE rowid = ?", (_dump(edit) if edit else None, rowid))
         themes = [tag.id for tag in _effective_themes(base, edit)]
         db.execute("UPDATE sections SET themes = ? WHERE rowid = ?", (self._mask(db, themes), rowid))
-        if inserting and not edit:
-            return  # the text is as inserted
-        db.execute("UPDATE section_data SET edit = ? WHERE rowid = ?", (_dump(edit) if edit else None, rowid))
         heading = (edit or {}).get("heading") or base["heading"]
         if self.fts:
             body = db.execute("SELECT body FROM section_text WHERE rowid = ?", (rowid,)).fetchone()[0]
@@ -379,33 +383,23 @@ class SearchIndex:
             self._set_meeting_edit(db, meeting_id, edit)
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", stamp.items())
 
-    def _set_meeting_edit(
-        self, db: sqlite3.Connection, meeting_id: str, edit: dict | None, record: dict | None = None
-    ) -> None:
-        """A meeting's edit, its filter columns, and its sections' places in the library's
-        reading order: by meeting date (undated last), then document order."""
-        if record is None:
-            row = db.execute("SELECT data FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
-            if row is None:
-                return
-            record = json.loads(row[0])
-        meeting = meeting_from_record(record, edit)
+    def _set_meeting_edit(self, db: sqlite3.Connection, meeting_id: str, edit: dict | None) -> None:
+        """A meeting's edit, its filter columns, and its sections' places in the reading order."""
+        row = db.execute("SELECT data FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
+        if row is None:
+            return
+        meeting = meeting_from_record(json.loads(row[0]), edit)
         db.execute(
             "UPDATE meetings SET edit = ?, start_date = ?, end_date = ?, country = ?, organizers = ? WHERE id = ?",
-            (
-                _dump(edit) if edit else None,
-                meeting.start_date,
-                meeting.end_date or meeting.start_date,
-                (meeting.country or "").casefold() or None,
-                " | ".join(meeting.organizers).casefold(),
-                meeting_id,
-            ),
+            (_dump(edit) if edit else None, *_meeting_columns(meeting), meeting_id),
         )
-        place = f"0{meeting.start_date}" if meeting.start_date else "1"
-        db.execute(
-            "UPDATE sections SET position = ? || '|' || document_id || '|' || printf('%08d', ordinal) "
-            "WHERE meeting_id = ?",
-            (place, meeting_id),
+        place = _place(meeting.start_date)
+        rows = db.execute(
+            "SELECT rowid, document_id, ordinal FROM sections WHERE meeting_id = ?", (meeting_id,)
+        )
+        db.executemany(
+            "UPDATE sections SET position = ? WHERE rowid = ?",
+            [(_position(place, document_id, ordinal), rowid) for rowid, document_id, ordinal in rows],
         )
 
     def set_not_duplicates(self, marks: list[dict], stamp: dict[str, str]) -> None:
@@ -690,6 +684,26 @@ def meeting_from_record(record: dict, edit: dict | None) -> Meeting:
         edited=edited,
         **fields,
     )
+
+
+def _meeting_columns(meeting: Meeting) -> tuple:
+    """start_date, end_date, country, organizers: what the filters compare."""
+    return (
+        meeting.start_date,
+        meeting.end_date or meeting.start_date,
+        (meeting.country or "").casefold() or None,
+        " | ".join(meeting.organizers).casefold(),
+    )
+
+
+def _place(start_date: str | None) -> str:
+    return f"0{start_date}" if start_date else "1"
+
+
+def _position(place: str, document_id: str, ordinal: int) -> str:
+    """A section's key in the library's reading order: by meeting date (undated last), then
+    document order."""
+    return f"{place}|{document_id}|{ordinal:08d}"
 
 
 class _Edits:
