@@ -105,9 +105,9 @@ def _report(work: Path) -> Path:
     return path
 
 
-def _measure(checkout: Path, size: int, work: Path) -> dict[str, tuple[float, float]]:
+def _measure(checkout: Path, size: int, work: Path, upgrade: bool = True) -> dict[str, tuple[float, float]]:
     rows: dict[str, tuple[float, float]] = {}
-    if _in_pieces(checkout):
+    if upgrade and _in_pieces(checkout):
         upgraded = _copy(_one_file(size), work / "upgraded")
         rows["first command after upgrading Briefer"] = _briefer(
             checkout, "--library", str(upgraded), "themes"
@@ -135,9 +135,12 @@ def _measure(checkout: Path, size: int, work: Path) -> dict[str, tuple[float, fl
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 50000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10000, 50000])
     parser.add_argument("--before", type=Path, help="another checkout of Briefer, the baseline")
     parser.add_argument("--one-at-a-time", type=int, default=1000, help="reports added one by one (0: none)")
+    parser.add_argument(
+        "--no-upgrade", action="store_true", help="leave out the upgrade of a one-file library"
+    )
     args = parser.parse_args()
     checkouts = [("this checkout", ROOT)] + (
         [(f"before ({args.before})", args.before)] if args.before else []
@@ -148,7 +151,7 @@ def main() -> None:
         results = []
         for _, checkout in checkouts:
             with tempfile.TemporaryDirectory(dir=OUT) as work:
-                results.append(_measure(checkout, size, Path(work)))
+                results.append(_measure(checkout, size, Path(work), upgrade=not args.no_upgrade))
         for measure in results[0]:
             cells = " | ".join(
                 f"{found[measure][0]:.2f} | {found[measure][1]:.0f}" if measure in found else "– | –"
@@ -164,8 +167,11 @@ import json, sys, time
 from pathlib import Path
 from bench.library_gen import generated_documents
 from briefer.library import Library
-documents = generated_documents(int(sys.argv[3]), seed=99)
-documents = [d for d in documents]
+from dataclasses import replace
+documents = [  # other names and contents than the library's own generated reports
+    replace(d, file_name="new-" + d.file_name, path="new-" + d.path, sha256="new" + d.sha256)
+    for d in generated_documents(int(sys.argv[3]), seed=99)
+]
 library = Library.open(Path(sys.argv[1]))
 start = time.perf_counter()
 if sys.argv[2] == "batch":

@@ -339,3 +339,18 @@ def test_building_with_another_template_makes_it_the_packs(
     window.undo_action.trigger()
     assert window.pack_pane.pack().template == "briefing"
     assert _estimates(window, library, pack, "briefing"), _estimate_text(window)
+
+
+def test_an_index_built_on_opening_shows_its_progress(qtbot, library_copy: Path) -> None:
+    """A library whose index must be built (missing, or an upgrade) counts its documents in
+    the status bar while the window waits."""
+    (library_copy / "index.sqlite3").unlink()
+    documents = len(list((library_copy / "documents").glob("*.json")))
+    window = MainWindow(library_copy, fill_with_samples=False)
+    qtbot.addWidget(window)
+    messages: list[str] = []
+    window.opening_progress.changed.connect(lambda *_: messages.append(window.statusBar().currentMessage()))
+    with qtbot.waitSignal(window.results_shown, timeout=20000):
+        window.show()
+    assert messages[-1] == f"Indexing the library: {documents:,} of {documents:,} documents…"
+    assert window.results.table.rowCount() > 0
