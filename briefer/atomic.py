@@ -25,11 +25,16 @@ def partial_name(path: Path) -> Path:
 
 
 @contextmanager
-def replacing(path: Path, before_replace: Callable[[], None] | None = None) -> Iterator[Path]:
+def replacing(
+    path: Path, before_replace: Callable[[], None] | None = None, leftovers: bool = True
+) -> Iterator[Path]:
     """Yield the temporary path to write; when the block ends without error, it replaces
     `path` (flushed to disk first; `before_replace` runs just before the rename). On any
-    error the temporary file is removed and `path` is untouched."""
-    remove_leftovers(path.parent, path.name)
+    error the temporary file is removed and `path` is untouched. `leftovers`: first remove
+    those a killed writer left of this name (a listing of the folder: a caller writing many
+    files into one folder removes them once itself, with `remove_leftovers`)."""
+    if leftovers:
+        remove_leftovers(path.parent, path.name)
     temporary = partial_name(path)
     try:
         yield temporary
@@ -43,9 +48,11 @@ def replacing(path: Path, before_replace: Callable[[], None] | None = None) -> I
             temporary.unlink()
 
 
-def write_bytes(path: Path, data: bytes, before_replace: Callable[[], None] | None = None) -> None:
+def write_bytes(
+    path: Path, data: bytes, before_replace: Callable[[], None] | None = None, leftovers: bool = True
+) -> None:
     """Replace `path` with `data` in one step."""
-    with replacing(path, before_replace) as temporary, open(temporary, "wb") as handle:
+    with replacing(path, before_replace, leftovers) as temporary, open(temporary, "wb") as handle:
         handle.write(data)
 
 

@@ -58,6 +58,7 @@ class DocumentPieces:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.restored: list[RestoreNotice] = []  # damaged pieces replaced by a backup
+        self._cleaned = False  # the leftovers of killed writers removed (once: a listing each)
 
     def path(self, name: str) -> Path:
         return self.folder / name
@@ -120,10 +121,13 @@ class DocumentPieces:
         """Before a piece is written: a new generation, so that readers look again even if
         this process is killed before the index is told (see the module's text)."""
         self.folder.mkdir(exist_ok=True)
-        remove_leftovers(self.folder)
-        if backup_folder(self.folder / GENERATION_FILE).is_dir():
-            remove_leftovers(backup_folder(self.folder / GENERATION_FILE))
-        atomic_write_bytes(self.folder / GENERATION_FILE, os.urandom(8).hex().encode("ascii"))
+        if not self._cleaned:
+            remove_leftovers(self.folder)
+            if backup_folder(self.folder / GENERATION_FILE).is_dir():
+                remove_leftovers(backup_folder(self.folder / GENERATION_FILE))
+            self._cleaned = True
+        generation = os.urandom(8).hex().encode("ascii")
+        atomic_write_bytes(self.folder / GENERATION_FILE, generation, leftovers=False)
 
     def write(self, piece: Piece, new_generation: bool = True) -> Piece:
         """Write one document's piece (a new one, or its next revision). `new_generation`
@@ -131,7 +135,7 @@ class DocumentPieces:
         if new_generation:
             self._new_generation()
         name = piece_name(piece.document["id"])
-        storage = AtomicJSONStorage(self.path(name))
+        storage = AtomicJSONStorage(self.path(name), leftovers=not self._cleaned)
         revision = 0
         try:
             old = storage.read()

@@ -42,9 +42,10 @@ def _timestamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
-def atomic_write_bytes(path: Path, data: bytes, backup: bool = False) -> None:
+def atomic_write_bytes(path: Path, data: bytes, backup: bool = False, leftovers: bool = True) -> None:
     """Replace `path` with `data` in one step; on failure the old file is untouched.
-    `backup`: keep the file being replaced in `backups/` first (see the module's text)."""
+    `backup`: keep the file being replaced in `backups/` first (see the module's text);
+    `leftovers`: see `atomic.replacing`."""
     kept: list[Path] = []
 
     def keep() -> None:
@@ -53,7 +54,7 @@ def atomic_write_bytes(path: Path, data: bytes, backup: bool = False) -> None:
             kept.append(copy)
 
     try:
-        write_bytes(path, data, before_replace=keep)
+        write_bytes(path, data, before_replace=keep, leftovers=leftovers)
     except OSError as error:
         for leftover in kept:
             with suppress(OSError):
@@ -161,8 +162,9 @@ class AtomicJSONStorage(Storage):
     """A JSON file written atomically, compact, in UTF-8. It knows the content digest
     (sha256) of the version it last read or wrote, which costs little beside the JSON."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], leftovers: bool = True) -> None:
         self.path = Path(path)
+        self.leftovers = leftovers  # see `atomic.replacing`
         self.holds_records = False  # does the file on disk hold more than its schema version?
         self.known_digest: tuple[str, str] = ("", "")  # (signature, sha256) of that version
 
@@ -181,7 +183,7 @@ class AtomicJSONStorage(Storage):
 
     def write(self, data: dict[str, Any]) -> None:
         encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        atomic_write_bytes(self.path, encoded, backup=self.holds_records)
+        atomic_write_bytes(self.path, encoded, backup=self.holds_records, leftovers=self.leftovers)
         self.holds_records = _holds_records(data)
         self.known_digest = (file_signature(self.path), hashlib.sha256(encoded).hexdigest())
 

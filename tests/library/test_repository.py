@@ -441,3 +441,30 @@ def test_long_work_on_opening_reports_its_progress(library_copy: Path) -> None:
     Library.open(library_copy, progress=lambda *a: told.append(a))
     assert told[0] == (0, documents, "Upgrading the library to one file per document")
     assert told[-1] == (documents, documents, "Indexing the library")
+
+
+def test_what_a_killed_ingest_left_in_the_documents_folder_goes_with_the_next_write(
+    library_copy: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """Removed once per library opened (one listing of the folder), not once per document."""
+    from briefer.library import pieces
+    from tests.test_atomic import _dead_pid
+
+    dead = _dead_pid()
+    left = [library_copy / "documents" / f".d{n:010d}.json.{dead}.partial" for n in range(3)]
+    for path in left:
+        path.write_bytes(b"half a document")
+    library = Library.open(library_copy)
+    sources = []
+    for place in ("Pacific", "Arctic"):
+        source = tmp_path / f"hearing-{place}.txt"
+        source.write_text(GCIM.read_text(encoding="utf-8").replace("Americas", place), encoding="utf-8")
+        sources.append(parse_document(source))
+    listed: list[Path] = []
+    real_remove = pieces.remove_leftovers
+    monkeypatch.setattr(
+        pieces, "remove_leftovers", lambda folder, *a: (listed.append(folder), real_remove(folder, *a))
+    )
+    assert [o.status for o in library.add_documents(sources)] == ["added", "added"]
+    assert not any(path.exists() for path in left)
+    assert listed == [library_copy / "documents"]
