@@ -67,9 +67,6 @@ class DocumentPieces:
         """Changes with every write of any piece (see the module's text)."""
         return file_signature(self.folder / GENERATION_FILE)
 
-    def exists(self) -> bool:
-        return self.folder.is_dir()
-
     def signatures(self) -> dict[str, str]:
         """Each piece's file name and signature, from one listing of the folder."""
         if not self.folder.is_dir():
@@ -98,17 +95,15 @@ class DocumentPieces:
         path = self.path(name)
         storage = AtomicJSONStorage(path)
         try:
-            data = storage.read()
+            data = _checked(path, storage.read())
         except LibraryDamagedError as damage:
             self._new_generation()
             self.restored.append(restore_newest_backup(path, damage))
-            data = storage.read()
-        if data is None:
-            raise LibraryError(f"{path}: the document's file has gone while it was read; try again")
+            data = _checked(path, storage.read())
         if migrate(data, str(path)):
             self._new_generation()
             storage.write(data)  # the old version stays among its backups
-        piece = _piece_of(path, data)
+        piece = _piece_of(data)
         piece.name, (piece.signature, piece.digest) = name, storage.known_digest
         return piece
 
@@ -155,18 +150,26 @@ class DocumentPieces:
         return piece
 
 
-def _piece_of(path: Path, data: dict[str, Any]) -> Piece:
+def _checked(path: Path, data: dict[str, Any] | None) -> dict[str, Any]:
+    """A piece's tables, or damage: valid JSON that holds no document record is damage too."""
+    if data is None:
+        raise LibraryError(f"{path}: the document's file has gone while it was read; try again")
     documents = list(data.get("document", {}).values())
     if len(documents) != 1 or not isinstance(documents[0], dict) or "id" not in documents[0]:
         raise LibraryDamagedError(path, "it does not hold one document record")
+    return data
+
+
+def _piece_of(data: dict[str, Any]) -> Piece:
+    documents = list(data["document"].values())
     return Piece(
         documents[0], list(data.get("meetings", {}).values()), list(data.get("sections", {}).values())
     )
 
 
 def split_single_file(content: dict[str, Any]) -> Iterator[Piece]:
-    """The pieces of a library kept in one file (library.json, before schema 3), or of an
-    archive: each document with its meetings and sections."""
+    """The pieces of a library kept in one file (library.json, before schema 3): each
+    document with its meetings and sections."""
     meetings: dict[str, list[dict]] = {}
     sections: dict[str, list[dict]] = {}
     for record in content.get("meetings", {}).values():
@@ -178,7 +181,7 @@ def split_single_file(content: dict[str, Any]) -> Iterator[Piece]:
 
 
 def single_file(pieces: Iterator[Piece], meta: dict[str, Any]) -> dict[str, Any]:
-    """The pieces as one TinyDB file's tables (the form an archive holds)."""
+    """The pieces as one TinyDB file's tables (the form an archive holds, and schema 2's)."""
     tables: dict[str, dict[str, Any]] = {"meta": {"1": meta}, "documents": {}, "meetings": {}, "sections": {}}
     for piece in pieces:
         tables["documents"][str(len(tables["documents"]) + 1)] = piece.document

@@ -55,7 +55,17 @@ def _two_versions(folder: Path, tmp_path: Path) -> Path:
     return piece_of(folder, GCIM.name)
 
 
-@pytest.mark.parametrize("damage", [b"", b'{"documents": {"1": {"id"', b"\x00\xff garbage", b"[1, 2]"])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",
+        b'{"documents": {"1": {"id"',
+        b"\x00\xff garbage",
+        b"[1, 2]",
+        b"{}",
+        b'{"document": {}, "sections": {}}',
+    ],
+)
 def test_a_damaged_document_file_is_restored_from_its_backup(tmp_path: Path, parsed_samples, damage) -> None:
     folder = tmp_path / "library"
     piece = _two_versions(folder, tmp_path)
