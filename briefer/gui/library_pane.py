@@ -4,26 +4,16 @@ choice as a `SectionFilter`; the main window runs the search."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from briefer.errors import UsageError
+from briefer.gui.tick_list import TickList
 from briefer.ingest.themes import Lexicon
 from briefer.library import Meeting, SectionFilter
 from briefer.library.query import date_bound
 from briefer.packs.wording import date_range, meeting_place
 
-ID_ROLE = Qt.ItemDataRole.UserRole
-LABEL_ROLE = Qt.ItemDataRole.UserRole + 1
 TYPING_PAUSE_MS = 200  # search when the user pauses, not at every key
 
 
@@ -46,14 +36,14 @@ class LibraryPane(QWidget):
         self.search.textChanged.connect(lambda _text: self._typing.start())
         self.search.returnPressed.connect(self._now)
 
-        self.themes = QListWidget(self)
+        self.themes = TickList(self)
         self.themes.setAccessibleName("Themes (tick to filter)")
-        self.themes.itemChanged.connect(self._now)
-        self.meetings = QListWidget(self)
+        self.themes.ticks_changed.connect(self._now)
+        self.meetings = TickList(self)
         self.meetings.setAccessibleName("Meetings (tick to filter)")
         self.meetings.setWordWrap(True)
         self.meetings.setAlternatingRowColors(True)
-        self.meetings.itemChanged.connect(self._now)
+        self.meetings.ticks_changed.connect(self._now)
 
         self.date_from = QLineEdit(self)
         self.date_to = QLineEdit(self)
@@ -93,55 +83,23 @@ class LibraryPane(QWidget):
     # --- filling ------------------------------------------------------------------------------
 
     def set_themes(self, lexicon: Lexicon) -> None:
-        self.themes.blockSignals(True)
-        self.themes.clear()
-        for theme in lexicon.themes:
-            item = QListWidgetItem(theme.label)
-            item.setData(ID_ROLE, theme.id)
-            item.setData(LABEL_ROLE, theme.label)
-            item.setToolTip(theme.scope)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.themes.addItem(item)
-        self.themes.blockSignals(False)
+        self.themes.set_rows([(theme.id, theme.label, theme.scope) for theme in lexicon.themes])
 
     def set_meetings(self, meetings: list[Meeting]) -> None:
         """The library's meetings; those ticked before stay ticked."""
-        ticked = set(self._ticked(self.meetings))
-        self.meetings.blockSignals(True)
-        self.meetings.setUpdatesEnabled(False)  # one layout at the end, not one per meeting
-        self.meetings.clear()
-        # (Qt's flags and states made once: thousands of meetings at 50,000 sections)
-        flags = QListWidgetItem().flags() | Qt.ItemFlag.ItemIsUserCheckable
-        checked, unchecked = Qt.CheckState.Checked, Qt.CheckState.Unchecked
+        rows = []
         for meeting in meetings:
             details = " · ".join(
                 p for p in (meeting_place(meeting), date_range(meeting.start_date, meeting.end_date)) if p
             )
             label = f"{meeting.label}\n{details or 'place and date unknown'}"
-            item = QListWidgetItem(label)
-            item.setData(ID_ROLE, meeting.id)
-            item.setData(LABEL_ROLE, label)
-            item.setToolTip(f"{meeting.label}\n{', '.join(meeting.organizers)}".strip())
-            item.setFlags(flags)
-            item.setCheckState(checked if meeting.id in ticked else unchecked)
-            self.meetings.addItem(item)
-        self.meetings.setUpdatesEnabled(True)
-        self.meetings.blockSignals(False)
+            rows.append((meeting.id, label, f"{meeting.label}\n{', '.join(meeting.organizers)}".strip()))
+        self.meetings.set_rows(rows)
 
     def show_counts(self, theme_counts: dict[str, int], meeting_counts: dict[str, int]) -> None:
         """Beside each theme and meeting, how many of the current results it holds."""
-        text, placeholder = self.palette().text(), self.palette().placeholderText()
-        for widget, counts in ((self.themes, theme_counts), (self.meetings, meeting_counts)):
-            widget.blockSignals(True)
-            widget.setUpdatesEnabled(False)
-            for row in range(widget.count()):
-                item = widget.item(row)
-                count = counts.get(item.data(ID_ROLE), 0)
-                item.setText(f"{item.data(LABEL_ROLE)}  ({count})")
-                item.setForeground(text if count else placeholder)
-            widget.setUpdatesEnabled(True)
-            widget.blockSignals(False)
+        self.themes.set_counts(theme_counts)
+        self.meetings.set_counts(meeting_counts)
 
     # --- the user's choice ----------------------------------------------------------------------
 
@@ -158,8 +116,8 @@ class LibraryPane(QWidget):
         self.date_problem.setText("; ".join(problems))
         self.date_problem.setVisible(bool(problems))
         return SectionFilter(
-            themes=self._ticked(self.themes),
-            meeting_ids=self._ticked(self.meetings),
+            themes=self.themes.ticked(),
+            meeting_ids=self.meetings.ticked(),
             date_from=bounds[0],
             date_to=bounds[1],
             query=self.search.text().strip() or None,
@@ -167,36 +125,12 @@ class LibraryPane(QWidget):
 
     def clear(self) -> None:
         for widget in (self.themes, self.meetings):
-            widget.blockSignals(True)
-            for row in range(widget.count()):
-                widget.item(row).setCheckState(Qt.CheckState.Unchecked)
-            widget.blockSignals(False)
+            widget.clear_ticks()
         for edit in (self.search, self.date_from, self.date_to):
             edit.blockSignals(True)
             edit.clear()
             edit.blockSignals(False)
         self._now()
-
-    def tick_theme(self, theme_id: str, ticked: bool = True) -> None:
-        for row in range(self.themes.count()):
-            if self.themes.item(row).data(ID_ROLE) == theme_id:
-                self.themes.item(row).setCheckState(
-                    Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
-                )
-
-    def tick_meeting(self, meeting_id: str, ticked: bool = True) -> None:
-        for row in range(self.meetings.count()):
-            if self.meetings.item(row).data(ID_ROLE) == meeting_id:
-                state = Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
-                self.meetings.item(row).setCheckState(state)
-
-    @staticmethod
-    def _ticked(widget: QListWidget) -> list[str]:
-        return [
-            widget.item(row).data(ID_ROLE)
-            for row in range(widget.count())
-            if widget.item(row).checkState() == Qt.CheckState.Checked
-        ]
 
 
 def _title(text: str, parent: QWidget) -> QLabel:
