@@ -41,7 +41,6 @@ class LibraryPane(QWidget):
         self.themes.ticks_changed.connect(self._now)
         self.meetings = TickList(self)
         self.meetings.setAccessibleName("Meetings (tick to filter)")
-        self.meetings.setWordWrap(True)
         self.meetings.setAlternatingRowColors(True)
         self.meetings.ticks_changed.connect(self._now)
 
@@ -93,7 +92,7 @@ class LibraryPane(QWidget):
                 p for p in (meeting_place(meeting), date_range(meeting.start_date, meeting.end_date)) if p
             )
             label = f"{meeting.label}\n{details or 'place and date unknown'}"
-            rows.append((meeting.id, label, f"{meeting.label}\n{', '.join(meeting.organizers)}".strip()))
+            rows.append((meeting.id, label, f"{label}\n{', '.join(meeting.organizers)}".strip()))
         self.meetings.set_rows(rows)
 
     def show_counts(self, theme_counts: dict[str, int], meeting_counts: dict[str, int]) -> None:

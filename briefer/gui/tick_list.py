@@ -31,7 +31,7 @@ class _TickModel(QAbstractListModel):
             return None
         row_id, label, tip = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return label if self.counts is None else f"{label}  ({self.counts.get(row_id, 0)})"
+            return label if self.counts is None else _counted(label, self.counts.get(row_id, 0))
         if role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if row_id in self.ticked else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -61,6 +61,13 @@ class _TickModel(QAbstractListModel):
         return True
 
 
+def _counted(label: str, count: int) -> str:
+    """The count where a row cut short at the pane's edge keeps it: after a one-line label,
+    at the start of the last line of a longer one (a meeting's place and date)."""
+    head, newline, last = label.rpartition("\n")
+    return f"{label}  ({count})" if not newline else f"{head}\n({count})  {last}"
+
+
 class TickList(QListView):
     """Rows to tick; `ticks_changed` when the user ticks or unticks one."""
 
@@ -68,10 +75,11 @@ class TickList(QListView):
         super().__init__(parent)
         self._model = _TickModel(self)
         self.setModel(self._model)
-        # Rows of wrapped text have heights of their own: laid out a batch at a time while
-        # the window is idle, not all before it can answer.
-        self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(200)
+        # Rows of one height, their text cut short with "…" (the whole of it in the tool
+        # tip): a list of thousands is laid out at once, not row by row.
+        self.setUniformItemSizes(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.ticks_changed = self._model.ticks_changed
 
     def count(self) -> int:

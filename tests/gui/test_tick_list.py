@@ -69,6 +69,6 @@ def test_thousands_of_rows_are_listed_and_recounted(qtbot) -> None:
     widget.set_rows(rows)
     widget.set_counts({f"m{n}": n for n in range(0, 20000, 2)})
     QApplication.processEvents()
-    assert widget.count() == 20000 and widget.text("m4") == "Meeting 4\nGeneva · 4 May  (4)"
+    assert widget.count() == 20000 and widget.text("m4") == "Meeting 4\n(4)  Geneva · 4 May"
     widget.set_ticked("m19999")
     assert widget.ticked() == ["m19999"]
