@@ -322,6 +322,15 @@ class SearchIndex:
         row = self.db.execute("SELECT data FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
         return json.loads(row[0]) if row else None
 
+    def id_taken(self, record_id: str, document_id: str) -> bool:
+        """Whether a meeting or section of another document has this id."""
+        row = self.db.execute(
+            "SELECT 1 FROM meetings WHERE id = ? AND document_id != ? "
+            "UNION ALL SELECT 1 FROM sections WHERE id = ? AND document_id != ? LIMIT 1",
+            (record_id, document_id, record_id, document_id),
+        ).fetchone()
+        return row is not None
+
     def ids_in_use(self) -> set[str]:
         """Every meeting and section id (an archive's records must not take one)."""
         rows = self.db.execute("SELECT id FROM meetings UNION ALL SELECT id FROM sections")

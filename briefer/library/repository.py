@@ -439,7 +439,7 @@ class Library:
         if twin and twin["id"] != document_id:
             detail = f"same content as {twin['file']}, already in the library"
             return IngestOutcome(parsed.file_name, "duplicate", detail=detail), None
-        meetings, sections = _records(parsed, document_id, key)
+        meetings, sections = _records(parsed, document_id, key, lambda i: self.index.id_taken(i, document_id))
         detail = ""
         if existing:
             old_ids = set(self.index.section_ids_of(document_id))
@@ -644,11 +644,20 @@ def _records_of(data: dict[str, Any], table: str) -> list[dict[str, Any]]:
 # --- records <-> models ---------------------------------------------------------------------
 
 
-def _records(parsed: ParsedDocument, document_id: str, key: str) -> tuple[list[dict], list[dict]]:
+def _unique_id(prefix: str, parts: tuple[str, ...], length: int, taken: Callable[[str], bool]) -> str:
+    """The short stable id, or, when another document has it already (hashes of 8 or 10 hex
+    digits meet by chance in libraries of 100,000 sections), the same made twice as long."""
+    short = stable_id(prefix, *parts, length=length)
+    return stable_id(prefix, *parts, length=2 * length) if taken(short) else short
+
+
+def _records(
+    parsed: ParsedDocument, document_id: str, key: str, taken: Callable[[str], bool] = lambda _: False
+) -> tuple[list[dict], list[dict]]:
     meetings: list[dict[str, Any]] = []
     sections: list[dict[str, Any]] = []
     for meeting in parsed.meetings:
-        meeting_id = stable_id("m", key, meeting.key, length=8)
+        meeting_id = _unique_id("m", (key, meeting.key), 8, taken)
         meta = meeting.metadata
         meetings.append(
             {
@@ -673,7 +682,7 @@ def _records(parsed: ParsedDocument, document_id: str, key: str) -> tuple[list[d
         for section in meeting.sections:
             sections.append(
                 {
-                    "id": stable_id("s", meeting_id, section.key),
+                    "id": _unique_id("s", (meeting_id, section.key), 10, taken),
                     "document_id": document_id,
                     "meeting_id": meeting_id,
                     "ordinal": len(sections),

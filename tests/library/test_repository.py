@@ -468,3 +468,23 @@ def test_what_a_killed_ingest_left_in_the_documents_folder_goes_with_the_next_wr
     assert [o.status for o in library.add_documents(sources)] == ["added", "added"]
     assert not any(path.exists() for path in left)
     assert listed == [library_copy / "documents"]
+
+
+def test_ids_that_meet_by_chance_are_made_longer(tmp_path: Path, parsed_samples, monkeypatch) -> None:
+    """Short hashes collide by chance in very large libraries: the second document's
+    meeting and sections then get ids twice as long, and both documents are kept."""
+    from briefer.library import repository
+
+    real = repository.stable_id
+
+    def colliding(prefix, *parts, length=10):  # every short meeting id the same
+        return "m00000000" if prefix == "m" and length == 8 else real(prefix, *parts, length=length)
+
+    monkeypatch.setattr(repository, "stable_id", colliding)
+    one, other = (parsed_samples[n] for n in sorted(parsed_samples)[:2])
+    assert len(one.meetings) == len(other.meetings) == 1
+    library = Library.open(tmp_path / "library")
+    assert [o.status for o in library.add_documents([one, other])] == ["added", "added"]
+    ids = sorted(m.id for m in library.meetings())
+    assert ids[0] == "m00000000" and len(ids[1]) == 17
+    assert len({s.id for s in library.sections()}) == len(library.sections())
