@@ -95,8 +95,7 @@ class TickList(QListView):
 
     def set_counts(self, counts: dict[str, int]) -> None:
         self._model.counts = dict(counts)
-        if self._model.rows:
-            self._model.dataChanged.emit(self._model.index(0), self._model.index(len(self._model.rows) - 1))
+        self._all_changed()
 
     def ticked(self) -> list[str]:
         """The ticked ids, in the list's order."""
@@ -104,21 +103,24 @@ class TickList(QListView):
 
     def set_ticked(self, row_id: str, ticked: bool = True) -> None:
         """Tick or untick as the user would (`ticks_changed` follows)."""
-        for number, row in enumerate(self._model.rows):
-            if row[0] == row_id:
-                state = Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
-                self._model.setData(self._model.index(number), state, Qt.ItemDataRole.CheckStateRole)
-                return
+        state = Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
+        self._model.setData(self._index_of(row_id), state, Qt.ItemDataRole.CheckStateRole)
 
     def clear_ticks(self) -> None:
         """Untick all, quietly (the caller searches once)."""
         self._model.ticked.clear()
-        if self._model.rows:
-            self._model.dataChanged.emit(self._model.index(0), self._model.index(len(self._model.rows) - 1))
+        self._all_changed()
 
     def text(self, row_id: str) -> str:
         """A row's text as shown."""
+        return self._model.data(self._index_of(row_id))
+
+    def _index_of(self, row_id: str) -> QModelIndex:
         for number, row in enumerate(self._model.rows):
             if row[0] == row_id:
-                return self._model.data(self._model.index(number))
+                return self._model.index(number)
         raise KeyError(row_id)
+
+    def _all_changed(self) -> None:
+        if self._model.rows:
+            self._model.dataChanged.emit(self._model.index(0), self._model.index(len(self._model.rows) - 1))

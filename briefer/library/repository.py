@@ -337,10 +337,7 @@ class Library:
             if self.progress is not None and number % 50 == 0:
                 self.progress(number, total, "Upgrading the library to one file per document")
         if any(m.get("seeded") for m in content.get("meta", {}).values()):
-            meta = self._user.table("meta")
-            for document in meta.all():
-                if "schema" in document:
-                    meta.update({"seeded": True}, doc_ids=[document.doc_id])
+            self._record_seeded()
             self._user.commit()
         single.path.replace(single.path.with_name(f"{LIBRARY_FILE}.v{version}.bak"))
         fsync_folder(self.folder)
@@ -471,11 +468,15 @@ class Library:
 
     def mark_seeded(self) -> None:
         with self._writing():
-            meta = self._user.table("meta")
-            for document in meta.all():
-                if "schema" in document:
-                    meta.update({"seeded": True}, doc_ids=[document.doc_id])
+            self._record_seeded()
         self.index.set_stamp(**self._user_stamp(), seeded="1")
+
+    def _record_seeded(self) -> None:
+        """In user.json's meta: the sample reports were put in once (not again if removed)."""
+        meta = self._user.table("meta")
+        for document in meta.all():
+            if "schema" in document:
+                meta.update({"seeded": True}, doc_ids=[document.doc_id])
 
     # --- merging another library (a library archive) -----------------------------------------
 
