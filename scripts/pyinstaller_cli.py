@@ -1,5 +1,9 @@
 """Entry point of the frozen `briefer` executable (console): the command line; alone, the app."""
 
-from briefer.cli import main
+import multiprocessing
+
+multiprocessing.freeze_support()  # a helper process (index rebuild) runs this executable too
+
+from briefer.cli import main  # noqa: E402
 
 raise SystemExit(main())

@@ -6,10 +6,13 @@ a windowed program on Windows has no console to print to.
 """
 
 import argparse
+import multiprocessing
 import os
 import sys
 
-from briefer import paths
+multiprocessing.freeze_support()  # a helper process (index rebuild) runs this executable too
+
+from briefer import paths  # noqa: E402
 
 parser = argparse.ArgumentParser(prog="briefer-gui", add_help=False)
 parser.add_argument("--library", metavar="DIR")

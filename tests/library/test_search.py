@@ -318,3 +318,46 @@ def test_near_duplicates_found_piece_by_piece_are_those_of_a_whole_rebuild(tmp_p
     assert {s.id: rebuilt.duplicates_of(s.id) for s in rebuilt.sections()} == incremental
     assert [(s.id, s.heading, s.theme_ids) for s in rebuilt.sections()] == order
     assert groups[paired[0]][0] not in incremental[paired[0]]
+
+
+def test_a_rebuild_sketching_in_a_helper_process_finds_the_same_groups(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big library's rebuild hands the near-duplicate sketches to a helper process, batch
+    by batch; one that cannot start leaves the work here. Both give the groups of a
+    rebuild done here only."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from bench.library_gen import generate
+    from briefer.library import duplicates
+
+    folder = tmp_path / "library"
+    generate(folder, 600, seed=5)
+
+    def groups_after_rebuild() -> dict[str, list[str]]:
+        (folder / "index.sqlite3").unlink()
+        library = Library.open(folder)
+        return {s.id: library.duplicates_of(s.id) for s in library.sections()}
+
+    monkeypatch.setattr(duplicates, "_cores", lambda: 1)
+    here = groups_after_rebuild()
+    assert sum(1 for others in here.values() if others) >= 10
+
+    started: list[ProcessPoolExecutor] = []
+    real_pool = duplicates.ProcessPoolExecutor
+
+    def pool(*args: object, **kwargs: object) -> ProcessPoolExecutor:
+        started.append(real_pool(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(duplicates, "_cores", lambda: 2)
+    monkeypatch.setattr(duplicates.Sketcher, "_BATCH_CHARACTERS", 20_000)  # many batches
+    monkeypatch.setattr(duplicates, "ProcessPoolExecutor", pool)
+    assert groups_after_rebuild() == here
+    assert len(started) == 1  # the helper did the work
+
+    def no_pool(*args: object, **kwargs: object) -> ProcessPoolExecutor:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(duplicates, "ProcessPoolExecutor", no_pool)
+    assert groups_after_rebuild() == here
