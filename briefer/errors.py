@@ -66,14 +66,15 @@ class RestoreNotice:
     path: Path
     problem: str
     backup: Path
-    damaged_copy: Path
+    damaged_copy: Path | None  # None: the file was missing
 
     def __str__(self) -> str:
+        kept = f"The damaged file is kept as {self.damaged_copy.name}" if self.damaged_copy else ""
         return (
             f"{self.path} was damaged ({self.problem}); it was restored from its backup "
             f"{self.backup.name}, so changes saved after that backup may be missing: check "
-            f"your latest work. The damaged file is kept as {self.damaged_copy.name}"
-        )
+            f"your latest work. {kept}"
+        ).rstrip()
 
 
 class NotFoundError(BrieferError):

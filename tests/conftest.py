@@ -70,3 +70,13 @@ def piece_of(folder: Path, file_name: str) -> Path:
         if f'"file":"{file_name}"' in path.read_text(encoding="utf-8"):
             return path
     raise AssertionError(f"no piece of {file_name} in {folder}")
+
+
+def as_briefer_writes(data: bytes) -> bytes:
+    """A library file's content (changed by a test) with its checksum made right again: what
+    another process, or another copy of the library, would have written."""
+    import json
+
+    from briefer.library.storage import encode_tables
+
+    return encode_tables(json.loads(data))

@@ -32,9 +32,8 @@ from typing import Any
 from briefer import __version__
 from briefer.atomic import replacing
 from briefer.errors import LibraryDamagedError, UsageError
-from briefer.library.index import meeting_from_record, section_from_row
 from briefer.library.migrations import SCHEMA_VERSION, migrate, stored_version
-from briefer.library.models import MEETING_FIELDS
+from briefer.library.records import library_file_problem, user_problem
 from briefer.library.repository import LIBRARY_FILE, USER_FILE, Library, stable_id
 from briefer.library.storage import parse_library_file
 from briefer.packs.importing import packs_to_add, stored
@@ -51,12 +50,6 @@ MAX_MEMBERS = 100_000
 MAX_RATIO = 100  # uncompressed / compressed, for members over RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 MAX_MANIFEST_BYTES = 10 * 1024 * 1024
-# A section's tables: far beyond any report's (Word allows 63 columns), short of what would
-# stall a build.
-MAX_TABLE_ROWS = 20_000
-MAX_TABLE_COLUMNS = 200
-MAX_TABLE_CELLS = 200_000
-MAX_CELL_CHARS = 100_000
 
 _PLAIN_NAME = re.compile(r"^[^/\\:\x00-\x1f]+$")
 _CONTENT_TABLES = ("documents", "meetings", "sections")
@@ -250,7 +243,7 @@ def _read_archive(archive: Path) -> _Checked:
                 {name: list(user.get(name, {}).values()) for name in _USER_TABLES},
                 {},
             )
-            _check_records(archive, checked)
+            _check_records(archive, checked, content, user)
             files = {d["file"]: d["sha256"] for d in checked.content["documents"]}
             for name, info in members.items():
                 if not name.startswith(SOURCES_FOLDER + "/"):
@@ -359,112 +352,24 @@ def _tables(archive: Path, zipped: zipfile.ZipFile, info: zipfile.ZipInfo, name:
 # --- the records, checked before anything is written ----------------------------------------
 
 
-def _check_records(archive: Path, checked: _Checked) -> None:
-
-    content, user = checked.content, checked.user
-
-    def bad(what: str) -> UsageError:
-        return _refuse(archive, f"a damaged record in {what}")
-
+def _check_records(archive: Path, checked: _Checked, tables: dict[str, Any], user: dict[str, Any]) -> None:
+    """Every record as the library's own files must hold them (`records`), and what an
+    archive adds: plain file names, ids that follow from them, packs Briefer can open."""
+    problem = library_file_problem(tables) or user_problem(user)
+    if problem:
+        raise _refuse(archive, problem)
     keys: set[str] = set()
-    for document in content["documents"]:
-        if not _fields(document, id=str, key=str, file=str, sha256=str, meeting_ids=list, sections=int):
-            raise bad("its documents")
+    for document in checked.content["documents"]:
         if (
             not _plain_file_name(document["file"])
             or document["key"] != document["file"].casefold()
             or document["id"] != stable_id("d", document["key"])
             or document["key"] in keys
         ):
-            raise bad(f"its documents ({document['file']!r})")
+            raise _refuse(archive, f"its document record of {document['file']!r} is not as Briefer writes it")
         keys.add(document["key"])
-    document_ids = {d["id"] for d in content["documents"]}
-    meeting_ids: set[str] = set()
-    for meeting in content["meetings"]:
-        if (
-            not _fields(meeting, id=str, document_id=str, source=dict)
-            or meeting["document_id"] not in document_ids
-        ):
-            raise bad("its meetings")
-        try:
-            meeting_from_record(meeting, None)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            raise bad("its meetings") from None
-        meeting_ids.add(meeting["id"])
-    for section in content["sections"]:
-        if (
-            not _fields(
-                section,
-                id=str,
-                document_id=str,
-                meeting_id=str,
-                text=str,
-                heading=str,
-                kind=str,
-                ordinal=int,
-                level=int,
-                themes=list,
-                tables=list,
-            )
-            or section["document_id"] not in document_ids
-            or section["meeting_id"] not in meeting_ids
-            or not all(isinstance(t, dict) and isinstance(t.get("id"), str) for t in section["themes"])
-        ):
-            raise bad("its sections")
-        try:
-            tables = section_from_row(json.dumps(section), None, section["text"]).tables
-        except (KeyError, TypeError, ValueError, AttributeError):
-            raise bad("its sections") from None
-        if not _sensible_tables(tables, section["text"].count("\n\n") + 1):
-            raise bad(f"its sections (a table of {section['id']!r})")
-    ids = [r["id"] for table in ("meetings", "sections") for r in content[table]]
-    if len(ids) != len(set(ids)):
-        raise bad("its sections (an id twice)")
-    for edit in user["section_edits"]:
-        if (
-            not _fields(edit, section_id=str)
-            or not all(_strings(edit.get(k, [])) for k in ("themes_added", "themes_removed"))
-            or not isinstance(edit.get("heading"), str | None)
-            or not isinstance(edit.get("note", ""), str)
-        ):
-            raise bad("its section edits")
-    for edit in user["meeting_edits"]:
-        if not _fields(edit, meeting_id=str, fields=dict) or not set(edit["fields"]) <= set(MEETING_FIELDS):
-            raise bad("its meeting edits")
-    for mark in user["not_duplicates"]:
-        if not _fields(mark, a=str, b=str):
-            raise bad("its not-a-duplicate marks")
-    for record in user["packs"]:
-        if not _fields(record, id=str):
-            raise bad("its packs")
+    for record in checked.user["packs"]:
         Pack.from_json(stored(record), f"{archive}: pack '{record.get('title')}'")
-    for build in user["pack_builds"]:
-        if not _fields(build, pack_id=str, section_ids=list):
-            raise bad("its pack builds")
-
-
-def _sensible_tables(tables: list, paragraphs: int) -> bool:
-    """Each table is one of the section's paragraphs (a different one each), of a size a
-    report could hold."""
-    places = [table.paragraph for table in tables]
-    return len(set(places)) == len(places) and all(
-        table.paragraph < paragraphs
-        and len(table.rows) <= MAX_TABLE_ROWS
-        and all(len(row) <= MAX_TABLE_COLUMNS for row in table.rows)
-        and sum(len(row) for row in table.rows) <= MAX_TABLE_CELLS
-        and all(len(cell) <= MAX_CELL_CHARS for row in table.rows for cell in row)
-        for table in tables
-    )
-
-
-def _fields(record: Any, **types: type) -> bool:
-    return isinstance(record, dict) and all(
-        isinstance(record.get(name), kind) for name, kind in types.items()
-    )
-
-
-def _strings(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
 # --- packs and original files ---------------------------------------------------------------

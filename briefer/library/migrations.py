@@ -12,7 +12,8 @@ from typing import Any
 
 from briefer.errors import LibraryError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+CHECKSUMS_SINCE = 4  # from this schema on, every file carries its checksum (`storage`)
 META_TABLE = "meta"
 
 Data = dict[str, dict[str, dict[str, Any]]]
@@ -23,7 +24,7 @@ def stored_version(data: Data | None) -> int:
     if not data:
         return SCHEMA_VERSION  # a new file starts at the current version
     for document in data.get(META_TABLE, {}).values():
-        if "schema" in document:
+        if isinstance(document, dict) and "schema" in document:
             return int(document["schema"])
     return 0
 
@@ -55,10 +56,16 @@ def _in_pieces(data: Data) -> None:
     records the new version, so that an older Briefer refuses a library it cannot read."""
 
 
+def _with_checksums(data: Data) -> None:
+    """Schema 4: each file ends with the checksum of its content, written with the file; a
+    file of schema 4 without one is damaged. The records keep their shape."""
+
+
 MIGRATIONS: dict[int, Callable[[Data], None]] = {
     0: _unversioned_to_1,
     1: _tables_in_sections,
     2: _in_pieces,
+    3: _with_checksums,
 }
 
 

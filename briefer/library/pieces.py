@@ -23,10 +23,12 @@ from typing import Any
 from briefer.atomic import remove_leftovers
 from briefer.errors import LibraryDamagedError, LibraryError, RestoreNotice
 from briefer.library.migrations import SCHEMA_VERSION, migrate
+from briefer.library.records import piece_problem
 from briefer.library.storage import (
     AtomicJSONStorage,
     atomic_write_bytes,
     backup_folder,
+    backups_of,
     file_signature,
     restore_newest_backup,
 )
@@ -82,6 +84,9 @@ class DocumentPieces:
                     found[entry.name] = f"{info.st_mtime_ns}:{info.st_size}:{entry.inode()}"
         return found
 
+    def has_backups(self, name: str) -> bool:
+        return bool(backups_of(self.path(name)))
+
     def digest(self, name: str) -> str:
         try:
             with open(self.path(name), "rb") as handle:
@@ -93,13 +98,13 @@ class DocumentPieces:
         """One piece, at the current schema: a damaged file is replaced by its newest good
         backup (the user is told through `restored`); an old one is upgraded in place."""
         path = self.path(name)
-        storage = AtomicJSONStorage(path)
+        storage = AtomicJSONStorage(path, check=piece_problem)
         try:
-            data = _checked(path, storage.read())
+            data = _present(path, storage.read())
         except LibraryDamagedError as damage:
             self._new_generation()
-            self.restored.append(restore_newest_backup(path, damage))
-            data = _checked(path, storage.read())
+            self.restored.append(restore_newest_backup(path, damage, piece_problem))
+            data = _present(path, storage.read())
         if migrate(data, str(path)):
             self._new_generation()
             storage.write(data)  # the old version stays among its backups
@@ -130,7 +135,7 @@ class DocumentPieces:
         if new_generation:
             self._new_generation()
         name = piece_name(piece.document["id"])
-        storage = AtomicJSONStorage(self.path(name), leftovers=not self._cleaned)
+        storage = AtomicJSONStorage(self.path(name), leftovers=not self._cleaned, check=piece_problem)
         revision = 0
         try:
             old = storage.read()
@@ -150,13 +155,9 @@ class DocumentPieces:
         return piece
 
 
-def _checked(path: Path, data: dict[str, Any] | None) -> dict[str, Any]:
-    """A piece's tables, or damage: valid JSON that holds no document record is damage too."""
+def _present(path: Path, data: dict[str, Any] | None) -> dict[str, Any]:
     if data is None:
         raise LibraryError(f"{path}: the document's file has gone while it was read; try again")
-    documents = list(data.get("document", {}).values())
-    if len(documents) != 1 or not isinstance(documents[0], dict) or "id" not in documents[0]:
-        raise LibraryDamagedError(path, "it does not hold one document record")
     return data
 
 

@@ -26,12 +26,12 @@ files, user.json committed at the end or not at all; each piece is written whole
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -48,11 +48,14 @@ from briefer.library.merging import MergeOutcome, merge_documents, merge_user_re
 from briefer.library.migrations import SCHEMA_VERSION, migrate, set_version, stored_version
 from briefer.library.models import MEETING_FIELDS, Meeting, Section
 from briefer.library.pieces import DOCUMENTS_FOLDER, DocumentPieces, Piece, single_file, split_single_file
+from briefer.library.records import library_file_problem, user_problem
 from briefer.library.storage import (
     AtomicJSONStorage,
     LibraryLock,
+    RecordCheck,
     TransactionMiddleware,
     backup_folder,
+    encode_tables,
     file_signature,
     restore_newest_backup,
 )
@@ -84,9 +87,10 @@ def _now() -> str:
 class _Store:
     """One TinyDB file with transactions, parsed only when it is needed and has changed."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, check: RecordCheck) -> None:
         self.path = path
-        self.middleware = TransactionMiddleware(AtomicJSONStorage)
+        self.check = check
+        self.middleware = TransactionMiddleware(partial(AtomicJSONStorage, check=check))
         self.db = TinyDB(str(path), storage=self.middleware)
         self.loaded: str | None = None  # the signature of the file the cache holds
         self.restored: list[RestoreNotice] = []  # damaged files replaced by a backup
@@ -117,7 +121,7 @@ class _Store:
                 self.middleware.read()
             except LibraryDamagedError as damage:  # under the lock: put the newest good backup back
                 self.middleware.rollback()
-                self.restored.append(restore_newest_backup(self.path, damage))
+                self.restored.append(restore_newest_backup(self.path, damage, self.check))
                 current = self.signature()
                 self.middleware.read()
             self.loaded = current
@@ -138,7 +142,7 @@ class Library:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._pieces = DocumentPieces(folder / DOCUMENTS_FOLDER)
-        self._user = _Store(folder / USER_FILE)
+        self._user = _Store(folder / USER_FILE, user_problem)
         self.index = SearchIndex(folder / INDEX_FILE)
         # Told (documents done, documents in all, what is being done) during long work: the
         # index built from scratch, an old library split into pieces.
@@ -215,7 +219,7 @@ class Library:
             self._update_index()
             tables = single_file(iter(self._pieces), {"schema": SCHEMA_VERSION})
             return {
-                LIBRARY_FILE: json.dumps(tables, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+                LIBRARY_FILE: encode_tables(tables),
                 USER_FILE: self._user.path.read_bytes(),
             }
 
@@ -280,6 +284,10 @@ class Library:
                 moved[name] = signature
             else:
                 changed.append(name)
+        for name in [name for name in indexed if name not in current and self._pieces.has_backups(name)]:
+            self._pieces.read(name)  # a piece gone though its backups are there: damage, put back
+            current[name] = self._pieces.signatures()[name]
+            changed.append(name)
         removed = [document_id for name, (document_id, _, _) in indexed.items() if name not in current]
         if len(changed) > max(_SYNC_BATCH, len(current) // 2):  # most of the library: faster anew
             self._rebuild()
@@ -325,7 +333,7 @@ class Library:
         """library.json (schema 2 and before) written as one piece per document, then kept
         as library.json.vN.bak. A kill before that rename leaves library.json, and the next
         open splits it again (the same pieces)."""
-        single = _Store(self.folder / LIBRARY_FILE)
+        single = _Store(self.folder / LIBRARY_FILE, library_file_problem)
         single.load_if_changed()
         self._pieces.restored += single.restored  # (the documents' file, restored from a backup)
         content = single.raw()

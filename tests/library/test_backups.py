@@ -13,7 +13,7 @@ from briefer.errors import LibraryDamagedError
 from briefer.ingest.pipeline import parse_document
 from briefer.library import Library
 from briefer.library.storage import BACKUPS_KEPT, backups_of
-from tests.conftest import SOURCES, piece_of
+from tests.conftest import SOURCES, as_briefer_writes, piece_of
 
 GCIM = SOURCES / "gcim-regional-hearing-americas-2005.txt"
 
@@ -145,3 +145,131 @@ def test_the_cli_prints_the_restore_notice(library_copy: Path, capsys) -> None:
     assert cli.main(["--library", str(library_copy), "meetings"]) == 0
     err = capsys.readouterr().err
     assert "briefer: warning:" in err and "restored from its backup" in err
+
+
+# --- damage that still parses (issue 13) ----------------------------------------------------
+
+
+def _without_text(data: bytes) -> bytes:
+    content = json.loads(data)
+    del next(iter(content["sections"].values()))["text"]
+    return as_briefer_writes(json.dumps(content).encode())  # its checksum right: the record is what is wrong
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(_without_text, id="a-section-without-text"),
+        pytest.param(lambda data: data.replace(b'"text":', b'"tExt":', 1), id="a-flipped-bit-in-a-key"),
+        pytest.param(lambda data: data.replace(b"Amerikas", b"Amerikaz", 1), id="a-flipped-bit-in-the-text"),
+        pytest.param(lambda data: data.replace(b'"level":2', b'"level":"2"', 1), id="a-wrongly-typed-field"),
+    ],
+)
+def test_a_document_file_whose_records_are_damaged_is_restored(tmp_path: Path, damage) -> None:
+    folder = tmp_path / "library"
+    piece = _two_versions(folder, tmp_path)
+    first_version = backups_of(piece)[0].read_bytes()
+    piece.write_bytes(damage(piece.read_bytes()))
+    assert piece.read_bytes() != first_version
+
+    reopened = Library.open(folder, look_at_pieces=True)
+    assert piece.read_bytes() == first_version
+    [notice] = reopened.restored
+    assert notice.path == piece
+    assert all(s.text for s in reopened.sections())
+
+
+def test_user_json_with_a_wrongly_typed_field_is_restored(library_copy: Path) -> None:
+    library = Library.open(library_copy)
+    meeting = library.meetings()[0]
+    library.update_meeting(meeting.id, city="Geneva")
+    library.update_meeting(meeting.id, city="Bern")
+    path = library_copy / "user.json"
+    content = json.loads(path.read_bytes())
+    next(iter(content["meeting_edits"].values()))["fields"]["organizers"] = 5
+    path.write_bytes(as_briefer_writes(json.dumps(content).encode()))
+
+    reopened = Library.open(library_copy)
+    assert reopened.meeting(meeting.id).city == "Geneva"  # the backup before the last save
+    assert "organizers" in str(reopened.restored[0])
+
+
+@pytest.mark.parametrize("damage", ["deleted", "emptied", "only-its-version"])
+def test_a_user_json_that_lost_its_records_is_restored_not_read_as_empty(library_copy: Path, damage) -> None:
+    library = Library.open(library_copy)
+    first, second = library.sections()[:2]
+    library.set_section_note(first.id, "first note")
+    library.set_section_note(second.id, "second note")
+    path = library_copy / "user.json"
+    if damage == "deleted":
+        path.unlink()
+    else:
+        path.write_bytes(b"{}" if damage == "emptied" else b'{"meta": {"1": {"schema": 4}}}')
+
+    reopened = Library.open(library_copy)
+    assert _notes(reopened) == {first.id: "first note"}
+    assert "user.json" in str(reopened.restored[0])
+
+
+def test_a_user_json_emptied_by_briefer_itself_stays_empty(library_copy: Path) -> None:
+    """The user removing their only pack leaves a file with no records, which is no damage."""
+    library = Library.open(library_copy)
+    library.save_pack_record({"id": "p1", "title": "Only pack"})
+    library.save_pack_record({"id": "p1", "title": "Only pack, renamed"})
+    assert library.delete_pack_record("p1")
+    reopened = Library.open(library_copy)
+    assert reopened.pack_records() == [] and reopened.restored == []
+
+
+def test_a_deleted_document_file_with_backups_is_restored(tmp_path: Path) -> None:
+    folder = tmp_path / "library"
+    piece = _two_versions(folder, tmp_path)
+    first_version = backups_of(piece)[0].read_bytes()
+    piece.unlink()
+    reopened = Library.open(folder, look_at_pieces=True)
+    assert piece.read_bytes() == first_version
+    assert len(reopened.documents()) == 1 and reopened.restored[0].path == piece
+
+
+def test_backups_are_ordered_by_their_sequence_not_the_clock(library_copy: Path, monkeypatch) -> None:
+    from briefer.library import storage
+
+    library = Library.open(library_copy)
+    section = library.sections()[0]
+    monkeypatch.setattr(storage, "_timestamp", lambda: "29991231T000000000000Z")  # a clock far ahead
+    library.set_section_note(section.id, "saved while the clock was ahead")
+    library.set_section_note(section.id, "one")
+    monkeypatch.undo()
+    versions = []
+    for number in range(BACKUPS_KEPT):
+        versions.append((library_copy / "user.json").read_bytes())
+        library.set_section_note(section.id, f"later {number}")
+    kept = backups_of(library_copy / "user.json")
+    assert [p.read_bytes() for p in kept] == versions[::-1]  # the newest saves, not the one dated 2999
+    (library_copy / "user.json").write_bytes(b"garbage")
+    assert Library.open(library_copy).section(section.id).note == f"later {BACKUPS_KEPT - 2}"
+
+
+def test_single_bit_flips_never_change_content_silently(tmp_path: Path) -> None:
+    """Each flip of one bit anywhere in a document's file is read as damage and the last good
+    version put back (or, where JSON reads it the same, changes nothing): never other content."""
+    import random
+
+    folder = tmp_path / "library"
+    piece = _two_versions(folder, tmp_path)
+    good = piece.read_bytes()
+    restored = backups_of(piece)[0].read_bytes()
+    texts = {s.id: s.text for s in Library.open(folder).sections()}
+    for bit in random.Random(13).sample(range(len(good) * 8), 300):
+        damaged = bytearray(good)
+        damaged[bit // 8] ^= 1 << (bit % 8)
+        piece.write_bytes(bytes(damaged))
+        library = Library.open(folder, look_at_pieces=True)
+        if library.restored:
+            assert piece.read_bytes() == restored, bit
+        else:
+            assert json.loads(bytes(damaged)) == json.loads(good), bit
+            assert {s.id: s.text for s in library.sections()} == texts, bit
+        piece.write_bytes(good)
+        for kept in folder.glob("documents/*.damaged-*"):
+            kept.unlink()

@@ -19,7 +19,7 @@ from briefer.errors import LibraryDamagedError, LibraryError, LibraryLockedError
 from briefer.ingest.pipeline import parse_document
 from briefer.library import Library, SectionFilter, migrations
 from briefer.library.storage import LibraryLock, atomic_write_bytes, backups_of
-from tests.conftest import SOURCES, store_files
+from tests.conftest import SOURCES, as_briefer_writes, store_files
 
 GCIM = SOURCES / "gcim-regional-hearing-americas-2005.txt"
 
@@ -285,7 +285,10 @@ def test_a_library_in_one_file_is_split_into_pieces_and_kept(library_copy: Path)
     assert after.keys() == pieces.keys()
     for name, data in after.items():  # the same records; a piece's revision counts its writes
         assert data["document"] == pieces[name]["document"] and data["sections"] == pieces[name]["sections"]
-    assert migrations.stored_version(json.loads((library_copy / "user.json").read_bytes())) == 3
+    assert (
+        migrations.stored_version(json.loads((library_copy / "user.json").read_bytes()))
+        == migrations.SCHEMA_VERSION
+    )
 
 
 def test_a_split_killed_halfway_is_done_again(library_copy: Path, monkeypatch) -> None:
@@ -330,24 +333,26 @@ def test_migrations_run_in_order(library_copy: Path, monkeypatch) -> None:
     calls = []
     current = migrations.SCHEMA_VERSION
     pieces = _pieces(library_copy)
+    headings = {s.id: s.heading for s in Library.open(library_copy).sections()}
 
-    def rename_kind(data):
+    def mark_headings(data):
         calls.append(f"{current}->{current + 1}")
         for record in data.get("sections", {}).values():
-            record["kind"] = record["kind"].upper()
+            record["heading"] += " (next)"
 
     monkeypatch.setattr(migrations, "SCHEMA_VERSION", current + 1)
-    monkeypatch.setitem(migrations.MIGRATIONS, current, rename_kind)
+    monkeypatch.setitem(migrations.MIGRATIONS, current, mark_headings)
     monkeypatch.setattr("briefer.library.repository.SCHEMA_VERSION", current + 1)
     monkeypatch.setattr("briefer.library.pieces.SCHEMA_VERSION", current + 1)
+    monkeypatch.setattr("briefer.library.storage.SCHEMA_VERSION", current + 1)
     library = Library.open(library_copy)
     assert calls == [f"{current}->{current + 1}"] * (1 + len(pieces))  # user.json and each piece
-    assert {s.kind for s in library.sections()} <= {"BODY", "FRONT_MATTER", "ANNEX"}
+    assert {s.heading for s in library.sections()} == {f"{h} (next)" for h in headings.values()}
     assert (library_copy / f"user.json.v{current}.bak").exists()
     for piece in pieces:  # the old version of each piece is kept among its backups
         assert migrations.stored_version(json.loads(piece.read_bytes())) == current + 1
-        assert '"kind":"body"' in " ".join(b.read_text(encoding="utf-8") for b in backups_of(piece))
-    assert Library.open(library_copy).sections()[0].kind in {"BODY", "FRONT_MATTER", "ANNEX"}
+        assert "(next)" not in " ".join(b.read_text(encoding="utf-8") for b in backups_of(piece))
+    assert Library.open(library_copy).sections()[0].heading.endswith(" (next)")
 
 
 @pytest.mark.parametrize("which", ["user", "piece", "single"])
@@ -394,7 +399,7 @@ def test_a_copied_or_restored_folder_is_not_indexed_again_unless_its_content_cha
     def put_back(path: Path, old: bytes, new: bytes) -> None:
         """Another version of the file put in its place, with the same size and times."""
         stat, incoming = path.stat(), path.with_name("incoming")
-        incoming.write_bytes(path.read_bytes().replace(old, new))
+        incoming.write_bytes(as_briefer_writes(path.read_bytes().replace(old, new)))
         os.utime(incoming, ns=(stat.st_atime_ns, stat.st_mtime_ns))
         os.replace(incoming, path)
 
@@ -422,10 +427,10 @@ def test_a_piece_written_over_in_place_is_seen_when_the_pieces_are_looked_at(lib
     written over in place by hand is seen when the app opens the library (every piece's
     signature compared)."""
     piece = next(p for p in _pieces(library_copy) if b"Global Forum" in p.read_bytes())
-    piece.write_bytes(piece.read_bytes().replace(b"Global Forum", b"Global F0rum"))
+    piece.write_bytes(as_briefer_writes(piece.read_bytes().replace(b"Global Forum", b"Global F0rum")))
     assert any("Global F0rum" in s.text for s in Library.open(library_copy, look_at_pieces=True).sections())
     incoming = piece.with_name("incoming")
-    incoming.write_bytes(piece.read_bytes().replace(b"Global F0rum", b"Global Forum"))
+    incoming.write_bytes(as_briefer_writes(piece.read_bytes().replace(b"Global F0rum", b"Global Forum")))
     os.replace(incoming, piece)  # as a sync tool writes
     assert not any("Global F0rum" in s.text for s in Library.open(library_copy).sections())
 

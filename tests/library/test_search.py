@@ -229,7 +229,9 @@ def test_a_stale_index_catches_up_with_another_process(library_copy: Path, tmp_p
     # Another process wrote user.json and was killed before it updated the index.
     from tinydb import TinyDB
 
-    with TinyDB(library_copy / "user.json") as raw:
+    from briefer.library.storage import AtomicJSONStorage
+
+    with TinyDB(library_copy / "user.json", storage=AtomicJSONStorage) as raw:
         raw.table("section_edits").insert({"section_id": section.id, "note": "written elsewhere"})
     assert mine.refresh_if_changed()
     assert mine.section(section.id).note == "written elsewhere"
