@@ -33,7 +33,7 @@ from briefer import __version__
 from briefer.atomic import replacing
 from briefer.errors import LibraryDamagedError, UsageError
 from briefer.library.migrations import SCHEMA_VERSION, migrate, stored_version
-from briefer.library.records import library_file_problem, user_problem
+from briefer.library.records import MAX_THEMES, library_file_problem, theme_ids, user_problem
 from briefer.library.repository import LIBRARY_FILE, USER_FILE, Library, stable_id
 from briefer.library.storage import parse_library_file
 from briefer.packs.importing import packs_to_add, stored
@@ -158,6 +158,9 @@ def import_archive(library: Library, archive: Path) -> ArchiveReport:
     nothing written, when anything in it is not as Briefer writes it."""
     archive = Path(archive)
     checked = _read_archive(archive)
+    themes = library.theme_ids() | theme_ids(checked.content["sections"], checked.user["section_edits"])
+    if len(themes) > MAX_THEMES:
+        raise _refuse(archive, f"with it the library would hold {len(themes)} themes, more than the {MAX_THEMES} it can")
     created: list[Path] = []
     sources_folder = library.folder / SOURCES_FOLDER
 

@@ -424,7 +424,7 @@ class SearchIndex:
             _set_not_duplicates(db, marks)
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", stamp.items())
 
-    def _theme_bits(self, db: sqlite3.Connection | None = None) -> dict[str, int]:
+    def theme_bits(self, db: sqlite3.Connection | None = None) -> dict[str, int]:
         """theme -> its bit in sections.themes (read once per connection)."""
         db = db or self.db
         if self._bits is None or self._bits[0] is not db:
@@ -433,7 +433,7 @@ class SearchIndex:
 
     def _mask(self, db: sqlite3.Connection | None, themes: Iterable[str]) -> int:
         """The bit mask of themes; with `db` (writing), a theme not seen before gets a bit."""
-        bits = self._theme_bits(db)
+        bits = self.theme_bits(db)
         mask = 0
         for theme in themes:
             if theme not in bits and db is not None:
@@ -501,7 +501,7 @@ class SearchIndex:
         """Sections matching the filters and the query, best first, with facet counts."""
         db = self.db
         query = parse_query(filters.query or "")
-        where, params = filter_sql(filters, self._theme_bits())
+        where, params = filter_sql(filters, self.theme_bits())
         ranked = not query.empty and bool(query.include)
         scored = ranked and limit != 0  # counts alone need no ranking
         if ranked and self.fts:
@@ -533,7 +533,7 @@ class SearchIndex:
         meeting_counts: dict[str, int] = {}
         if facets:  # from the hits alone: per distinct theme mask (few), and per meeting
             by_mask = db.execute("SELECT themes, count(*) FROM temp.hits GROUP BY themes").fetchall()
-            for theme, bit in self._theme_bits().items():
+            for theme, bit in self.theme_bits().items():
                 count = sum(n for mask, n in by_mask if mask and mask >> bit & 1)
                 if count:
                     theme_counts[theme] = count

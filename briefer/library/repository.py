@@ -410,6 +410,10 @@ class Library:
     def theme_counts(self) -> dict[str, int]:
         return self.index.search(SectionFilter(), limit=0).theme_counts
 
+    def theme_ids(self) -> set[str]:
+        """Every theme id the library's sections and edits name."""
+        return set(self.index.theme_bits())
+
     def duplicates_of(self, section_id: str) -> list[str]:
         self.section(section_id)
         return self.index.duplicates_of(section_id)

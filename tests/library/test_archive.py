@@ -3,17 +3,23 @@ archive from someone else refused whole (nothing written) when it is not as Brie
 
 from __future__ import annotations
 
+import json
+import random
 import stat
+import string
 import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from briefer.actions.archive import export_archive, import_archive
 from briefer.actions.packs import list_packs, save_pack
 from briefer.cli import main
 from briefer.errors import UsageError
-from briefer.library import Library
+from briefer.library import Library, records
+from briefer.library.storage import encode_tables
 from briefer.packs.model import Pack, PackItem
 from tests.conftest import SAMPLE_FILES, store_files
 
@@ -169,6 +175,65 @@ def _huge_declared(source: Path, target: Path) -> Path:
     return target
 
 
+def _changed(name: str, change) -> callable:
+    """The archive with its `name` (library.json or user.json) changed by `change(tables)`,
+    its checksum made right: a crafted record, not a damaged file."""
+
+    def rewrite(source: Path, target: Path) -> Path:
+        with zipfile.ZipFile(source) as old:
+            tables = json.loads(old.read(name))
+        change(tables)
+        return _rewrite(source, target, [(name, encode_tables(tables))], drop={name})
+
+    return rewrite
+
+
+def _first(tables: dict, table: str) -> dict:
+    return next(iter(tables[table].values()))
+
+
+def _many_themes(tables: dict) -> None:
+    for number, section in enumerate(tables["sections"].values()):
+        section["themes"] = [{"id": f"theme_{number}_{i}", "score": 5.0, "evidence": []} for i in range(3)]
+
+
+def _huge_text(tables: dict) -> None:
+    letters = random.Random(1).choices(string.ascii_letters + " ", k=records.MAX_TEXT_CHARS + 1)
+    _first(tables, "sections")["text"] = "".join(letters)
+
+
+CRAFTED = {
+    "meeting-edit-organizers-a-number": _changed(
+        "user.json", lambda t: _first(t, "meeting_edits")["fields"].update(organizers=5)
+    ),
+    "meeting-edit-unknown-field": _changed(
+        "user.json", lambda t: _first(t, "meeting_edits")["fields"].update(x=1)
+    ),
+    "more-than-63-themes": _changed("library.json", _many_themes),
+    "a-text-beyond-the-limit": _changed("library.json", _huge_text),
+    "start-date-a-number": _changed("library.json", lambda t: _first(t, "meetings").update(start_date=2015)),
+    "start-date-not-a-date": _changed(
+        "library.json", lambda t: _first(t, "meetings").update(start_date="2015-13-45")
+    ),
+    "source-file-a-number": _changed(
+        "library.json", lambda t: _first(t, "sections")["source"].update(file=7)
+    ),
+    "paragraph-numbers-numbers": _changed(
+        "library.json", lambda t: _first(t, "sections").update(paragraph_numbers=[1])
+    ),
+    "a-footnote-without-text": _changed(
+        "library.json", lambda t: _first(t, "sections").update(notes=[{"number": "1"}])
+    ),
+    "a-section-without-text": _changed("library.json", lambda t: _first(t, "sections").pop("text")),
+    "a-section-of-no-meeting": _changed(
+        "library.json", lambda t: _first(t, "sections").update(meeting_id="m0")
+    ),
+    "an-id-with-a-path": _changed("library.json", lambda t: _first(t, "sections").update(id="../../x")),
+    "a-theme-edit-a-number": _changed(
+        "user.json", lambda t: _first(t, "section_edits").update(themes_added=[7])
+    ),
+}
+
 MALICIOUS = {
     "parent": lambda a, t: _rewrite(a, t, [("../evil.txt", b"x")]),
     "absolute": lambda a, t: _rewrite(a, t, [("/tmp/evil", b"x")]),
@@ -197,12 +262,12 @@ MALICIOUS = {
 }
 
 
-@pytest.mark.parametrize("kind", sorted(MALICIOUS))
+@pytest.mark.parametrize("kind", sorted(MALICIOUS) + sorted(CRAFTED))
 def test_a_malicious_archive_is_refused_with_nothing_written(
     kind: str, edited: Library, tmp_path: Path
 ) -> None:
     good = export_archive(edited, tmp_path / "good.zip")
-    archive = MALICIOUS[kind](good, tmp_path / "bad.zip")
+    archive = {**MALICIOUS, **CRAFTED}[kind](good, tmp_path / "bad.zip")
     target = Library.open(tmp_path / "target")
     save_pack(target, Pack("Mine"))
     before, tree = _files(target.folder), _tree(tmp_path)
@@ -211,6 +276,24 @@ def test_a_malicious_archive_is_refused_with_nothing_written(
     assert _files(target.folder) == before
     assert _tree(tmp_path) == tree
     assert not Path("/tmp/evil").exists()
+    _every_command_works(target.folder, tmp_path)
+
+
+def _every_command_works(folder: Path, tmp_path: Path) -> None:
+    """What a user does next with the library: each command answers (a refusal at worst),
+    never a traceback."""
+    for arguments in (
+        ["sections", "--json"],
+        ["sections", "--query", "migration"],
+        ["meetings"],
+        ["packs"],
+        ["themes"],
+        ["library-export", str(tmp_path / "after.zip")],
+    ):
+        try:
+            main(["--library", str(folder), *arguments])
+        except SystemExit as stop:
+            assert stop.code in (0, 1, 2, None), arguments
 
 
 def test_the_cli_commands(edited: Library, tmp_path: Path, capsys) -> None:
@@ -227,3 +310,61 @@ def test_the_cli_commands(edited: Library, tmp_path: Path, capsys) -> None:
     assert main(["--library", other, "library-import", str(tmp_path / "junk.zip")]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "junk.zip" in err and "nothing was changed" in err
+
+
+# --- any record at all ------------------------------------------------------------------------
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+_TABLES = {
+    "library.json": ["documents", "meetings", "sections"],
+    "user.json": ["section_edits", "meeting_edits", "not_duplicates", "packs", "pack_builds"],
+}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_an_archive_with_arbitrary_records_is_imported_whole_or_refused_whole(
+    edited: Library, tmp_path_factory, data
+) -> None:
+    """Any field of any record set to any JSON value, or a record replaced by any value: the
+    import is refused with nothing written, or it lands and every command still works."""
+    tmp_path = tmp_path_factory.mktemp("arbitrary")
+    name = data.draw(st.sampled_from(sorted(_TABLES)))
+    table = data.draw(st.sampled_from(_TABLES[name]))
+    value = data.draw(_JSON)
+    field = data.draw(
+        st.none() | st.text(max_size=12) | st.sampled_from(["id", "text", "themes", "fields", "source"])
+    )
+
+    def change(tables: dict) -> None:
+        records = tables.setdefault(table, {})
+        if not records or field is None:
+            records[str(len(records) + 1)] = value
+        else:
+            record = next(iter(records.values()))
+            if isinstance(record, dict):
+                record[field] = value
+
+    good = export_archive(edited, tmp_path / "good.zip")
+    archive = _changed(name, change)(good, tmp_path / "crafted.zip")
+    target = Library.open(tmp_path / "target")
+    before = _files(target.folder)
+    try:
+        import_archive(target, archive)
+    except UsageError as refused:
+        assert "crafted.zip" in str(refused)
+        assert _files(target.folder) == before
+    _every_command_works(target.folder, tmp_path)
+    reopened = Library.open(target.folder)
+    reopened.sections()
+    list_packs(reopened)
