@@ -115,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
         "--template", metavar="NAME", help="'briefer templates' lists them (default: briefing)"
     )
     build.add_argument("--out", required=True, type=Path, metavar="FILE")
+    build.add_argument("--replace", action="store_true", help="replace the --out file if it exists")
     build.add_argument("--title", help="pack title (with --theme/--section)")
     build.add_argument("--marking", help="classification marking, e.g. RESTRICTED")
     build.add_argument("--draft", action="store_true", help="mark every page DRAFT")
@@ -134,6 +135,7 @@ def _parser() -> argparse.ArgumentParser:
     pack_export = commands.add_parser("pack-export", help="write a library pack to a file")
     pack_export.add_argument("pack_id", metavar="PACK_ID")
     pack_export.add_argument("file", type=Path, metavar="FILE")
+    pack_export.add_argument("--replace", action="store_true", help="replace FILE if it exists")
     pack_copy = commands.add_parser("pack-copy", help="copy a pack (e.g. last session's) to start a new one")
     pack_copy.add_argument("pack_id", metavar="PACK_ID")
     pack_copy.add_argument("--title")
@@ -141,6 +143,7 @@ def _parser() -> argparse.ArgumentParser:
         "library-export", help="write the whole library (packs, edits, original files) to one archive"
     )
     library_export.add_argument("file", type=Path, metavar="FILE")
+    library_export.add_argument("--replace", action="store_true", help="replace FILE if it exists")
     library_import = commands.add_parser(
         "library-import", help="merge a library archive into this library (nothing is duplicated)"
     )
@@ -544,7 +547,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         pack.draft = True
     if args.page_size:
         pack.page_size = args.page_size
-    result = build_pack(pack, library, fmt, args.out, args.template, record=stored)
+    result = build_pack(pack, library, fmt, args.out, args.template, record=stored, replace=args.replace)
     assembly = result.assembly
     pages = f", {result.pages} pages" if result.pages else ""
     print(
@@ -631,8 +634,9 @@ def _cmd_pack_import(args: argparse.Namespace) -> int:
 def _cmd_pack_export(args: argparse.Namespace) -> int:
     from briefer.actions.packs import export_pack, load_pack
 
-    pack = load_pack(_open_library(args), args.pack_id)
-    print(f"wrote {export_pack(pack, args.file)}")
+    library = _open_library(args)
+    pack = load_pack(library, args.pack_id)
+    print(f"wrote {export_pack(pack, args.file, library.folder, args.replace)}")
     return EXIT_OK
 
 
@@ -647,7 +651,7 @@ def _cmd_pack_copy(args: argparse.Namespace) -> int:
 def _cmd_library_export(args: argparse.Namespace) -> int:
     from briefer.actions.archive import export_archive
 
-    print(f"wrote {export_archive(_open_library(args), args.file)}")
+    print(f"wrote {export_archive(_open_library(args), args.file, args.replace)}")
     return EXIT_OK
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from briefer import __version__
+from briefer.actions.outputs import check_target
 from briefer.atomic import replacing
 from briefer.errors import LibraryDamagedError, UsageError
 from briefer.library.migrations import SCHEMA_VERSION, migrate, stored_version
@@ -91,11 +92,13 @@ class ArchiveReport:
 # --- export ---------------------------------------------------------------------------------
 
 
-def export_archive(library: Library, out: Path) -> Path:
-    """Write the library (files of record, and the original files still found) to `out`."""
+def export_archive(library: Library, out: Path, replace: bool = False) -> Path:
+    """Write the library (files of record, and the original files still found) to `out`
+    (see `outputs.check_target` for where, and over what)."""
     out = Path(out)
     if not out.name.lower().endswith(".zip"):
         out = out.with_name(out.name + ARCHIVE_SUFFIX)
+    check_target(out, library.folder, replace)
     if not out.parent.is_dir():
         raise UsageError(f"{out.parent}: the folder does not exist; create it or choose another")
     raw = library.stored_files()
@@ -160,7 +163,9 @@ def import_archive(library: Library, archive: Path) -> ArchiveReport:
     checked = _read_archive(archive)
     themes = library.theme_ids() | theme_ids(checked.content["sections"], checked.user["section_edits"])
     if len(themes) > MAX_THEMES:
-        raise _refuse(archive, f"with it the library would hold {len(themes)} themes, more than the {MAX_THEMES} it can")
+        raise _refuse(
+            archive, f"with it the library would hold {len(themes)} themes, more than the {MAX_THEMES} it can"
+        )
     created: list[Path] = []
     sources_folder = library.folder / SOURCES_FOLDER
 

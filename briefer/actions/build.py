@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefer.actions.outputs import check_target
 from briefer.atomic import replacing
 from briefer.errors import BuildError, UsageError
 from briefer.ir.blocks import Document
@@ -53,11 +54,20 @@ class PackBuild:
 
     @classmethod
     def start(
-        cls, pack: Pack, format: str, out: Path, template: str | None = None, record: bool = True
+        cls,
+        pack: Pack,
+        format: str,
+        out: Path,
+        template: str | None = None,
+        record: bool = True,
+        library_folder: Path | None = None,
+        replace: bool = False,
     ) -> PackBuild:
-        """Refuse, before any work, an output that cannot be written or an unknown template."""
+        """Refuse, before any work, an output that cannot be written (or is inside the
+        library folder, or exists and `replace` is not said) or an unknown template."""
         format, out = format.lower(), Path(out).expanduser()
         check_output(out, format)
+        check_target(out, library_folder, replace)
         return cls(pack, format, out, find_template(template or pack.template), record)
 
     def assemble(self, library: Library) -> None:
@@ -93,10 +103,11 @@ def build_pack(
     template: str | None = None,
     progress: Progress | None = None,
     record: bool = True,
+    replace: bool = False,
 ) -> BuildResult:
-    """Build `pack` to `out`. `record` remembers which sections this build held, so that
-    the next build can say what is new."""
-    build = PackBuild.start(pack, format, out, template, record)
+    """Build `pack` to `out` (an existing file only with `replace`). `record` remembers which
+    sections this build held, so that the next build can say what is new."""
+    build = PackBuild.start(pack, format, out, template, record, library.folder, replace)
     build.assemble(library)
     build.write(progress)
     build.remember(library)

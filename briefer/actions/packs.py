@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from briefer.actions.outputs import check_target
 from briefer.atomic import replacing
 from briefer.errors import NotFoundError, UsageError
 from briefer.library.repository import Library
@@ -43,8 +44,10 @@ def duplicate_pack(library: Library, pack_id: str, title: str | None = None) -> 
     return save_pack(library, load_pack(library, pack_id).copy(title))
 
 
-def export_pack(pack: Pack, path: Path) -> Path:
+def export_pack(pack: Pack, path: Path, library_folder: Path | None = None, replace: bool = False) -> Path:
+    """Write `pack` to a file (see `outputs.check_target` for where, and over what)."""
     path = Path(path)
+    check_target(path, library_folder, replace)
     if not path.parent.is_dir():
         raise UsageError(f"{path.parent}: the folder does not exist; create it or choose another")
     data = json.dumps(pack.to_json(), ensure_ascii=False, indent=2) + "\n"

@@ -122,8 +122,8 @@ class BuildDialog(QDialog):
         try:
             if not self.path_edit.text().strip():
                 raise BrieferError("choose where to save the file (Browse…)")
-            job = PackBuild.start(
-                self._pack_to_build(), self.chosen_format, self.output_path, record=self.record
+            job = PackBuild.start(  # (replacing a file the user chose: issue 15 asks first)
+                self._pack_to_build(), self.chosen_format, self.output_path, record=self.record, replace=True
             )
         except BrieferError as error:
             self._show_error(error)

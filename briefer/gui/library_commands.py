@@ -93,7 +93,9 @@ class LibraryCommands(QObject):
         )
         if file:
             self.window.run(
-                lambda library: export_archive(library, Path(file)),
+                lambda library: export_archive(
+                    library, Path(file), replace=file.lower().endswith(".zip")
+                ),  # the dialog asked
                 lambda path: self.window.statusBar().showMessage(f"Wrote {path}"),
                 "export the library",
             )

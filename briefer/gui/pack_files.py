@@ -180,7 +180,9 @@ class PackFiles(QObject):
         )
         if file:
             self.window.run(
-                lambda _library: export_pack(pack, Path(file)),
+                lambda library: export_pack(
+                    pack, Path(file), library.folder, replace=True
+                ),  # the dialog asked
                 lambda path: self.window.statusBar().showMessage(f"Wrote {path}"),
                 "export the pack",
             )

@@ -139,10 +139,14 @@ def test_a_rebuild_reports_what_is_new(library, library_copy, tmp_path, capsys):
     assert main(args) == 0
     first = capsys.readouterr().out
     assert "saved search 'Remittances': 5 section(s)" in first and "new since" not in first
+    built = (tmp_path / "a.docx").read_bytes()
+    assert main(args) == 1  # the file is there: replaced only when the user says so
+    assert "add --replace" in capsys.readouterr().err and (tmp_path / "a.docx").read_bytes() == built
+    args.append("--replace")
     assert main(args) == 0
     assert "nothing new since the last build" in capsys.readouterr().out
     pack.searches[0].limit = 7
-    export_pack(pack, pack_file)
+    export_pack(pack, pack_file, replace=True)
     assert main(args) == 0
     assert "new since the last build: 2 section(s)" in capsys.readouterr().out
 
@@ -161,7 +165,7 @@ def test_a_failed_build_leaves_no_partial_file_and_the_old_output_intact(library
 
     monkeypatch.setattr(writer, broken)
     with pytest.raises(BrieferError, match="disk is full"):
-        build_pack(_pack(library), library, fmt, out)
+        build_pack(_pack(library), library, fmt, out, replace=True)
     assert out.read_bytes() == b"the previous build"
     assert sorted(p.name for p in out_dir.iterdir()) == [out.name]
 
@@ -175,7 +179,7 @@ def test_an_output_open_elsewhere_is_named_and_kept(library, out_dir, monkeypatc
 
     monkeypatch.setattr(os, "replace", locked)
     with pytest.raises(build_module.BuildError, match="open in another program"):
-        build_pack(_pack(library), library, "docx", out)
+        build_pack(_pack(library), library, "docx", out, replace=True)
     assert out.read_bytes() == b"open in Word"
     assert [p.name for p in out_dir.iterdir()] == ["pack.docx"]
 

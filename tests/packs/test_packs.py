@@ -152,7 +152,7 @@ def test_importing_a_pack_twice_does_not_duplicate_it_and_a_changed_one_is_kept_
     import_pack(library, path)
     assert len(list_packs(library)) == 1
     pack.title = "Changed by a colleague"
-    export_pack(pack, path)
+    export_pack(pack, path, replace=True)
     imported = import_pack(library, path)
     assert imported.id != pack.id
     assert sorted(p.title for p in list_packs(library)) == [
@@ -165,7 +165,7 @@ def test_importing_the_same_changed_pack_file_again_adds_no_more_copies(library,
     pack = _pack(library)
     import_pack(library, export_pack(pack, tmp_path / "pack.json"))
     pack.title = "Changed by a colleague"
-    path = export_pack(pack, tmp_path / "pack.json")
+    path = export_pack(pack, tmp_path / "pack.json", replace=True)
     first = import_pack(library, path)
     again = [import_pack(library, path) for _ in range(2)]
     assert [p.id for p in again] == [first.id, first.id]
