@@ -368,3 +368,24 @@ def test_an_archive_with_arbitrary_records_is_imported_whole_or_refused_whole(
     reopened = Library.open(target.folder)
     reopened.sections()
     list_packs(reopened)
+
+
+def test_pack_export_never_writes_over_the_library_s_own_files(edited: Library, capsys) -> None:
+    [pack] = _packs(edited)
+    before = _files(edited.folder)
+    for target in ("user.json", "documents/x.json", "library.json"):
+        assert (
+            main(
+                [
+                    "--library",
+                    str(edited.folder),
+                    "pack-export",
+                    pack["id"],
+                    str(edited.folder / target),
+                    "--replace",
+                ]
+            )
+            == 1
+        )
+        assert "inside the library folder" in capsys.readouterr().err
+    assert _files(edited.folder) == before and Library.open(edited.folder).restored == []
