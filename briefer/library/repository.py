@@ -284,10 +284,12 @@ class Library:
                 moved[name] = signature
             else:
                 changed.append(name)
-        for name in [name for name in indexed if name not in current and self._pieces.has_backups(name)]:
-            self._pieces.read(name)  # a piece gone though its backups are there: damage, put back
-            current[name] = self._pieces.signatures()[name]
+        gone = [name for name in indexed if name not in current and self._pieces.has_backups(name)]
+        for name in gone:  # a piece gone though its backups are there: damage, put back
+            self._pieces.read(name)
             changed.append(name)
+        if gone:
+            current = self._pieces.signatures()
         removed = [document_id for name, (document_id, _, _) in indexed.items() if name not in current]
         if len(changed) > max(_SYNC_BATCH, len(current) // 2):  # most of the library: faster anew
             self._rebuild()

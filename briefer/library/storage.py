@@ -174,7 +174,7 @@ def parse_library_file(path: Path, data: bytes) -> dict[str, Any]:
         head = data[:-_CHECKSUM_LENGTH].removesuffix(b",")
         if hashlib.sha256(head).hexdigest().encode("ascii") != checksum:
             raise LibraryDamagedError(path, "its content does not match its checksum")
-    elif version >= CHECKSUMS_SINCE and holds_records(content):
+    elif version >= CHECKSUMS_SINCE and _holds_records(content):
         raise LibraryDamagedError(path, "it has no checksum")
     return content
 
@@ -273,12 +273,12 @@ class AtomicJSONStorage(Storage):
             raise LibraryError(f"{self.path}: cannot be read ({error.strerror})") from None
         content = _checked_content(self.path, data, self.check)
         if (
-            not holds_records(content)
+            not _holds_records(content)
             and _checksum(data.rstrip()) is None  # (Briefer's own empty file has one)
             and any(_has_records(backup) for backup in backups_of(self.path))
         ):
             raise LibraryDamagedError(self.path, "it has lost the records its backups hold")
-        self.holds_records = holds_records(content)
+        self.holds_records = _holds_records(content)
         self.known_digest = (file_signature(self.path), hashlib.sha256(data).hexdigest())
         return content
 
@@ -291,7 +291,7 @@ class AtomicJSONStorage(Storage):
             )
         encoded = encode_tables(data)
         atomic_write_bytes(self.path, encoded, backup=self.holds_records, leftovers=self.leftovers)
-        self.holds_records = holds_records(data)
+        self.holds_records = _holds_records(data)
         self.known_digest = (file_signature(self.path), hashlib.sha256(encoded).hexdigest())
 
     def digest(self) -> str:
@@ -309,13 +309,13 @@ class AtomicJSONStorage(Storage):
         pass
 
 
-def holds_records(content: dict[str, Any]) -> bool:
+def _holds_records(content: dict[str, Any]) -> bool:
     return any(table for name, table in content.items() if name != "meta")
 
 
 def _has_records(backup: Path) -> bool:
     try:
-        return holds_records(parse_library_file(backup, backup.read_bytes()))
+        return _holds_records(parse_library_file(backup, backup.read_bytes()))
     except (OSError, LibraryDamagedError):
         return False
 

@@ -8,6 +8,7 @@ import random
 import stat
 import string
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -175,7 +176,7 @@ def _huge_declared(source: Path, target: Path) -> Path:
     return target
 
 
-def _changed(name: str, change) -> callable:
+def _changed(name: str, change) -> Callable[[Path, Path], Path]:
     """The archive with its `name` (library.json or user.json) changed by `change(tables)`,
     its checksum made right: a crafted record, not a damaged file."""
 
