@@ -111,7 +111,7 @@ def test_frozen_ingest_and_build(dist, tmp_path):
     for template in ("briefing", "handout"):
         built = run(
             dist, "--library", str(library), "build", "--theme", "remittances",
-            "--template", template, "--out", str(docx_file),
+            "--template", template, "--out", str(docx_file), "--replace",
         )  # fmt: skip
         assert built.returncode == 0, built.stderr
         import docx

@@ -273,7 +273,7 @@ def test_killing_a_build(library_copy: Path, tmp_path: Path) -> None:
         else:
             out.unlink(missing_ok=True)
         before = out.stat().st_mtime_ns if keep_old else None
-        process = _briefer(library_copy, "build", "--theme", "remittances", "--out", str(out))
+        process = _briefer(library_copy, "build", "--theme", "remittances", "--out", str(out), "--replace")
         _kill_after(process, rng.uniform(0.05, 0.9))
         _check_sound(library_copy)
         if out.exists():
@@ -289,6 +289,6 @@ def test_killing_a_build(library_copy: Path, tmp_path: Path) -> None:
         for leftover in partial:  # hidden, beside the output: never under the chosen name
             assert leftover.name.startswith(".pack.pdf.")
     assert results & {"none", "old"}
-    _briefer(library_copy, "build", "--theme", "remittances", "--out", str(out)).wait(timeout=120)
+    _briefer(library_copy, "build", "--theme", "remittances", "--out", str(out), "--replace").wait(timeout=120)
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
     print("build outcomes:", results)
