@@ -52,9 +52,6 @@ class MeetingDraft:
     top_numbers: dict[str, int] = field(default_factory=dict)
     in_annex: bool = False
 
-    def has_body(self) -> bool:
-        return any(u.kind == "paragraph" and len(u.text) >= BODY_MIN for u in self.units)
-
     def split_header(self) -> tuple[list[Unit], list[Unit]]:
         """(title-page units, report units): the header ends where the report begins."""
         for index in range(len(self.units)):
@@ -99,8 +96,16 @@ def _number_value(style: str, number: str | None) -> int | None:
     return None
 
 
+def is_body(unit: Unit) -> bool:
+    """Report text, not a line of a title page: a new report can only follow some."""
+    return unit.kind == "paragraph" and len(unit.text) >= BODY_MIN
+
+
 def split_meetings(units: list[Unit]) -> list[MeetingDraft]:
     drafts = [MeetingDraft()]
+    # Whether the current draft holds report text yet: kept as it grows, not searched for
+    # at each heading (that was quadratic in a file of many short sections).
+    has_body = False
     for unit in units:
         current = drafts[-1]
         is_label = (
@@ -108,7 +113,7 @@ def split_meetings(units: list[Unit]) -> list[MeetingDraft]:
             and unit.style not in _NUMBERED_TOP | _NUMBERED_LOWER
             and bool(_LABEL_RE.match(unit.title))
         )
-        if _starts_meeting(unit, current, is_label):
+        if has_body and _starts_meeting(unit, current, is_label):
             # The new report's title lines may stand before its label ("Workshop on..."
             # above "Report"): they belong to it, not to the report before.
             title_block: list[Unit] = []
@@ -116,6 +121,7 @@ def split_meetings(units: list[Unit]) -> list[MeetingDraft]:
                 title_block.insert(0, current.units.pop())
             current = MeetingDraft(units=title_block)
             drafts.append(current)
+            has_body = False  # the title block moved over holds headings only
         if is_label:
             current.labels.append(unit)
             continue
@@ -126,11 +132,13 @@ def split_meetings(units: list[Unit]) -> list[MeetingDraft]:
             if unit.style in {"roman", "session"} and value is not None and not current.in_annex:
                 current.top_numbers[unit.style] = max(current.top_numbers.get(unit.style, 0), value)
         current.units.append(unit)
+        has_body = has_body or is_body(unit)
     return [draft for draft in drafts if draft.units]
 
 
 def _starts_meeting(unit: Unit, current: MeetingDraft, is_label: bool) -> bool:
-    if unit.kind != "heading" or not current.has_body():
+    """Does `unit` open a new report after `current`, which already holds report text?"""
+    if unit.kind != "heading":
         return False
     if is_label or (_SUMMARY_RE.match(unit.title) and unit.style not in _NUMBERED_TOP | _NUMBERED_LOWER):
         return True

@@ -16,6 +16,7 @@ from briefer.ingest.segment import (
     OPENING_TEXT,
     MeetingDraft,
     build_sections,
+    is_body,
     split_meetings,
     title_page,
 )
@@ -151,7 +152,7 @@ def test_short_lines_are_no_body_that_a_new_report_could_follow() -> None:
     units = [heading("Workshop"), paragraph("Geneva, 3 May 2011"), heading("Report"), roman("I", "Opening")]
     drafts = split_meetings([*units, paragraph()])
     assert len(drafts) == 1 and [u.text for u in drafts[0].labels] == ["Report"]
-    assert not MeetingDraft(units=units).has_body()
+    assert not any(is_body(unit) for unit in units)
 
 
 # --- the title page ----------------------------------------------------------------------------
