@@ -25,6 +25,7 @@ import os
 import re
 import stat
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -166,35 +167,20 @@ def import_archive(library: Library, archive: Path) -> ArchiveReport:
         raise _refuse(
             archive, f"with it the library would hold {len(themes)} themes, more than the {MAX_THEMES} it can"
         )
-    created: list[Path] = []
+    copied: list[bool] = []
     sources_folder = library.folder / SOURCES_FOLDER
 
-    def place_source(document: dict[str, Any]) -> str | None:
+    def place_source(document: dict[str, Any], before_create: Callable[[Path], None]) -> str | None:
         data = checked.sources.get(document["file"])
         if data is None:
             return None
-        target, new = _copy_source(sources_folder, document["file"], data)
-        if new:
-            created.append(target)
+        target, new = _copy_source(sources_folder, document["file"], data, before_create)
+        copied.append(new)
         return str(target)
 
-    try:
-        outcome = library.merge_records(
-            checked.content, checked.user, choose_packs=packs_to_add, place_source=place_source
-        )
-        for document in outcome.conflicts:  # their version, for the user to ingest if wanted
-            data = checked.sources.get(document["file"])
-            if data is not None:
-                target, new = _copy_source(sources_folder, document["file"], data)
-                if new:
-                    created.append(target)
-    except BaseException:
-        for path in created:
-            try:
-                path.unlink()
-            except OSError:
-                pass
-        raise
+    outcome = library.merge_records(
+        checked.content, checked.user, choose_packs=packs_to_add, place_source=place_source
+    )
     return ArchiveReport(
         documents_added=len(outcome.added[0]),
         documents_skipped=outcome.documents_skipped,
@@ -206,7 +192,7 @@ def import_archive(library: Library, archive: Path) -> ArchiveReport:
         marks_added=outcome.marks_added,
         packs_added=outcome.packs_added,
         packs_renamed=outcome.packs_renamed,
-        sources_copied=len(created),
+        sources_copied=sum(copied),
     )
 
 
@@ -383,9 +369,12 @@ def _check_records(archive: Path, checked: _Checked, tables: dict[str, Any], use
 # --- packs and original files ---------------------------------------------------------------
 
 
-def _copy_source(folder: Path, name: str, data: bytes) -> tuple[Path, bool]:
+def _copy_source(
+    folder: Path, name: str, data: bytes, before_create: Callable[[Path], None] | None = None
+) -> tuple[Path, bool]:
     """Put `data` in `folder` as `name` (or `name-2`...), never over a different file. The
-    path, and whether a file was created (not when the same content is there already)."""
+    path, and whether a file was created (not when the same content is there already);
+    `before_create(path)` just before it is."""
     if not _plain_file_name(name):
         raise UsageError(f"'{name}' is not a plain file name; the archive is refused")
     folder.mkdir(exist_ok=True)
@@ -396,6 +385,8 @@ def _copy_source(folder: Path, name: str, data: bytes) -> tuple[Path, bool]:
             if target.is_file() and not target.is_symlink() and target.read_bytes() == data:
                 return target, False
             continue
+        if before_create is not None:
+            before_create(target)
         try:
             with open(target, "xb") as handle:  # never follows or replaces anything
                 handle.write(data)

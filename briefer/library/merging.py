@@ -44,7 +44,8 @@ def merge_documents(
     """The documents to add, with their meetings and sections, given the `local` document
     records and the meeting and section ids in use: one whose content (sha256) is here is
     skipped, one with a local file name or ids but other content is a conflict (kept
-    local); `place_source(document)` may copy its original file and give its new path."""
+    local); `place_source(document)` may copy its original file (a conflict's too, beside the
+    local one) and give its new path."""
     shas = {d["sha256"] for d in local}
     keys = {d["key"] for d in local}
     taken = set(ids_in_use)
@@ -61,6 +62,8 @@ def merge_documents(
         meetings, sections = meetings_of.get(record["id"], []), sections_of.get(record["id"], [])
         if record["key"] in keys or taken & {r["id"] for r in meetings + sections}:
             outcome.conflicts.append(dict(record))
+            if place_source is not None:  # their version, for the user to ingest if wanted
+                place_source(record)
             continue
         record = dict(record)
         if place_source is not None:

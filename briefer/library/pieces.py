@@ -102,11 +102,11 @@ class DocumentPieces:
         try:
             data = _present(path, storage.read())
         except LibraryDamagedError as damage:
-            self._new_generation()
+            self.new_generation()
             self.restored.append(restore_newest_backup(path, damage, piece_problem))
             data = _present(path, storage.read())
         if migrate(data, str(path)):
-            self._new_generation()
+            self.new_generation()
             storage.write(data)  # the old version stays among its backups
         piece = _piece_of(data)
         piece.name, (piece.signature, piece.digest) = name, storage.known_digest
@@ -117,7 +117,7 @@ class DocumentPieces:
         for name in sorted(self.signatures()):
             yield self.read(name)
 
-    def _new_generation(self) -> None:
+    def new_generation(self) -> None:
         """Before a piece is written: a new generation, so that readers look again even if
         this process is killed before the index is told (see the module's text)."""
         self.folder.mkdir(exist_ok=True)
@@ -133,7 +133,7 @@ class DocumentPieces:
         """Write one document's piece (a new one, or its next revision). `new_generation`
         False: the caller made one for a run of writes that is redone whole if killed."""
         if new_generation:
-            self._new_generation()
+            self.new_generation()
         name = piece_name(piece.document["id"])
         storage = AtomicJSONStorage(self.path(name), leftovers=not self._cleaned, check=piece_problem)
         revision = 0

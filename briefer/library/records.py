@@ -174,7 +174,15 @@ MEETING_EDIT = _record(
 NOT_DUPLICATE = _record({"a": _ID, "b": _ID}, {"updated_at": _STAMP})
 PACK = _record({"id": _ID})  # its form is the packs module's (`Pack.from_json`)
 PACK_BUILD = _record({"pack_id": _ID, "section_ids": {"type": "array", "items": _ID}}, {"built_at": _STAMP})
-META = _record({}, {"schema": {"type": "integer"}, "revision": _COUNT, "seeded": {"type": "boolean"}})
+META = _record(
+    {},
+    {
+        "schema": {"type": "integer"},
+        "revision": _COUNT,
+        "seeded": {"type": "boolean"},
+        "change": {"type": "string"},
+    },
+)
 
 # table -> the schema of its records, for the two kinds of file
 PIECE_TABLES = {"meta": META, "document": DOCUMENT, "meetings": MEETING, "sections": SECTION}

@@ -44,10 +44,18 @@ from briefer.errors import LibraryDamagedError, LibraryError, NotFoundError, Res
 from briefer.ingest.document import ParsedDocument
 from briefer.ingest.themes import check_theme_ids
 from briefer.library.index import INDEX_FILE, SearchIndex, SearchResult, SectionFilter
+from briefer.library.journal import ChangeJournal
 from briefer.library.merging import MergeOutcome, merge_documents, merge_user_records
 from briefer.library.migrations import SCHEMA_VERSION, migrate, set_version, stored_version
 from briefer.library.models import MEETING_FIELDS, Meeting, Section
-from briefer.library.pieces import DOCUMENTS_FOLDER, DocumentPieces, Piece, single_file, split_single_file
+from briefer.library.pieces import (
+    DOCUMENTS_FOLDER,
+    DocumentPieces,
+    Piece,
+    piece_name,
+    single_file,
+    split_single_file,
+)
 from briefer.library.records import library_file_problem, user_problem
 from briefer.library.storage import (
     AtomicJSONStorage,
@@ -143,6 +151,7 @@ class Library:
         self.folder = folder
         self._pieces = DocumentPieces(folder / DOCUMENTS_FOLDER)
         self._user = _Store(folder / USER_FILE, user_problem)
+        self._journal = ChangeJournal(folder)  # a change of many new files (`merge_records`)
         self.index = SearchIndex(folder / INDEX_FILE)
         # Told (documents done, documents in all, what is being done) during long work: the
         # index built from scratch, an old library split into pieces.
@@ -206,7 +215,11 @@ class Library:
         (as sync and restore tools write). `look_at_pieces` (the app, when it opens): every
         piece's signature too (60 ms at 50,000 sections), for a file written over in place
         by hand or damaged."""
-        if self._index_is_current() and not (look_at_pieces and self._pieces_changed_in_place()):
+        if (
+            self._index_is_current()
+            and not self._journal.path.exists()
+            and not (look_at_pieces and self._pieces_changed_in_place())
+        ):
             return False
         with LibraryLock(self.folder):
             self._update_index(look_at_pieces)
@@ -239,6 +252,7 @@ class Library:
     def _update_index(self, look_at_pieces: bool = False) -> None:
         """Under the lock: migrate old files, then bring the index up to date: built anew,
         or the changed pieces re-indexed and the edits replayed."""
+        self._undo_unfinished_change()
         if self._index_is_current() and not (look_at_pieces and self._pieces_changed_in_place()):
             return  # nothing to do, and no file need be read
         self._migrate_if_needed()
@@ -254,6 +268,17 @@ class Library:
                 self.index.apply_user(self._user_records(), {**self._user_stamp(), **self._seeded_stamp()})
         if look_at_pieces or any(stamp.get(key) != value for key, value in self._pieces_stamp().items()):
             self._sync_pieces()
+
+    def _undo_unfinished_change(self) -> None:
+        """Under the lock: the files of a change killed before its commit removed (see
+        `journal`). One stat when there is none."""
+        if not self._journal.path.exists():
+            return
+        self._user.load_if_changed()
+        self._journal.undo_unfinished(self._holds_change, self._pieces.new_generation)
+
+    def _holds_change(self, change: str) -> bool:
+        return any(m.get("change") == change for m in self._user.raw().get("meta", {}).values())
 
     def _rebuild(self) -> None:
         self._user.load_if_changed()
@@ -487,10 +512,13 @@ class Library:
 
     def _record_seeded(self) -> None:
         """In user.json's meta: the sample reports were put in once (not again if removed)."""
+        self._record_in_meta(seeded=True)
+
+    def _record_in_meta(self, **fields: Any) -> None:
         meta = self._user.table("meta")
         for document in meta.all():
             if "schema" in document:
-                meta.update({"seeded": True}, doc_ids=[document.doc_id])
+                meta.update(fields, doc_ids=[document.doc_id])
 
     # --- merging another library (a library archive) -----------------------------------------
 
@@ -511,15 +539,31 @@ class Library:
         added where the library has none for that section or meeting: local edits win.
         `choose_packs(local, incoming)` says which pack records to add (and how many were
         renamed); `place_source(document)` may copy the document's original file and give
-        its new path. Nothing is written when nothing is new."""
+        its new path, given a function to call with a file's path before creating it.
+        Nothing is written when nothing is new.
+
+        One commit (see `journal`): a kill or failure at any moment leaves the library as it
+        was, or with all of it merged."""
         outcome = MergeOutcome()
+        journal = self._journal
+        placed = None if place_source is None else partial(place_source, before_create=journal.add)
         with self._writing():
-            pieces = merge_documents(
-                self.index.documents(), self.index.ids_in_use(), content, outcome, place_source
-            )
-            merge_user_records(self._user.table, user, outcome, choose_packs)
-            for piece in pieces:
-                self._pieces.write(piece)
+            try:
+                pieces = merge_documents(
+                    self.index.documents(), self.index.ids_in_use(), content, outcome, placed
+                )
+                merge_user_records(self._user.table, user, outcome, choose_packs)
+                for piece in pieces:
+                    journal.add(self._pieces.path(piece_name(piece.document["id"])))
+                    self._pieces.write(piece)
+                if journal.change is not None:
+                    self._record_in_meta(change=journal.change)
+                self._user.commit()  # the commit point
+            except BaseException:
+                self._user.rollback()
+                self._undo_unfinished_change()
+                raise
+            journal.end()
         user_records = self._user_records()
         if pieces:
             self.index.replace_documents([], pieces, user_records, self._pieces_stamp())

@@ -289,6 +289,84 @@ def test_killing_a_build(library_copy: Path, tmp_path: Path) -> None:
         for leftover in partial:  # hidden, beside the output: never under the chosen name
             assert leftover.name.startswith(".pack.pdf.")
     assert results & {"none", "old"}
-    _briefer(library_copy, "build", "--theme", "remittances", "--out", str(out), "--replace").wait(timeout=120)
+    _briefer(library_copy, "build", "--theme", "remittances", "--out", str(out), "--replace").wait(
+        timeout=120
+    )
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
     print("build outcomes:", results)
+
+
+IMPORT_SCRIPT = """
+import os, signal, sys
+from pathlib import Path
+from briefer.actions.archive import import_archive
+from briefer.library import Library
+library = Library.open(Path(sys.argv[1]))
+point, count = int(sys.argv[3]), 0
+
+def kill_at_the_chosen_write(event, args):
+    global count
+    writes = event in ("os.rename", "os.link", "os.remove") or (
+        event == "open" and (isinstance(args[1], str) and any(c in args[1] for c in "wax+")
+                             or isinstance(args[2], int) and args[2] & (os.O_WRONLY | os.O_RDWR)))
+    if writes:
+        count += 1
+        if count == point:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+sys.addaudithook(kill_at_the_chosen_write)
+import_archive(library, Path(sys.argv[2]))
+"""
+
+
+def test_killing_a_library_import_at_every_write(library_copy: Path, tmp_path: Path) -> None:
+    """One commit: killed before any file, between any two, or after the last, the library
+    holds the archive whole (documents, originals, edits, packs) or nothing of it."""
+    from briefer.actions.archive import export_archive
+    from briefer.actions.packs import save_pack
+    from briefer.packs.model import Pack, PackItem
+
+    source = Library.open(library_copy)
+    sections = source.sections()
+    source.set_section_note(sections[0].id, "their note")
+    source.update_meeting(source.meetings()[0].id, city="Geneva")
+    save_pack(source, Pack("Their pack", items=[PackItem.section(sections[0].id)]))
+    archive = export_archive(source, tmp_path / "theirs")
+    whole = (len(source.documents()), "their note", 1)
+    source.index.close()
+
+    pristine = tmp_path / "pristine"
+    Library.open(pristine).index.close()
+    target = tmp_path / "target"
+    outcomes = []
+    for point in range(1, 500):
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(pristine, target)
+        done = subprocess.run(
+            [sys.executable, "-c", IMPORT_SCRIPT, str(target), str(archive), str(point)],
+            cwd=ROOT,
+            timeout=120,
+        )
+        library = _check_sound(target)
+        state = (len(library.documents()), *_note_and_packs(library, sections[0].id))
+        library.index.close()
+        assert state in {(0, None, 0), whole}, f"killed at write {point}: {state}"
+        sources = target / "sources"
+        originals = sorted(p.name for p in sources.iterdir()) if sources.is_dir() else []
+        assert len(originals) == (whole[0] if state == whole else 0), f"killed at write {point}: {originals}"
+        assert not (target / ".change.journal").exists()
+        outcomes.append(state == whole)
+        if done.returncode == 0:
+            break
+    assert outcomes[-1] and not outcomes[0] and len(outcomes) > 10
+    print(f"library-import killed at {len(outcomes) - 1} writes; whole after {outcomes.index(True) + 1}")
+
+
+def _note_and_packs(library: Library, section_id: str) -> tuple[str | None, int]:
+    from briefer.actions.packs import list_packs
+
+    try:
+        note = library.section(section_id).note
+    except Exception:
+        note = None
+    return note, len(list_packs(library))
