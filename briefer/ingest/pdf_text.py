@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import math
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -136,17 +137,81 @@ _WORD_RE = re.compile("[^\\s\ufffe]+\ufffe?")
 
 PdfiumError = pdfium.PdfiumError
 
+# Bounds on what a PDF may make PDFium inflate and parse (a small file can unpack into
+# gigabytes: issue 13). PDFium keeps about 15 times a page's drawing instructions in
+# memory while the page is open. A real report's page holds some kilobytes of them (a
+# dense map a few megabytes), a font or an object stream a few megabytes; a scanned page's
+# picture up to some tens; a meeting report has some hundreds of pages.
+MAX_STREAM_BYTES = 16 * 1024 * 1024  # one stream unpacked (not a picture)
+MAX_INFLATED_BYTES = 512 * 1024 * 1024  # all streams unpacked, pictures included
+MAX_PAGES = 2000
+MAX_PAGE_ITEMS = 20_000_000  # characters and drawn objects over all pages (~3 million in 1000 pages)
+
+
+class PdfTooLarge(ValueError):
+    """The PDF unpacks into more than a report can hold; str() says what."""
+
+
+_STREAM_RE = re.compile(rb"\bstream\r?\n")
+
+
+def check_size(data: bytes) -> None:
+    """Raise PdfTooLarge if the file's compressed streams unpack into more than the
+    bounds above. Each stream is unpacked chunk by chunk and thrown away: nothing big is
+    held, and the work stops at the bound."""
+    total = 0
+    for match in _STREAM_RE.finditer(data):
+        head = data[data.rfind(b"obj", 0, match.start()) : match.start()]
+        limit = MAX_INFLATED_BYTES if b"/Image" in head else MAX_STREAM_BYTES
+        size = _inflated_size(data, match.end(), min(limit, MAX_INFLATED_BYTES - total) + 1)
+        total += size
+        if size > limit or total > MAX_INFLATED_BYTES:
+            raise PdfTooLarge(
+                f"its compressed contents unpack into more than {min(limit, MAX_INFLATED_BYTES) // 1_048_576} MB"
+            )
+
+
+def _inflated_size(data: bytes, start: int, cap: int) -> int:
+    """Bytes the zlib (Flate) stream at `start` unpacks into, counted up to `cap`; 0 for
+    a stream in another encoding (or encrypted)."""
+    inflater = zlib.decompressobj()
+    size, position, pending = 0, start, b""
+    try:
+        while size < cap and not inflater.eof:
+            if not pending:
+                pending = data[position : position + 65536]
+                position += len(pending)
+                if not pending:
+                    break
+            size += len(inflater.decompress(pending, 1 << 20))
+            pending = inflater.unconsumed_tail
+    except zlib.error:
+        pass
+    return size
+
 
 def open_pdf(data: bytes) -> pdfium.PdfDocument:
     return pdfium.PdfDocument(data)
 
 
 def pages(pdf: pdfium.PdfDocument) -> Iterator[Page]:
-    """Every page of the document, read in turn (pages are closed once read)."""
+    """Every page of the document, read in turn (pages are closed once read). Raises
+    PdfTooLarge past the bounds above."""
+    if len(pdf) > MAX_PAGES:
+        raise PdfTooLarge(f"it has {len(pdf)} pages (the limit is {MAX_PAGES})")
+    items = 0
     for index in range(len(pdf)):
         page = pdf[index]
         try:
-            yield _read_page(page, index + 1)
+            result = _read_page(page, index + 1)
+            items += sum(len(word.text) for word in result.words) + _count_objects(
+                ctypes.cast(page.raw, ctypes.c_void_p).value
+            )
+            if items > MAX_PAGE_ITEMS:
+                raise PdfTooLarge(
+                    f"its first {index + 1} pages hold more than {MAX_PAGE_ITEMS:,} letters and shapes"
+                )
+            yield result
         finally:
             page.close()
 

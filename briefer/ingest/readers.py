@@ -7,6 +7,7 @@ is raised as InputFileError with the file's name, what is wrong and what to do.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import re
 from dataclasses import dataclass
@@ -180,7 +181,10 @@ def _read_pdf(path: Path, data: bytes) -> list[PdfPage]:
     from briefer.ingest.page_layout import lay_out_page
 
     try:
+        pdf_text.check_size(data)
         pdf = pdf_text.open_pdf(data)
+    except pdf_text.PdfTooLarge as error:
+        raise _too_large(path, "PDF", error) from None
     except pdf_text.PdfiumError as error:
         if getattr(error, "err_code", None) == 4 or "password" in str(error).lower():
             raise InputFileError(
@@ -196,6 +200,8 @@ def _read_pdf(path: Path, data: bytes) -> list[PdfPage]:
     try:
         with ocr.collect_scans() as scans:
             pages = [lay_out_page(page) for page in pdf_text.pages(pdf)]
+    except pdf_text.PdfTooLarge as error:
+        raise _too_large(path, "PDF", error) from None
     except pdf_text.PdfiumError:
         raise InputFileError(
             path, "the PDF is damaged and cannot be read", "download or export it again"
@@ -229,12 +235,55 @@ def _check_scans(path: Path, pages: list[PdfPage], scans: ScanReport) -> None:
         )
 
 
+def _too_large(path: Path, kind: str, error: ValueError) -> InputFileError:
+    """A file that unpacks into more than any report holds (or one made to exhaust the
+    reader's memory)."""
+    return InputFileError(
+        path,
+        f"the {kind} file is too large to read: {error}",
+        "if it is a real report, save or print it again as a new file, or split it into one file per report",
+    )
+
+
 # --- Word -----------------------------------------------------------------------------------
+
+# A .docx is a ZIP archive; python-docx unpacks its parts into memory. A long report
+# with its pictures unpacks into some tens of MB; its XML parts compress 5 to 20 times.
+# A part packed more than 100 times over, or parts over 200 MB in all, are a bomb.
+MAX_DOCX_UNPACKED = 200 * 1024 * 1024
+MAX_DOCX_RATIO = 100
+_RATIO_FROM = 10 * 1024 * 1024  # small parts may be packed tightly (blank space, repeated styles)
+
+
+def _check_docx_size(data: bytes) -> None:
+    """Raise ValueError when the archive's parts unpack into more than the bounds above,
+    from the sizes it declares (Python's zipfile never unpacks more than a part declares)."""
+    import zipfile
+
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # not a readable archive: python-docx says so
+    total = sum(member.file_size for member in members)
+    if total > MAX_DOCX_UNPACKED:
+        raise ValueError(f"its parts unpack into {total / 1_048_576:,.0f} MB (the limit is 200 MB)")
+    for member in members:
+        if member.file_size > _RATIO_FROM and member.file_size > MAX_DOCX_RATIO * max(
+            member.compress_size, 1
+        ):
+            raise ValueError(
+                f"its part {member.filename!r} unpacks {member.file_size // max(member.compress_size, 1):,} "
+                "times over (a real document's part, at most some tens)"
+            )
 
 
 def _read_docx(path: Path, data: bytes) -> WordBody:
     from briefer.ingest.docx_reader import read_word
 
+    try:
+        _check_docx_size(data)
+    except ValueError as error:
+        raise _too_large(path, "Word", error) from None
     try:
         return read_word(data)
     except Exception as error:  # noqa: BLE001 - python-docx fails on damaged packages in

@@ -4,12 +4,24 @@ refused alone with a one-line message naming it."""
 from __future__ import annotations
 
 import time
+import zipfile
+import zlib
 from pathlib import Path
 
+import docx
+import pytest
+
+from briefer.errors import InputFileError
+from briefer.ingest import pdf_text, readers
 from briefer.ingest.pipeline import parse_document
+from briefer.ingest.readers import read_document
 from briefer.ingest.segment import split_meetings
 from briefer.ingest.units import Unit
 
+TEXT = (
+    "Participants discussed the recruitment of migrant workers and the fees they pay to agencies, "
+    "and agreed that the fees should be paid by the employers rather than by the workers themselves."
+)
 _ROMANS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 
@@ -62,3 +74,99 @@ def test_splitting_many_short_sections_into_meetings_is_linear() -> None:
     elapsed = time.perf_counter() - start
     assert len(drafts) == 1  # no report text: nothing to split after
     assert elapsed < 2, f"{elapsed:.1f} s"  # 0.1 s here; 20 s when quadratic
+
+
+# --- decompression bombs ------------------------------------------------------------------
+
+
+def _pdf(content: bytes, pages: int = 1) -> bytes:
+    """A PDF whose pages all draw one Flate-compressed content stream."""
+    stream = zlib.compress(content, 9)
+    kids = " ".join(f"{5 + i} 0 R" for i in range(pages))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R /Resources << /Font << /F1 4 0 R >> >> >>"
+    objects += [page] * pages
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+_DRAW_LINE = b"BT /F1 12 Tf 72 700 Td (Participants discussed the recruitment of workers.) Tj ET\n"
+
+
+def _refusal(path: Path) -> str:
+    with pytest.raises(InputFileError) as caught:
+        read_document(path)
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith(str(path))
+    return message
+
+
+def test_a_pdf_that_unpacks_into_gigabytes_is_refused_at_once(tmp_path: Path) -> None:
+    # 100 KB that PDFium would unpack into 400 MB of drawing instructions (and hold
+    # about 6 GB while reading the page; 2.5 s and 300 MB for each 20 MB of them).
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(_pdf(_DRAW_LINE * 5_000_000))
+    start = time.perf_counter()
+    message = _refusal(path)
+    assert time.perf_counter() - start < 5
+    assert "too large to read" in message and "unpack" in message
+
+
+def test_a_pdf_of_too_many_pages_is_refused_before_they_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "pages.pdf"
+    path.write_bytes(_pdf(_DRAW_LINE, pages=pdf_text.MAX_PAGES + 1))
+    start = time.perf_counter()
+    assert f"{pdf_text.MAX_PAGES + 1} pages" in _refusal(path)
+    assert time.perf_counter() - start < 2
+
+
+def test_pages_sharing_one_big_drawing_are_bounded_over_the_document(tmp_path: Path, monkeypatch) -> None:
+    # Each page draws the same stream: small once, large when read on every page.
+    monkeypatch.setattr(pdf_text, "MAX_PAGE_ITEMS", 20_000)
+    path = tmp_path / "shared.pdf"
+    lines = b"".join(_DRAW_LINE.replace(b"700", b"%d" % (750 - 15 * n)) for n in range(45))
+    path.write_bytes(_pdf(lines, pages=20))  # 2,000 letters a page
+    assert "letters and shapes" in _refusal(path)
+    monkeypatch.undo()
+    assert len(read_document(path).pages) == 20
+
+
+def _docx_with_member(path: Path, member: str, megabytes: int) -> None:
+    """A Word document that holds one more part: `megabytes` of zeros, packed tight."""
+    document = docx.Document()
+    document.add_paragraph(TEXT)
+    document.save(str(path))
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive, archive.open(member, "w") as part:
+        chunk = bytes(1 << 20)
+        for _ in range(megabytes):
+            part.write(chunk)
+
+
+def test_a_word_file_that_unpacks_into_gigabytes_is_refused_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.docx"
+    _docx_with_member(path, "word/media/image1.png", 30)  # 30 KB in the file
+    message = _refusal(path)
+    assert "too large to read" in message and "password" not in message
+    assert "word/media/image1.png" in message
+
+
+def test_a_word_file_over_200_mb_unpacked_is_refused(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(readers, "MAX_DOCX_UNPACKED", 5 * 1024 * 1024)
+    monkeypatch.setattr(readers, "MAX_DOCX_RATIO", 10**9)
+    path = tmp_path / "big.docx"
+    _docx_with_member(path, "word/media/image1.png", 6)
+    assert "unpack into" in _refusal(path)
+    monkeypatch.undo()
+    assert read_document(path).word is not None  # 6 MB of zeros: under the real bounds
