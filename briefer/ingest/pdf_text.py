@@ -166,9 +166,10 @@ def check_size(data: bytes) -> None:
         size = _inflated_size(data, match.end(), min(limit, MAX_INFLATED_BYTES - total) + 1)
         total += size
         if size > limit or total > MAX_INFLATED_BYTES:
-            raise PdfTooLarge(
-                f"its compressed contents unpack into more than {min(limit, MAX_INFLATED_BYTES) // 1_048_576} MB"
+            what, bound = (
+                ("one of its streams", limit) if size > limit else ("its streams", MAX_INFLATED_BYTES)
             )
+            raise PdfTooLarge(f"{what} unpack into more than {bound // 1_048_576} MB")
 
 
 def _inflated_size(data: bytes, start: int, cap: int) -> int:
