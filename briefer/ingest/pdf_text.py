@@ -167,9 +167,11 @@ def check_size(data: bytes) -> None:
         total += size
         if size > limit or total > MAX_INFLATED_BYTES:
             what, bound = (
-                ("one of its streams", limit) if size > limit else ("its streams", MAX_INFLATED_BYTES)
+                ("one of its streams unpacks", limit)
+                if size > limit
+                else ("its streams unpack", MAX_INFLATED_BYTES)
             )
-            raise PdfTooLarge(f"{what} unpack into more than {bound // 1_048_576} MB")
+            raise PdfTooLarge(f"{what} into more than {bound // 1_048_576} MB")
 
 
 def _inflated_size(data: bytes, start: int, cap: int) -> int:
