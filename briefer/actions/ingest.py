@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefer import paths
-from briefer.errors import InputFileError
+from briefer.errors import InputFileError, shown_path
 from briefer.ingest.document import ParsedDocument
 from briefer.ingest.pipeline import find_inputs, parse_document
 from briefer.library import Library
@@ -22,6 +22,11 @@ class FileReport:
     meetings: int = 0
     sections: int = 0
     message: str = ""
+
+    def __post_init__(self) -> None:
+        # A report is shown to the user: its file as every message names it (a name's
+        # bytes that are not UTF-8 cannot be printed; a newline would split its line).
+        self.path = Path(shown_path(self.path))
 
     @property
     def ok(self) -> bool:
@@ -45,7 +50,9 @@ def ingest_paths(
         if given.is_dir() and not any(True for _ in find_inputs([given])):
             reports.append(
                 FileReport(
-                    given, "error", message=f"{given}: no .txt, .md, .pdf or .docx files in this folder"
+                    given,
+                    "error",
+                    message=f"{shown_path(given)}: no .txt, .md, .pdf or .docx files in this folder",
                 )
             )
     files = list(find_inputs(inputs))
@@ -66,7 +73,7 @@ def ingest_paths(
     outcomes = library.add_documents(document for _, document in parsed) if parsed else []
     for (path, _), outcome in zip(parsed, outcomes, strict=True):
         reports.append(FileReport(path, outcome.status, outcome.meetings, outcome.sections, outcome.detail))
-    order = {path: index for index, path in enumerate(files)}
+    order = {Path(shown_path(path)): index for index, path in enumerate(files)}
     reports.sort(key=lambda report: order.get(report.path, -1))
     return reports
 

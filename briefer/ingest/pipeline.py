@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from briefer.errors import InputFileError
+from briefer.errors import InputFileError, shown_path
 from briefer.ingest.document import MeetingMetadata, Note, ParsedDocument, ParsedMeeting
 from briefer.ingest.layout import lay_out
 from briefer.ingest.metadata import read_metadata, running_head_symbol, smart_title, title_page_units
@@ -141,8 +141,9 @@ def parse_document(
             "check that it is a meeting report with paragraphs of text",
         )
     return ParsedDocument(
-        file_name=path.name,
-        path=str(path),
+        # as shown: a name's bytes that are not UTF-8 cannot be stored in the library's JSON
+        file_name=shown_path(path.name),
+        path=shown_path(path),
         kind=raw.kind,
         sha256=raw.sha256,
         size=raw.size,

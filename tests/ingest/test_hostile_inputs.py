@@ -3,6 +3,7 @@ refused alone with a one-line message naming it."""
 
 from __future__ import annotations
 
+import os
 import time
 import zipfile
 import zlib
@@ -11,12 +12,14 @@ from pathlib import Path
 import docx
 import pytest
 
-from briefer.errors import InputFileError
+from briefer.actions.ingest import ingest_paths
+from briefer.errors import InputFileError, shown_path
 from briefer.ingest import pdf_text, readers
 from briefer.ingest.pipeline import parse_document
 from briefer.ingest.readers import read_document
 from briefer.ingest.segment import split_meetings
 from briefer.ingest.units import Unit
+from briefer.library import Library
 
 TEXT = (
     "Participants discussed the recruitment of migrant workers and the fees they pay to agencies, "
@@ -109,7 +112,7 @@ def _refusal(path: Path) -> str:
     with pytest.raises(InputFileError) as caught:
         read_document(path)
     message = str(caught.value)
-    assert "\n" not in message and message.startswith(str(path))
+    assert "\n" not in message and message.startswith(shown_path(path))
     return message
 
 
@@ -170,3 +173,62 @@ def test_a_word_file_over_200_mb_unpacked_is_refused(tmp_path: Path, monkeypatch
     assert "unpack into" in _refusal(path)
     monkeypatch.undo()
     assert read_document(path).word is not None  # 6 MB of zeros: under the real bounds
+
+
+# --- file names ---------------------------------------------------------------------------
+
+
+def _report_text(place: str) -> str:
+    return f"Workshop on labour migration\n{place}, 3 May 2011\n\nI. Opening\n\n{TEXT}\n"
+
+
+def test_a_name_that_is_not_utf8_is_ingested_with_the_rest_of_its_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "good.txt").write_text(_report_text("Geneva"), encoding="utf-8")
+    odd = Path(os.fsdecode(bytes(folder) + b"/r\xe9port.txt"))  # Latin-1 bytes, as a USB stick may hold
+    odd.write_text(_report_text("Bangkok"), encoding="utf-8")
+    library = Library.open(tmp_path / "library")
+    reports = ingest_paths(library, [folder])
+    assert sorted((r.path.name, r.status) for r in reports) == [
+        ("good.txt", "added"),
+        ("r\\xe9port.txt", "added"),
+    ]
+    assert sorted(d["file"] for d in library.documents()) == ["good.txt", "r\\xe9port.txt"]
+    for report in reports:
+        str(report.path).encode("utf-8")  # printable, whatever the terminal
+    reopened = Library.open(tmp_path / "library")  # and stored: the library reads back
+    assert len(reopened.documents()) == 2
+
+
+def test_a_bad_file_with_an_odd_name_is_refused_alone_in_one_printable_line(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "good.txt").write_text(_report_text("Geneva"), encoding="utf-8")
+    Path(os.fsdecode(bytes(folder) + b"/emp\xfdty.txt")).write_bytes(b"")
+    reports = ingest_paths(Library.open(tmp_path / "library"), [folder])
+    bad = next(r for r in reports if not r.ok)
+    assert bad.message == f"{folder}/emp\\xfdty.txt: the file is empty; choose the file that holds the report"
+    assert [r.status for r in reports if r.ok] == ["added"]
+
+
+@pytest.mark.parametrize(
+    "name", ["two\nlines.txt", "tab\there.txt", "ret\rurn.txt", "esc\x1b[31m.txt", "sep\u2028.txt"]
+)
+def test_an_error_names_a_file_on_one_line_whatever_its_name(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"")
+    message = _refusal(path)
+    assert message.isprintable()  # no control character, no line break of any kind
+    assert shown_path(path) in message and repr(name)[1:-1] in message
+
+
+def test_ordinary_names_are_shown_as_they_are() -> None:
+    for name in [
+        "report.txt",
+        "Rapport d’atelier — Genève 2011.pdf",
+        "نشست.docx",
+        "会议 报告.txt",
+        "a\xa0b.md",
+    ]:
+        assert shown_path(name) == name
