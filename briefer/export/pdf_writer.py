@@ -163,9 +163,16 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     """Text cut with an ellipsis to fit a width (running headers)."""
     if pdfmetrics.stringWidth(text, font, size) <= width:
         return text
-    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    # The longest start that fits with the ellipsis, found by halving: cutting one character
+    # at a time measures the text once per character, the square of its length.
+    fits, over = 0, len(text)
+    while over - fits > 1:
+        middle = (fits + over) // 2
+        if pdfmetrics.stringWidth(text[:middle] + "…", font, size) <= width:
+            fits = middle
+        else:
+            over = middle
+    return text[:fits].rstrip() + "…"
 
 
 _BREAK_AFTER = re.compile(r"(?<=[-_/.])")
@@ -761,6 +768,24 @@ class Paragraph(_ReportlabParagraph):
             super().wrap(availWidth, availHeight)
             self._wrapped_at = availWidth
         return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        """As reportlab splits, but the part left for the next page keeps the lines already
+        broken: reportlab would break all of them again on every page, which makes a
+        paragraph many pages long cost the square of its length."""
+        broken = getattr(self, "blPara", None) if self._wrapped_at == availWidth else None
+        parts = super().split(availWidth, availHeight)
+        if broken is None:
+            return parts
+        self.blPara = broken  # reportlab forgets the lines when nothing fits here
+        if len(parts) == 2:
+            first, rest = parts
+            lines = broken.lines[len(first.blPara.lines) :]
+            rest.blPara = broken.clone(lines=lines)
+            rest._wrapped_at = availWidth
+            rest.width = availWidth
+            rest.height = len(lines) * rest.style.leading  # the styles have no autoLeading
+        return parts
 
     def draw(self) -> None:
         if not getattr(getattr(self.canv, "_doctemplate", None), "measuring", False):

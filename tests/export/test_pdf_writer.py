@@ -487,3 +487,22 @@ def test_footnote_marks_print_whole(tmp_path) -> None:
     from briefer.export.pdf_writer import _markup
 
     assert _markup("rights.¹⁰ More <b>") == "rights.<super>10</super> More &lt;b&gt;"
+
+
+def test_long_text_costs_its_length_not_its_square(tmp_path) -> None:
+    """Issue 13: a 300,000-character word took minutes (its lines were broken again on every
+    page) and a 30,000-character title over a minute (the running header shrank it one
+    character at a time). Both are now done in one pass; the text prints whole."""
+    import time
+
+    title = "Title " * 5_000
+    word = "x" * 300_000
+    info = DocumentInfo(title, "M" * 10_000, False, "A4", "A. Officer", "")
+    document = Document(info, [Paragraph(f"Before {word} after."), Paragraph("End of pack.")])
+    started = time.monotonic()
+    out = _build(tmp_path, document)
+    assert time.monotonic() - started < 15  # before: not done in 120 s
+    text = "".join(_pages(out))
+    assert text.count("x") == len(word)
+    assert "Before x" in text and "x after." in text and "Title Title" in text
+    assert "…" in text  # the running header: the title cut to fit
