@@ -141,6 +141,13 @@ def _one_line(text: str) -> str:
     return text_rules.one_line(clean_text(text))
 
 
+def _property(text: str) -> str:
+    """One-line text for a file property, cut with an ellipsis to the 255 characters the
+    format allows (python-docx refuses more); the printed text stays whole."""
+    text = _one_line(text)
+    return text if len(text) <= 255 else text[:254].rstrip() + "…"
+
+
 def _lines(text: str) -> str:
     return "\n".join(text_rules.lines(clean_text(text)))
 
@@ -546,10 +553,10 @@ class _DocxBuilder:
     def _properties(self) -> None:
         info = self.document.info
         props = self.word.core_properties
-        props.title = clean_text(info.title)
-        props.author = clean_text(info.author)
-        props.last_modified_by = clean_text(info.author)
-        props.subject = clean_text(info.subject)
+        props.title = _property(info.title)
+        props.author = _property(info.author)
+        props.last_modified_by = _property(info.author)
+        props.subject = _property(info.subject)
         props.comments = ""
         props.keywords = ""
         props.category = "Briefing pack"

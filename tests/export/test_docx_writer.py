@@ -543,3 +543,16 @@ def test_libreoffice_handout_starts_with_the_first_part(office: dict[str, Path])
     starts = [lines_of(page)[2] for page in pages]
     assert "1. Part 1: Côte d’Ivoire & <Ελλάδα> “quoted” —" in starts  # each part on a new page
     assert "2. Part 2: Migration and development" in starts
+
+
+def test_a_title_longer_than_word_allows_in_the_file_properties(tmp_path: Path, briefing: Template) -> None:
+    """Issue 13: python-docx refuses a file property over 255 characters; the property is cut
+    with an ellipsis, the printed title stays whole."""
+    title = "A very long title " * 30
+    info = DocumentInfo(title, "RESTRICTED", False, "A4", "A. Officer " * 30, "Subject " * 40)
+    word = build(tmp_path, Document(info, [Paragraph("Text.")]), briefing)
+    props = word.core_properties
+    assert 250 < len(props.title) <= 255 and props.title.endswith("…")
+    assert title.strip().startswith(props.title[:-1])
+    assert len(props.author) <= 255 and len(props.subject) <= 255
+    assert title.strip() in header_xml(word.sections[0]) + "".join(p.text for p in word.paragraphs)
