@@ -20,7 +20,7 @@ import sqlite3
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,17 +95,39 @@ _PLAIN_SCHEMA = "CREATE TABLE section_text (rowid INTEGER PRIMARY KEY, heading T
 
 
 class SearchIndex:
-    """One index file. All access on the thread that made it (the library's worker)."""
+    """One index file, or a copy in memory when the file cannot serve (`use_memory`). All
+    access on the thread that made it (the library's worker)."""
+
+    # The methods that change the index (all others only read it): brought up to date
+    # from the library's files, an index has their effect already.
+    WRITES = frozenset(
+        {
+            "rebuild",
+            "replace_documents",
+            "set_piece_signatures",
+            "apply_user",
+            "set_section_edit",
+            "set_meeting_edit",
+            "set_not_duplicates",
+            "set_stamp",
+            "discard",
+            "close",
+            "use_memory",
+        }
+    )
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.fts = fts5_available()
+        self.in_memory = False
         self._db: sqlite3.Connection | None = None
         self._bits: tuple[sqlite3.Connection, dict[str, int]] | None = None
 
     # --- the file ------------------------------------------------------------------------------
 
     def _connect(self, path: Path) -> sqlite3.Connection:
+        if self.in_memory:
+            return sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         connection = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")
@@ -125,9 +147,25 @@ class SearchIndex:
             self._db = None
         self._bits = None
 
+    def use_memory(self, copy_file: bool) -> None:
+        """Go on with an index in memory, for this process: the file cannot be written (a
+        read-only folder, a full disk) or is damaged. `copy_file`: start from a copy of the
+        file when it can be read (brought up to date from the library's files after)."""
+        self.close()
+        self.in_memory = True
+        self._db = self._connect(self.path)
+        if not copy_file:
+            return
+        try:
+            with closing(sqlite3.connect(f"{self.path.resolve().as_uri()}?immutable=1", uri=True)) as old:
+                old.backup(self._db)
+        except (sqlite3.DatabaseError, OSError, ValueError):
+            self.close()
+            self._db = self._connect(self.path)
+
     def stamp(self) -> dict[str, str]:
         """The signatures this index was built from; {} when it is missing or damaged."""
-        if not self.path.exists():
+        if not self.in_memory and not self.path.exists():
             return {}
         try:
             rows = self.db.execute("SELECT key, value FROM meta").fetchall()
@@ -145,6 +183,8 @@ class SearchIndex:
     def discard(self) -> None:
         """Forget a damaged or outdated index: it is built again from the library."""
         self.close()
+        if self.in_memory:
+            return
         for suffix in ("", "-wal", "-shm"):
             try:
                 os.unlink(f"{self.path}{suffix}")
@@ -175,11 +215,12 @@ class SearchIndex:
         of one document and the near-duplicate signatures), then swap it in. `progress(n)`
         after each document."""
         self.close()
-        building = partial_name(self.path)  # a killed rebuild leaves it: the next open removes it
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(f"{building}{suffix}"):
-                os.unlink(f"{building}{suffix}")
-        connection = sqlite3.connect(str(building), isolation_level=None)
+        if self.in_memory:
+            connection = self._db = self._connect(self.path)
+        else:
+            building = partial_name(self.path)  # a killed rebuild leaves it: the next open removes it
+            remove_database(building)
+            connection = sqlite3.connect(str(building), isolation_level=None)
         try:
             connection.execute("PRAGMA journal_mode = OFF")
             connection.execute("PRAGMA synchronous = OFF")
@@ -206,8 +247,15 @@ class SearchIndex:
                 {**stamp, "version": INDEX_VERSION, "fts": str(self.fts)}.items(),
             )
             connection.execute("COMMIT")
-        finally:
-            connection.close()
+        except BaseException:
+            self.close()
+            if not self.in_memory:
+                connection.close()
+                remove_database(building)  # (a full disk: its space back)
+            raise
+        if self.in_memory:
+            return
+        connection.close()
         os.replace(building, self.path)
         for suffix in ("-wal", "-shm"):
             try:
@@ -585,6 +633,13 @@ class SearchIndex:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def remove_database(path: Path) -> None:
+    """An SQLite file and its journals, where they can be removed."""
+    for suffix in ("", "-wal", "-shm"):
+        with suppress(OSError):
+            os.unlink(f"{path}{suffix}")
 
 
 def _gather_terms_longer(db: sqlite3.Connection) -> None:

@@ -27,13 +27,14 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from tinydb import Query, TinyDB
 from tinydb.table import Table
@@ -43,7 +44,7 @@ from briefer.date_checks import check_date, check_range
 from briefer.errors import LibraryDamagedError, LibraryError, NotFoundError, RestoreNotice, UsageError
 from briefer.ingest.document import ParsedDocument
 from briefer.ingest.themes import check_theme_ids
-from briefer.library.index import INDEX_FILE, SearchIndex, SearchResult, SectionFilter
+from briefer.library.index import INDEX_FILE, SearchIndex, SearchResult, SectionFilter, remove_database
 from briefer.library.journal import ChangeJournal
 from briefer.library.merging import MergeOutcome, merge_documents, merge_user_records
 from briefer.library.migrations import SCHEMA_VERSION, migrate, set_version, stored_version
@@ -65,6 +66,7 @@ from briefer.library.storage import (
     backup_folder,
     encode_tables,
     file_signature,
+    lock_unless_read_only,
     restore_newest_backup,
 )
 
@@ -81,6 +83,33 @@ class IngestOutcome:
     meetings: int = 0
     sections: int = 0
     detail: str = ""
+
+
+class _RepairingIndex:
+    """The library's `SearchIndex`, repaired when it fails (`Library._repair_index`): a
+    read is then asked again; a write is not, the repaired index having its effect already."""
+
+    def __init__(self, index: SearchIndex, repair: Callable[[sqlite3.DatabaseError | OSError], None]) -> None:
+        self._index = index
+        self._repair = repair
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._index, name)
+        if not callable(attribute):
+            return attribute
+
+        def repaired(*args: Any, **kwargs: Any) -> Any:
+            for attempt in range(3):  # a copy of a damaged file failing too: built from the files
+                try:
+                    return getattr(self._index, name)(*args, **kwargs)
+                except (sqlite3.DatabaseError, OSError) as error:
+                    if attempt == 2:
+                        raise
+                    self._repair(error)
+                    if name in SearchIndex.WRITES:
+                        return None
+
+        return repaired
 
 
 def stable_id(prefix: str, *parts: str, length: int = 10) -> str:
@@ -152,7 +181,8 @@ class Library:
         self._pieces = DocumentPieces(folder / DOCUMENTS_FOLDER)
         self._user = _Store(folder / USER_FILE, user_problem)
         self._journal = ChangeJournal(folder)  # a change of many new files (`merge_records`)
-        self.index = SearchIndex(folder / INDEX_FILE)
+        self.index = cast(SearchIndex, _RepairingIndex(SearchIndex(folder / INDEX_FILE), self._repair_index))
+        self._repairing = False
         # Told (documents done, documents in all, what is being done) during long work: the
         # index built from scratch, an old library split into pieces.
         self.progress: Callable[[int, int, str], None] | None = None
@@ -221,14 +251,14 @@ class Library:
             and not (look_at_pieces and self._pieces_changed_in_place())
         ):
             return False
-        with LibraryLock(self.folder):
+        with lock_unless_read_only(self.folder):
             self._update_index(look_at_pieces)
         return True
 
     def stored_files(self) -> dict[str, bytes]:
         """The files of record at the current schema, read together under the lock (a
         consistent pair, for an archive): the documents as one file, and user.json."""
-        with LibraryLock(self.folder):
+        with lock_unless_read_only(self.folder):
             self._update_index()
             tables = single_file(iter(self._pieces), {"schema": SCHEMA_VERSION})
             return {
@@ -268,6 +298,32 @@ class Library:
                 self.index.apply_user(self._user_records(), {**self._user_stamp(), **self._seeded_stamp()})
         if look_at_pieces or any(stamp.get(key) != value for key, value in self._pieces_stamp().items()):
             self._sync_pieces()
+
+    def _repair_index(self, error: sqlite3.DatabaseError | OSError) -> None:
+        """The index failed (a full disk, a read-only folder, a damaged page): it is derived,
+        so this process goes on with one in memory, brought up to date from the library's
+        files, starting from a copy of the file where it is sound; a damaged file is removed,
+        for the next process to build again. A saved change is never failed by the index."""
+        if self._repairing:
+            raise error
+        index = self.index
+        damaged = isinstance(error, sqlite3.DatabaseError) and (error.sqlite_errorcode or 0) & 0xFF in (
+            sqlite3.SQLITE_CORRUPT,
+            sqlite3.SQLITE_NOTADB,
+        )
+        self._repairing = True
+        try:
+            index.use_memory(copy_file=not (damaged or index.in_memory))
+            if damaged:
+                remove_database(index.path)
+            self._update_index()
+        except (sqlite3.DatabaseError, OSError) as failure:
+            raise LibraryError(
+                f"{index.path}: the search index cannot be built, even in memory ({failure}); "
+                "free some memory and disk space and try again"
+            ) from None
+        finally:
+            self._repairing = False
 
     def _undo_unfinished_change(self) -> None:
         """Under the lock: the files of a change killed before its commit removed (see

@@ -30,8 +30,8 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -40,10 +40,17 @@ from tinydb.middlewares import Middleware
 from tinydb.storages import Storage
 
 from briefer.atomic import fsync_folder, replacing, write_bytes
-from briefer.errors import LibraryDamagedError, LibraryError, LibraryLockedError, RestoreNotice
+from briefer.errors import (
+    LibraryDamagedError,
+    LibraryError,
+    LibraryLockedError,
+    LibraryReadOnlyError,
+    RestoreNotice,
+)
 from briefer.library.migrations import CHECKSUMS_SINCE, SCHEMA_VERSION, stored_version
 
 LOCK_TIMEOUT_SECONDS = 5.0
+LOCK_FILE = "library.lock"
 BACKUP_FOLDER = "backups"
 BACKUPS_KEPT = 3
 CHECKSUM_TABLE = "checksum"
@@ -362,16 +369,38 @@ class LibraryLock:
         from filelock import FileLock
 
         self.folder = folder
-        self._lock = FileLock(str(folder / "library.lock"), timeout=timeout)
+        self._lock = FileLock(str(folder / LOCK_FILE), timeout=timeout)
 
     def __enter__(self) -> LibraryLock:
         from filelock import Timeout
 
+        path = self.folder / LOCK_FILE
+        if path.is_symlink():  # it would create or lock a file elsewhere
+            raise LibraryError(f"{path}: a link stands where the library keeps its lock file; remove it")
         try:
             self._lock.acquire()
         except Timeout:
             raise LibraryLockedError(self.folder) from None
+        except IsADirectoryError:
+            raise LibraryError(
+                f"{path}: a folder stands where the library keeps its lock file; move it away"
+            ) from None
+        except OSError as error:
+            if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise LibraryReadOnlyError(self.folder) from None
+            raise LibraryError(
+                f"{path}: the library cannot be locked for a change ({error.strerror})"
+            ) from None
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self._lock.release()
+
+
+@contextmanager
+def lock_unless_read_only(folder: Path) -> Iterator[None]:
+    """The library's lock, or none in a folder no one can change (read-only): reading goes on."""
+    with ExitStack() as stack:
+        with suppress(LibraryReadOnlyError):
+            stack.enter_context(LibraryLock(folder))
+        yield
