@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from briefer.library.models import Table
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+MAX_COUNT = 10_000_000  # --limit: more sections than any library holds
 TABLE_CELL_WIDTH = 40  # characters of a table cell's line in `show`
 
 
@@ -55,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sections = commands.add_parser("sections", help="find sections: filters and a search query")
     _search_arguments(sections)
-    sections.add_argument("--limit", type=int, metavar="N", help="at most N sections, best first")
+    sections.add_argument("--limit", type=_count, metavar="N", help="at most N sections, best first")
     sections.add_argument("--json", action="store_true")
 
     stats = commands.add_parser(
@@ -123,7 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--from", dest="date_from", metavar="DATE", help="with --theme: meetings from DATE")
     build.add_argument("--to", dest="date_to", metavar="DATE", help="with --theme: meetings up to DATE")
     build.add_argument(
-        "--limit", type=int, default=100, metavar="N", help="with --theme: at most N per theme"
+        "--limit", type=_count, default=100, metavar="N", help="with --theme: at most N per theme"
     )
 
     commands.add_parser("templates", help="the pack templates you can build with")
@@ -165,7 +166,9 @@ def _search_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--country", metavar="NAME")
     parser.add_argument("--from", dest="date_from", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD")
     parser.add_argument("--to", dest="date_to", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD")
-    parser.add_argument("--level", action="append", type=int, default=[], metavar="N", help="heading level")
+    parser.add_argument(
+        "--level", action="append", type=_level, default=[], metavar="N", help="heading level (1-9)"
+    )
     parser.add_argument(
         "--kind",
         action="append",
@@ -231,6 +234,24 @@ def _progress_line(done: int, total: int, what: str) -> None:
     """Long work as the library opens (an index built anew, an upgrade), on one line."""
     end = "\n" if done >= total else ""
     print(f"\rbriefer: {what}: {done:,} of {total:,} documents", end=end, file=sys.stderr, flush=True)
+
+
+def _whole_number(text: str, low: int, high: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"{text} is not between {low} and {high:,}")
+    return value
+
+
+def _count(text: str) -> int:
+    return _whole_number(text, 0, MAX_COUNT)
+
+
+def _level(text: str) -> int:
+    return _whole_number(text, 1, 9)
 
 
 def _print_json(value: Any) -> None:

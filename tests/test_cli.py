@@ -223,6 +223,16 @@ def test_bad_command_line_exits_2(capsys) -> None:
     assert exit_info.value.code == 2
 
 
+@pytest.mark.parametrize(
+    "args", [["--limit", str(10**20)], ["--limit", "-5"], ["--level", str(10**20)], ["--level", "0"]]
+)
+def test_numbers_out_of_range_are_usage_errors(lib: str, capsys, args: list[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--library", lib, "sections", *args])
+    assert exit_info.value.code == 2
+    assert "is not between" in capsys.readouterr().err
+
+
 # --- bad input: each file named, the rest still goes in, the library unchanged otherwise ------
 
 

@@ -590,7 +590,7 @@ class SearchIndex:
             )
         # The page first, from the hits alone; then its sections, one by one by rowid (a join
         # of every hit with the text table before sorting costs seconds at 50,000).
-        page = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+        page = f"LIMIT {_row_count(limit)} OFFSET {_row_count(offset)}" if limit is not None else ""
         chosen = db.execute(f"SELECT h.rowid, h.score FROM temp.hits h ORDER BY {order} {page}").fetchall()
         rows = []
         for rowid, score_value in chosen:
@@ -633,6 +633,11 @@ class SearchIndex:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _row_count(value: int) -> int:
+    """A LIMIT or OFFSET SQLite takes (a signed 64-bit integer), however large the ask."""
+    return max(0, min(int(value), 2**62))
 
 
 def remove_database(path: Path) -> None:

@@ -44,7 +44,7 @@ class ParsedQuery:
         """The FTS5 MATCH expression, or None when only exclusions were given."""
         if not self.include:
             return None
-        expression = " ".join(self.include)
+        expression = " AND ".join(self.include)  # (FTS5 takes no bare AND before a bracket)
         for term in self.exclude:
             expression += f" NOT {term}"
         return expression

@@ -77,7 +77,7 @@ def filter_sql(filters: SectionFilter, theme_bits: dict[str, int]) -> tuple[list
         where.append(f"s.meeting_id IN (SELECT id FROM meetings m WHERE {' AND '.join(meeting_conditions)})")
     if filters.levels:
         where.append(f"s.level IN ({','.join('?' * len(filters.levels))})")
-        params.extend(filters.levels)
+        params.extend(max(-1, min(level, 2**62)) for level in filters.levels)  # (SQLite's integers)
     return where, params
 
 

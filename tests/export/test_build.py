@@ -122,6 +122,15 @@ def test_cli_builds_straight_from_themes_and_sections(library, library_copy, tmp
     assert out.stat().st_size > 0
 
 
+def test_a_saved_search_of_any_typing_builds(library, library_copy, tmp_path):
+    pack = _pack(library)
+    pack.searches.append(SavedSearch("Odd", query="remittances AND OR costs", limit=1000))
+    pack_file = export_pack(pack, tmp_path / "pack.json")
+    out = tmp_path / "odd.docx"
+    assert main(["--library", str(library_copy), "build", "--pack", str(pack_file), "--out", str(out)]) == 0
+    assert out.stat().st_size > 0
+
+
 def test_a_rebuild_reports_what_is_new(library, library_copy, tmp_path, capsys):
     pack = _pack(library)
     pack.items = pack.items[:3]

@@ -4,9 +4,12 @@ near-duplicates, and the index as derived data (rebuilt when missing, stale or d
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefer.ingest.pipeline import parse_document
 from briefer.library import Library, SectionFilter
@@ -40,10 +43,43 @@ def test_parse_query() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ['say "a""b"', '"unclosed', "AND OR NOT", "a*b*", "-", "(x) NEAR/2 y", "^caret"]
+    "text",
+    [
+        'say "a""b"',
+        '"unclosed',
+        "AND OR NOT",
+        "a*b*",
+        "-",
+        "(x) NEAR/2 y",
+        "^caret",
+        "a AND OR b",
+        "a b OR c",
+    ],
 )
 def test_any_typing_is_a_valid_query(library_copy: Path, text: str) -> None:
     Library.open(library_copy).search(SectionFilter(query=text))  # no FTS5 syntax error, ever
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["a", "b", "OR", "AND", "NOT", "NEAR", "-", '"', "*", "(", ")", "^", ":", "+", "é", " "]
+        ),
+        max_size=12,
+    ).map(" ".join)
+)
+def test_no_typing_makes_an_expression_fts5_refuses(text: str) -> None:
+    if not index_module.fts5_available():
+        pytest.skip("no FTS5 here")
+    db = sqlite3.connect(":memory:")
+    db.execute(
+        "CREATE VIRTUAL TABLE t USING fts5(heading, body, tokenize = 'porter unicode61 remove_diacritics 2')"
+    )
+    query = parse_query(text)
+    for expression in (query.match_expression(), query.exclusion_expression()):
+        if expression is not None:
+            db.execute("SELECT rowid FROM t WHERE t MATCH ?", (expression,)).fetchall()
 
 
 def test_words_phrases_prefixes_and_exclusions(library: Library) -> None:
