@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import lzma
 import os
 import re
 import stat
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -257,9 +259,13 @@ def _read_archive(archive: Path) -> _Checked:
         NotImplementedError,
         RuntimeError,
         ValueError,
+        zlib.error,
+        lzma.LZMAError,
     ) as error:
         raise _refuse(archive, f"not a readable zip file: {error}") from None
     except OSError as error:
+        if error.errno is None:  # a compressed member's data is damaged (bz2 says so thus)
+            raise _refuse(archive, f"a file in it is damaged: {error}") from None
         raise UsageError(f"{archive}: the archive cannot be read ({error.strerror})") from None
 
 

@@ -176,6 +176,25 @@ def _huge_declared(source: Path, target: Path) -> Path:
     return target
 
 
+def _damaged_member(method: int) -> Callable[[Path, Path], Path]:
+    """The archive recompressed with `method`, its library.json's compressed bytes damaged."""
+
+    def damage(source: Path, target: Path) -> Path:
+        with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", method) as new:
+            for info in old.infolist():
+                new.writestr(info.filename, old.read(info))
+        data = bytearray(target.read_bytes())
+        with zipfile.ZipFile(target) as zipped:
+            info = zipped.getinfo("library.json")
+        start = info.header_offset + 30 + len(info.filename) + 40
+        for offset in range(start, start + 200):
+            data[offset] ^= 0x5A
+        target.write_bytes(bytes(data))
+        return target
+
+    return damage
+
+
 def _changed(name: str, change) -> Callable[[Path, Path], Path]:
     """The archive with its `name` (library.json or user.json) changed by `change(tables)`,
     its checksum made right: a crafted record, not a damaged file."""
@@ -260,6 +279,9 @@ MALICIOUS = {
         drop={f"sources/{SAMPLE_FILES[0].name}"},
     ),
     "bomb-declared": lambda a, t: _huge_declared(a, t),
+    "damaged-deflate": _damaged_member(zipfile.ZIP_DEFLATED),
+    "damaged-lzma": _damaged_member(zipfile.ZIP_LZMA),
+    "damaged-bzip2": _damaged_member(zipfile.ZIP_BZIP2),
 }
 
 
@@ -272,8 +294,9 @@ def test_a_malicious_archive_is_refused_with_nothing_written(
     target = Library.open(tmp_path / "target")
     save_pack(target, Pack("Mine"))
     before, tree = _files(target.folder), _tree(tmp_path)
-    with pytest.raises(UsageError, match="bad.zip"):
+    with pytest.raises(UsageError, match="bad.zip") as refused:
         import_archive(target, archive)
+    assert "(None)" not in str(refused.value) and "\n" not in str(refused.value)
     assert _files(target.folder) == before
     assert _tree(tmp_path) == tree
     assert not Path("/tmp/evil").exists()
