@@ -16,8 +16,9 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 PARTIAL_SUFFIX = ".partial"
-# Temporary names of earlier versions (library writes used ".tmp"), removed the same way.
-_LEFTOVER_SUFFIXES = (PARTIAL_SUFFIX, ".tmp")
+# Temporary names of earlier versions (library writes used ".tmp", index rebuilds
+# ".building"), removed the same way.
+_LEFTOVER_SUFFIXES = (PARTIAL_SUFFIX, ".tmp", ".building")
 
 
 def partial_name(path: Path) -> Path:
@@ -63,7 +64,7 @@ def remove_leftovers(folder: Path, name: str = "*") -> None:
     for suffix in _LEFTOVER_SUFFIXES:
         for leftover in folder.glob(f".{pattern}.*{suffix}"):
             pid = leftover.name[: -len(suffix)].rsplit(".", 1)[-1]
-            if pid.isdigit() and not _process_alive(int(pid)):
+            if pid.isdigit() and not _writer_alive(int(pid), leftover):
                 with suppress(OSError):
                     leftover.unlink()
 
@@ -77,6 +78,35 @@ def fsync_folder(folder: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def _writer_alive(pid: int, leftover: Path) -> bool:
+    """Is the process that wrote `leftover` still running? Not if no process has its PID,
+    nor if the one that has it now started after the file was last written (a PID reused)."""
+    if not _process_alive(pid):
+        return False
+    if pid == os.getpid():
+        return True
+    started = _process_start(pid)
+    if started is None:
+        return True  # no way to tell here: kept
+    try:
+        written = leftover.stat().st_mtime
+    except OSError:
+        return True
+    return written >= started - 1.0  # (a second's slack: boot time and ticks are coarse)
+
+
+def _process_start(pid: int) -> float | None:
+    """When process `pid` started (seconds since the epoch), where /proc says (Linux)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()  # (the name may hold spaces)
+        with open("/proc/stat", encoding="ascii", errors="replace") as handle:
+            boot = next(float(line.split()[1]) for line in handle if line.startswith("btime "))
+        return boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
 
 
 def _process_alive(pid: int) -> bool:

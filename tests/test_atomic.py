@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,22 @@ def test_the_library_folder_is_swept_of_dead_writers_files_only(tmp_path: Path) 
         path.write_bytes(b"x")
     remove_leftovers(tmp_path)
     assert not dead.exists() and alive.exists() and plain.exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="process start times from /proc")
+def test_a_leftover_older_than_the_process_now_holding_its_pid_is_removed(tmp_path: Path) -> None:
+    """A PID reused by an unrelated process does not keep a killed writer's file for ever."""
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        time.sleep(0.3)
+        stale = tmp_path / f".user.json.{process.pid}.partial"  # written before it started
+        live = tmp_path / f".index.sqlite3.{process.pid}.building"  # as if written by it now
+        for path in (stale, live):
+            path.write_bytes(b"x")
+        long_ago = time.time() - 3600
+        os.utime(stale, (long_ago, long_ago))
+        remove_leftovers(tmp_path)
+        assert not stale.exists() and live.exists()
+    finally:
+        process.kill()
+        process.wait()

@@ -245,6 +245,7 @@ class Library:
         (as sync and restore tools write). `look_at_pieces` (the app, when it opens): every
         piece's signature too (60 ms at 50,000 sections), for a file written over in place
         by hand or damaged."""
+        self._check_folder()
         if (
             self._index_is_current()
             and not self._journal.path.exists()
@@ -254,6 +255,15 @@ class Library:
         with lock_unless_read_only(self.folder):
             self._update_index(look_at_pieces)
         return True
+
+    def _check_folder(self) -> None:
+        """A library open in the app whose folder was moved or deleted meanwhile: said so,
+        never answered from what is left open, nor made again empty."""
+        if not self.folder.is_dir():
+            raise LibraryError(
+                f"{self.folder}: the library folder has gone (moved, renamed or deleted); "
+                "put it back, or open the library where it is now"
+            )
 
     def stored_files(self) -> dict[str, bytes]:
         """The files of record at the current schema, read together under the lock (a
@@ -437,6 +447,7 @@ class Library:
     def _writing(self) -> Iterator[None]:
         """One change: under the lock, on the latest files, user.json all or nothing.
         Pieces are written by the change itself, each whole (`DocumentPieces.write`)."""
+        self._check_folder()
         with LibraryLock(self.folder):
             self._update_index()
             restored = len(self.restored)
@@ -468,6 +479,7 @@ class Library:
     def meeting(self, meeting_id: str) -> Meeting:
         meeting = self.index.meeting(meeting_id)
         if meeting is None:
+            self._check_folder()
             raise NotFoundError(
                 f"no meeting with id '{meeting_id}' in the library; 'briefer meetings' lists the ids"
             )
@@ -476,6 +488,7 @@ class Library:
     def section(self, section_id: str) -> Section:
         section = self.index.section(section_id)
         if section is None:
+            self._check_folder()
             raise NotFoundError(
                 f"no section with id '{section_id}' in the library; 'briefer sections' lists the ids"
             )
@@ -485,6 +498,7 @@ class Library:
         self, selection: SectionFilter | None = None, limit: int | None = None, offset: int = 0
     ) -> SearchResult:
         """Ranked, filtered sections with snippets, near-duplicates and facet counts."""
+        self._check_folder()  # (an app open on a folder deleted meanwhile)
         return self.index.search(selection or SectionFilter(), limit=limit, offset=offset)
 
     def sections(self, selection: SectionFilter | None = None) -> list[Section]:

@@ -144,3 +144,18 @@ def test_a_read_only_library_is_read_and_searched_but_not_changed(library_copy: 
         assert not (shared / "library" / INDEX_FILE).exists()
     finally:
         shutil.rmtree(shared, ignore_errors=True)
+
+
+def test_a_library_folder_deleted_under_an_open_library_is_said_so(library_copy: Path) -> None:
+    library = Library.open(library_copy)
+    section = library.sections()[0]
+    shutil.rmtree(library_copy)
+    for read in (
+        lambda: library.search(SectionFilter(query="remittances")),
+        lambda: library.section("s0000000000"),
+        lambda: library.set_section_note(section.id, "lost?"),
+        lambda: library.refresh_if_changed(),
+    ):
+        with pytest.raises(LibraryError, match="the library folder has gone"):
+            read()
+    assert not library_copy.exists()  # not made again, empty
