@@ -36,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"briefer {__version__}")
     parser.add_argument(
         "--library",
+        type=Path,
         metavar="DIR",
         help=f"library folder (default: ${paths.LIBRARY_ENV}, else your own library)",
     )
@@ -200,6 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_app(library_dir=args.library)
     try:
+        _check_text_arguments(args)
         return _COMMANDS[args.command](args)
     except BrieferError as error:
         print(f"briefer: error: {error}", file=sys.stderr)
@@ -213,6 +215,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+def _check_text_arguments(args: argparse.Namespace) -> None:
+    """Text given on the command line (a note, a title, a query) must be text: bytes that
+    are not UTF-8 reach Python as lone surrogates, which nothing can store or print. File
+    names (paths) may hold any bytes, as the system allows."""
+    for name, value in vars(args).items():
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and any("\ud800" <= char <= "\udfff" for char in text):
+                shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                raise UsageError(
+                    f"the {name.replace('_', ' ')} '{shown}' is not UTF-8 text; set the terminal to "
+                    "UTF-8 (or type it again) and try again"
+                )
 
 
 def _open_library(args: argparse.Namespace):

@@ -12,7 +12,7 @@ from reportlab.lib import pdfencrypt
 from reportlab.pdfgen import canvas
 
 from briefer.cli import main
-from tests.conftest import SAMPLE_FILES, SOURCES
+from tests.conftest import SAMPLE_FILES, SOURCES, store_files
 
 GCIM = SOURCES / "gcim-regional-hearing-americas-2005.txt"
 MEETING_KEYS = {"id", "title", "organizers", "city", "country", "start_date", "end_date", "symbol", "source"}
@@ -319,3 +319,16 @@ def test_a_query_of_exclusions_alone_is_taken_as_a_query(lib: str, capsys) -> No
     assert main(["--library", lib, "sections", "--query", "-smuggling", "--json"]) == 0
     found = json.loads(capsys.readouterr().out)
     assert found and not any("smuggl" in (s["heading"] + s["text"]).lower() for s in found)
+
+
+def test_text_arguments_that_are_not_utf8_are_refused_in_one_line(lib: str, capsys) -> None:
+    section = json.loads(run(capsys, "--library", lib, "sections", "--json")[1])[0]["id"]
+    before = store_files(Path(lib))
+    for args in (
+        ["note", section, "caf\udce9"],
+        ["sections", "--query", "caf\udce9"],
+        ["rename", section, "\udcff"],
+    ):
+        code, out, err = run(capsys, "--library", lib, *args)
+        assert code == 1 and "is not UTF-8 text" in err and err.count("\n") == 1, err
+    assert store_files(Path(lib)) == before
