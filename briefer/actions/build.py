@@ -68,6 +68,7 @@ class PackBuild:
         format, out = format.lower(), Path(out).expanduser()
         check_output(out, format)
         check_target(out, library_folder, replace)
+        pack = pack.checked()  # e.g. a title given on the command line
         return cls(pack, format, out, find_template(template or pack.template), record)
 
     def assemble(self, library: Library) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 from briefer.actions.outputs import check_target
@@ -13,11 +15,11 @@ from briefer.packs.importing import packs_to_add, stored, without_ids
 from briefer.packs.model import Pack
 
 PACK_SUFFIX = ".briefer-pack.json"
+PACK_FILE_LIMIT = 20_000_000  # bytes; a real pack file is a few kilobytes
 
 
 def save_pack(library: Library, pack: Pack) -> Pack:
-    Pack.from_json(pack.to_json(), f"pack '{pack.title}'")  # refuse what could not be opened again
-    library.save_pack_record(pack.to_json())
+    library.save_pack_record(pack.checked().to_json())
     return pack
 
 
@@ -64,21 +66,46 @@ def export_pack(pack: Pack, path: Path, library_folder: Path | None = None, repl
 def read_pack_file(path: Path) -> Pack:
     """A pack from a file; errors name the file and what is wrong with it."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such pack file; check the path") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a folder; give the pack file inside it") from None
-    except OSError as error:
-        raise UsageError(f"{path}: the pack file cannot be read ({error.strerror})") from None
+    raw = _pack_bytes(path)
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as error:
         raise UsageError(
             f"{path}: not a pack file (it is not valid JSON: {error}); export packs from Briefer to share them"
         ) from None
+    except RecursionError:  # the JSON reader's own limit on nesting
+        raise UsageError(f"{path}: not a pack file (its data is nested too deeply)") from None
     return Pack.from_json(data, str(path))
+
+
+def _pack_bytes(path: Path) -> bytes:
+    """The file's bytes, if it is a regular file of at most PACK_FILE_LIMIT: a device
+    (/dev/zero) would be read until memory runs out, a FIFO would wait for ever. Opened
+    without waiting and checked on the open file, so nothing can be swapped in between."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such pack file; check the path") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a folder; give the pack file inside it") from None
+    except OSError as error:
+        raise UsageError(f"{path}: the pack file cannot be read ({error.strerror})") from None
+    mode = os.fstat(handle).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(handle)
+        if stat.S_ISDIR(mode):
+            raise UsageError(f"{path}: is a folder; give the pack file inside it")
+        raise UsageError(f"{path}: not a pack file (it is a device or a pipe, not a file)")
+    with os.fdopen(handle, "rb") as file:
+        try:
+            raw = file.read(PACK_FILE_LIMIT + 1)
+        except OSError as error:
+            raise UsageError(f"{path}: the pack file cannot be read ({error.strerror})") from None
+    if len(raw) > PACK_FILE_LIMIT:
+        raise UsageError(
+            f"{path}: not a pack file (over {PACK_FILE_LIMIT // 1_000_000} MB; a pack file is a few kilobytes)"
+        )
+    return raw
 
 
 def import_pack(library: Library, path: Path) -> Pack:

@@ -9,6 +9,8 @@ says which field is wrong.
 
 from __future__ import annotations
 
+import re
+import reprlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
@@ -33,6 +35,19 @@ PACK_KEYS = (
     "format version id title subtitle meeting delegation author date marking draft template page_size items searches"
 ).split()
 ITEM_KEYS = ("kind", "id", "section_id", "title", "text", "messages", "qa", "numbered")
+# Longest texts a pack may hold where they print on one line: a marking is a short
+# classification ("RESTRICTED"), a title a line or two. Longer is a mistake (or an
+# attack), refused with the field named rather than cut: a marking must not change silently.
+LONGEST = {"marking": 100, "title": 500}
+# The format nests five deep (pack, items, item, qa, question); far deeper is not a pack,
+# and walking it would overflow Python's stack.
+DEEPEST = 20
+# A lone surrogate ("\ud800" in a JSON file) is no character: it cannot be saved or
+# printed. Read as the replacement character, like any undecodable text.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_repr = reprlib.Repr()  # a value in a message: short, however long or deep it is
+_repr.maxlevel, _repr.maxstring, _repr.maxother = 2, 60, 60
+_shown = _repr.repr
 
 
 def new_id(prefix: str) -> str:
@@ -132,6 +147,11 @@ class Pack:
             search.id = new_id("q")
         return copied
 
+    def checked(self) -> Pack:
+        """The pack as it would be opened again: what could not be is refused (a marking too
+        long...), lone surrogates are replaced. Run before a pack is saved or built."""
+        return Pack.from_json(self.to_json(), f"pack {_shown(self.title)}")
+
     # --- the stored and exported form ----------------------------------------------------
 
     def to_json(self) -> dict[str, Any]:
@@ -158,8 +178,10 @@ class Pack:
         """Validate and build; `origin` (a file name) starts every error message."""
         reader = _Reader(origin)
         data = reader.mapping(data, "the pack")
+        if _depth(data) > DEEPEST:
+            raise UsageError(f"{origin}: not a pack file (its data is nested too deeply)")
         if data.get("format", PACK_FORMAT) != PACK_FORMAT:
-            raise UsageError(f"{origin}: not a Briefer pack (format '{data.get('format')}')")
+            raise UsageError(f"{origin}: not a Briefer pack (format {_shown(data.get('format'))})")
         version = data.get("version", PACK_FORMAT_VERSION)
         if not isinstance(version, int) or version > PACK_FORMAT_VERSION:
             raise UsageError(
@@ -193,6 +215,21 @@ class Pack:
         if problem:
             raise UsageError(f"{origin}: {problem}")
         return pack
+
+
+def _depth(data: Any) -> int:
+    """How deep lists and objects nest in `data`; counted without recursion, so that any
+    depth is measured, and stopping past DEEPEST."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, depth)
+            if depth > DEEPEST:
+                break
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def _plain(value: Any) -> dict[str, Any]:
@@ -276,7 +313,7 @@ class _Reader:
             if key not in keys:
                 near = get_close_matches(key, keys, n=1)
                 hint = f"; did you mean '{near[0]}'?" if near else f"; the keys are {', '.join(keys)}"
-                raise self._fail(where, f"unknown key '{key}'{hint}")
+                raise self._fail(where, f"unknown key {_shown(key)}{hint}")
 
     def _fail(self, where: str, message: str) -> UsageError:
         return UsageError(f"{self.origin}: {where}: {message}")
@@ -294,8 +331,8 @@ class _Reader:
 
     def string(self, value: Any, where: str) -> str:
         if not isinstance(value, str):
-            raise self._fail(where, f"{value!r} must be text")
-        return value
+            raise self._fail(where, f"{_shown(value)} must be text")
+        return _SURROGATES.sub("\ufffd", value)
 
     def text(self, data: dict[str, Any], key: str, required: bool = False, where: str = "the pack") -> str:
         value = data.get(key)
@@ -304,8 +341,13 @@ class _Reader:
                 raise self._fail(where, f"'{key}' is missing; give it a value")
             return ""
         if not isinstance(value, str):
-            raise self._fail(where, f"'{key}' must be text, not {value!r}")
-        return value
+            raise self._fail(where, f"'{key}' must be text, not {_shown(value)}")
+        longest = LONGEST.get(key)
+        if longest and len(value) > longest:
+            raise self._fail(
+                where, f"'{key}' is {len(value)} characters long; shorten it to at most {longest}"
+            )
+        return _SURROGATES.sub("\ufffd", value)
 
     def flag(self, data: dict[str, Any], key: str, default: bool, where: str = "the pack") -> bool:
         value = data.get(key, default)
@@ -316,7 +358,7 @@ class _Reader:
     def date(self, data: dict[str, Any], key: str, where: str = "the pack") -> str | None:
         value = self.text(data, key, where=where) or None
         if value is not None and date_problem(value):
-            raise self._fail(where, f"'{key}' is not a date ({value!r}); write it as YYYY-MM-DD")
+            raise self._fail(where, f"'{key}' is not a date ({_shown(value)}); write it as YYYY-MM-DD")
         return value
 
     def choice(
@@ -329,5 +371,5 @@ class _Reader:
     ) -> str:
         value = data.get(key, default)
         if value not in allowed:
-            raise self._fail(where, f"'{key}' must be one of {', '.join(allowed)}, not {value!r}")
+            raise self._fail(where, f"'{key}' must be one of {', '.join(allowed)}, not {_shown(value)}")
         return value

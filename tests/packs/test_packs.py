@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from briefer.actions.build import build_pack
 from briefer.actions.packs import (
     delete_pack,
     duplicate_pack,
@@ -296,3 +297,84 @@ def test_no_two_headings_print_the_same_number(library):
     )
     numbers = [h.number for h in assemble(pack, library, find_template("briefing")).document.headings()]
     assert numbers == ["1", "2", "2.1", "", "3", ""]  # the last: the sources annex
+
+
+# --- hostile pack files (issue 13) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("depth", [100_000, 500])  # past the JSON reader's own limit, and under it
+def test_a_pack_file_nested_too_deep_is_refused_in_one_line(tmp_path, depth):
+    path = tmp_path / "deep.json"
+    path.write_text('{"title": "Deep", "items": ' + "[" * depth + "]" * depth + "}", encoding="utf-8")
+    with pytest.raises(UsageError, match="nested too deeply") as error:
+        read_pack_file(path)
+    assert str(error.value).startswith(f"{path}: ") and "\n" not in str(error.value)
+    deep: list = []
+    for _ in range(100_000):  # a record as deep, from a library or an archive
+        deep = [deep]
+    with pytest.raises(UsageError, match="nested too deeply"):
+        Pack.from_json({"title": "Deep", "items": [{"kind": "qa", "qa": deep}]})
+
+
+def test_a_long_or_deep_wrong_value_is_named_shortly():
+    deep: list = []
+    for _ in range(15):
+        deep = [deep]
+    for value in (deep, [1] * 100_000):
+        with pytest.raises(UsageError, match="must be text") as error:
+            Pack.from_json({"title": "A pack", "items": [{"kind": "key_messages", "messages": [value]}]})
+        assert len(str(error.value)) < 200
+
+
+def test_a_marking_or_title_too_long_is_refused_with_the_field(tmp_path, library):
+    for field, longest in (("marking", 100), ("title", 500)):
+        data = {**Pack("A pack").to_json(), field: "X" * (longest + 1)}
+        with pytest.raises(UsageError, match=f"'{field}' is {longest + 1} characters long") as error:
+            Pack.from_json(data, "pack.json")
+        assert len(str(error.value)) < 200
+        Pack.from_json({**data, field: "X" * longest})
+    with pytest.raises(UsageError, match="'title' is 30000 characters"):  # a title given to build
+        build_pack(Pack("T" * 30_000), library, "pdf", tmp_path / "out.pdf")
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_lone_surrogates_are_read_as_the_replacement_character(tmp_path, library):
+    """A "\\ud800" escape in a pack file can be neither saved nor printed: it is read as
+    U+FFFD, and the pack imports, exports and builds."""
+    path = tmp_path / "odd.json"
+    data = {**Pack("A pack").to_json(), "title": "Pack \ud800 one", "marking": "\udcff"}
+    data["items"] = [{"kind": "key_messages", "messages": ["line \udfff"]}]
+    path.write_text(json.dumps(data), encoding="ascii")  # the escapes, as an attacker writes them
+    pack = import_pack(library, path)
+    assert (pack.title, pack.marking, pack.items[0].messages) == (
+        "Pack \ufffd one",
+        "\ufffd",
+        ["line \ufffd"],
+    )
+    export_pack(pack, tmp_path / "again.json")
+    for format in ("pdf", "docx"):
+        build_pack(pack, library, format, tmp_path / f"out.{format}")
+    pack.title = "Given \udcff on the command line"  # (argv holds undecodable bytes so)
+    assert build_pack(pack, library, "pdf", tmp_path / "given.pdf").pages
+    assert save_pack(library, pack).id in {p.id for p in list_packs(library)}
+    assert load_pack(library, pack.id).title == "Given \ufffd on the command line"
+
+
+def test_only_a_regular_file_of_sensible_size_is_read_as_a_pack(tmp_path, monkeypatch):
+    import os
+
+    from briefer.actions import packs as pack_actions
+
+    with pytest.raises(UsageError, match="/dev/zero: not a pack file .*device or a pipe"):
+        read_pack_file("/dev/zero")  # was read until memory ran out
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(UsageError, match="device or a pipe"):
+        read_pack_file(fifo)  # was waiting for ever for a writer
+    with pytest.raises(UsageError, match="is a folder"):
+        read_pack_file(tmp_path)
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(Pack("A pack").to_json()) + " " * 2000, encoding="utf-8")
+    monkeypatch.setattr(pack_actions, "PACK_FILE_LIMIT", 1000)
+    with pytest.raises(UsageError, match="big.json: not a pack file \\(over"):
+        read_pack_file(path)
