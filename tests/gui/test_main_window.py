@@ -353,3 +353,19 @@ def test_an_index_built_on_opening_shows_its_progress(qtbot, library_copy: Path)
         window.show()
     assert messages[-1] == f"Indexing the library: {documents:,} of {documents:,} documents…"
     assert window.results.table.rowCount() > 0
+
+
+def test_a_library_folder_deleted_under_the_window_is_said_so(
+    window, qtbot, monkeypatch, library_copy
+) -> None:
+    import shutil
+
+    shown = []
+    monkeypatch.setattr(
+        main_window_module, "show_error", lambda parent, error, action: shown.append((str(error), action))
+    )
+    shutil.rmtree(library_copy)
+    window.library_pane.search.setText("remittances")
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    assert "the library folder has gone" in shown[0][0]
+    assert not library_copy.exists()
