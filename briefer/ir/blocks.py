@@ -56,10 +56,15 @@ class Cover:
 
 @dataclass(frozen=True, slots=True)
 class Title:
-    """The pack's title at the top of the first page, when there is no cover (handouts)."""
+    """The pack's title at the top of the first page, when there is no cover (handouts):
+    with the meeting, its place and dates and the date of issue, when known."""
 
     text: str
     subtitle: str = ""
+    meeting: str = ""
+    place: str = ""
+    dates: str = ""
+    issued: str = ""  # the pack's date, as printed ("Issued 3 December 2026")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,12 +114,48 @@ def _label(number: str, text: str) -> str:
     return f"{number}. {text}" if number else text
 
 
+# Printed, in a style of its own, where the source lost text (debris cut out of a PDF, a
+# sentence cut short): the reader must see that the excerpt is not whole.
+MISSING_TEXT = "[text missing in the source]"
+# Printed where the pack leaves out paragraphs of an excerpt.
+OMITTED_TEXT = "[...]"
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A piece of a paragraph: its text ("text"), a footnote reference ("note": the writer
+    numbers it where it stands and prints `note`, paragraphs, as the footnote: at the foot
+    of the page in the PDF, a Word footnote in Word), or a place where the source lost
+    text ("missing": printed as MISSING_TEXT in the missing style; `text` is empty)."""
+
+    text: str = ""  # lines
+    kind: str = "text"  # "text", "note", "missing"
+    note: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Paragraph:
-    """A paragraph of an excerpt (usually one; several where its text holds blank lines)."""
+    """A paragraph of an excerpt (usually one; several where its text holds blank lines).
+
+    `runs`, when given, is the paragraph piece by piece (footnote references, lost text);
+    `text` is then their plain text, with MISSING_TEXT where text is lost and no note
+    references. A writer prints `pieces()`."""
 
     text: str  # paragraphs
     style: str = "body"  # "body", "lead" (an introduction under a heading), "quote"
+    runs: tuple[Run, ...] = ()
+
+    def pieces(self) -> tuple[Run, ...]:
+        return self.runs or (Run(self.text),)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The footnotes of the paragraph, in the order their references stand."""
+        return tuple(run.note for run in self.runs if run.kind == "note")
+
+    @property
+    def damaged(self) -> bool:
+        return any(run.kind == "missing" for run in self.runs)
 
 
 _FIGURE = re.compile(r"[-+\u2212]?[$€£¥]?\s?\d[\d.,\u00a0\u202f ]*\s?%?")
@@ -160,6 +201,7 @@ class Note:
     title: str  # one line; none printed when empty
     text: str  # paragraphs
     kind: str = "notes"  # "notes", "objectives"
+    anchor: str = ""  # when the contents and bookmarks list it
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +210,7 @@ class KeyMessages:
 
     title: str
     items: tuple[str, ...]  # each: lines
+    anchor: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,15 +228,28 @@ class QuestionsAnswers:
 
     title: str
     pairs: tuple[QuestionAnswer, ...]
+    anchor: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceExcerpt:
+    """An excerpt of the pack taken from a source: its heading as the pack prints it (with
+    its number), the anchor of that heading (the writer prints its page in the pack), and
+    where in the file it is ("lines 12-40", "pp. 3-4")."""
+
+    label: str
+    anchor: str
+    where: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class SourceEntry:
     document: str  # file name
-    meeting: str  # meeting title(s) with place and dates
+    meeting: str  # meeting title(s) with place and dates: the title the entry is listed by
     symbol: str = ""
     date: str = ""
     sections: int = 0  # how many excerpts of the pack come from it
+    excerpts: tuple[SourceExcerpt, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

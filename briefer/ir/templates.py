@@ -21,6 +21,7 @@ from briefer.errors import TemplateError, UsageError
 SETTINGS_FILE = "template.json"
 STYLE_FILE = "style.docx"
 DEFAULT_TEMPLATE = "briefing"
+AUDIENCES = ("internal", "shareable")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +40,25 @@ class Template:
     body_font: str = "LiberationSerif"  # a family in resources/fonts
     heading_font: str = "LiberationSans"
     margin_mm: float = 22.0
+    # Which blocks it prints, by audience: "internal" (objectives, if-raised answers, notes,
+    # by default) and "shareable" (excerpts, key messages...). A handout prints shareable only.
+    audiences: tuple[str, ...] = ("internal", "shareable")
+    mirror_margins: bool = False  # printed both sides: inner and outer margins, not left and right
+    gutter_mm: float = 0.0  # added to the inner margin (binding), with mirror_margins
+    cards: bool = False  # speaking notes: each key message or excerpt on a page (card) of its own
 
     def __post_init__(self) -> None:
         """The one check of a template's values: every writer and estimate may trust them."""
         _check_range(self, "margin_mm", self.margin_mm, 5, 50, "mm")
         _check_range(self, "body_size", self.body_size, 6, 24, "points")
         _check_range(self, "notes_space", self.notes_space, 0, 40, "lines")
+        _check_range(self, "gutter_mm", self.gutter_mm, 0, 30, "mm")
+        unknown = [a for a in self.audiences if a not in AUDIENCES]
+        if unknown or not self.audiences:
+            raise TemplateError(
+                f"{self.folder / SETTINGS_FILE}: audiences must list one or more of "
+                f"{', '.join(AUDIENCES)}, not {list(self.audiences)}"
+            )
         for name in ("body_font", "heading_font"):
             family = getattr(self, name)
             if family not in bundled_fonts():
@@ -114,9 +128,13 @@ def load_template(folder: Path) -> Template:
             "int": isinstance(value, int) and not isinstance(value, bool),
             "float": isinstance(value, int | float) and not isinstance(value, bool),
             "str": isinstance(value, str),
+            "tuple[str, ...]": isinstance(value, list) and all(isinstance(v, str) for v in value),
         }[kind]
         if not ok:
-            raise TemplateError(f"{settings_file}: the setting '{name}' must be a {kind}, not {value!r}")
+            wanted = "list of text" if kind.startswith("tuple") else kind
+            raise TemplateError(f"{settings_file}: the setting '{name}' must be a {wanted}, not {value!r}")
+        if isinstance(value, list):
+            settings[name] = tuple(value)
     template = Template(id=folder.name, folder=folder, **{"name": folder.name, **settings})
     if not template.style_docx.is_file():
         raise TemplateError(f"{folder}: the template has no {STYLE_FILE}; copy one from a bundled template")

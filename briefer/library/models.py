@@ -113,6 +113,10 @@ class Section:
     note: str = ""  # the user's own note
     ordinal: int = 0  # position in its document
     tables: list[Table] = field(default_factory=list)
+    # Where the source lost text: (paragraph, offset, length), 0-based in `paragraphs()`,
+    # `length` characters of placeholder ("[…]" for cut PDF debris; 0 for a sentence cut short).
+    gaps: list[tuple[int, int, int]] = field(default_factory=list)
+    paragraph_pages: list[int] = field(default_factory=list)  # each paragraph's first page; [] unknown
 
     @property
     def theme_ids(self) -> list[str]:

@@ -50,6 +50,7 @@ class Assembly:
     section_ids: list[str]  # every excerpt in the pack, in order
     pulled: dict[str, list[str]] = field(default_factory=dict)  # saved search label -> section ids
     new_since_last_build: list[str] | None = None  # None when the pack was never built
+    damaged: list[str] = field(default_factory=list)  # excerpts printed with text missing in the source
 
 
 @dataclass(slots=True)
