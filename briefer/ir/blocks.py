@@ -296,3 +296,8 @@ class Document:
 
     def headings(self) -> list[PartHeading | SectionHeading]:
         return [b for b in self.blocks if isinstance(b, PartHeading | SectionHeading)]
+
+    def anchored(self) -> list[Block]:
+        """The blocks the contents and bookmarks point at, in order: headings and the
+        brief's own blocks that carry an anchor."""
+        return [b for b in self.blocks if getattr(b, "anchor", "")]

@@ -8,10 +8,12 @@ gives the same document.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from briefer.errors import NotFoundError, UsageError
 from briefer.ir.blocks import (
+    MISSING_TEXT,
     Block,
     Contents,
     ContentsEntry,
@@ -21,12 +23,15 @@ from briefer.ir.blocks import (
     KeyMessages,
     Note,
     NotesSpace,
+    PageBreak,
     Paragraph,
     PartHeading,
     QuestionAnswer,
     QuestionsAnswers,
+    Run,
     SectionHeading,
     SourceEntry,
+    SourceExcerpt,
     SourceLine,
     SourcesList,
     Table,
@@ -37,9 +42,17 @@ from briefer.library.index import SectionFilter
 from briefer.library.models import Meeting, Section
 from briefer.library.models import Table as SectionTable
 from briefer.library.repository import Library
-from briefer.packs.model import Pack, PackItem, SavedSearch
+from briefer.packs.model import BRIEF_KINDS, Pack, PackItem, SavedSearch
 from briefer.packs.numbering import Numbering
-from briefer.packs.wording import date_range, long_date, meeting_citation, printed_heading, source_line
+from briefer.packs.wording import (
+    date_range,
+    file_lines,
+    long_date,
+    meeting_citation,
+    printed_heading,
+    source_citation,
+    source_line,
+)
 
 SOURCES_TITLE = "Annex: Sources"
 
@@ -75,21 +88,24 @@ def assemble(pack: Pack, library: Library, template: Template | None = None) -> 
         raise UsageError(
             f"the pack '{pack.title}' is empty; add sections, headings or notes to it before building"
         )
-    if template.condensed:  # speaking notes: the lines to take come first
-        entries.sort(key=lambda e: e.item.kind != "key_messages")
+    # The brief's own blocks first, as its reader expects: objectives, key messages, if
+    # raised (speaking notes: the lines to take first of all).
+    order = ("key_messages", *BRIEF_KINDS) if template.condensed else BRIEF_KINDS
+    entries.sort(key=lambda e: order.index(e.item.kind) if e.item.kind in order else len(order))
     layout = _Layout(template)
     for entry in entries:
-        layout.add(entry)
-    if template.sources_annex and section_ids:
+        if entry.item.shown_to in template.audiences:
+            layout.add(entry)
+    if template.sources_annex and layout.excerpts:
         layout.part(SOURCES_TITLE, numbered=False, anchor="sources", new_page=True)
-        layout.blocks.append(SourcesList(_sources(entries)))
+        layout.blocks.append(SourcesList(_sources(layout.excerpts)))
     blocks: list[Block] = []
     if template.cover:
         blocks.append(_cover(pack))
     else:
-        blocks.append(Title(pack.title, pack.subtitle))
+        blocks.append(_title(pack))
     if template.contents and layout.contents:
-        blocks.append(Contents(tuple(layout.contents)))
+        blocks.append(Contents(tuple(_told_apart(layout.contents, layout.meeting_of))))
     blocks.extend(layout.blocks)
     info = DocumentInfo(
         title=pack.title,
@@ -102,7 +118,7 @@ def assemble(pack: Pack, library: Library, template: Template | None = None) -> 
     )
     last = library.last_build(pack.id)
     new = None if last is None else [s for s in section_ids if s not in set(last["section_ids"])]
-    return Assembly(Document(info, blocks), section_ids, pulled, new)
+    return Assembly(Document(info, blocks), section_ids, pulled, new, layout.damaged)
 
 
 # --- which sections ---------------------------------------------------------------------------
@@ -179,6 +195,17 @@ def _meeting(library: Library, cache: dict[str, Meeting], meeting_id: str) -> Me
 # --- what the blocks say --------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class _Printed:
+    """An excerpt as the pack prints it, for the sources annex: its heading, and the
+    indexes of the paragraphs printed."""
+
+    section: Section
+    meeting: Meeting
+    heading: SectionHeading
+    printed: list[int]
+
+
 class _Layout:
     """Numbers the parts and sections, gives each heading an anchor, lists the contents."""
 
@@ -188,10 +215,18 @@ class _Layout:
         self.contents: list[ContentsEntry] = []
         self.numbering = Numbering()
         self.anchors = 0
+        self.excerpts: list[_Printed] = []
+        self.damaged: list[str] = []
+        self.meeting_of: dict[str, Meeting] = {}  # an excerpt's anchor -> its meeting
 
     def _anchor(self) -> str:
         self.anchors += 1
         return f"h{self.anchors}"
+
+    def _card(self) -> None:
+        """Speaking notes on cards: what follows starts a page of its own."""
+        if self.template.cards and len(self.blocks) > 0 and not isinstance(self.blocks[-1], PageBreak):
+            self.blocks.append(PageBreak())
 
     def part(self, title: str, numbered: bool, anchor: str | None = None, new_page: bool = False) -> None:
         number = self.numbering.part(numbered)
@@ -200,52 +235,150 @@ class _Layout:
         self.blocks.append(PartHeading(title, anchor, number, new_page))
         self.contents.append(ContentsEntry(1, self.blocks[-1].label, anchor))
 
-    def section_heading(self, title: str, numbered: bool) -> None:
-        number = self.numbering.section(numbered)
+    def section_heading(self, title: str, numbered: bool) -> SectionHeading:
+        heading = SectionHeading(title, self._anchor(), 2, self.numbering.section(numbered))
+        self.blocks.append(heading)
+        self.contents.append(ContentsEntry(2, heading.label, heading.anchor))
+        return heading
+
+    def brief_block(self, title: str) -> str:
+        """An anchor for a block of the brief itself, listed in the contents and bookmarks."""
         anchor = self._anchor()
-        self.blocks.append(SectionHeading(title, anchor, 2, number))
-        self.contents.append(ContentsEntry(2, self.blocks[-1].label, anchor))
+        self.contents.append(ContentsEntry(1, title, anchor))
+        return anchor
 
     def add(self, entry: _Entry) -> None:
         item = entry.item
         if item.kind == "heading":
             self.part(item.title, item.numbered)
         elif entry.section is not None and entry.meeting is not None:
+            self._card()
             self.excerpt(item, entry.section, entry.meeting)
         elif item.kind in ("notes", "objectives"):
             if item.text.strip():
-                self.blocks.append(Note(item.display_title, item.text.strip(), item.kind))
+                anchor = self.brief_block(item.display_title) if item.kind == "objectives" else ""
+                self.blocks.append(Note(item.display_title, item.text.strip(), item.kind, anchor))
         elif item.kind == "key_messages":
-            messages = tuple(m.strip() for m in item.messages if m.strip())
-            if messages:
-                self.blocks.append(KeyMessages(item.display_title, messages))
+            self.key_messages(item)
         elif item.kind == "qa":
             pairs = tuple(
                 QuestionAnswer(q.question.strip(), q.answer.strip()) for q in item.qa if q.question.strip()
             )
             if pairs:
-                self.blocks.append(QuestionsAnswers(item.display_title, pairs))
+                self._card()
+                anchor = self.brief_block(item.display_title)
+                self.blocks.append(QuestionsAnswers(item.display_title, pairs, anchor))
+
+    def key_messages(self, item: PackItem) -> None:
+        messages = tuple(m.strip() for m in item.messages if m.strip())
+        if not messages:
+            return
+        anchor = self.brief_block(item.display_title)
+        if not self.template.cards:
+            self.blocks.append(KeyMessages(item.display_title, messages, anchor))
+            return
+        for number, message in enumerate(messages, 1):  # a card each
+            self._card()
+            title = (
+                f"{item.display_title} ({number} of {len(messages)})"
+                if len(messages) > 1
+                else item.display_title
+            )
+            self.blocks.append(KeyMessages(title, (message,), anchor if number == 1 else ""))
 
     def excerpt(self, item: PackItem, section: Section, meeting: Meeting) -> None:
-        self.section_heading(
-            item.title or printed_heading(section.heading, section.number, item.numbered), item.numbered
-        )
-        body = [_body_block(p) for p in section.paragraphs() if isinstance(p, SectionTable) or p.strip()]
+        title = item.title or printed_heading(section.heading, section.number, item.numbered)
+        heading = self.section_heading(title, item.numbered)
+        self.meeting_of[heading.anchor] = meeting
+        paragraphs = section.paragraphs()
+        printed = [i for i, p in enumerate(paragraphs) if isinstance(p, SectionTable) or p.strip()]
         if self.template.condensed:  # the first paragraph, be it a table
-            body = body[:1]
-        self.blocks.extend(body)
-        self.blocks.append(SourceLine(source_line(section, meeting)))
-        if section.note and not self.template.condensed:
-            self.blocks.append(Note("Note", section.note))
+            printed = printed[:1]
+        notes = {note.get("number", ""): note.get("text", "") for note in section.notes}
+        gaps: dict[int, list[tuple[int, int]]] = {}
+        for paragraph, offset, length in section.gaps:
+            gaps.setdefault(paragraph, []).append((offset, length))
+        for index in printed:
+            block = _body_block(paragraphs[index], notes, gaps.get(index, []))
+            if isinstance(block, Paragraph) and block.damaged and section.id not in self.damaged:
+                self.damaged.append(section.id)
+            self.blocks.append(block)
+        self.blocks.append(SourceLine(source_line(section, meeting, printed, self.template.sources_annex)))
+        self.excerpts.append(_Printed(section, meeting, heading, printed))
+        if section.note and not self.template.condensed and "internal" in self.template.audiences:
+            self.blocks.append(Note("Note", section.note))  # the officer's own note: internal
         if self.template.notes_space:
             self.blocks.append(NotesSpace(self.template.notes_space))
 
 
-def _body_block(paragraph: str | SectionTable) -> Paragraph | Table:
-    """A paragraph of an excerpt as printed: its text, or its table."""
+# A footnote reference in the library's text: superscript digits where the report had them.
+_REFERENCE = re.compile("[\u2070\u00b9\u00b2\u00b3\u2074-\u2079]+")
+_DIGITS = str.maketrans("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079", "0123456789")
+# A unit with a power ("km²", "m³") is no reference: it stays as it is.
+_UNIT = re.compile(r"\b(?:[kcmd]?m|ft|in)\Z")
+
+
+def _body_block(
+    paragraph: str | SectionTable, notes: dict[str, str], gaps: list[tuple[int, int]]
+) -> Paragraph | Table:
+    """A paragraph of an excerpt as printed: its table, or its text in runs. A reference
+    whose note the library holds is that footnote; one without its note is left out (a
+    marker must not point at nothing); where the source lost text, the pack says so."""
     if isinstance(paragraph, SectionTable):
         return Table(paragraph.rows, header=paragraph.header)
-    return Paragraph(paragraph.strip())
+    marks: list[tuple[int, int, Run | None]] = [(o, o + n, Run(kind="missing")) for o, n in gaps]
+    for match in _REFERENCE.finditer(paragraph):
+        if _UNIT.search(paragraph[: match.start()]):
+            continue
+        note = notes.get(match.group().translate(_DIGITS))
+        marks.append((match.start(), match.end(), Run(kind="note", note=note) if note else None))
+    if not marks:
+        return Paragraph(paragraph.strip())
+    runs: list[Run] = []
+    position = 0
+    for start, end, run in sorted(marks, key=lambda mark: mark[:2]):
+        if start < position:
+            continue  # marks that overlap: the first wins
+        if start > position:
+            runs.append(Run(paragraph[position:start]))
+        if run is not None:
+            runs.append(run)
+        position = end
+    runs.append(Run(paragraph[position:]))
+    runs = _stripped(runs)
+    text = "".join(MISSING_TEXT if run.kind == "missing" else run.text for run in runs)
+    return Paragraph(text, runs=tuple(runs))
+
+
+def _stripped(runs: list[Run]) -> list[Run]:
+    """The runs without the paragraph's leading and trailing blanks, nor empty text."""
+    if runs and runs[0].kind == "text":
+        runs[0] = Run(runs[0].text.lstrip())
+    if runs and runs[-1].kind == "text":
+        runs[-1] = Run(runs[-1].text.rstrip())
+    return [run for run in runs if run.kind != "text" or run.text]
+
+
+def _told_apart(entries: list[ContentsEntry], meeting_of: dict[str, Meeting]) -> list[ContentsEntry]:
+    """Excerpts' contents entries that would read the same ("Summary of Discussions" three
+    times) say which meeting each is from."""
+
+    def wording(entry: ContentsEntry) -> str:
+        return entry.text.split(". ", 1)[-1] if entry.anchor in meeting_of else entry.text
+
+    times: dict[str, int] = {}
+    for entry in entries:
+        times[wording(entry)] = times.get(wording(entry), 0) + 1
+    told = []
+    for entry in entries:
+        meeting = meeting_of.get(entry.anchor)
+        if meeting is not None and times[wording(entry)] > 1:
+            which = ", ".join(
+                p for p in (meeting.title or meeting.source_file, (meeting.start_date or "")[:4]) if p
+            )
+            entry = ContentsEntry(entry.level, f"{entry.text} ({which})", entry.anchor)
+        told.append(entry)
+    return told
 
 
 def _cover(pack: Pack) -> Cover:
@@ -263,19 +396,47 @@ def _cover(pack: Pack) -> Cover:
     )
 
 
-def _sources(entries: list[_Entry]) -> tuple[SourceEntry, ...]:
-    """Every meeting quoted, with its report and how many excerpts come from it (one row a
-    meeting: a file holding several reports gives several rows, each with its own date)."""
-    rows: dict[tuple[str, str], list] = {}
-    for entry in entries:
-        if entry.section is None or entry.meeting is None:
-            continue
-        key = (entry.section.source_file, entry.meeting.id)
-        rows.setdefault(key, [entry.meeting, 0])[1] += 1
-    ordered = sorted(rows.items(), key=lambda pair: (pair[1][0].start_date or "9999", pair[0]))
+def _title(pack: Pack) -> Title:
+    """A pack without a cover (a handout) says on its first page what it is for and when
+    it was issued."""
+    issued = long_date(pack.date)
+    return Title(
+        pack.title,
+        pack.subtitle,
+        meeting=pack.meeting.name,
+        place=pack.meeting.place,
+        dates=date_range(pack.meeting.start_date, pack.meeting.end_date),
+        issued=f"Issued {issued}" if issued else "",
+    )
+
+
+def _sources(excerpts: list[_Printed]) -> tuple[SourceEntry, ...]:
+    """Every meeting quoted, by its title, with its report and the excerpts taken from it
+    (one row a meeting: a file holding several reports gives several rows, each with its
+    own date)."""
+    rows: dict[tuple[str, str], list[_Printed]] = {}
+    for excerpt in excerpts:
+        rows.setdefault((excerpt.section.source_file, excerpt.meeting.id), []).append(excerpt)
+    ordered = sorted(rows.items(), key=lambda pair: (pair[1][0].meeting.start_date or "9999", pair[0]))
     return tuple(
         SourceEntry(
-            file, meeting_citation(meeting), meeting.symbol or "", long_date(meeting.start_date), count
+            file,
+            meeting_citation(taken[0].meeting),
+            taken[0].meeting.symbol or "",
+            long_date(taken[0].meeting.start_date),
+            len(taken),
+            tuple(
+                SourceExcerpt(e.heading.label, e.heading.anchor, _where(e.section, e.printed)) for e in taken
+            ),
         )
-        for (file, _), (meeting, count) in ordered
+        for (file, _), taken in ordered
     )
+
+
+def _where(section: Section, printed: list[int]) -> str:
+    """Where an excerpt is in its file: the paragraphs and pages printed, and a text's
+    lines (a text has no pages)."""
+    parts = source_citation(section, printed)
+    if section.page_start is None:
+        parts.append(file_lines(section))
+    return ", ".join(parts)

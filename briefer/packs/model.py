@@ -20,6 +20,7 @@ from typing import Any
 from briefer.date_checks import date_problem, range_problem
 from briefer.errors import UsageError
 from briefer.ir.blocks import PAPER_SIZES
+from briefer.ir.templates import AUDIENCES
 
 PACK_FORMAT = "briefer-pack"
 PACK_FORMAT_VERSION = 1
@@ -34,7 +35,12 @@ WRITTEN_TITLES = {
 PACK_KEYS = (
     "format version id title subtitle meeting delegation author date marking draft template page_size items searches"
 ).split()
-ITEM_KEYS = ("kind", "id", "section_id", "title", "text", "messages", "qa", "numbered")
+ITEM_KEYS = ("kind", "id", "section_id", "title", "text", "messages", "qa", "numbered", "audience")
+# The brief's own blocks, in the order a brief's reader expects them, before its excerpts.
+BRIEF_KINDS = ("objectives", "key_messages", "qa")
+# Who a block is for (AUDIENCES): "internal" blocks (the delegation's objectives, the
+# answers it gives if raised, its notes) stay out of a handout, which prints "shareable" ones.
+INTERNAL_KINDS = ("objectives", "qa", "notes")
 # Longest texts a pack may hold where they print on one line: a marking is a short
 # classification ("RESTRICTED"), a title a line or two. Longer is a mistake (or an
 # attack), refused with the field named rather than cut: a marking must not change silently.
@@ -78,6 +84,13 @@ class PackItem:
     messages: list[str] = field(default_factory=list)
     qa: list[QA] = field(default_factory=list)
     numbered: bool = True
+    audience: str = ""  # one of AUDIENCES; "" for its kind's (see `shown_to`)
+
+    @property
+    def shown_to(self) -> str:
+        """Who the block is for: as set, else internal for objectives, if-raised answers
+        and notes, shareable for the rest."""
+        return self.audience or ("internal" if self.kind in INTERNAL_KINDS else "shareable")
 
     @classmethod
     def section(cls, section_id: str, numbered: bool = True) -> PackItem:
@@ -239,6 +252,8 @@ def _plain(value: Any) -> dict[str, Any]:
 def _item_json(item: PackItem) -> dict[str, Any]:
     """Only the fields the item's kind uses, so exported packs read cleanly."""
     data: dict[str, Any] = {"kind": item.kind, "id": item.id, "numbered": item.numbered}
+    if item.audience:
+        data["audience"] = item.audience
     if item.kind == "section":
         data["section_id"] = item.section_id
     if item.title or item.kind != "section":
@@ -265,6 +280,7 @@ def _item(reader: _Reader, raw: Any, number: int) -> PackItem:
         text=reader.text(raw, "text", where=where),
         messages=[reader.string(m, f"{where}, messages") for m in reader.array(raw, "messages", where)],
         numbered=reader.flag(raw, "numbered", kind in ("section", "heading"), where),
+        audience=reader.choice(raw, "audience", ("", *AUDIENCES), "", where),
     )
     for qa in reader.array(raw, "qa", where):
         qa = reader.mapping(qa, f"{where}, qa")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from briefer.library.models import Meeting, Section
@@ -64,7 +65,9 @@ def printed_heading(heading: str, number: str | None, numbered: bool) -> str:
     """A section's heading as a pack prints it: without the report's own number ("II.")
     when the pack numbers it, so that "2.1" and "II." do not stand side by side."""
     if numbered and number and heading.startswith(number):
-        return heading[len(number) :].lstrip(" .):\t") or heading
+        rest = heading[len(number) :]
+        if not rest or rest[0] in " .):\t" or number[-1] in ".)":  # "3rd Session" keeps its "3"
+            return rest.lstrip(" .):\t") or heading
     return heading
 
 
@@ -88,18 +91,80 @@ def meeting_citation(meeting: Meeting) -> str:
     return f"{meeting.label} ({details})" if details else meeting.label
 
 
-def source_line(section: Section, meeting: Meeting) -> str:
-    """Where an excerpt comes from, precise enough to find it again in the report."""
-    parts = [meeting_citation(meeting)]
-    if meeting.symbol:
-        parts.append(meeting.symbol)
-    paragraphs = number_ranges(section.paragraph_numbers)
-    if paragraphs:
-        label = "para." if len(section.paragraph_numbers) == 1 else "paras."
-        parts.append(f"{label} {paragraphs}")
-    pages = page_range(section.page_start, section.page_end)
+def meeting_title(meeting: Meeting, annex: bool = True) -> str:
+    """The meeting as a source line names it; a report that gives no title says so, and
+    where to look (the annex lists the file)."""
+    if meeting.title:
+        return meeting.title
+    return (
+        "Untitled meeting (file in the sources annex)"
+        if annex
+        else f"Untitled meeting in {meeting.source_file}"
+    )
+
+
+_NUMBERED_PARAGRAPH = re.compile(r"\(?(\d+(?:\.\d+)*[a-z]?)[.)]?\s")
+
+
+def printed_paragraph_numbers(section: Section, printed: list[int]) -> list[str]:
+    """The report's paragraph numbers of the paragraphs printed (0-based indexes in
+    `section.paragraphs()`): all of the section's when it prints whole, else those the
+    printed paragraphs start with."""
+    paragraphs = section.text.split("\n\n")
+    if len(printed) == len(paragraphs):
+        return list(section.paragraph_numbers)
+    known = set(section.paragraph_numbers)
+    found = []
+    for index in printed:
+        match = _NUMBERED_PARAGRAPH.match(paragraphs[index].lstrip())
+        if match and match.group(1) in known:
+            found.append(match.group(1))
+    return found
+
+
+def printed_pages(section: Section, printed: list[int]) -> tuple[int | None, int | None]:
+    """The pages the printed paragraphs are on: the section's when it prints whole; else
+    from each paragraph's first page where the library knows it, else the section's page
+    when it has one only (nothing rather than a range that overstates)."""
+    whole = len(printed) == len(section.text.split("\n\n"))
+    if whole or not printed:
+        return section.page_start, section.page_end
+    pages = section.paragraph_pages
+    if len(pages) > max(printed):
+        return pages[printed[0]], pages[printed[-1]]
+    if section.page_start is not None and section.page_start == section.page_end:
+        return section.page_start, section.page_end
+    return None, None
+
+
+def source_citation(section: Section, printed: list[int]) -> list[str]:
+    """Paragraphs and pages of what is printed, as a citation gives them."""
+    parts = []
+    numbers = printed_paragraph_numbers(section, printed)
+    if numbers:
+        parts.append(f"{'para.' if len(numbers) == 1 else 'paras.'} {number_ranges(numbers)}")
+    pages = page_range(*printed_pages(section, printed))
     if pages:
         parts.append(pages)
-    lines = f"lines {section.line_start}{EN_DASH}{section.line_end}" if section.page_start is None else ""
-    where = f"{section.source_file}, {lines}" if lines else section.source_file
-    return f"Source: {', '.join(parts)}. File: {where}."
+    return parts
+
+
+def source_line(
+    section: Section, meeting: Meeting, printed: list[int] | None = None, annex: bool = True
+) -> str:
+    """Where an excerpt comes from, short: meeting, symbol, the paragraphs and pages
+    printed (all when `printed` is None), date. The file and its lines are in the annex."""
+    if printed is None:
+        printed = list(range(len(section.text.split("\n\n"))))
+    parts = [meeting_title(meeting, annex)]
+    if meeting.symbol:
+        parts.append(meeting.symbol)
+    parts.extend(source_citation(section, printed))
+    parts.append(date_range(meeting.start_date, meeting.end_date) or "date not stated")
+    return f"Source: {', '.join(parts)}."
+
+
+def file_lines(section: Section) -> str:
+    """Where the excerpt is in its file: pages of a PDF, lines of a text."""
+    pages = page_range(section.page_start, section.page_end)
+    return pages or f"lines {section.line_start}{EN_DASH}{section.line_end}"

@@ -191,7 +191,12 @@ def test_assemble_gives_cover_contents_numbered_parts_excerpts_sources_and_annex
     contents = blocks[1]
     assert isinstance(contents, Contents)
     headings = document.headings()
-    assert [e.anchor for e in contents.entries] == [h.anchor for h in headings]
+    assert [e.anchor for e in contents.entries] == [b.anchor for b in document.anchored()]
+    assert [e.text for e in contents.entries[:3]] == [
+        "Objectives",
+        "Key messages and lines to take",
+        "If raised",
+    ]
     assert len({h.anchor for h in headings}) == len(headings)
     numbers = [(type(h).__name__, h.number) for h in headings]
     assert numbers == [
@@ -214,9 +219,15 @@ def test_assemble_gives_cover_contents_numbered_parts_excerpts_sources_and_annex
     source = next(b for b in blocks if isinstance(b, SourceLine))
     meeting = library.meeting(first.meeting_id)
     assert source.text.startswith(f"Source: {meeting.label}")
-    assert first.source_file in source.text
+    assert first.source_file not in source.text  # short: the file is in the annex
     annex = next(b for b in blocks if isinstance(b, SourcesList))
     assert sum(e.sections for e in annex.entries) == 3
+    assert first.source_file in {e.document for e in annex.entries}
+    listed = [x for e in annex.entries for x in e.excerpts]
+    assert sorted(x.anchor for x in listed) == sorted(
+        h.anchor for h in headings if isinstance(h, SectionHeading)
+    )
+    assert all("lines" in x.where for x in listed)  # text files: where in the file
     assert document.info.marking == "RESTRICTED" and document.info.draft
 
 
@@ -234,7 +245,14 @@ def test_templates_shape_the_assembly(library):
     pack = _pack(library)
     handout = assemble(pack, library, find_template("handout")).document.blocks
     assert not any(isinstance(b, Cover | Contents) for b in handout)
-    assert handout[0] == Title("GFMD 2027: remittances", "Background for the delegation")
+    assert handout[0] == Title(
+        "GFMD 2027: remittances",
+        "Background for the delegation",
+        meeting="Global Forum on Migration and Development",
+        place="Geneva",
+        dates="12–14 January 2027",
+        issued="Issued 23 November 2026",
+    )
     parts = [b for b in handout if isinstance(b, PartHeading)]
     assert all(p.new_page for p in parts[1:])
     assert sum(isinstance(b, NotesSpace) for b in handout) == 3

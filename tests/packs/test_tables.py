@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefer.ir.blocks import NotesSpace, Paragraph, SectionHeading, SourceLine, Table
+from briefer.ir.blocks import NotesSpace, PageBreak, Paragraph, SectionHeading, SourceLine, Table
 from briefer.ir.templates import find_template
 from briefer.library import Library
 from briefer.packs.assemble import assemble
@@ -71,7 +71,8 @@ def test_speaking_notes_print_the_first_paragraph_even_a_table(library: Library)
     assert blocks == [
         blocks[0],
         Paragraph(BEFORE),
-        blocks[2],
+        PageBreak(),  # a card each
+        blocks[3],
         Table(_rows(FIRST_TABLE), header=True),
     ]
 
