@@ -147,6 +147,7 @@ def main() -> None:
     )
     print("| sections | measure | " + " | ".join(f"{name} s | MB" for name, _ in checkouts) + " |")
     print("|---:|---|" + "---:|---:|" * len(checkouts))
+    OUT.mkdir(parents=True, exist_ok=True)  # a fresh checkout has none
     for size in args.sizes:
         results = []
         for _, checkout in checkouts:
