@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -122,13 +123,25 @@ class ItemEditor(QStackedWidget):
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Printed as:", self.section_title)
+        self.section_internal = self._audience_box()
         column = QVBoxLayout(self.section_page)
         column.setContentsMargins(0, 6, 0, 0)
         column.addWidget(self.section_heading)
         column.addWidget(self.section_meeting)
         column.addLayout(form)
+        column.addWidget(self.section_internal)
         column.addStretch(1)
         return self.section_page
+
+    def _audience_box(self) -> QCheckBox:
+        box = QCheckBox("&Internal: left out of handouts", self)
+        box.setAccessibleName("Internal: left out of handouts")
+        box.setToolTip(
+            "Internal blocks (objectives, if-raised answers and notes unless you say otherwise) "
+            "print in the briefing and speaking notes, never in a handout"
+        )
+        box.toggled.connect(self._apply_audience)
+        return box
 
     def _build_written_page(self) -> QWidget:
         self.written_page = QWidget(self)
@@ -160,9 +173,11 @@ class ItemEditor(QStackedWidget):
 
         column = QVBoxLayout(self.written_page)
         column.setContentsMargins(0, 6, 0, 0)
+        self.written_internal = self._audience_box()
         column.addWidget(self.written_kind)
         column.addLayout(title_row)
         column.addWidget(self.body, 1)
+        column.addWidget(self.written_internal)
         return self.written_page
 
     def _build_qa(self) -> QWidget:
@@ -213,12 +228,15 @@ class ItemEditor(QStackedWidget):
         own = printed_heading(info.heading, info.number, item.numbered) if info else ""
         self.section_title.setPlaceholderText(own or "The report's heading")
         _set_line(self.section_title, item.title)
+        self.section_internal.setChecked(item.shown_to == "internal")
 
     def _load_written(self, item: PackItem) -> None:
         self.setCurrentWidget(self.written_page)
         self.written_kind.setText("Part heading" if item.kind == "heading" else KIND_LABELS[item.kind])
         self.title_edit.setPlaceholderText(WRITTEN_TITLES.get(item.kind, "The part's title"))
         _set_line(self.title_edit, item.title)
+        self.written_internal.setVisible(item.kind != "heading")  # a part heading prints where its items do
+        self.written_internal.setChecked(item.shown_to == "internal")
         self.body.setCurrentIndex(_BODY_PAGES[item.kind])
         if item.kind in ("notes", "objectives"):
             _set_text(self.text_edit, item.text)
@@ -260,6 +278,15 @@ class ItemEditor(QStackedWidget):
             self.session.push_edit(
                 RenameItemCommand(self.session.document, item_id, title, self.session.typing_run)
             )
+
+    def _apply_audience(self, internal: bool) -> None:
+        item = self.session.item(self._item_id)
+        if self._loading or item is None or (item.shown_to == "internal") == internal:
+            return
+        audience = "internal" if internal else "shareable"
+        self.session.push_edit(
+            EditItemCommand(self.session.document, item.id, {"audience": audience}, "Set audience", -1)
+        )
 
     def _apply_text(self, item_id: str) -> None:
         if self.session.item(item_id) is not None:

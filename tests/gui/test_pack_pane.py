@@ -393,3 +393,22 @@ def test_drops_from_outside_the_outline_are_refused(pane: PackPane, infos) -> No
     drop = QDropEvent(QPointF(target), move, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(pane.outline.tree.viewport(), drop)
     assert [item.id for item in pane.pack().items] == before
+
+
+def test_an_item_is_made_internal_or_shareable_with_a_box_and_undone(pane: PackPane, infos, qtbot) -> None:
+    pane.add_sections(infos[:1])
+    pane.outline.add_written_actions["qa"].trigger()
+    qa = pane.pack().items[-1]
+    assert pane.editor.written_internal.isChecked()  # if-raised answers are internal by default
+    pane.editor.written_internal.click()
+    assert pane.pack().items[-1].shown_to == "shareable"
+    pane.undo_stack.undo()
+    assert pane.pack().items[-1].shown_to == "internal" and pane.editor.written_internal.isChecked()
+    section = pane.pack().items[0]
+    _select(pane, section.id)
+    assert pane.editor.currentWidget() is pane.editor.section_page
+    assert not pane.editor.section_internal.isChecked()  # excerpts are shareable
+    pane.editor.section_internal.setFocus()
+    qtbot.keyClick(pane.editor.section_internal, Qt.Key.Key_Space)  # by keyboard too
+    assert pane.pack().items[0].audience == "internal"
+    assert pane.pack().items[-1].id == qa.id

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+from briefer.errors import UsageError
 from briefer.ir.blocks import (
     MISSING_TEXT,
     Contents,
@@ -239,3 +240,13 @@ def test_the_annex_lists_each_excerpt_with_where_it_is():
     assert [(x.label, x.anchor) for x in entry.excerpts] == [(h.label, h.anchor) for h in headings]
     assert [x.where for x in entry.excerpts] == ["paras. 8–10, pp. 4–6", "lines 10–60"]
     assert entry.document == "gfmd-2007.pdf" and entry.meeting.startswith("Global Forum")
+
+
+def test_an_audience_is_kept_in_the_pack_file_and_a_wrong_one_refused():
+    pack = Pack("Brief", items=[PackItem("notes", text="Open.", audience="shareable"), PackItem("qa")])
+    again = Pack.from_json(pack.to_json())
+    assert [i.shown_to for i in again.items] == ["shareable", "internal"]
+    data = pack.to_json()
+    data["items"][0]["audience"] = "public"
+    with pytest.raises(UsageError, match="item 1: 'audience' must be one of"):
+        Pack.from_json(data)
