@@ -25,6 +25,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
+from briefer.export.word_styles import added_styles, marking_size
+
 ROOT = Path(__file__).resolve().parents[1]
 NAVY = "1F3864"
 GREY = "595959"
@@ -49,6 +51,9 @@ class Settings:
     body_size: float
     margin_mm: float
     condensed: bool
+    cards: bool = False  # speaking notes on cards: no paragraph (no sentence) split over two pages
+    body_family: str = "LiberationSerif"  # our font files' family names, for word_styles
+    heading_family: str = "LiberationSans"
 
     @classmethod
     def from_json(cls, path: Path) -> Settings:
@@ -59,6 +64,9 @@ class Settings:
             body_size=float(raw.get("body_size", 11)),
             margin_mm=float(raw.get("margin_mm", 22)),
             condensed=bool(raw.get("condensed", False)),
+            cards=bool(raw.get("cards", False)),
+            body_family=raw.get("body_font", "LiberationSerif"),
+            heading_family=raw.get("heading_font", "LiberationSans"),
         )
 
     @property
@@ -147,7 +155,7 @@ def paragraph_styles(s: Settings) -> list[str]:
             "Normal",
             "Normal",
             based_on=None,
-            ppr=f"<w:widowControl/>{spacing(0, after, line)}",
+            ppr=("<w:keepLines/>" if s.cards else "") + f"<w:widowControl/>{spacing(0, after, line)}",
             rpr=fonts(body) + size(size_pt),
             priority=0,
         ),
@@ -245,7 +253,7 @@ def paragraph_styles(s: Settings) -> list[str]:
             "Source Line",
             "SourceLine",
             next_style="Normal",
-            ppr=spacing(0, 12 * scale, 240),
+            ppr="<w:keepLines/>" + spacing(0, 12 * scale, 240),
             rpr="<w:i/><w:iCs/>" + grey + size(small),
         ),
         style_xml(
@@ -301,7 +309,7 @@ def paragraph_styles(s: Settings) -> list[str]:
             "Marking",
             ppr=spacing(0, 0, 240) + '<w:jc w:val="center"/>',
             # No letter spacing: it splits the word for PDF text search after conversion.
-            rpr=fonts(head) + "<w:b/><w:bCs/><w:caps/>" + size(max(size_pt - 1, 9)),
+            rpr=fonts(head) + "<w:b/><w:bCs/><w:caps/>" + size(marking_size(size_pt)),
         ),
         style_xml(
             "header",
@@ -534,6 +542,8 @@ def set_settings(document: docx.document.Document) -> None:
     for tag in ("w:proofState", "w:savePreviewPicture"):
         for element in settings.findall(qn(tag)):
             settings.remove(element)
+    for language in settings.findall(qn("w:themeFontLang")):
+        language.set(qn("w:val"), "en-GB")  # as the styles' w:lang
     for setting in settings.iter(qn("w:compatSetting")):
         if setting.get(qn("w:name")) == "compatibilityMode":
             setting.set(qn("w:val"), "15")
@@ -558,7 +568,10 @@ def build(settings: Settings, name: str) -> bytes:
             body.remove(child)
     styles = document.styles.element
     set_defaults(styles, settings)
-    replace_styles(styles, paragraph_styles(settings) + table_styles(settings))
+    added = added_styles(
+        settings.body_family, settings.heading_family, settings.body_size, settings.text_width
+    )
+    replace_styles(styles, paragraph_styles(settings) + table_styles(settings) + added)
     add_bullet_numbering(document)
     set_page(document, settings)
     drop_extras(document)

@@ -37,9 +37,12 @@ from lxml import etree
 
 from briefer.errors import UsageError
 from briefer.export.columns import column_widths, on_two_lines
+from briefer.export.word_notes import Footnotes
+from briefer.export.word_styles import added_styles
 from briefer.export.word_xml import W_P, W_PPR, W_PSTYLE, W_R, W_VAL, XML_SPACE, WordXml, clean_text
 from briefer.ir import text as text_rules
 from briefer.ir.blocks import (
+    MISSING_TEXT,
     PAPER_SIZES,
     Block,
     Contents,
@@ -67,7 +70,10 @@ Progress = Callable[[int, int], None]
 TWIPS_PER_MM = 1440 / 25.4
 PROGRESS_EVERY = 25
 WATERMARK_TEXT = "DRAFT"
-TOC_INSTRUCTION = ' TOC \\o "1-3" \\h \\z \\u '
+# Headings 1-3, and the titles of the brief's own blocks (objectives, key messages, if
+# raised) at the contents' first level.
+BRIEF_TITLE_STYLE = "Brief Title"
+TOC_INSTRUCTION = f' TOC \\o "1-3" \\h \\z \\u \\t "{BRIEF_TITLE_STYLE},1" '
 LAST_PAGE_BOOKMARK = "_BrieferLastPage"  # leading underscore: hidden in Word's bookmark list
 _NOT_NAME = re.compile(r"[^A-Za-z0-9_]")
 BOOKMARK_MAX = 40
@@ -75,13 +81,15 @@ BOOKMARK_MAX = 40
 
 TABLE_CELL_MARGIN = 100  # twips left and right of a cell's text, as the bundled table styles have
 EXCERPT_TABLE_STYLE = "Excerpt Table"  # a table style of the style base; without it, a plain grid
-SOURCES_COLUMNS = (
-    ("Document", 0.22),
-    ("Meeting", 0.37),
-    ("Symbol", 0.14),
-    ("Date", 0.14),
-    ("Excerpts", 0.13),
-)
+# A file name this long may not fit a line of the annex: it may break after a separator
+# (a zero-width space there), never inside a word.
+LONG_NAME = 40
+_SEPARATORS = re.compile(r"(?<=[-_./\\])(?=[^-_./\\])")
+# Placeholders for a paragraph's footnote references and lost text while its text is read
+# by the text rules (private-use characters, taken out of the text first).
+_PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+_PLACEHOLDER_CHARACTERS = re.compile("[\ue000\ue001]")
+MISSING_STYLE = "Missing Text"
 
 
 def write_docx(document: Document, template: Template, out: Path, progress: Progress | None = None) -> None:
@@ -188,9 +196,14 @@ class _DocxBuilder:
         self.watermarks = 0
         width, height = (round(points * 20) for points in PAPER_SIZES[document.info.page_size])  # twips
         self.margin = round(template.margin_mm * TWIPS_PER_MM)
+        # Printed both sides: the inner margin (left on odd pages) takes the binding's gutter.
+        self.gutter = round(template.gutter_mm * TWIPS_PER_MM) if template.mirror_margins else 0
         self.page = (width, height)
-        self.text_width = width - 2 * self.margin
-        self.xml = WordXml(word, bookmark_names([h.anchor for h in document.headings()]), self.text_width)
+        self.text_width = width - 2 * self.margin - self.gutter
+        anchors = [block.anchor for block in document.blocks if getattr(block, "anchor", "")]
+        self._add_missing_styles()
+        self.xml = WordXml(word, bookmark_names(anchors), self.text_width)
+        self.footnotes = Footnotes(word, self.xml.style)
 
     # -- the whole document --------------------------------------------------------
 
@@ -210,6 +223,7 @@ class _DocxBuilder:
         self._mark_last_page()
         self.body.append(self.sect_pr)
         self._ask_word_to_update_fields()
+        self._set_mirror_margins()
         self._page_furniture()
         self._properties()
 
@@ -230,13 +244,48 @@ class _DocxBuilder:
         margins = _section_child(sect_pr, "w:pgMar")
         for side in ("top", "right", "bottom", "left"):
             margins.set(qn(f"w:{side}"), str(self.margin))
-        for edge in ("header", "footer", "gutter"):
+        margins.set(qn("w:gutter"), str(self.gutter))
+        for edge in ("header", "footer"):
             if margins.get(qn(f"w:{edge}")) is None:
-                margins.set(qn(f"w:{edge}"), "0" if edge == "gutter" else str(round(10 * TWIPS_PER_MM)))
+                margins.set(qn(f"w:{edge}"), str(round(10 * TWIPS_PER_MM)))
+
+    def _set_mirror_margins(self) -> None:
+        """Printed both sides (a template setting): inner and outer margins, not left and right."""
+        settings = self.word.settings.element
+        for old in settings.findall(qn("w:mirrorMargins")):
+            settings.remove(old)
+        if not self.template.mirror_margins:
+            return
+        mirror = etree.Element(qn("w:mirrorMargins"))
+        earlier = [child for child in settings if child.tag in _BEFORE_MIRROR_MARGINS]
+        if earlier:
+            earlier[-1].addnext(mirror)
+        else:
+            settings.insert(0, mirror)
+
+    def _add_missing_styles(self) -> None:
+        """The styles issue 14 added, into a style base that lacks them (a user's copy of an
+        older template): footnote references raised, lost text set apart."""
+        styles = self.word.styles.element
+        names = {(name.get(W_VAL) or "").casefold() for name in styles.iter(qn("w:name"))}
+        ids = {style.get(qn("w:styleId")) for style in styles.iterchildren(qn("w:style"))}
+        template = self.template
+        for xml in added_styles(
+            template.body_font, template.heading_font, template.body_size, self.text_width
+        ):
+            style = parse_xml(xml)
+            name = style.find(qn("w:name")).get(W_VAL)
+            if name.casefold() in names or style.get(qn("w:styleId")) in ids:
+                continue
+            based_on = style.find(qn("w:basedOn"))
+            if based_on is not None and based_on.get(W_VAL) not in ids:
+                style.remove(based_on)
+            styles.append(style)
+            log.info("the template's style.docx has no style '%s'; Briefer's own added", name)
 
     def _fit_tabs(self) -> None:
         """Right tabs of the contents, header, footer and notes lines at the real text width."""
-        for name in ("toc 1", "toc 2", "toc 3", "header", "footer", "Notes Line"):
+        for name in ("toc 1", "toc 2", "toc 3", "header", "footer", "Notes Line", "Source Excerpt"):
             style_id = self.xml.style_ids.get(name.casefold())
             if style_id is None:
                 continue
@@ -275,9 +324,16 @@ class _DocxBuilder:
     # -- blocks ----------------------------------------------------------------------
 
     def _title(self, title: Title) -> None:
+        """The first page's title (no cover: a handout), with the meeting, its place and
+        dates and the date of issue."""
         self.xml.paragraph("Title", _one_line(title.text))
-        if title.subtitle:
+        if _one_line(title.subtitle):
             self.xml.paragraph("Subtitle", _one_line(title.subtitle))
+        if _one_line(title.meeting):
+            self.xml.paragraph("Title Meeting", _one_line(title.meeting))
+        for detail in (title.place, title.dates, title.issued):
+            if _one_line(detail):
+                self.xml.paragraph("Title Detail", _one_line(detail))
 
     def _cover(self, cover: Cover) -> None:
         marking = cover.marking or self.document.info.marking
@@ -385,55 +441,139 @@ class _DocxBuilder:
 
     def _body_paragraph(self, block: Paragraph) -> None:
         style = {"lead": "Lead", "quote": "Quote"}.get(block.style, "Normal")
-        for text in _paragraphs(block.text):
-            self.xml.paragraph(style, text)
+        if not block.runs:
+            for text in _paragraphs(block.text):
+                self.xml.paragraph(style, text)
+            return
+        # The runs as one text with a placeholder for each reference and lost passage,
+        # read by the text rules (blank lines part paragraphs), then written piece by piece.
+        pieces = block.pieces()
+        marked = "".join(
+            _PLACEHOLDER_CHARACTERS.sub("", run.text) if run.kind == "text" else f"\ue000{index}\ue001"
+            for index, run in enumerate(pieces)
+        )
+        for text in _paragraphs(marked):
+            p = self.xml.paragraph(style)
+            position = 0
+            for match in _PLACEHOLDER.finditer(text):
+                if match.start() > position:
+                    self.xml.text(p, text[position : match.start()])
+                position = match.end()
+                run = pieces[int(match.group(1))]
+                if run.kind == "note":
+                    notes = _paragraphs(run.note)
+                    if notes:  # a marker without its note never prints
+                        self.footnotes.reference(p, self.footnotes.add(notes, self.xml.text))
+                elif run.kind == "missing":
+                    self.xml.styled_text(p, MISSING_TEXT, MISSING_STYLE)
+                elif run.text:
+                    self.xml.text(p, _lines(run.text).replace("\n", " "))
+            if position < len(text):
+                self.xml.text(p, text[position:])
+
+    def _keep_last_with_next(self) -> None:
+        """What the body ends with stays on the page of what comes next: the last paragraph
+        (its last lines), or a table (its last row) and the paragraph after it."""
+        if not len(self.body):
+            return
+        last = self.body[-1]
+        if last.tag != W_P:
+            return
+        self.xml.set_property(last, "w:keepNext")
+        previous = last.getprevious()
+        if previous is not None and previous.tag == qn("w:tbl") and not last.xpath("./w:r"):
+            rows = previous.findall(qn("w:tr"))
+            if rows:
+                for p in rows[-1].iter(W_P):
+                    self.xml.set_property(p, "w:keepNext")
 
     def _source_line(self, block: SourceLine) -> None:
         text = _lines(block.text)
         if text:
+            self._keep_last_with_next()  # never a source line alone at the top of a page
             self.xml.paragraph("Source Line", text)
+
+    def _block_title(self, title: str, anchor: str, parent: etree._Element | None) -> etree._Element | None:
+        """A written block's title: with an anchor (the brief's objectives, key messages, if
+        raised), in the Brief Title style, which the contents and Word's navigation pane
+        list, and bookmarked for the contents' link."""
+        if not title:
+            return None
+        listed = bool(anchor) and anchor in self.xml.bookmarks
+        p = self.xml.paragraph(BRIEF_TITLE_STYLE if listed else "Note Title", title, parent)
+        if listed:
+            self.xml.bookmark(p, anchor)
+        return p
+
+    def _bookmark_first(self, first: etree._Element | None, anchor: str) -> None:
+        """An anchored block without a title: its bookmark on its first paragraph."""
+        if (
+            first is not None
+            and anchor
+            and anchor in self.xml.bookmarks
+            and not first.xpath("./w:bookmarkStart")
+        ):
+            self.xml.bookmark(first, anchor)
 
     def _note(self, block: Note) -> None:
         cell = self.xml.box()
         title = _one_line(block.title)
-        if title:
-            self.xml.paragraph("Note Title", title, cell)
+        self._block_title(title, block.anchor, cell)
         for text in _paragraphs(block.text) or ([] if title else [""]):  # (a cell needs a paragraph)
             self.xml.paragraph("Note", text, cell)
+        self._bookmark_first(cell.find(W_P), block.anchor)
         self.xml.after_table()
 
     def _key_messages(self, block: KeyMessages) -> None:
         cell = self.xml.box()
         title = _one_line(block.title)
-        if title:
-            self.xml.paragraph("Note Title", title, cell)
+        self._block_title(title, block.anchor, cell)
         items = [text for text in map(_lines, block.items) if text]
         for text in items or ([] if title else [""]):  # (a cell needs a paragraph)
             self.xml.paragraph("Key Message", text, cell)
+        self._bookmark_first(cell.find(W_P), block.anchor)
         self.xml.after_table()
 
     def _questions(self, block: QuestionsAnswers) -> None:
-        if _one_line(block.title):
-            self.xml.paragraph("Note Title", _one_line(block.title))
+        first = self._block_title(_one_line(block.title), block.anchor, None)
         for pair in block.pairs:
             question = _lines(pair.question)
             if question:
-                self.xml.paragraph("Question", question)
-            for text in _paragraphs(pair.answer) or ["—"]:  # an answer still to write shows as such
-                self.xml.paragraph("Answer", text)
+                p = self.xml.paragraph("Question", question)
+                self.xml.set_property(p, "w:keepNext")  # a question is never parted from its answer
+                first = first if first is not None else p
+            answers = _paragraphs(pair.answer) or ["—"]  # an answer still to write shows as such
+            for index, text in enumerate(answers):
+                p = self.xml.paragraph("Answer", text)
+                first = first if first is not None else p
+                if index == 0 and len(answers) > 1:
+                    self.xml.set_property(p, "w:keepLines")
+        self._bookmark_first(first, block.anchor)
 
     def _sources(self, block: SourcesList) -> None:
-        if not block.entries:
-            return
-        widths = [fraction for _, fraction in SOURCES_COLUMNS]
-        tbl = self.xml.table("Sources Table", widths)
-        for cell, (title, _) in zip(self.xml.row(tbl, widths, header=True), SOURCES_COLUMNS, strict=True):
-            self.xml.paragraph("Table Heading", title, cell)
+        """The annex: each document by its title, then its symbol, date and file, then the
+        excerpts taken from it, each with where it is in the file and its page in the pack
+        (a PAGEREF to the excerpt heading's bookmark, which Word and LibreOffice compute when
+        they lay the pages out). Full-width lines, no hyphenation: no word breaks in two."""
         for entry in block.entries:
-            values = (entry.document, entry.meeting, entry.symbol, entry.date, str(entry.sections or ""))
-            for cell, value in zip(self.xml.row(tbl, widths), values, strict=True):
-                self.xml.paragraph("Table Text", _one_line(value), cell)
-        self.xml.after_table()
+            title = _one_line(entry.meeting) or _breakable(_one_line(entry.document))
+            self.xml.paragraph("Source Title", title)
+            details = [_one_line(entry.symbol), _one_line(entry.date)]
+            if _one_line(entry.meeting):
+                details.append(_breakable(_one_line(entry.document)))
+            if not entry.excerpts and entry.sections:
+                details.append(f"{entry.sections} excerpt{'s' if entry.sections != 1 else ''}")
+            detail = self.xml.paragraph("Source Detail", " · ".join(d for d in details if d))
+            if not entry.excerpts:
+                self.xml.set_property(detail, "w:keepNext", "0")
+            for excerpt in entry.excerpts:
+                p = self.xml.paragraph("Source Excerpt")
+                where = _one_line(excerpt.where)
+                self.xml.text(p, _one_line(excerpt.label) + (f" ({where})" if where else ""))
+                name = self.xml.bookmarks.get(excerpt.anchor)
+                if name is not None:
+                    self.xml.text(p, "\t")
+                    self.xml.field(p, f" PAGEREF {name} \\h ", "")
 
     def _excerpt_table(self, block: Table) -> None:
         """A real Word table: the template's Excerpt Table style, else a plain grid; the header
@@ -480,9 +620,14 @@ class _DocxBuilder:
         self.xml.after_table()
 
     def _notes_space(self, block: NotesSpace) -> None:
-        self.xml.paragraph("Note Title", "Notes")
-        for _ in range(max(block.lines, 0)):
-            self.xml.paragraph("Notes Line", "\t")  # the style's leader tab draws the rule
+        """Ruled lines for notes, on the page of the excerpt they follow (its source line
+        keeps with them), and the lines together."""
+        self._keep_last_with_next()
+        title = self.xml.paragraph("Note Title", "Notes")
+        lines = [
+            self.xml.paragraph("Notes Line", "\t") for _ in range(max(block.lines, 0))
+        ]  # the leader tab rules it
+        self.xml.set_property(lines[-1] if lines else title, "w:keepNext", "0")  # not chained to what follows
 
     def _page_break(self, _block: PageBreak) -> None:
         self.xml.page_break_pending = True
@@ -544,7 +689,12 @@ class _DocxBuilder:
             self.xml.paragraph("Marking", marking, ftr)
 
     def _watermark(self, p: etree._Element) -> None:
-        """Word's own text watermark: a grey diagonal VML WordArt shape behind the text."""
+        """Word's own text watermark (a grey diagonal VML WordArt shape, under the name Word
+        gives its watermarks, so that Word's Watermark command removes it), but in front of
+        the text and translucent: behind it, Word hides it under the tinted boxes. It is a
+        shape, not text: copied text never holds it. (LibreOffice 7.4 draws a header's
+        shapes under the body's cell shading whatever their order: there, the boxes still
+        cover it.)"""
         self.watermarks += 1  # each header's shape gets its own id, as Word gives them
         p.append(parse_xml(_WATERMARK_XML.replace("{number}", str(self.watermarks))))
 
@@ -588,6 +738,14 @@ _BEFORE_UPDATE_FIELDS = {
         "alwaysMergeEmptyNamespace"
     ).split()
 }
+_BEFORE_MIRROR_MARGINS = {
+    qn(f"w:{tag}")
+    for tag in (
+        "writeProtection view zoom removePersonalInformation removeDateAndTime doNotDisplayPageBoundaries "
+        "displayBackgroundShape printPostScriptOverText printFractionalCharacterWidth printFormsData "
+        "embedTrueTypeFonts embedSystemFonts saveSubsetFonts saveFormsData"
+    ).split()
+}
 _AFTER_PG_NUM_TYPE = tuple(
     qn(f"w:{tag}")
     for tag in ("cols", "formProt", "vAlign", "noEndnote", "titlePg", "textDirection", "bidi", "docGrid")
@@ -615,6 +773,12 @@ def _restart_page_numbers(sect_pr: etree._Element) -> None:
         follower.addprevious(numbering)
     else:
         sect_pr.append(numbering)
+
+
+def _breakable(name: str) -> str:
+    """A long file name that may break after its separators (zero-width spaces), not
+    inside a word; a short one as it is (it is copied as it reads)."""
+    return _SEPARATORS.sub("\u200b", name) if len(name) > LONG_NAME else name
 
 
 def build_time(pack_date: str | None = None) -> datetime:
@@ -649,9 +813,9 @@ _WATERMARK_XML = f"""<w:r {nsdecls("w")} {_VML_NAMESPACES}><w:rPr><w:noProof/></
 <o:lock v:ext="edit" text="t" shapetype="t"/>
 </v:shapetype>
 <v:shape id="PowerPlusWaterMarkObject{{number}}" o:spid="_x0000_s{{number}}049" type="#_x0000_t136"
- style="position:absolute;margin-left:0;margin-top:0;width:440pt;height:146pt;rotation:315;z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:center;mso-position-vertical-relative:margin"
- o:allowincell="f" fillcolor="#d9d9d9" stroked="f">
-<v:fill opacity=".5"/>
+ style="position:absolute;margin-left:0;margin-top:0;width:440pt;height:146pt;rotation:315;z-index:251659264;mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:center;mso-position-vertical-relative:margin"
+ o:allowincell="f" fillcolor="#bfbfbf" stroked="f">
+<v:fill opacity=".4"/>
 <v:textpath style="font-family:&quot;Liberation Sans&quot;;font-size:1pt" string="{WATERMARK_TEXT}"/>
 <w10:wrap anchorx="margin" anchory="margin"/>
 </v:shape></w:pict></w:r>"""

@@ -22,6 +22,20 @@ W_P, W_PPR, W_PSTYLE, W_R, W_T, W_BR, W_TAB = (
     qn(t) for t in ("w:p", "w:pPr", "w:pStyle", "w:r", "w:t", "w:br", "w:tab")
 )
 W_VAL = qn("w:val")
+W_RPR = qn("w:rPr")
+# The order of a paragraph's properties (ECMA-376 CT_PPr): Word refuses them out of order.
+_PPR_ORDER = {
+    qn(f"w:{tag}"): number
+    for number, tag in enumerate(
+        (
+            "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers "
+            "pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE "
+            "autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents "
+            "suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle "
+            "rPr sectPr pPrChange"
+        ).split()
+    )
+}
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # Characters XML 1.0 forbids (and C1 controls, which no one means to print).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -100,6 +114,16 @@ class WordXml:
                     t.text = piece
                     if piece[0] == " " or piece[-1] == " ":
                         t.set(XML_SPACE, "preserve")
+        return run
+
+    def styled_text(self, parent: etree._Element, text: str, style: str) -> etree._Element:
+        """A run in a character style (named): the one run property the writer sets."""
+        run = self.text(parent, text)
+        style_id = self.style(style)
+        if style_id is not None:
+            rpr = etree.Element(W_RPR)
+            etree.SubElement(rpr, qn("w:rStyle")).set(W_VAL, style_id)
+            run.insert(0, rpr)
         return run
 
     def field(self, parent: etree._Element, instruction: str, cached: str) -> None:
@@ -188,6 +212,28 @@ class WordXml:
         table, two adjacent tables would merge into one in Word, and a body must not end
         with a table."""
         self.paragraph(None)
+
+    @staticmethod
+    def set_property(p: etree._Element, tag: str, value: str | None = None) -> etree._Element:
+        """Set a paragraph property (e.g. "w:keepNext", "w:outlineLvl" with `value`) in its
+        place in the sequence, replacing one already there."""
+        ppr = p.find(W_PPR)
+        if ppr is None:
+            ppr = etree.Element(W_PPR)
+            p.insert(0, ppr)
+        name = qn(tag)
+        for old in ppr.findall(name):
+            ppr.remove(old)
+        element = etree.Element(name)
+        if value is not None:
+            element.set(W_VAL, value)
+        rank = _PPR_ORDER.get(name, len(_PPR_ORDER))
+        follower = next((child for child in ppr if _PPR_ORDER.get(child.tag, len(_PPR_ORDER)) > rank), None)
+        if follower is not None:
+            follower.addprevious(element)
+        else:
+            ppr.append(element)
+        return element
 
     @staticmethod
     def clear(element: etree._Element) -> None:
