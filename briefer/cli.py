@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -390,6 +391,9 @@ def _cmd_sections(args: argparse.Namespace) -> int:
             print(f"    {_highlighted(hit.snippet, hit.highlights)}")
     shown = f"{len(result.hits)} of {result.total}" if len(result.hits) < result.total else str(result.total)
     print(f"{shown} section(s)", file=sys.stderr)
+    meant = library.suggest(args.query) if args.query else None
+    if meant:
+        print(f"did you mean: {meant}? (--query {shlex.quote(meant)})", file=sys.stderr)
     return EXIT_OK
 
 

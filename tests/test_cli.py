@@ -332,3 +332,11 @@ def test_text_arguments_that_are_not_utf8_are_refused_in_one_line(lib: str, caps
         code, out, err = run(capsys, "--library", lib, *args)
         assert code == 1 and "is not UTF-8 text" in err and err.count("\n") == 1, err
     assert store_files(Path(lib)) == before
+
+
+def test_a_misspelt_query_is_answered_with_a_correction_to_run(lib: str, capsys) -> None:
+    assert main(["--library", lib, "sections", "--query", "trafficing"]) == 0
+    err = capsys.readouterr().err
+    assert "0 section(s)" in err and "did you mean: trafficking? (--query trafficking)" in err
+    assert main(["--library", lib, "sections", "--query", "trafficking"]) == 0
+    assert "did you mean" not in capsys.readouterr().err

@@ -27,7 +27,7 @@ from typing import Any
 
 from briefer.atomic import partial_name
 from briefer.errors import LibraryError
-from briefer.library import duplicates
+from briefer.library import duplicates, spelling
 from briefer.library.models import MEETING_FIELDS, Meeting, Section, Table, ThemeTag
 from briefer.library.pieces import Piece
 from briefer.library.query import parse_query, word_stem
@@ -614,6 +614,10 @@ class SearchIndex:
                 )
             )
         return SearchResult(hits, total, theme_counts, meeting_counts)
+
+    def suggest(self, query: str) -> str | None:
+        """The query with its misspelt words corrected ("Did you mean …?"), or None."""
+        return spelling.suggest(self.db, query) if self.fts else None
 
     def _duplicates(self, section_ids: list[str]) -> dict[str, list[str]]:
         if not section_ids:

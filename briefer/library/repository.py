@@ -501,6 +501,11 @@ class Library:
         self._check_folder()  # (an app open on a folder deleted meanwhile)
         return self.index.search(selection or SectionFilter(), limit=limit, offset=offset)
 
+    def suggest(self, query: str) -> str | None:
+        """The query with misspelt words corrected from the library's words, or None."""
+        self._check_folder()
+        return self.index.suggest(query)
+
     def sections(self, selection: SectionFilter | None = None) -> list[Section]:
         return [hit.section for hit in self.index.search(selection or SectionFilter(), facets=False).hits]
 
