@@ -142,6 +142,14 @@ def _parser() -> argparse.ArgumentParser:
     pack_copy = commands.add_parser("pack-copy", help="copy a pack (e.g. last session's) to start a new one")
     pack_copy.add_argument("pack_id", metavar="PACK_ID")
     pack_copy.add_argument("--title")
+    pack_copy.add_argument("--meeting", metavar="NAME", help="the meeting the new pack is for")
+    pack_copy.add_argument("--place")
+    pack_copy.add_argument("--start", metavar="YYYY-MM-DD", help="the meeting's first day")
+    pack_copy.add_argument("--end", metavar="YYYY-MM-DD", help="the meeting's last day")
+    pack_copy.add_argument("--date", metavar="YYYY-MM-DD", help="the new pack's date (default: today)")
+    pack_copy.add_argument(
+        "--structure-only", action="store_true", help="parts and blocks to write, empty; no excerpts"
+    )
     library_export = commands.add_parser(
         "library-export", help="write the whole library (packs, edits, original files) to one archive"
     )
@@ -682,10 +690,24 @@ def _cmd_pack_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_pack_copy(args: argparse.Namespace) -> int:
-    from briefer.actions.packs import duplicate_pack
+    import datetime
 
-    pack = duplicate_pack(_open_library(args), args.pack_id, args.title)
-    print(f"{pack.id}: '{pack.title}'")
+    from briefer.actions.packs import duplicate_pack
+    from briefer.date_checks import date_problem
+    from briefer.packs.model import MeetingDetails
+
+    for value in (args.start, args.end, args.date):
+        problem = date_problem(value) if value else ""
+        if problem:
+            raise UsageError(problem)
+    meeting = None
+    if args.meeting is not None or args.place is not None or args.start or args.end:
+        meeting = MeetingDetails(args.meeting or "", args.place or "", args.start, args.end)
+    date = args.date or datetime.date.today().isoformat()
+    pack = duplicate_pack(
+        _open_library(args), args.pack_id, args.title, meeting, not args.structure_only, date
+    )
+    print(f"{pack.id}: '{pack.title}'" + (f" for {pack.meeting.name}" if pack.meeting.name else ""))
     return EXIT_OK
 
 

@@ -12,7 +12,7 @@ from briefer.atomic import replacing
 from briefer.errors import NotFoundError, UsageError
 from briefer.library.repository import Library
 from briefer.packs.importing import packs_to_add, stored, without_ids
-from briefer.packs.model import Pack
+from briefer.packs.model import MeetingDetails, Pack
 
 PACK_SUFFIX = ".briefer-pack.json"
 PACK_FILE_LIMIT = 20_000_000  # bytes; a real pack file is a few kilobytes
@@ -41,9 +41,16 @@ def delete_pack(library: Library, pack_id: str) -> None:
         raise NotFoundError(f"no pack with id '{pack_id}' in the library; 'briefer packs' lists them")
 
 
-def duplicate_pack(library: Library, pack_id: str, title: str | None = None) -> Pack:
-    """A copy to start the next session's pack from; the original is unchanged."""
-    return save_pack(library, load_pack(library, pack_id).copy(title))
+def duplicate_pack(
+    library: Library,
+    pack_id: str,
+    title: str | None = None,
+    meeting: MeetingDetails | None = None,
+    contents: bool = True,
+    date: str | None = None,
+) -> Pack:
+    """A copy to start the next session's pack from (see `Pack.copy`); the original is unchanged."""
+    return save_pack(library, load_pack(library, pack_id).copy(title, meeting, contents, date))
 
 
 def export_pack(pack: Pack, path: Path, library_folder: Path | None = None, replace: bool = False) -> Path:

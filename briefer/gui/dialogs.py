@@ -1,10 +1,12 @@
-"""Small dialogs: a section's themes, a meeting's details, opening a pack, the user guide."""
+"""Small dialogs: a section's themes, a meeting's details, opening and copying a pack, the
+user guide."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QRadioButton,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -21,7 +24,7 @@ from briefer import paths
 from briefer.date_checks import date_problem, range_problem
 from briefer.ingest.themes import Lexicon
 from briefer.library import Meeting, Section
-from briefer.packs.model import Pack
+from briefer.packs.model import MeetingDetails, Pack
 
 
 def _buttons(dialog: QDialog) -> QDialogButtonBox:
@@ -154,6 +157,75 @@ class OpenPackDialog(QDialog):
     def chosen(self) -> str | None:
         item = self.list.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+
+class CopyPackDialog(QDialog):
+    """Start next session's pack from this one: its title, the meeting it is for (last
+    year's name and dates would mislead), and whether to copy the contents or the
+    structure only (parts and blocks to write, empty)."""
+
+    def __init__(self, pack: Pack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Duplicate the pack")
+        self.edits: dict[str, QLineEdit] = {}
+        form = QFormLayout()
+        rows = (
+            ("title", "&Title of the new pack", f"Copy of {pack.title}"),
+            ("name", "&Meeting", pack.meeting.name),
+            ("place", "&Place", pack.meeting.place),
+            ("start_date", "&Starts (YYYY-MM-DD)", ""),
+            ("end_date", "&Ends (YYYY-MM-DD)", ""),
+        )
+        for name, label, value in rows:
+            edit = QLineEdit(value, self)
+            edit.setAccessibleName(label.replace("&", ""))
+            self.edits[name] = edit
+            form.addRow(label, edit)
+        self.edits["start_date"].setPlaceholderText(pack.meeting.start_date or "")
+        self.edits["end_date"].setPlaceholderText(pack.meeting.end_date or "")
+        self.structure_only = QRadioButton(
+            "St&ructure only: parts and blocks to write, empty; no excerpts", self
+        )
+        self.with_contents = QRadioButton("Structure and &contents: everything, to edit", self)
+        self.with_contents.setChecked(True)
+        choice = QButtonGroup(self)
+        choice.addButton(self.structure_only)
+        choice.addButton(self.with_contents)
+        self.problem = QLabel(self)
+        self.problem.setStyleSheet("color: #c0392b")
+        self.problem.hide()
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.with_contents)
+        layout.addWidget(self.structure_only)
+        layout.addWidget(self.problem)
+        layout.addWidget(_buttons(self))
+        self.edits["title"].selectAll()
+        self.resize(540, 300)
+
+    def accept(self) -> None:
+        """A title, and dates that are real, written YYYY-MM-DD, the end not before the start."""
+        start, end = (self.edits[name].text().strip() for name in ("start_date", "end_date"))
+        problems = [date_problem(text) for text in (start, end) if text]
+        problem = next((p for p in problems if p), "") or range_problem(start, end)
+        if not self.edits["title"].text().strip():
+            problem = "Give the new pack a title."
+        self.problem.setText(problem)
+        self.problem.setVisible(bool(problem))
+        if not problem:
+            super().accept()
+
+    def title(self) -> str:
+        return self.edits["title"].text().strip()
+
+    def meeting(self) -> MeetingDetails:
+        text = {name: edit.text().strip() for name, edit in self.edits.items()}
+        return MeetingDetails(
+            text["name"], text["place"], text["start_date"] or None, text["end_date"] or None
+        )
+
+    def contents(self) -> bool:
+        return self.with_contents.isChecked()
 
 
 GUIDE_IMAGE_WIDTH = 740  # screenshots scaled to the dialog's reading width

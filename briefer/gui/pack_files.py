@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QMessageBox
 from shiboken6 import isValid
 
 from briefer import APP_NAME
@@ -146,13 +146,14 @@ class PackFiles(QObject):
         self.window.run(lambda library: save_pack(library, pack), saved, "save the pack")
 
     def save_pack_as(self) -> None:
+        from briefer.gui.dialogs import CopyPackDialog
+
         current = self.pack_pane.pack()
-        title, ok = QInputDialog.getText(
-            self.window, "Save a copy", "Title of the new pack:", text=f"Copy of {current.title}"
-        )
-        if not ok or not title.strip():
+        dialog = CopyPackDialog(current, self.window)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        copy = current.copy(title.strip())
+        today = date.today().isoformat()
+        copy = current.copy(dialog.title(), dialog.meeting(), dialog.contents(), today)
         self.window.run(lambda library: save_pack(library, copy), self._show_saved_copy, "save the copy")
 
     def _show_saved_copy(self, pack: Pack) -> None:

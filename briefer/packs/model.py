@@ -9,6 +9,7 @@ says which field is wrong.
 
 from __future__ import annotations
 
+import copy
 import re
 import reprlib
 import secrets
@@ -149,11 +150,35 @@ class Pack:
     def section_ids(self) -> list[str]:
         return [item.section_id for item in self.items if item.kind == "section" and item.section_id]
 
-    def copy(self, title: str | None = None) -> Pack:
-        """A new pack with the same content and fresh ids ("copy last session's pack")."""
+    def copy(
+        self,
+        title: str | None = None,
+        meeting: MeetingDetails | None = None,
+        contents: bool = True,
+        date: str | None = None,
+    ) -> Pack:
+        """A new pack with fresh ids, to start the next session's pack from this one, as
+        board portals copy a book: for `meeting` when given (last year's name and dates
+        would mislead), dated `date`, a draft again. With `contents`, everything; without,
+        the structure only: part headings, the blocks to write with their titles but
+        empty, saved searches (rules, which find this year's sections); no excerpts."""
         copied = Pack.from_json(self.to_json())
         copied.id = new_id("p")
         copied.title = title or f"Copy of {self.title}"
+        if meeting is not None:
+            copied.meeting = copy.deepcopy(meeting)
+            range_error = range_problem(meeting.start_date, meeting.end_date)
+            if range_error:
+                raise UsageError(range_error)
+        if date is not None:
+            copied.date = date
+        copied.draft = True
+        if not contents:
+            copied.items = [
+                PackItem(item.kind, title=item.title, numbered=item.numbered, audience=item.audience)
+                for item in copied.items
+                if item.kind != "section"
+            ]
         for item in copied.items:
             item.id = new_id("i")
         for search in copied.searches:

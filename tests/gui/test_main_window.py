@@ -369,3 +369,37 @@ def test_a_library_folder_deleted_under_the_window_is_said_so(
     qtbot.waitUntil(lambda: bool(shown), timeout=10000)
     assert "the library folder has gone" in shown[0][0]
     assert not library_copy.exists()
+
+
+def test_duplicating_a_pack_asks_for_the_new_meeting_and_what_to_copy(
+    window, qtbot, monkeypatch, library_copy
+) -> None:
+    from briefer.gui import dialogs
+
+    window.add_to_pack(_ids(window)[:2])
+    window.pack_pane.outline.add_written_actions["objectives"].trigger()
+    qtbot.waitUntil(lambda: len(window.pack_pane.pack().items) == 3, timeout=5000)
+    shown = []
+
+    def answer(dialog) -> int:
+        shown.append(dialog)
+        assert dialog.edits["title"].text().startswith("Copy of ")
+        dialog.edits["title"].setText("GFMD 2028")
+        dialog.edits["name"].setText("GFMD 2028")
+        dialog.edits["start_date"].setText("2028-01-12")
+        dialog.edits["end_date"].setText("2028-01-10")
+        dialog.accept()  # refused: the meeting would end before it starts
+        assert dialog.problem.isVisibleTo(dialog) and "before" in dialog.problem.text()
+        dialog.edits["end_date"].setText("2028-01-14")
+        dialog.structure_only.setChecked(True)
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(dialogs.CopyPackDialog, "exec", answer)
+    window.packs.save_pack_as()
+    qtbot.waitUntil(lambda: window.pack_pane.pack().title == "GFMD 2028", timeout=5000)
+    copy = window.pack_pane.pack()
+    assert shown and copy.meeting.name == "GFMD 2028" and copy.meeting.end_date == "2028-01-14"
+    assert [i.kind for i in copy.items] == ["objectives"] and copy.draft
+    qtbot.waitUntil(lambda: window.worker._running == 0, timeout=5000)
+    assert "GFMD 2028" in [p.title for p in list_packs(Library.open(library_copy))]  # saved

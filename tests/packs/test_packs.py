@@ -396,3 +396,36 @@ def test_only_a_regular_file_of_sensible_size_is_read_as_a_pack(tmp_path, monkey
     monkeypatch.setattr(pack_actions, "PACK_FILE_LIMIT", 1000)
     with pytest.raises(UsageError, match="big.json: not a pack file \\(over"):
         read_pack_file(path)
+
+
+def test_a_pack_copied_for_next_years_meeting_takes_its_meeting_and_the_structure_only(library):
+    pack = _pack(library)
+    pack.draft = False
+    pack.searches.append(SavedSearch("New on remittances", themes=["remittances"]))
+    meeting = MeetingDetails("GFMD 2028", "Quito", "2028-01-10", "2028-01-12")
+    whole = pack.copy("GFMD 2028", meeting, date="2027-11-30")
+    assert (whole.meeting, whole.date, whole.draft) == (meeting, "2027-11-30", True)
+    assert [i.kind for i in whole.items] == [i.kind for i in pack.items]
+    assert whole.items[0].text == pack.items[0].text
+    bones = pack.copy("GFMD 2028", meeting, contents=False)
+    assert [i.kind for i in bones.items] == [i.kind for i in pack.items if i.kind != "section"]
+    assert [i.title for i in bones.items] == [i.title for i in pack.items if i.kind != "section"]
+    assert not any(i.text or i.messages or i.qa for i in bones.items)
+    assert [s.label for s in bones.searches] == ["New on remittances"]  # rules find this year's
+    assert not {i.id for i in bones.items} & {i.id for i in pack.items}
+    assert pack.meeting.name == "Global Forum on Migration and Development"  # the original unchanged
+    with pytest.raises(UsageError, match="before"):
+        pack.copy("Wrong", MeetingDetails("X", "", "2028-01-12", "2028-01-10"))
+
+
+def test_the_cli_copies_a_pack_for_a_new_meeting(library, capsys):
+    from briefer.cli import main
+
+    saved = save_pack(library, _pack(library))
+    args = ["--library", str(library.folder), "pack-copy", saved.id, "--title", "GFMD 2028"]
+    assert main([*args, "--meeting", "GFMD 2028", "--start", "2028-01-10", "--structure-only"]) == 0
+    assert "for GFMD 2028" in capsys.readouterr().out
+    copy = next(p for p in list_packs(library) if p.title == "GFMD 2028")
+    assert copy.meeting.start_date == "2028-01-10" and copy.section_ids() == []
+    assert main([*args, "--start", "2028-13-01"]) == 1
+    assert "is no day of the calendar" in capsys.readouterr().err
