@@ -44,13 +44,17 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus import Paragraph as _ReportlabParagraph
+from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.flowables import PageBreakIfNotEmpty
 from reportlab.platypus.tableofcontents import TableOfContents, drawPageNumbers
 
 import briefer
 from briefer.export.columns import column_widths, on_two_lines
+from briefer.export.glyph_outlines import word_outline
+from briefer.export.word_styles import marking_size  # one size for the marking, Word and PDF
 from briefer.ir import text as text_rules
 from briefer.ir.blocks import (
+    MISSING_TEXT,
     PAPER_SIZES,
     Contents,
     Cover,
@@ -61,7 +65,9 @@ from briefer.ir.blocks import (
     NotesSpace,
     PartHeading,
     QuestionsAnswers,
+    Run,
     SectionHeading,
+    SourceEntry,
     SourceLine,
     SourcesList,
     Title,
@@ -82,7 +88,23 @@ ACCENT = colors.HexColor("#1F3A5F")  # dark navy: headings and rules, prints as 
 MUTED = colors.HexColor("#595959")
 RULE = colors.HexColor("#A7B1BD")
 SHADE = colors.HexColor("#EEF1F5")
-WATERMARK = colors.Color(0.86, 0.86, 0.86)
+WATERMARK = colors.Color(0.35, 0.35, 0.35)  # drawn over the page at WATERMARK_ALPHA
+WATERMARK_ALPHA = 0.13
+MISSING_INK = "#595959"  # "[text missing in the source]": grey italic on a grey tint (as in Word)
+MISSING_SHADE = "#E4E4E4"
+LANGUAGE = "en"  # the packs' text: the PDF's /Lang, and the hyphenation patterns below
+HYPHENATION = "en_GB"  # UN English
+# The body's measure: LINE_CHARACTERS of the sample below, which sets lines of 65-80 characters
+# (72 on average) in running text, the rest of the width going to the margins; and no
+# justified line's spaces stretched past twice normal (the rest of such a line left at its end).
+LINE_CHARACTERS = 75
+MAX_WORD_SPACE = 1.95  # times a normal space
+# Representative English text: its average character width sets the measure.
+_MEASURE_SAMPLE = (
+    "The Secretary-General notes that remittances sent by migrant workers to their countries "
+    "of origin, estimated at over 300 billion dollars in 2006, remain private funds; States "
+    "might take measures to reduce transfer costs and improve access to financial services."
+)
 
 # Header and footer sit in the top and bottom margins; they need this much room.
 MIN_VERTICAL_MARGIN = 16 * mm
@@ -159,6 +181,60 @@ def _one_line(text: str) -> str:
     return text_rules.one_line(_plain(text))
 
 
+# A footnote reference is drawn raised, followed by a zero-width callback that carries its
+# number: the lines a paragraph is broken into then tell which notes each piece of a split
+# paragraph holds (`_notes_in_lines`), so the note goes to the foot of the marker's page.
+NOTE_CB = "briefer_note"
+_NOTE_LABEL = re.compile(rf'<onDraw name="{NOTE_CB}" label="(\d+)"/>')
+_NOTE_PLACE, _MISSING_PLACE = "\ue000", "\ue001"  # where a note or lost text stands, while the text is read
+
+
+def _note_marker(number: int) -> str:
+    return f'<super>{number}</super><onDraw name="{NOTE_CB}" label="{number}"/>'
+
+
+def _missing_markup() -> str:
+    return f'<font color="{MISSING_INK}" backColor="{MISSING_SHADE}"><i>{escape(MISSING_TEXT)}</i></font>'
+
+
+def _run_paragraphs(runs: Iterable[Run], numbers: Iterable[int]) -> list[str]:
+    """A paragraph's runs as markup paragraphs: text as "paragraphs" text, each footnote
+    reference raised with the next of `numbers`, lost text in the missing style."""
+    pieces: list[str] = []
+    numbers = iter(numbers)
+    for run in runs:
+        if run.kind == "note":
+            pieces.append(_NOTE_PLACE)
+        elif run.kind == "missing":
+            pieces.append(_MISSING_PLACE)
+        else:
+            pieces.append(run.text.replace(_NOTE_PLACE, "\ufffd").replace(_MISSING_PLACE, "\ufffd"))
+    result = []
+    for paragraph in _paragraphs("".join(pieces)):
+        paragraph = re.sub(
+            f"[{_NOTE_PLACE}{_MISSING_PLACE}]",
+            lambda m: _note_marker(next(numbers)) if m.group(0) == _NOTE_PLACE else _missing_markup(),
+            paragraph,
+        )
+        result.append(paragraph)
+    return result
+
+
+def _note_numbers(markup: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in _NOTE_LABEL.findall(markup))
+
+
+def _notes_in_lines(lines: Iterable[object]) -> tuple[int, ...]:
+    """The footnote numbers whose references stand in these broken lines of a paragraph."""
+    found: list[int] = []
+    for line in lines:
+        for word in getattr(line, "words", ()):
+            callback = getattr(word, "cbDefn", None)
+            if callback is not None and getattr(callback, "name", "") == NOTE_CB:
+                found.append(int(callback.label))
+    return tuple(found)
+
+
 def _fit(text: str, font: str, size: float, width: float) -> str:
     """Text cut with an ellipsis to fit a width (running headers)."""
     if pdfmetrics.stringWidth(text, font, size) <= width:
@@ -175,21 +251,28 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     return text[:fits].rstrip() + "…"
 
 
-_BREAK_AFTER = re.compile(r"(?<=[-_/.])")
+_BREAK_AFTER = re.compile(r"(?<=[-_/ ])")
 
 
 def _breakable(text: str, font: str, size: float, width: float) -> str:
-    """An identifier (file name, symbol) as markup that wraps after - _ / . rather than mid-word."""
-    pieces = [piece for piece in _BREAK_AFTER.split(_plain(text).strip()) if piece]
+    """Text (a file name, a symbol, a title) as markup that wraps only after a space, a
+    slash, a hyphen or an underscore, never inside a word; a piece wider than the width
+    stands whole on its line (the annex's columns are made as wide as their widest piece)."""
+    pieces = [piece for piece in _BREAK_AFTER.split(" ".join(_plain(text).split())) if piece]
     lines: list[str] = []
     line = ""
     for piece in pieces:
-        if line and pdfmetrics.stringWidth(line + piece, font, size) > width:
-            lines.append(line)
+        if line and pdfmetrics.stringWidth((line + piece).rstrip(), font, size) > width:
+            lines.append(line.rstrip())
             line = ""
         line += piece
-    lines.append(line)
-    return "<br/>".join(escape(line) for line in lines)
+    lines.append(line.rstrip())
+    return "<br/>".join(_escape(line) for line in lines if line)
+
+
+def _widest_piece(text: str, font: str, size: float) -> float:
+    pieces = _BREAK_AFTER.split(" ".join(_plain(text).split()))
+    return max((pdfmetrics.stringWidth(piece.rstrip(), font, size) for piece in pieces), default=0.0)
 
 
 # --- styles ------------------------------------------------------------------------------------------
@@ -212,7 +295,13 @@ def _styles(template: Template, fonts: _Fonts) -> dict[str, ParagraphStyle]:
     s = template.body_size
     heading_bold = fonts.bold(fonts.heading)
     # Speaking notes are read aloud: even word spacing reads better than a justified block.
-    body_alignment = TA_LEFT if template.condensed else TA_JUSTIFY
+    ragged = template.condensed or template.cards
+    body_alignment = TA_LEFT if ragged else TA_JUSTIFY
+    # Justified text is hyphenated (pyphen's patterns), so its spaces stay even; ragged text
+    # is not (a podium reader should not meet a broken word).
+    hyphens: dict[str, object] = (
+        {} if ragged else {"hyphenationLang": HYPHENATION, "embeddedHyphenation": 1, "spaceShrinkage": 0.1}
+    )
 
     def style(name: str, **values: object) -> ParagraphStyle:
         base: dict[str, object] = {
@@ -230,13 +319,14 @@ def _styles(template: Template, fonts: _Fonts) -> dict[str, ParagraphStyle]:
 
     small = s * 0.82
     return {
-        "body": style("body", alignment=body_alignment, spaceAfter=s * 0.6),
+        "body": style("body", alignment=body_alignment, spaceAfter=s * 0.6, **hyphens),
         "lead": style(
             "lead",
             fontSize=s * 1.08,
             leading=s * 1.46,
             textColor=colors.HexColor("#333333"),
             spaceAfter=s * 0.75,
+            **hyphens,
         ),
         "quote": style(
             "quote",
@@ -245,6 +335,7 @@ def _styles(template: Template, fonts: _Fonts) -> dict[str, ParagraphStyle]:
             fontSize=s * 0.96,
             spaceAfter=s * 0.6,
             alignment=body_alignment,
+            **hyphens,
         ),
         "source": style(
             "source",
@@ -284,7 +375,52 @@ def _styles(template: Template, fonts: _Fonts) -> dict[str, ParagraphStyle]:
         "box_title": style(
             "box_title", fontName=heading_bold, fontSize=s * 0.98, leading=s * 1.3, textColor=ACCENT
         ),
-        "box_body": style("box_body", fontSize=s * 0.96, leading=s * 1.34),
+        "box_body": style("box_body", fontSize=s * 0.96, leading=s * 1.34, **hyphens),
+        "box_continued": style(
+            "box_continued",
+            fontName=fonts.italic(fonts.heading),
+            fontSize=s * 0.85,
+            leading=s * 1.2,
+            textColor=MUTED,
+        ),
+        "footnote": style(
+            "footnote",
+            fontSize=small,
+            leading=round(small * 1.22, 2),
+            leftIndent=s * 1.5,
+            firstLineIndent=-s * 1.5,
+            allowOrphans=1,
+            allowWidows=1,
+        ),
+        "annex": style("annex", fontSize=small, leading=small * 1.28, splitLongWords=0),
+        "annex_entry": style(
+            "annex_entry",
+            fontName=fonts.bold(fonts.body),
+            fontSize=small,
+            leading=small * 1.28,
+            splitLongWords=0,
+        ),
+        "annex_detail": style(
+            "annex_detail", fontSize=small, leading=small * 1.28, textColor=MUTED, splitLongWords=0
+        ),
+        "annex_page": style(
+            "annex_page", fontSize=small, leading=small * 1.28, alignment=TA_RIGHT, splitLongWords=0
+        ),
+        "title_detail": style(
+            "title_detail",
+            fontName=fonts.heading,
+            fontSize=s * 1.05,
+            leading=s * 1.4,
+            textColor=INK,
+        ),
+        "title_issued": style(
+            "title_issued",
+            fontName=fonts.italic(fonts.heading),
+            fontSize=s * 0.9,
+            leading=s * 1.3,
+            textColor=MUTED,
+            spaceBefore=s * 0.2,
+        ),
         "bullet": style(
             "bullet", fontSize=s * 0.96, leading=s * 1.34, leftIndent=s * 1.2, bulletIndent=s * 0.2
         ),
@@ -399,11 +535,18 @@ class _Anchor(Flowable):
 
     _ZEROSIZE = True
 
-    def __init__(self, key: str, outline: tuple[int, str] | None, contents: tuple[int, str] | None) -> None:
+    def __init__(
+        self,
+        key: str,
+        outline: tuple[int, str] | None,
+        contents: tuple[int, str] | None,
+        head: tuple[str | None, str | None] | None = None,
+    ) -> None:
         super().__init__()
         self.key = key
         self.outline = outline  # (level from 0, plain title)
         self.contents = contents  # (level from 0, markup text)
+        self.head = head  # (part, item) of the running head from here; None keeps the part
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         return 0, 0
@@ -449,7 +592,7 @@ class _Chain(Flowable):
             if isinstance(part, _Anchor):
                 anchors.append(part)
                 continue
-            width, height = part.wrapOn(self.canv, availWidth, availHeight)
+            width, height = part.wrapOn(getattr(self, "canv", None), availWidth, availHeight)
             if previous is not None:
                 y += max(previous.getSpaceAfter(), part.getSpaceBefore())
             self._placed.extend((anchor, y, 0.0, 0.0) for anchor in anchors)
@@ -474,7 +617,8 @@ class _Chain(Flowable):
         room = availHeight - middle_top
         if middle_height <= room:
             room = middle_height - 1  # the middle fits but what follows does not: send its last lines down
-        pieces = self.middle.splitOn(self.canv, availWidth, room) if room > 0 else []
+        canv = getattr(self, "canv", None)  # (none inside a table's cell)
+        pieces = self.middle.splitOn(canv, availWidth, room) if room > 0 else []
         if len(pieces) >= 2:
             first = _Chain(self.before, pieces[0], []) if self.before else pieces[0]
             last = _Chain([], pieces[-1], self.after) if self.after else pieces[-1]
@@ -541,6 +685,56 @@ class _RuledLines(Flowable):
         for line in range(1, self.lines + 1):
             y = self.height - self._label_height - line * NOTES_LINE_GAP
             self.canv.line(0, y, self.width, y)
+
+
+class _PageRef(Flowable):
+    """The page in the pack of an anchor (the sources annex), as the pass before found it,
+    linked to it."""
+
+    def __init__(self, key: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.key = key
+        self.style = style
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.width, self.height = availWidth, self.style.leading
+        return self.width, self.height
+
+    def draw(self) -> None:
+        doc = getattr(self.canv, "_doctemplate", None)
+        page = doc.anchor_pages_before.get(self.key) if doc is not None and not doc.measuring else None
+        if page is None:
+            return
+        text = str(page)
+        size = self.style.fontSize
+        self.canv.setFont(self.style.fontName, size)
+        self.canv.setFillColor(INK)
+        baseline = self.height - size
+        self.canv.drawRightString(self.width, baseline, text)
+        text_width = pdfmetrics.stringWidth(text, self.style.fontName, size)
+        self.canv.linkRect(
+            "", self.key, (self.width - text_width, baseline - 2, self.width, baseline + size), relative=1
+        )
+
+
+class _Box(Table):
+    """A shaded box (notes, key messages, questions): where it splits over pages, the part
+    on the next page starts with its title and "(continued)"; its title never stands alone
+    at the foot of a page."""
+
+    continued: Callable[[list[list[object]]], Table] | None = None
+    head_rows = 0
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        pieces = super().split(availWidth, availHeight)
+        if len(pieces) < 2 or self.continued is None:
+            return pieces
+        if len(pieces[0]._cellvalues) <= self.head_rows:
+            return []
+        return [
+            pieces[0],
+            *(self.continued([list(row) for row in piece._cellvalues]) for piece in pieces[1:]),
+        ]
 
 
 def _table_style(fonts: _Fonts, commands: list[tuple]) -> TableStyle:
@@ -663,24 +857,32 @@ class _LeaderAfter(Flowable):
 
 @dataclass(frozen=True, slots=True)
 class _Page:
-    """Paper and text area."""
+    """Paper and text area. The text is `frame_width` wide (the measure): on a page printed
+    both sides, the inner margin (with the gutter) is on the left of odd pages and on the
+    right of even ones."""
 
     width: float
     height: float
-    margin: float  # left and right
+    inner: float  # the left margin, or the binding side's with mirrored margins
+    outer: float
     vertical: float  # top and bottom
+    mirrored: bool = False
 
     @property
     def frame_width(self) -> float:
-        return self.width - 2 * self.margin
+        return self.width - self.inner - self.outer
 
     @property
     def frame_height(self) -> float:
         return self.height - 2 * self.vertical
 
-    def frame(self, frame_id: str) -> Frame:
-        return Frame(
-            self.margin,
+    def left(self, page: int) -> float:
+        """The left edge of the text on a page (numbered from 1, the cover included)."""
+        return self.outer if self.mirrored and page % 2 == 0 else self.inner
+
+    def frame(self, frame_id: str, footnotes: _Footnotes | None = None) -> Frame:
+        return _NotesFrame(
+            self.inner,
             self.vertical,
             self.frame_width,
             self.frame_height,
@@ -689,45 +891,194 @@ class _Page:
             topPadding=0,
             bottomPadding=0,
             id=frame_id,
+            footnotes=footnotes,
         )
 
 
-class _Furniture:
-    """What every page carries around its text: marking, running title, page number, watermark."""
+class _Footnotes:
+    """The document's footnotes by number (from 1, in the order their references stand), as
+    printed at the foot of a page: under a short rule, in smaller type."""
 
-    def __init__(self, info: DocumentInfo, page: _Page, fonts: _Fonts, cover_marking: str) -> None:
+    def __init__(self, style: ParagraphStyle, width: float) -> None:
+        self.style = style
+        self.width = width
+        self.texts: list[str] = []  # markup, note n at n - 1
+        self._paragraphs: dict[int, tuple[Paragraph, float]] = {}
+        self.rule_space = style.fontSize * 1.6  # room for the rule above the notes
+        self.gap = style.fontSize * 0.25  # between two notes
+
+    def add(self, note: str) -> int:
+        self.texts.append("<br/>".join(_paragraphs(note)) or "—")
+        return len(self.texts)
+
+    def paragraph(self, number: int) -> tuple[Paragraph, float]:
+        found = self._paragraphs.get(number)
+        if found is None:
+            paragraph = Paragraph(f"<super>{number}</super>\u2002{self.texts[number - 1]}", self.style)
+            _, height = paragraph.wrap(self.width, 1e6)
+            found = self._paragraphs[number] = (paragraph, height)
+        return found
+
+    def height(self, numbers: Iterable[int]) -> float:
+        heights = [self.paragraph(n)[1] for n in numbers]
+        if not heights:
+            return 0.0
+        return self.rule_space + sum(heights) + self.gap * (len(heights) - 1)
+
+    def draw(self, canv: Canvas, numbers: list[int], x: float, bottom: float) -> None:
+        """The notes of a page, their rule on top, ending at `bottom`."""
+        top = bottom + self.height(numbers)
+        canv.saveState()
+        canv.setStrokeColor(INK)
+        canv.setLineWidth(0.5)
+        rule_y = top - self.rule_space * 0.45
+        canv.line(x, rule_y, x + min(self.width / 3, 48 * mm), rule_y)
+        canv.restoreState()
+        y = top - self.rule_space
+        for number in numbers:
+            paragraph, height = self.paragraph(number)
+            paragraph.drawOn(canv, x, y - height)
+            y -= height + self.gap
+
+
+class _NotesFrame(Frame):
+    """A frame that keeps room at its foot for the footnotes of what it holds: a flowable
+    holding references goes in only if it and every note of the page fit together, so a
+    note always prints on its reference's page; a split paragraph's piece takes its own."""
+
+    def __init__(self, *args: object, footnotes: _Footnotes | None = None, **kwargs: object) -> None:
+        self.__dict__["footnotes"] = footnotes
+        self.__dict__["page_notes"] = []
+        self.__dict__["reserved"] = 0.0
+        super().__init__(*args, **kwargs)
+
+    def _reset(self) -> None:
+        super()._reset()
+        self.page_notes = []
+        self._reserve(0.0)
+
+    def _reserve(self, height: float) -> None:
+        self.reserved = height
+        self._y1p = self._y1 + self._bottomPadding + height
+
+    def _room_for(self, numbers: tuple[int, ...]) -> float:
+        return self.footnotes.height([*self.page_notes, *numbers]) if self.footnotes else 0.0
+
+    def add(self, flowable: Flowable, canv: Canvas, trySplit: int = 0) -> int:  # noqa: N803
+        numbers = _notes_of(flowable)
+        if not numbers:
+            return super().add(flowable, canv, trySplit)
+        before = self.reserved
+        self._reserve(self._room_for(numbers))
+        placed = super().add(flowable, canv, trySplit)
+        if placed:
+            self.page_notes.extend(numbers)
+        else:
+            self._reserve(before)
+        return placed
+
+    def split(self, flowable: Flowable, canv: Canvas) -> list[Flowable]:
+        numbers = _notes_of(flowable)
+        if not numbers:
+            return super().split(flowable, canv)
+        before = self.reserved
+        try:
+            # Room for all its notes first; if the piece for this page holds fewer, try again
+            # with room for those only, and keep that if its piece needs no more.
+            self._reserve(self._room_for(numbers))
+            pieces = super().split(flowable, canv)
+            if pieces:
+                first = _notes_of(pieces[0])
+                if len(first) < len(numbers):
+                    self._reserve(self._room_for(first))
+                    again = super().split(flowable, canv)
+                    if again and set(_notes_of(again[0])) <= set(first):
+                        pieces = again
+            return pieces
+        finally:
+            self._reserve(before)
+
+
+class _Furniture:
+    """What every page carries around its text: marking, running head (the part and item
+    the page belongs to), title, page number, footnotes, and the watermark over it all."""
+
+    def __init__(
+        self, info: DocumentInfo, page: _Page, fonts: _Fonts, cover_marking: str, marking_points: float
+    ) -> None:
         self.page = page
         self.draft = info.draft
         self.font = fonts.heading
         self.bold = fonts.bold(fonts.heading)
-        # fitted to the text width once, not on every page
-        self.title = _fit(_one_line(info.title), self.font, 8, page.frame_width)
-        self.marking = _fit(_one_line(info.marking), self.bold, 9, page.frame_width)
-        self.cover_marking = _fit(_one_line(cover_marking), self.bold, 9, page.frame_width) or self.marking
+        self.bold_file = font_file(fonts.heading, "Bold")
+        self.marking_size = marking_points
+        # fitted to their width once, not on every page
+        self.title = _fit(_one_line(info.title), self.font, 8, page.frame_width * 0.7)
+        self.marking = _fit(_one_line(info.marking), self.bold, marking_points, page.frame_width)
+        self.cover_marking = (
+            _fit(_one_line(cover_marking), self.bold, marking_points, page.frame_width) or self.marking
+        )
+        self._outline: list[tuple] | None = None
+
+    def _place_frames(self, doc: _PackDoc) -> None:
+        for frame in doc.pageTemplate.frames:
+            frame.x1 = self.page.left(doc.page)
 
     def cover(self, canv: Canvas, doc: _PackDoc) -> None:
-        self._watermark(canv)
+        self._place_frames(doc)
         self._markings(canv, self.cover_marking)
 
     def body(self, canv: Canvas, doc: _PackDoc) -> None:
-        self._watermark(canv)
+        self._place_frames(doc)
         self._markings(canv, self.marking)
         page = self.page
+        left = page.left(doc.page)
+        right = left + page.frame_width
         top = page.height - page.vertical
         bottom = page.vertical
         canv.saveState()
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.5)
-        canv.line(page.margin, top + 7, page.width - page.margin, top + 7)
-        canv.line(page.margin, bottom - 9, page.width - page.margin, bottom - 9)
+        canv.line(left, top + 7, right, top + 7)
+        canv.line(left, bottom - 9, right, bottom - 9)
         canv.setFillColor(MUTED)
-        canv.setFont(self.font, 8)
-        canv.drawString(page.margin, top + 11, self.title)
+        part, item = doc.running_head(doc.page)
+        if not part:  # before the first part: the item alone, or the pack's title
+            part, item = item or self.title, ""
+        width = page.frame_width
+        part_text = _fit(part, self.bold, 8, width * (0.48 if item else 1))
+        canv.setFont(self.bold, 8)
+        canv.drawString(left, top + 11, part_text)
+        if item:
+            used = pdfmetrics.stringWidth(part_text, self.bold, 8) + 12 if part_text else 0
+            canv.setFont(self.font, 8)
+            canv.drawRightString(right, top + 11, _fit(item, self.font, 8, width - used))
         number = doc.page - doc.cover_pages
         total = doc.printed_total or number  # the first pass does not know it yet; it is not saved
+        # the page number on the outer edge (the right, or the left of an even page printed both
+        # sides), the pack's title on the inner
+        outside_left = page.mirrored and doc.page % 2 == 0
+        canv.setFont(self.font, 8)
+        if outside_left:
+            canv.drawRightString(right, bottom - 20, self.title)
+        else:
+            canv.drawString(left, bottom - 20, self.title)
         canv.setFont(self.font, 8.5)
-        canv.drawCentredString(page.width / 2, bottom - 20, f"Page {number} of {total}")
+        label = f"Page {number} of {total}"
+        if outside_left:
+            canv.drawString(left, bottom - 20, label)
+        else:
+            canv.drawRightString(right, bottom - 20, label)
         canv.restoreState()
+
+    def body_end(self, canv: Canvas, doc: _PackDoc) -> None:
+        frame = doc.frame
+        if isinstance(frame, _NotesFrame) and frame.page_notes and frame.footnotes and not doc.measuring:
+            frame.footnotes.draw(canv, frame.page_notes, frame._x1, frame._y1)
+        self._watermark(canv)
+
+    def cover_end(self, canv: Canvas, doc: _PackDoc) -> None:
+        self._watermark(canv)
 
     def _markings(self, canv: Canvas, marking: str) -> None:
         """The classification, centred at the top and the foot of the page."""
@@ -736,38 +1087,92 @@ class _Furniture:
         page = self.page
         canv.saveState()
         canv.setFillColor(INK)
-        canv.setFont(self.bold, 9)
+        canv.setFont(self.bold, self.marking_size)
         canv.drawCentredString(page.width / 2, page.height - page.vertical + 25, marking)
         canv.drawCentredString(page.width / 2, page.vertical - 32, marking)
         canv.restoreState()
 
     def _watermark(self, canv: Canvas) -> None:
-        """DRAFT across the page, under everything drawn after it."""
+        """DRAFT across the page, translucent, over everything drawn before it (tinted boxes
+        too): drawn last, and as shapes, so it is no text to copy or search."""
         if not self.draft:
             return
+        word = "DRAFT"
+        advances = [pdfmetrics.stringWidth(char, self.bold, 1) for char in word]
+        if self._outline is None:
+            self._outline = word_outline(self.bold_file, word, advances)
         width, height = self.page.width, self.page.height
-        size = math.hypot(width, height) * 0.55 / pdfmetrics.stringWidth("DRAFT", self.bold, 1)
+        size = math.hypot(width, height) * 0.55 / sum(advances)
         canv.saveState()
         canv.setFillColor(WATERMARK)
-        canv.setFont(self.bold, size)
+        canv.setFillAlpha(WATERMARK_ALPHA)
         canv.translate(width / 2, height / 2)
         canv.rotate(math.degrees(math.atan2(height, width)))
-        canv.drawCentredString(0, -size * 0.35, "DRAFT")
+        canv.scale(size, size)
+        canv.translate(-sum(advances) / 2, -0.36)
+        path = canv.beginPath()
+        for command in self._outline:
+            kind = command[0]
+            if kind == "M":
+                path.moveTo(*command[1])
+            elif kind == "L":
+                path.lineTo(*command[1])
+            elif kind == "C":
+                path.curveTo(*command[1], *command[2], *command[3])
+            else:
+                path.close()
+        canv.drawPath(path, stroke=0, fill=1, fillMode=1)  # non-zero winding, as TrueType outlines are
         canv.restoreState()
 
 
 class Paragraph(_ReportlabParagraph):
     """reportlab's paragraph, with its lines broken once per width (both passes, and the
     chains that try a paragraph in several places, would break them again each time), and
-    not drawn in the first pass, which only measures."""
+    not drawn in the first pass, which only measures.
+
+    It knows the footnotes whose references it holds (`notes`, also for each piece when
+    split), and no justified line of it spreads its spaces past MAX_WORD_SPACE times a
+    normal space: the rest of such a line is left at its end."""
 
     _wrapped_at: float | None = None
+    notes: tuple[int, ...] = ()
+
+    def __init__(self, text: str | None, style: ParagraphStyle, *args: object, **kwargs: object) -> None:
+        super().__init__(text, style, *args, **kwargs)
+        if text:
+            self.notes = _note_numbers(text)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (reportlab's names)
         if self._wrapped_at != availWidth or not hasattr(self, "blPara"):
             super().wrap(availWidth, availHeight)
             self._wrapped_at = availWidth
+            if self.style.alignment == TA_JUSTIFY:
+                self._limit_word_spaces()
         return self.width, self.height
+
+    def _limit_word_spaces(self) -> None:
+        para = self.blPara
+        style = self.style
+        if para.kind == 0:
+            space = pdfmetrics.stringWidth(" ", style.fontName, style.fontSize)
+            most = space * (MAX_WORD_SPACE - 1)
+            for index, (extra, words) in enumerate(para.lines[:-1]):
+                gaps = len(words) - 1
+                if gaps > 0 and extra > most * gaps:
+                    para.lines[index] = (most * gaps, words)
+            return
+        for line in para.lines[:-1]:
+            if getattr(line, "lineBreak", False) or line.extraSpace <= 0:
+                continue
+            words = [w for w in line.words if not hasattr(w, "cbDefn")]
+            gaps = line.wordCount - 1
+            if gaps <= 0 or not words:
+                continue
+            first = words[0]
+            space = pdfmetrics.stringWidth(" ", first.fontName, first.fontSize)
+            most = space * (MAX_WORD_SPACE - 1) * gaps
+            if line.extraSpace > most:
+                line.extraSpace = most
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
         """As reportlab splits, but the part left for the next page keeps the lines already
@@ -776,6 +1181,10 @@ class Paragraph(_ReportlabParagraph):
         broken = getattr(self, "blPara", None) if self._wrapped_at == availWidth else None
         parts = super().split(availWidth, availHeight)
         if broken is None:
+            if len(parts) == 2 and self.notes:
+                for part in parts:
+                    part.wrap(availWidth, availHeight)
+                    part.notes = _notes_in_lines(part.blPara.lines)
             return parts
         self.blPara = broken  # reportlab forgets the lines when nothing fits here
         if len(parts) == 2:
@@ -785,6 +1194,9 @@ class Paragraph(_ReportlabParagraph):
             rest._wrapped_at = availWidth
             rest.width = availWidth
             rest.height = len(lines) * rest.style.leading  # the styles have no autoLeading
+            if self.notes:
+                first.notes = _notes_in_lines(first.blPara.lines)
+                rest.notes = _notes_in_lines(lines)
         return parts
 
     def draw(self) -> None:
@@ -792,37 +1204,139 @@ class Paragraph(_ReportlabParagraph):
             super().draw()
 
 
+def _notes_of(flowable: Flowable) -> tuple[int, ...]:
+    """The footnotes whose references a flowable holds (paragraphs, and chains of them)."""
+    if isinstance(flowable, Paragraph | _Sentences):
+        return flowable.notes
+    if isinstance(flowable, _Chain):
+        return tuple(n for part in flowable._parts() for n in _notes_of(part))
+    return ()
+
+
+class _Sentences(Flowable):
+    """A paragraph of a card (speaking notes): never split across pages if a page can hold
+    it, and then only between sentences."""
+
+    _BOUNDARY = re.compile(
+        rf'[.!?][”’")\]]*(?:<super>\d+</super><onDraw name="{NOTE_CB}" label="\d+"/>)?( )(?=[A-Z0-9“‘"(\[<])'
+    )
+
+    def __init__(self, markup: str, style: ParagraphStyle, page_height: float) -> None:
+        super().__init__()
+        self.markup = markup
+        self.style = style
+        self.page_height = page_height
+        self.paragraph = Paragraph(markup, style)
+        self.notes = self.paragraph.notes
+
+    def getSpaceBefore(self) -> float:
+        return self.paragraph.getSpaceBefore()
+
+    def getSpaceAfter(self) -> float:
+        return self.paragraph.getSpaceAfter()
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width, self.height = self.paragraph.wrap(availWidth, availHeight)
+        return self.width, self.height
+
+    def _sentences(self) -> list[str]:
+        cuts = [m.start(1) for m in self._BOUNDARY.finditer(self.markup)]
+        bounds = [0, *cuts, len(self.markup)]
+        return [self.markup[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False)]
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.wrap(availWidth, availHeight)
+        if self.height <= self.page_height:
+            return []  # it fits on a page: it moves there whole
+        sentences = self._sentences()
+        fits, over = 0, len(sentences)
+        while over - fits > 1:  # the most sentences that fit, found by halving
+            middle = (fits + over) // 2
+            if (
+                Paragraph(" ".join(sentences[:middle]), self.style).wrap(availWidth, availHeight)[1]
+                <= availHeight
+            ):
+                fits = middle
+            else:
+                over = middle
+        if fits == 0:
+            return self.paragraph.split(availWidth, availHeight)  # one sentence longer than a page
+        return [
+            Paragraph(" ".join(sentences[:fits]), self.style),
+            _Sentences(" ".join(sentences[fits:]), self.style, self.page_height),
+        ]
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        self.paragraph.drawOn(canvas, x, y, _sW)
+
+
 class _PackDoc(BaseDocTemplate):
-    """The document template: records where headings land and how many pages there are."""
+    """The document template: records where headings land, how many pages there are and
+    the part and item each page belongs to (its running head); each pass prints what the
+    pass before found, and passes go on until two agree."""
 
     def __init__(
-        self, out: Path, *, cover_pages: int, blocks: int, progress: Progress | None, **options: object
+        self,
+        out: Path,
+        *,
+        cover_pages: int,
+        blocks: int,
+        progress: Progress | None,
+        created: tuple[int, int, int] | None,
+        **options: object,
     ) -> None:
         super().__init__(str(out), **options)
         self.cover_pages = cover_pages  # the leading cover is not numbered
         self.printed_total = 0  # numbered pages found by the previous pass: the Y of "Page X of Y"
         self.page_count = 0
+        self.measuring = True
         self._blocks = blocks
         self._progress = progress
+        self._created = created
         self._passes = 0
         self._outline_level = -1
         self._reported = 0
+        self._heads: dict[int, tuple[str, str]] = {}  # page -> (part, item), this pass
+        self._heads_before: dict[int, tuple[str, str]] = {}
+        self.anchor_pages: dict[str, int] = {}  # anchor key -> printed page number, this pass
+        self.anchor_pages_before: dict[str, int] = {}
+        self._state = ("", "")
+        self._page_head = ("", "")
+        self._page_fresh = True
 
     def beforeDocument(self) -> None:
         self._passes += 1
         self.measuring = self._passes == 1  # the first pass is never saved: only measured
         self._outline_level = -1
         self.page_count = 0
+        self._heads_before, self._heads = self._heads, {}
+        self.anchor_pages_before, self.anchor_pages = self.anchor_pages, {}
+        self._state = ("", "")
         canv = self.canv
         canv.showOutline()
+        canv.setNamedCB(NOTE_CB, _no_callback)
+        if self._created is not None:  # the pack's date, not the build's (nor reportlab's fixed 2000)
+            stamp = canv._doc._timeStamp
+            stamp.YMDhms = (*self._created, 0, 0, 0)
+            stamp.dhh = stamp.dmm = 0
         if self.cover_pages:
             canv.addPageLabel(0, prefix="Cover")
         canv.addPageLabel(self.cover_pages, "ARABIC", start=1)
 
+    def beforePage(self) -> None:
+        self._page_head = self._state
+        self._page_fresh = True
+
     def afterPage(self) -> None:
         self.page_count = self.page
+        self._heads[self.page] = self._page_head
+
+    def running_head(self, page: int) -> tuple[str, str]:
+        return self._heads_before.get(page, ("", ""))
 
     def afterFlowable(self, flowable: Flowable) -> None:
+        if not isinstance(flowable, ActionFlowable):  # (a page break is "after" on the new page)
+            self._page_fresh = False
         index = getattr(flowable, "_block_index", None)
         if index is None or self._progress is None:
             return
@@ -833,6 +1347,12 @@ class _PackDoc(BaseDocTemplate):
             self._progress(done, total)
 
     def anchor_placed(self, anchor: _Anchor) -> None:
+        self.anchor_pages.setdefault(anchor.key, self.page - self.cover_pages)
+        if anchor.head is not None:
+            part, item = anchor.head
+            self._state = (self._state[0] if part is None else part, "" if item is None else item)
+            if self._page_fresh:  # a page that starts with a heading belongs to it
+                self._page_head = self._state
         if anchor.contents is not None:
             level, text = anchor.contents
             self.notify("TOCEntry", (level, text, self.page - self.cover_pages, anchor.key))
@@ -844,9 +1364,17 @@ class _PackDoc(BaseDocTemplate):
 
     def _allSatisfied(self) -> bool:
         numbered = self.page_count - self.cover_pages
-        settled = numbered == self.printed_total
+        settled = (
+            numbered == self.printed_total
+            and self._heads == self._heads_before
+            and self.anchor_pages == self.anchor_pages_before
+        )
         self.printed_total = numbered
         return super()._allSatisfied() and settled
+
+
+def _no_callback(canvas: Canvas, kind: str, label: str) -> None:
+    """A footnote reference's callback: it only marks the place (see NOTE_CB)."""
 
 
 # --- story -------------------------------------------------------------------------------------------
@@ -867,6 +1395,8 @@ class _Story:
         self.contents = _contents_entries(document, self.keys)
         self.listed = {entry.key: entry for entry in self.contents}
         self.items: list[tuple[Flowable, str, int]] = []
+        self.footnotes = _Footnotes(self.styles["footnote"], page.frame_width)
+        self.in_part = False  # a part heading has come: the brief's own blocks before any are in none
 
     def build(self) -> list[Flowable]:
         for index, block in enumerate(self.document.blocks):
@@ -895,18 +1425,18 @@ class _Story:
                 return self._source(block)
             case Note():
                 content = [Paragraph(text, self.styles["box_body"]) for text in _paragraphs(block.text)]
-                return [(self._box(block.title, content), BODY)]
+                return [*self._block_anchor(block), (self._box(block.title, content), BODY)]
             case KeyMessages():
                 items = [
                     Paragraph(text, self.styles["bullet"], bulletText="•")
                     for text in map(_lines, block.items)
                     if text
                 ]
-                return [(self._box(block.title, items, bar=ACCENT), BODY)]
+                return [*self._block_anchor(block), (self._box(block.title, items, bar=ACCENT), BODY)]
             case QuestionsAnswers():
-                return [(self._questions(block), BODY)]
+                return [*self._block_anchor(block), (self._questions(block), BODY)]
             case SourcesList():
-                return [(self._sources(block), BODY)] if block.entries else []
+                return [(table, BODY) for table in self._sources(block)] if block.entries else []
             case NotesSpace():  # kept with the section it follows
                 return [(self._notes_space(block), TAIL)] if block.lines > 0 else []
             case PageBreakBlock():
@@ -914,9 +1444,30 @@ class _Story:
         log.warning("the PDF writer does not know the block %r; left out", type(block).__name__)
         return []
 
-    def _paragraph(self, block: ParagraphBlock) -> list[Paragraph]:
+    def _paragraph(self, block: ParagraphBlock) -> list[Flowable]:
         style = self.styles[block.style if block.style in ("body", "lead", "quote") else "body"]
-        return [Paragraph(text, style) for text in _paragraphs(block.text)]
+        if block.runs:
+            numbers = [self.footnotes.add(run.note) for run in block.runs if run.kind == "note"]
+            texts = _run_paragraphs(block.runs, numbers)
+        else:
+            texts = _paragraphs(block.text)
+        if self.template.cards:  # a card's paragraph is never cut across pages (only between sentences)
+            return [_Sentences(text, style, self.page.frame_height) for text in texts]
+        return [Paragraph(text, style) for text in texts]
+
+    def _block_anchor(self, block: Note | KeyMessages | QuestionsAnswers) -> list[tuple[Flowable, str]]:
+        """A brief's own block with an anchor: a destination, bookmark and contents entry like a
+        heading's, and the item of the running head."""
+        key = self.keys.get(block.anchor) if block.anchor else None
+        if key is None:
+            return []
+        title = _one_line(block.title) or {"objectives": "Objectives"}.get(getattr(block, "kind", ""), "")
+        listed = self.listed.get(key)
+        if listed is not None:
+            outline, contents = (listed.level, listed.plain), (listed.level, listed.markup)
+        else:
+            outline, contents = (None if self.contents else (1, title or key)), None
+        return [(_Anchor(key, outline, contents, (None if self.in_part else "", title)), HEADING)]
 
     def _notes_space(self, block: NotesSpace) -> _RuledLines:
         label = Paragraph("Notes", self.styles["notes_label"])
@@ -976,10 +1527,11 @@ class _Story:
         if not self.contents:
             return []
         title = _markup(block.title) or "Contents"
+        title_text = _one_line(block.title) or "Contents"
         st = self.styles
         flowables: list[tuple[Flowable, str]] = [
             (PageBreakIfNotEmpty(), BREAK),
-            (_Anchor("contents", (0, _one_line(block.title) or "Contents"), None), HEADING),
+            (_Anchor("contents", (0, _one_line(block.title) or "Contents"), None, (title_text, "")), HEADING),
             (Paragraph(title, st["toc_title"]), HEADING),
         ]
         toc = _Contents(self.contents, [st["toc1"], st["toc2"], st["toc3"]])
@@ -989,7 +1541,12 @@ class _Story:
     # headings
 
     def _heading(
-        self, anchor: str, text: str, level: int, style: ParagraphStyle
+        self,
+        anchor: str,
+        text: str,
+        level: int,
+        style: ParagraphStyle,
+        head: tuple[str | None, str | None] | None = None,
     ) -> list[tuple[Flowable, str]]:
         """The heading, after its anchor; with a Contents block, its entries alone make the outline."""
         key = self.keys.get(anchor)
@@ -1000,7 +1557,7 @@ class _Story:
                 outline, contents = (listed.level, listed.plain), (listed.level, listed.markup)
             else:
                 outline, contents = (None if self.contents else (level - 1, _one_line(text))), None
-            flowables.append((_Anchor(key, outline, contents), HEADING))
+            flowables.append((_Anchor(key, outline, contents, head), HEADING))
         flowables.append((Paragraph(_markup(text), style), HEADING))
         return flowables
 
@@ -1008,6 +1565,21 @@ class _Story:
         flowables = [Paragraph(_markup(title.text), self.styles["title"])]
         if title.subtitle.strip():
             flowables.append(Paragraph(_markup(title.subtitle), self.styles["cover_subtitle"]))
+        # the handout's first page says the meeting, where and when, and the date of issue
+        meeting = _one_line(title.meeting)
+        where = ", ".join(part for part in (_one_line(title.place), _one_line(title.dates)) if part)
+        if meeting or where:
+            spacer = Spacer(1, self.template.body_size * 0.5)
+            flowables.append(spacer)
+        if meeting:
+            flowables.append(Paragraph(_escape(meeting), self.styles["title_detail"]))
+        if where:
+            flowables.append(Paragraph(_escape(where), self.styles["title_detail"]))
+        issued = _one_line(title.issued)
+        if issued:
+            if not issued.casefold().startswith("issued"):
+                issued = f"Issued {issued}"
+            flowables.append(Paragraph(_escape(issued), self.styles["title_issued"]))
         rule = HRFlowable(
             width="100%", thickness=2, color=ACCENT, spaceBefore=4, spaceAfter=self.template.body_size
         )
@@ -1017,7 +1589,9 @@ class _Story:
         flowables: list[tuple[Flowable, str]] = []
         if part.new_page:  # (set by the pack's template, in the blocks: the writer only honours it)
             flowables.append((PageBreakIfNotEmpty(), BREAK))
-        flowables += self._heading(part.anchor, part.label, 1, self.styles["part"])
+        label = _one_line(part.label)
+        self.in_part = True
+        flowables += self._heading(part.anchor, part.label, 1, self.styles["part"], (label, ""))
         flowables.append(
             (
                 HRFlowable(
@@ -1035,7 +1609,8 @@ class _Story:
     def _section(self, section: SectionHeading) -> list[tuple[Flowable, str]]:
         level = 3 if section.level >= 3 else 2
         style = self.styles["subsection" if level == 3 else "section"]
-        return self._heading(section.anchor, section.label, level, style)
+        head = (None, _one_line(section.label)) if level == 2 else None  # a subsection stays in its item
+        return self._heading(section.anchor, section.label, level, style, head)
 
     # written blocks
 
@@ -1048,17 +1623,30 @@ class _Story:
         )
         return [(rule, TAIL), (Paragraph(text, self.styles["source"]), TAIL)]
 
-    def _box(self, title: str, content: list[Flowable | list[Flowable]], bar: colors.Color = RULE) -> Table:
-        """A titled, shaded box; one row per paragraph, so a long box can continue on the next page."""
+    def _box(
+        self,
+        title: str,
+        content: list[Flowable | list[Flowable]],
+        bar: colors.Color = RULE,
+        continued: bool = False,
+    ) -> Table:
+        """A titled, shaded box; one row per paragraph, so a long box can continue on the next
+        page, where it says "(continued)"."""
         rows: list[list[Flowable | list[Flowable]]] = []
-        if title.strip():
+        if continued:
+            more = f'<font name="{self.fonts.italic(self.fonts.heading)}" color="{MUTED.hexval()}">(continued)</font>'
+            rows.append([Paragraph(f"{_markup(title)} {more}".strip(), self.styles["box_title"])])
+        elif title.strip():
             rows.append([Paragraph(_markup(title), self.styles["box_title"])])
         rows += [[cell] for cell in content]
         if not rows:
             rows = [[Spacer(1, 1)]]
         pad = self.template.body_size * 0.9
-        # a row (one paragraph) splits only into pieces of three lines or more
-        table = Table(rows, colWidths=[self.page.frame_width], splitInRow=round(self.template.body_size * 4))
+        # a row (one paragraph) splits only into pieces of three lines or more; never on a card
+        in_row = 0 if self.template.cards else round(self.template.body_size * 4)
+        table = _Box(rows, colWidths=[self.page.frame_width], splitInRow=in_row)
+        table.continued = lambda rest: self._box(title, [row[0] for row in rest], bar, continued=True)
+        table.head_rows = 1 if rows and (continued or title.strip()) else 0
         table.setStyle(
             self._table_style(
                 [
@@ -1084,66 +1672,120 @@ class _Story:
 
     def _questions(self, block: QuestionsAnswers) -> Table:
         st = self.styles
-        gap = Spacer(1, self.template.body_size * 0.35)
-        pairs: list[list[Flowable]] = []
+        pairs: list[Flowable] = []
         for pair in block.pairs:
             question = _lines(pair.question)
             answer = Paragraph("<br/>".join(_paragraphs(pair.answer)) or "—", st["answer"], bulletText="A")
-            pairs.append(
-                [*([Paragraph(question, st["question"], bulletText="Q")] if question else []), answer, gap]
-            )
+            gap = Spacer(1, self.template.body_size * 0.35)
+            # the question stays with (at least the first lines of) its answer
+            before = [Paragraph(question, st["question"], bulletText="Q")] if question else []
+            pairs.append(_Chain(before, answer, [gap]))
         return self._box(block.title, pairs)
 
-    def _sources(self, block: SourcesList) -> Table:
+    def _sources(self, block: SourcesList) -> list[Flowable]:
+        """The annex: each document by its title (symbol, date, file under it), then the
+        excerpts the pack takes from it, where they are in the document and their page in
+        the pack (linked). No word is ever broken: lines break at spaces, slashes, hyphens and
+        underscores only, and the columns are as wide as their widest unbreakable piece."""
         st = self.styles
-        cell = st["cell"]
+        cell, page_style = st["annex"], st["annex_page"]
         pad = CELL_PADDING
-        # Symbol, date and count columns as wide as their contents (within limits); the meeting, the
-        # longest text, takes the rest.
         width = self.page.frame_width
-        head_font = st["cell_head"].fontName
-
-        def column(header: str, values: Iterable[str], most: float) -> float:
-            widest = max(
-                [pdfmetrics.stringWidth(header, head_font, cell.fontSize)]
-                + [pdfmetrics.stringWidth(_one_line(value), cell.fontName, cell.fontSize) for value in values]
-            )
-            return min(widest + 2 * pad + 1, most)
-
+        font, size = cell.fontName, cell.fontSize
         entries = block.entries
-        widths = [
-            width * 0.24,
-            0.0,
-            column("Symbol", (entry.symbol for entry in entries), width * 0.18),
-            column("Date", (entry.date for entry in entries), width * 0.16),
-            column("Excerpts", (), width),
+        excerpts = [excerpt for entry in entries for excerpt in entry.excerpts]
+        page_width = (
+            max(
+                pdfmetrics.stringWidth("Page", st["cell_head"].fontName, size),
+                pdfmetrics.stringWidth("9999", font, size),
+            )
+            + 2 * pad
+            + 1
+        )
+        where_width = min(
+            max([pdfmetrics.stringWidth(_one_line(e.where), font, size) for e in excerpts] + [40.0])
+            + 2 * pad
+            + 1,
+            width * 0.32,
+        )
+        where_width = max(
+            where_width, *(_widest_piece(e.where, font, size) + 2 * pad + 1 for e in excerpts), 0.0
+        )
+        widths = [width - where_width - page_width, where_width, page_width]
+        flowables: list[Flowable] = []
+        for index, entry in enumerate(entries):
+            flowables.append(self._source_entry(entry, widths, cell, page_style, header=index == 0))
+        return flowables
+
+    def _source_entry(
+        self,
+        entry: SourceEntry,
+        widths: list[float],
+        cell: ParagraphStyle,
+        page_style: ParagraphStyle,
+        header: bool,
+    ) -> Table:
+        st = self.styles
+        pad = CELL_PADDING
+        font, size = cell.fontName, cell.fontSize
+        whole = sum(widths) - 2 * pad
+        details = [_one_line(entry.symbol), _one_line(entry.date), _one_line(entry.document)]
+        count = len(entry.excerpts) or entry.sections
+        if count and not entry.excerpts:
+            details.append(f"{count} excerpt{'s' if count != 1 else ''}")
+        title = _one_line(entry.meeting) or _one_line(entry.document)
+        bold = st["annex_entry"]
+        head_cell: list[Flowable] = [
+            Paragraph(_breakable(title, bold.fontName, size, whole), bold),
+            Paragraph(
+                _breakable(" · ".join(d for d in details if d), font, size, whole),
+                st["annex_detail"],
+            ),
         ]
-        widths[1] = width - sum(widths)
-        head = [
-            Paragraph("Document", st["cell_head"]),
-            Paragraph("Meeting", st["cell_head"]),
-            Paragraph("Symbol", st["cell_head"]),
-            Paragraph("Date", st["cell_head"]),
-            Paragraph("Excerpts", st["cell_head_right"]),
-        ]
-        rows: list[list[Flowable]] = [head]
-        for entry in block.entries:
+        rows: list[list[Flowable | list[Flowable] | str]] = []
+        if header:
             rows.append(
                 [
-                    Paragraph(
-                        _breakable(entry.document, cell.fontName, cell.fontSize, widths[0] - 2 * pad), cell
-                    ),
-                    Paragraph(_markup(entry.meeting), cell),
-                    Paragraph(
-                        _breakable(entry.symbol, cell.fontName, cell.fontSize, widths[2] - 2 * pad), cell
-                    ),
-                    Paragraph(_markup(entry.date), cell),
-                    Paragraph(str(entry.sections) if entry.sections else "", st["cell_right"]),
+                    Paragraph("Excerpt", st["cell_head"]),
+                    Paragraph("In the source", st["cell_head"]),
+                    Paragraph("Page", st["cell_head_right"]),
                 ]
             )
-        table = self._ruled(Table, rows, widths, header=True)
-        table.spaceBefore = 4
-        table.spaceAfter = self.template.body_size
+        rows.append([head_cell, "", ""])
+        for excerpt in entry.excerpts:
+            key = self.keys.get(excerpt.anchor)
+            label = _breakable(excerpt.label, font, size, widths[0] - 2 * pad)
+            if key:
+                label = f'<a href="#{key}">{label}</a>'
+            rows.append(
+                [
+                    Paragraph(label, cell),
+                    Paragraph(_breakable(excerpt.where, font, size, widths[1] - 2 * pad), cell),
+                    _PageRef(key, page_style) if key else Paragraph("", page_style),
+                ]
+            )
+        first = 1 if header else 0
+        commands: list[tuple] = [
+            ("SPAN", (0, first), (-1, first)),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), pad),
+            ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ("LEFTPADDING", (0, first + 1), (0, -1), pad + size),  # excerpts under their document
+            ("LINEABOVE", (0, first), (-1, first), 0.6, ACCENT),
+            ("TOPPADDING", (0, first), (-1, first), 5),
+        ]
+        if header:
+            commands += [
+                ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+                ("LINEABOVE", (0, 0), (-1, 0), 1, ACCENT),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.75, ACCENT),
+            ]
+        table = Table(rows, colWidths=widths, repeatRows=first + 1, hAlign="LEFT")
+        table.setStyle(self._table_style(commands))
+        table.spaceBefore = 0
+        table.spaceAfter = 2
         return table
 
     def _ruled(
@@ -1218,10 +1860,11 @@ _KEY = re.compile(r"[A-Za-z][A-Za-z0-9_.:-]{0,80}\Z")
 
 
 def _heading_keys(document: Document) -> dict[str, str]:
-    """Heading anchor -> PDF destination name: the anchor itself when it is a safe name, else a made one."""
+    """Anchor (of a heading or a brief's own block) -> PDF destination name: the anchor
+    itself when it is a safe name, else a made one."""
     keys: dict[str, str] = {}
     used = {"contents"}
-    for number, heading in enumerate(document.headings(), start=1):
+    for number, heading in enumerate(document.anchored(), start=1):
         if heading.anchor in keys:
             continue
         key = (
@@ -1318,26 +1961,58 @@ def _join(items: list[tuple[Flowable, str, int]]) -> list[Flowable]:
 # --- entry point -------------------------------------------------------------------------------------
 
 
-def _page(info: DocumentInfo, template: Template) -> _Page:
+def _measure(template: Template, fonts: _Fonts) -> float:
+    """The width of LINE_CHARACTERS characters of body text."""
+    sample = pdfmetrics.stringWidth(_MEASURE_SAMPLE, fonts.body, template.body_size)
+    return LINE_CHARACTERS * sample / len(_MEASURE_SAMPLE)
+
+
+def _page(info: DocumentInfo, template: Template, fonts: _Fonts) -> _Page:
     width, height = PAPER_SIZES[info.page_size]
     margin = template.margin_mm * mm
-    return _Page(width, height, margin, max(margin, MIN_VERTICAL_MARGIN))
+    gutter = template.gutter_mm * mm if template.mirror_margins else 0.0
+    room = width - 2 * margin - gutter
+    # What the measure leaves goes to the margins, more of it outside (room for notes in pen).
+    spare = max(0.0, room - _measure(template, fonts))
+    inner = margin + gutter + spare * 0.4
+    outer = margin + spare * 0.6
+    return _Page(width, height, inner, outer, max(margin, MIN_VERTICAL_MARGIN), template.mirror_margins)
+
+
+def _pack_date(value: str | None) -> tuple[int, int, int] | None:
+    """The pack's ISO date as (year, month, day), for the file's creation date."""
+    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", (value or "").strip())
+    if not match:
+        return None
+    year, month, day = map(int, match.groups())
+    return (year, month, day) if 1 <= month <= 12 and 1 <= day <= 31 else None
 
 
 def write_pdf(document: Document, template: Template, out: Path, progress: Progress | None = None) -> int:
     """Renders the document to `out` (a PDF) with the template's settings; returns the page count."""
     fonts = _Fonts(_register_family(template.body_font), _register_family(template.heading_font))
-    page = _page(document.info, template)
-    story = _Story(document, template, page, fonts).build()
+    page = _page(document.info, template, fonts)
+    builder = _Story(document, template, page, fonts)
+    story = builder.build()
     has_cover = bool(document.blocks) and isinstance(document.blocks[0], Cover)
     cover = document.blocks[0] if has_cover else None
-    furniture = _Furniture(document.info, page, fonts, cover.marking if isinstance(cover, Cover) else "")
+    furniture = _Furniture(
+        document.info,
+        page,
+        fonts,
+        cover.marking if isinstance(cover, Cover) else "",
+        marking_size(template.body_size),
+    )
     body = PageTemplate(
-        "body", frames=[page.frame("body")], onPage=furniture.body, pagesize=(page.width, page.height)
+        "body",
+        frames=[page.frame("body", builder.footnotes)],
+        onPage=furniture.body,
+        onPageEnd=furniture.body_end,
+        pagesize=(page.width, page.height),
     )
     cover_frames = [
         Frame(
-            page.margin,
+            page.inner,
             page.vertical + page.frame_height * 0.2,
             page.frame_width,
             page.frame_height * 0.8,
@@ -1348,11 +2023,15 @@ def write_pdf(document: Document, template: Template, out: Path, progress: Progr
             id="cover",
         ),
         Frame(
-            page.margin, page.vertical, page.frame_width, page.frame_height * 0.2, 0, 0, 0, 0, id="cover-foot"
+            page.inner, page.vertical, page.frame_width, page.frame_height * 0.2, 0, 0, 0, 0, id="cover-foot"
         ),
     ]
     cover_template = PageTemplate(
-        "cover", frames=cover_frames, onPage=furniture.cover, pagesize=(page.width, page.height)
+        "cover",
+        frames=cover_frames,
+        onPage=furniture.cover,
+        onPageEnd=furniture.cover_end,
+        pagesize=(page.width, page.height),
     )
     info = document.info
     doc = _PackDoc(
@@ -1360,16 +2039,18 @@ def write_pdf(document: Document, template: Template, out: Path, progress: Progr
         cover_pages=1 if has_cover else 0,
         blocks=len(document.blocks),
         progress=progress,
+        created=_pack_date(info.date),
         pagesize=(page.width, page.height),
         pageTemplates=[cover_template, body] if has_cover else [body, cover_template],
-        leftMargin=page.margin,
-        rightMargin=page.margin,
+        leftMargin=page.inner,
+        rightMargin=page.outer,
         topMargin=page.vertical,
         bottomMargin=page.vertical,
         title=_one_line(info.title),
         author=_one_line(info.author),
         subject=_one_line(info.subject),
         creator=f"{briefer.APP_NAME} {briefer.__version__}",
+        lang=LANGUAGE,
         invariant=1,  # same document, same bytes: reference outputs can be compared
         initialFontName=fonts.body,  # else reportlab puts an unembedded Helvetica in every page
         displayDocTitle=1,
