@@ -19,7 +19,7 @@ from briefer.packs.outline import moved
 
 EDIT_ITEM_ID = 1001  # consecutive edits of the same fields of one item merge into one undo step
 EDIT_COVER_ID = 1002  # consecutive edits of the same cover field merge
-ITEM_FIELDS = ("title", "text", "messages", "qa", "audience")
+ITEM_FIELDS = ("title", "text", "messages", "qa", "audience", "paragraphs", "comment", "comment_audience")
 COVER_FIELDS = (
     "title",
     "subtitle",
@@ -142,7 +142,7 @@ class SetNumberedCommand(QUndoCommand):
 
 
 class EditItemCommand(QUndoCommand):
-    """Sets fields of an item (title, text, messages, qa, audience); typing in one field is one step."""
+    """Sets fields of an item (see ITEM_FIELDS); typing in one field is one step."""
 
     def __init__(
         self,

@@ -251,6 +251,10 @@ def section_infos(library: Library, section_ids: list[str]) -> dict[str, Section
             date=meeting.start_date,
             words=section_words(section),
             number=section.number,
+            paragraphs=tuple(
+                p if isinstance(p, str) else "Table: " + " | ".join(p.rows[0] if p.rows else ())
+                for p in section.paragraphs()
+            ),
         )
     return infos
 

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QStackedWidget,
     QTableWidget,
@@ -124,13 +126,35 @@ class ItemEditor(QStackedWidget):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Printed as:", self.section_title)
         self.section_internal = self._audience_box()
+        self.paragraph_list = QListWidget(self)
+        self.paragraph_list.setAccessibleName("Paragraphs printed")
+        self.paragraph_list.setToolTip(
+            "Untick the paragraphs the brief leaves out: they print as [...], and the source "
+            "line cites only those kept"
+        )
+        self.paragraph_list.setWordWrap(True)
+        self.paragraph_list.setSpacing(2)
+        self.paragraph_list.itemChanged.connect(lambda _item: self._apply_paragraphs())
+        self.comment_edit = TextEdit(self)
+        self.comment_edit.setAccessibleName("Comment on the excerpt")
+        self.comment_edit.setPlaceholderText("A comment printed under the excerpt (optional)")
+        self.comment_edit.setMaximumHeight(90)
+        self.comment_edit.textChanged.connect(lambda: self._schedule("comment", self._apply_comment))
+        self.comment_edit.focus_lost.connect(self.session.end_typing)
+        self.comment_shared = QCheckBox("Print the comment in &handouts too", self)
+        self.comment_shared.setAccessibleName("Print the comment in handouts too")
+        self.comment_shared.toggled.connect(self._apply_comment_audience)
         column = QVBoxLayout(self.section_page)
         column.setContentsMargins(0, 6, 0, 0)
         column.addWidget(self.section_heading)
         column.addWidget(self.section_meeting)
         column.addLayout(form)
         column.addWidget(self.section_internal)
-        column.addStretch(1)
+        column.addWidget(QLabel("&Paragraphs printed:", self, buddy=self.paragraph_list))
+        column.addWidget(self.paragraph_list, 1)
+        column.addWidget(QLabel("Co&mment:", self, buddy=self.comment_edit))
+        column.addWidget(self.comment_edit)
+        column.addWidget(self.comment_shared)
         return self.section_page
 
     def _audience_box(self) -> QCheckBox:
@@ -229,6 +253,18 @@ class ItemEditor(QStackedWidget):
         self.section_title.setPlaceholderText(own or "The report's heading")
         _set_line(self.section_title, item.title)
         self.section_internal.setChecked(item.shown_to == "internal")
+        self.paragraph_list.clear()
+        kept = set(item.paragraphs)
+        for index, text in enumerate(info.paragraphs if info else ()):
+            if not text.strip():
+                continue
+            row = QListWidgetItem(_preview(text), self.paragraph_list)
+            row.setData(Qt.ItemDataRole.UserRole, index)
+            row.setToolTip(text[:600])
+            row.setFlags(row.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            row.setCheckState(Qt.CheckState.Checked if not kept or index in kept else Qt.CheckState.Unchecked)
+        _set_text(self.comment_edit, item.comment)
+        self.comment_shared.setChecked(item.comment_audience == "shareable")
 
     def _load_written(self, item: PackItem) -> None:
         self.setCurrentWidget(self.written_page)
@@ -288,6 +324,36 @@ class ItemEditor(QStackedWidget):
             EditItemCommand(self.session.document, item.id, {"audience": audience}, "Set audience", -1)
         )
 
+    def _apply_paragraphs(self) -> None:
+        item = self.session.item(self._item_id)
+        if self._loading or item is None:
+            return
+        rows = [self.paragraph_list.item(r) for r in range(self.paragraph_list.count())]
+        kept = [r.data(Qt.ItemDataRole.UserRole) for r in rows if r.checkState() == Qt.CheckState.Checked]
+        if not kept:
+            self.message.emit("An excerpt prints one paragraph at least; remove it from the pack instead.")
+            self.load(item.id)
+            return
+        kept = [] if len(kept) == len(rows) else kept  # all: the whole section, as it grows
+        if kept != item.paragraphs:
+            self.session.push_edit(
+                EditItemCommand(self.session.document, item.id, {"paragraphs": kept}, "Choose paragraphs", -1)
+            )
+
+    def _apply_comment(self, item_id: str) -> None:
+        if self.session.item(item_id) is not None:
+            text = {"comment": self.comment_edit.toPlainText()}
+            self.session.push_edit(
+                EditItemCommand(self.session.document, item_id, text, "Edit comment", self.session.typing_run)
+            )
+
+    def _apply_comment_audience(self, shared: bool) -> None:
+        item = self.session.item(self._item_id)
+        if self._loading or item is None:
+            return
+        audience = {"comment_audience": "shareable" if shared else "internal"}
+        self.session.push_edit(EditItemCommand(self.session.document, item.id, audience, "Set audience", -1))
+
     def _apply_text(self, item_id: str) -> None:
         if self.session.item(item_id) is not None:
             text = {"text": self.text_edit.toPlainText()}
@@ -340,6 +406,11 @@ class ItemEditor(QStackedWidget):
         self.session.end_typing()
         self.qa_table.removeRow(row)
         self._apply_qa(self._item_id, run=-1)  # a step of its own
+
+
+def _preview(text: str, length: int = 140) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= length else line[: length - 1].rstrip() + "…"
 
 
 def _set_line(edit: QLineEdit, text: str) -> None:

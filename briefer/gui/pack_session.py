@@ -33,6 +33,7 @@ class SectionInfo:
     date: str | None  # the meeting's start date, YYYY-MM-DD
     words: int
     number: str | None = None  # the report's own number ("II."): dropped when the pack numbers it
+    paragraphs: tuple[str, ...] = ()  # each paragraph's text (a table's first row), to choose from
 
 
 class PackUndoStack(QUndoStack):

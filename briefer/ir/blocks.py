@@ -200,7 +200,7 @@ class Note:
 
     title: str  # one line; none printed when empty
     text: str  # paragraphs
-    kind: str = "notes"  # "notes", "objectives"
+    kind: str = "notes"  # "notes", "objectives", "comment" (on the excerpt before it)
     anchor: str = ""  # when the contents and bookmarks list it
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from briefer.errors import NotFoundError, UsageError
 from briefer.ir.blocks import (
     MISSING_TEXT,
+    OMITTED_TEXT,
     Block,
     Contents,
     ContentsEntry,
@@ -292,19 +293,33 @@ class _Layout:
         self.meeting_of[heading.anchor] = meeting
         paragraphs = section.paragraphs()
         printed = [i for i, p in enumerate(paragraphs) if isinstance(p, SectionTable) or p.strip()]
+        kept = [i for i in printed if i in set(item.paragraphs)]
+        printed = kept or printed  # (none of those chosen left, the report re-read: all)
         if self.template.condensed:  # the first paragraph, be it a table
             printed = printed[:1]
         notes = {note.get("number", ""): note.get("text", "") for note in section.notes}
         gaps: dict[int, list[tuple[int, int]]] = {}
         for paragraph, offset, length in section.gaps:
             gaps.setdefault(paragraph, []).append((offset, length))
+        last = -1
         for index in printed:
+            if kept and index > last + 1 and not self.template.condensed:
+                self.blocks.append(Paragraph(OMITTED_TEXT))  # paragraphs the brief leaves out
             block = _body_block(paragraphs[index], notes, gaps.get(index, []))
             if isinstance(block, Paragraph) and block.damaged and section.id not in self.damaged:
                 self.damaged.append(section.id)
             self.blocks.append(block)
+            last = index
+        if (
+            kept
+            and not self.template.condensed
+            and any(p.strip() for p in paragraphs[last + 1 :] if isinstance(p, str))
+        ):
+            self.blocks.append(Paragraph(OMITTED_TEXT))
         self.blocks.append(SourceLine(source_line(section, meeting, printed, self.template.sources_annex)))
         self.excerpts.append(_Printed(section, meeting, heading, printed))
+        if item.comment.strip() and item.comment_audience in self.template.audiences:
+            self.blocks.append(Note("Comment", item.comment.strip(), "comment"))
         if section.note and not self.template.condensed and "internal" in self.template.audiences:
             self.blocks.append(Note("Note", section.note))  # the officer's own note: internal
         if self.template.notes_space:

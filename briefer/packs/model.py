@@ -36,7 +36,9 @@ WRITTEN_TITLES = {
 PACK_KEYS = (
     "format version id title subtitle meeting delegation author date marking draft template page_size items searches"
 ).split()
-ITEM_KEYS = ("kind", "id", "section_id", "title", "text", "messages", "qa", "numbered", "audience")
+ITEM_KEYS = (
+    "kind id section_id title text messages qa numbered audience paragraphs comment comment_audience"
+).split()
 # The brief's own blocks, in the order a brief's reader expects them, before its excerpts.
 BRIEF_KINDS = ("objectives", "key_messages", "qa")
 # Who a block is for (AUDIENCES): "internal" blocks (the delegation's objectives, the
@@ -86,6 +88,11 @@ class PackItem:
     qa: list[QA] = field(default_factory=list)
     numbered: bool = True
     audience: str = ""  # one of AUDIENCES; "" for its kind's (see `shown_to`)
+    # A section shaped to the brief: the paragraphs kept (0-based, in `Section.paragraphs()`;
+    # [] for all), the others printed as "[...]"; and a comment printed under it.
+    paragraphs: list[int] = field(default_factory=list)
+    comment: str = ""
+    comment_audience: str = "internal"
 
     @property
     def shown_to(self) -> str:
@@ -281,6 +288,10 @@ def _item_json(item: PackItem) -> dict[str, Any]:
         data["audience"] = item.audience
     if item.kind == "section":
         data["section_id"] = item.section_id
+        if item.paragraphs:
+            data["paragraphs"] = list(item.paragraphs)
+        if item.comment:
+            data["comment"], data["comment_audience"] = item.comment, item.comment_audience
     if item.title or item.kind != "section":
         data["title"] = item.title
     if item.kind in ("notes", "objectives"):
@@ -306,6 +317,9 @@ def _item(reader: _Reader, raw: Any, number: int) -> PackItem:
         messages=[reader.string(m, f"{where}, messages") for m in reader.array(raw, "messages", where)],
         numbered=reader.flag(raw, "numbered", kind in ("section", "heading"), where),
         audience=reader.choice(raw, "audience", ("", *AUDIENCES), "", where),
+        paragraphs=[reader.index(n, f"{where}, paragraphs") for n in reader.array(raw, "paragraphs", where)],
+        comment=reader.text(raw, "comment", where=where),
+        comment_audience=reader.choice(raw, "comment_audience", AUDIENCES, "internal", where),
     )
     for qa in reader.array(raw, "qa", where):
         qa = reader.mapping(qa, f"{where}, qa")
@@ -389,6 +403,11 @@ class _Reader:
                 where, f"'{key}' is {len(value)} characters long; shorten it to at most {longest}"
             )
         return _SURROGATES.sub("\ufffd", value)
+
+    def index(self, value: Any, where: str) -> int:
+        if type(value) is not int or not 0 <= value < 100_000:
+            raise self._fail(where, f"{_shown(value)} must be a paragraph's place, a whole number from 0")
+        return value
 
     def flag(self, data: dict[str, Any], key: str, default: bool, where: str = "the pack") -> bool:
         value = data.get(key, default)

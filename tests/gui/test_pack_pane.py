@@ -412,3 +412,40 @@ def test_an_item_is_made_internal_or_shareable_with_a_box_and_undone(pane: PackP
     qtbot.keyClick(pane.editor.section_internal, Qt.Key.Key_Space)  # by keyboard too
     assert pane.pack().items[0].audience == "internal"
     assert pane.pack().items[-1].id == qa.id
+
+
+def test_an_excerpt_is_shaped_to_the_brief_paragraphs_left_out_and_a_comment(
+    pane: PackPane, infos, qtbot
+) -> None:
+    info = replace(infos[0], paragraphs=("1. The opening.", "", "2. The costs fell.", "3. The close."))
+    pane.add_sections([info])
+    item_id = pane.pack().items[0].id
+    _select(pane, item_id)
+    rows = pane.editor.paragraph_list
+    assert [rows.item(r).text() for r in range(rows.count())] == [
+        "1. The opening.",
+        "2. The costs fell.",
+        "3. The close.",
+    ]
+    assert all(rows.item(r).checkState() == Qt.CheckState.Checked for r in range(rows.count()))
+    rows.item(0).setCheckState(Qt.CheckState.Unchecked)
+    assert pane.pack().items[0].paragraphs == [2, 3]  # places in the section, blank one counted
+    rows.item(2).setCheckState(Qt.CheckState.Unchecked)
+    assert pane.pack().items[0].paragraphs == [2]
+    pane.undo_stack.undo()
+    assert pane.pack().items[0].paragraphs == [2, 3]
+    assert rows.item(2).checkState() == Qt.CheckState.Checked  # the editor shows the undone state
+    rows.item(0).setCheckState(Qt.CheckState.Checked)
+    assert pane.pack().items[0].paragraphs == []  # all kept: the whole section
+    with qtbot.waitSignal(pane.editor.message) as refused:
+        for r in range(rows.count()):
+            rows.item(r).setCheckState(Qt.CheckState.Unchecked)  # the last is refused
+    assert "one paragraph at least" in refused.args[0]
+    assert pane.pack().items[0].paragraphs == [3]
+    assert rows.item(2).checkState() == Qt.CheckState.Checked
+    qtbot.keyClicks(pane.editor.comment_edit, "Quote in the opening.")
+    pane.editor.comment_edit.focus_lost.emit()
+    assert pane.pack().items[0].comment == "Quote in the opening."
+    assert pane.pack().items[0].comment_audience == "internal"
+    pane.editor.comment_shared.click()
+    assert pane.pack().items[0].comment_audience == "shareable"

@@ -11,6 +11,7 @@ import pytest
 from briefer.errors import UsageError
 from briefer.ir.blocks import (
     MISSING_TEXT,
+    OMITTED_TEXT,
     Contents,
     KeyMessages,
     Note,
@@ -250,3 +251,37 @@ def test_an_audience_is_kept_in_the_pack_file_and_a_wrong_one_refused():
     data["items"][0]["audience"] = "public"
     with pytest.raises(UsageError, match="item 1: 'audience' must be one of"):
         Pack.from_json(data)
+
+
+def test_an_excerpt_shaped_to_the_brief_prints_the_paragraphs_kept_and_cites_only_them():
+    item = PackItem.section(NUMBERED.id)
+    item.paragraphs = [1]
+    item.comment = "Quote this in the opening statement."
+    assembly = _blocks(NUMBERED, items=[item])
+    blocks = assembly.document.blocks
+    start = next(i for i, b in enumerate(blocks) if isinstance(b, SectionHeading))
+    body = blocks[start + 1 : start + 5]
+    assert [b.text for b in body[:3]] == [
+        OMITTED_TEXT,
+        "9. Costs fell by half. Data is lacking",
+        OMITTED_TEXT,
+    ]
+    assert (
+        body[3].text
+        == "Source: Global Forum on Migration and Development, A/61/515, para. 9, p. 5, 9–11 July 2007."
+    )
+    assert [b.text for b in blocks if isinstance(b, Note)] == ["Quote this in the opening statement."]
+    handout = _blocks(NUMBERED, template="handout", items=[item]).document.blocks
+    assert not any(isinstance(b, Note) for b in handout)  # the comment is internal unless said otherwise
+    item.comment_audience = "shareable"
+    handout = _blocks(NUMBERED, template="handout", items=[item]).document.blocks
+    assert [b.title for b in handout if isinstance(b, Note)] == ["Comment"]
+    again = Pack.from_json(Pack("Brief", items=[item]).to_json()).items[0]
+    assert (again.paragraphs, again.comment, again.comment_audience) == ([1], item.comment, "shareable")
+
+
+def test_kept_paragraphs_the_report_no_longer_has_print_it_whole():
+    item = PackItem.section(NUMBERED.id)
+    item.paragraphs = [7]
+    paragraphs = _paragraphs(_blocks(NUMBERED, items=[item]))
+    assert len(paragraphs) == 3 and OMITTED_TEXT not in [p.text for p in paragraphs]
