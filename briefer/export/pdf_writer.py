@@ -12,6 +12,7 @@ families, embedded as subsets. All user and library text goes through `_markup` 
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
 import re
@@ -1156,12 +1157,12 @@ class Paragraph(_ReportlabParagraph):
         if para.kind == 0:
             space = pdfmetrics.stringWidth(" ", style.fontName, style.fontSize)
             most = space * (MAX_WORD_SPACE - 1)
-            for index, (extra, words) in enumerate(para.lines[:-1]):
+            for index, (extra, words) in enumerate(para.lines):  # the last too: justified when split
                 gaps = len(words) - 1
                 if gaps > 0 and extra > most * gaps:
                     para.lines[index] = (most * gaps, words)
             return
-        for line in para.lines[:-1]:
+        for line in para.lines:
             if getattr(line, "lineBreak", False) or line.extraSpace <= 0:
                 continue
             words = [w for w in line.words if not hasattr(w, "cbDefn")]
@@ -1190,6 +1191,11 @@ class Paragraph(_ReportlabParagraph):
         if len(parts) == 2:
             first, rest = parts
             lines = broken.lines[len(first.blPara.lines) :]
+            offset = getattr(lines[0], "sFW", None) if lines else None
+            if offset:  # the lines index the fragments; the rest holds those from its first line's
+                lines = [copy.copy(line) for line in lines]
+                for line in lines:
+                    line.sFW -= offset
             rest.blPara = broken.clone(lines=lines)
             rest._wrapped_at = availWidth
             rest.width = availWidth
@@ -1972,10 +1978,10 @@ def _page(info: DocumentInfo, template: Template, fonts: _Fonts) -> _Page:
     margin = template.margin_mm * mm
     gutter = template.gutter_mm * mm if template.mirror_margins else 0.0
     room = width - 2 * margin - gutter
-    # What the measure leaves goes to the margins, more of it outside (room for notes in pen).
+    # What the measure leaves goes to the margins, evenly: the gutter stays the one difference.
     spare = max(0.0, room - _measure(template, fonts))
-    inner = margin + gutter + spare * 0.4
-    outer = margin + spare * 0.6
+    inner = margin + gutter + spare / 2
+    outer = margin + spare / 2
     return _Page(width, height, inner, outer, max(margin, MIN_VERTICAL_MARGIN), template.mirror_margins)
 
 

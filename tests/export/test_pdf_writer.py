@@ -10,7 +10,7 @@ import ctypes
 import re
 import shutil
 import subprocess
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -21,6 +21,7 @@ from briefer import __version__
 from briefer.errors import UsageError
 from briefer.export.pdf_writer import write_pdf
 from briefer.ir.blocks import (
+    MISSING_TEXT,
     Contents,
     ContentsEntry,
     Cover,
@@ -31,6 +32,7 @@ from briefer.ir.blocks import (
     PageBreak,
     Paragraph,
     PartHeading,
+    Run,
     SectionHeading,
     SourceLine,
     SourcesList,
@@ -530,3 +532,445 @@ def test_long_text_costs_its_length_not_its_square(tmp_path) -> None:
     assert text.count("x") == len(word)
     assert "Before x" in text and "x after." in text and "Title Title" in text
     assert "…" in text  # the running header: the title cut to fit
+
+
+# --- issue 14: print conventions, read back from the pages --------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Char:
+    text: str
+    x: float  # origin
+    y: float  # baseline
+    left: float
+    right: float
+    size: float
+    font: str
+    fill: tuple[int, int, int, int]
+
+
+def _chars(page: pdfium.PdfPage) -> list[_Char]:
+    """Every drawn character (none pdfium made up) with its place, size, font and colour."""
+    textpage = page.get_textpage()
+    found = []
+    buffer = ctypes.create_string_buffer(256)
+    flags = ctypes.c_int()
+    for index in range(textpage.count_chars()):
+        if pdfium_raw.FPDFText_IsGenerated(textpage.raw, index):
+            continue
+        x, y = ctypes.c_double(), ctypes.c_double()
+        pdfium_raw.FPDFText_GetCharOrigin(textpage.raw, index, ctypes.byref(x), ctypes.byref(y))
+        left, _, right, _ = textpage.get_charbox(index)
+        pdfium_raw.FPDFText_GetFontInfo(textpage.raw, index, buffer, 256, ctypes.byref(flags))
+        rgba = [ctypes.c_uint() for _ in range(4)]
+        pdfium_raw.FPDFText_GetFillColor(textpage.raw, index, *(ctypes.byref(v) for v in rgba))
+        found.append(
+            _Char(
+                chr(pdfium_raw.FPDFText_GetUnicode(textpage.raw, index)),
+                x.value,
+                y.value,
+                left,
+                right,
+                round(pdfium_raw.FPDFText_GetFontSize(textpage.raw, index), 2),
+                buffer.value.decode("latin-1"),
+                tuple(v.value for v in rgba),
+            )
+        )
+    return found
+
+
+def _lines_of(chars: list[_Char]) -> list[list[_Char]]:
+    """Characters grouped by baseline (and size), each line left to right, top to bottom."""
+    lines: dict[tuple[float, float], list[_Char]] = {}
+    for char in chars:
+        lines.setdefault((round(char.y, 1), char.size), []).append(char)
+    return [sorted(line, key=lambda c: c.x) for _, line in sorted(lines.items(), key=lambda kv: -kv[0][0])]
+
+
+def _text_of(line: list[_Char]) -> str:
+    return "".join(c.text for c in line)
+
+
+def _noted_document(sections: int, notes_per_section: int = 4) -> Document:
+    """Sections of real paragraphs, each paragraph with footnote references in it."""
+    from itertools import cycle
+
+    from tests.export.documents import _sample_paragraphs
+
+    texts = cycle(_sample_paragraphs())
+    blocks: list = []
+    number = 0
+    for section in range(sections):
+        blocks.append(SectionHeading(f"Section {section + 1}", f"s-{section + 1}"))
+        for _ in range(notes_per_section):
+            number += 1
+            text = next(texts)
+            cut = text.index(" ", len(text) // 2)
+            runs = (
+                Run(f"{text[:cut]} ref{number:03d}"),
+                Run(kind="note", note=f"Footnote {number:03d}: A/61/515, para. {number}."),
+                Run(text[cut:]),
+            )
+            blocks.append(Paragraph(f"{text[:cut]} ref{number:03d}{text[cut:]}", runs=runs))
+        blocks.append(SourceLine(f"Source: a meeting · paras. {section + 1}-{section + 4}"))
+    return Document(
+        DocumentInfo("Footnoted pack", MARKING, True, "A4", "A. Officer", "", "2026-11-23"), blocks
+    )
+
+
+def test_every_footnote_is_at_the_foot_of_its_references_page(tmp_path):
+    """Issue 14: footnote markers printed with no notes. Each note now prints at the foot of
+    the page holding its reference, numbered in order, under the text, across many pages."""
+    document = _noted_document(30)
+    out = _build(tmp_path, document)
+    pdf = pdfium.PdfDocument(out)
+    assert len(pdf) > 15
+    marker_page: dict[int, int] = {}
+    note_page: dict[int, int] = {}
+    for index, page in enumerate(pdf):
+        chars = _chars(page)
+        stream = "".join(c.text for c in chars)  # in the order drawn
+        body_bottom = min(c.y for c in chars if c.size == 11.0)
+        for match in re.finditer(r"ref(\d{3})", stream):
+            number = int(match.group(1))
+            marker_page[number] = index
+            # the raised number right after the word, smaller than the text
+            after = chars[match.end() : match.end() + len(str(number))]
+            assert "".join(c.text for c in after) == str(number), (
+                number,
+                stream[match.start() : match.end() + 9],
+            )
+            assert all(c.size < 11 and c.y > chars[match.end() - 1].y for c in after)
+        for line in _lines_of([c for c in chars if c.size < 11]):
+            text = _text_of(line)
+            for match in re.finditer(r"Footnote (\d{3}):", text):
+                number = int(match.group(1))
+                note_page[number] = index
+                assert line[0].y < body_bottom  # under the body text
+        for match in re.finditer(r"Footnote (\d{3}):", stream):
+            before = stream[: match.start()].rstrip()
+            assert before.endswith(str(int(match.group(1)))), before[-8:]  # numbered as its reference
+    numbers = list(range(1, 30 * 4 + 1))
+    assert sorted(marker_page) == numbers
+    assert sorted(note_page) == numbers
+    for number in numbers:
+        assert note_page[number] == marker_page[number], number
+
+
+def test_a_paragraph_split_over_pages_takes_only_its_own_notes(tmp_path):
+    """One very long paragraph with references all through it: each page holds the notes of
+    the references on it, none of the others."""
+    from tests.export.documents import _sample_paragraphs
+
+    runs: list[Run] = []
+    for number, text in enumerate(_sample_paragraphs()[:40], start=1):
+        runs += [Run(f"{text} ref{number:03d}"), Run(kind="note", note=f"Footnote {number:03d}: a note.")]
+        runs.append(Run(" "))
+    plain = "".join(run.text for run in runs)
+    document = Document(DocumentInfo("Long"), [Paragraph(plain, runs=tuple(runs))])
+    pages = _pages(_build(tmp_path, document))
+    assert len(pages) > 5
+    for page in pages:
+        refs = set(re.findall(r"ref(\d{3})", page))
+        notes = set(re.findall(r"Footnote (\d{3}):", page))
+        assert refs == notes
+
+
+def test_lost_text_prints_in_its_own_style(tmp_path):
+    runs = (Run("States might take to prevent "), Run(kind="missing"), Run(" the costs of transfers."))
+    plain = f"States might take to prevent {MISSING_TEXT} the costs of transfers."
+    document = Document(DocumentInfo("Lost"), [Paragraph(plain, runs=runs)])
+    pdf = pdfium.PdfDocument(_build(tmp_path, document))
+    chars = _chars(pdf[0])
+    text = "".join(c.text for c in chars)
+    assert "prevent [text missing in the source] the costs" in _flat(text)
+    start = text.index("[text missing")
+    missing = chars[start : start + len(MISSING_TEXT)]
+    body = chars[text.index("States") : text.index("States") + 6]
+    assert all("Italic" in c.font for c in missing)
+    assert not any("Italic" in c.font for c in body)
+    assert {c.fill for c in missing} != {c.fill for c in body}  # grey, not the body's ink
+    # and a tint behind it: a filled rectangle drawn before its text
+    kinds = [kind for kind, _ in _objects(pdf[0])]
+    assert pdfium_raw.FPDF_PAGEOBJ_PATH in kinds
+
+
+def _body_lines(path: Path, size: float = 11.0) -> list[list[_Char]]:
+    lines = []
+    for page in pdfium.PdfDocument(path):
+        for line in _lines_of(_chars(page)):
+            text = _text_of(line)
+            if line[0].size == size and "LiberationSerif" in line[0].font and ". . ." not in text:
+                lines.append(line)
+    return lines
+
+
+def test_body_lines_measure_65_to_80_characters_and_no_line_is_loose(tmp_path):
+    """Issue 14: lines of about 100 characters, 27-32 % of them loose, some at four times
+    normal word spacing. Measured from the characters' positions on the pages."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from tests.export.realistic import realistic_document
+
+    for size in ("A4", "Letter"):
+        path = _build(tmp_path, realistic_document("briefing", size), name=f"measure-{size}.pdf")
+        lines = _body_lines(path)
+        assert len(lines) > 200
+        right = max(line[-1].right for line in lines)
+        full = [line for line in lines if line[-1].right > right - 1.5]
+        assert len(full) > len(lines) / 2
+        lengths = [len(_text_of(line).rstrip()) for line in full]
+        assert min(lengths) >= 65 and max(lengths) <= 80, (min(lengths), max(lengths))
+        assert 68 <= sum(lengths) / len(lengths) <= 76
+        space = stringWidth(" ", "LiberationSerif", 11)
+        widest = 0.0
+        for line in lines:
+            for a, b in zip(line, line[1:], strict=False):
+                if a.text == " " and a.font == b.font:
+                    widest = max(widest, (b.x - a.x) / space)
+        assert widest <= 2.0, widest
+        hyphenated = [line for line in full if _text_of(line).rstrip().endswith("-")]
+        assert hyphenated  # justified text is hyphenated
+
+
+def test_pdf_language_creation_date_and_marking_size(tmp_path):
+    from briefer.export.word_styles import marking_size
+
+    document = sample_document(3)
+    document.info = replace(document.info, date="2026-11-23")
+    for template in ("briefing", "handout", "speaking-notes"):
+        out = _build(tmp_path, document, template=template, name=f"{template}.pdf")
+        data = out.read_bytes()
+        assert b"/Lang (en)" in data
+        meta = pdfium.PdfDocument(out).get_metadata_dict()
+        assert meta["CreationDate"].startswith("D:20261123")
+        expected = marking_size(_template(template).body_size)
+        page = pdfium.PdfDocument(out)[1]
+        sizes = {c.size for c in _chars(page) if c.text == "R" and "Bold" in c.font}
+        marking_lines = [line for line in _lines_of(_chars(page)) if _text_of(line) == MARKING]
+        assert len(marking_lines) == 2 and {line[0].size for line in marking_lines} == {expected}, sizes
+
+
+def test_a_box_split_over_pages_says_continued_and_a_question_keeps_its_answer(tmp_path):
+    from briefer.ir.blocks import KeyMessages, QuestionAnswer, QuestionsAnswers
+
+    messages = tuple(f"Message {n}: remittances are private funds and must stay so." for n in range(90))
+    pairs = tuple(
+        QuestionAnswer(f"Question {n}: will you fund the secretariat?", "We are considering it. " * 14)
+        for n in range(40)
+    )
+    document = Document(
+        DocumentInfo("Boxes"),
+        [KeyMessages("Lines to take", messages), QuestionsAnswers("If raised", pairs)],
+    )
+    pages = _pages(_build(tmp_path, document))
+    assert len(pages) >= 5
+    continued = [page for page in pages if "(continued)" in page]
+    assert len(continued) >= 3
+    assert any("Lines to take (continued) • Message" in page for page in pages)
+    assert any("If raised (continued) Q Question" in page for page in pages)
+    for n in range(40):
+        page = next(page for page in pages if f"Question {n}:" in page)
+        after = page.split(f"Question {n}: will you fund the secretariat?", 1)[1]
+        assert after.startswith(" A We are considering it."), n  # its answer starts on the same page
+
+
+def test_running_heads_name_the_part_and_item_of_the_page(tmp_path):
+    blocks: list = []
+    from itertools import cycle
+
+    from tests.export.documents import _sample_paragraphs
+
+    texts = cycle(_sample_paragraphs())
+    for part in range(1, 4):
+        blocks.append(PartHeading(f"Part {part}", f"p{part}", str(part)))
+        for section in range(1, 5):
+            blocks.append(
+                SectionHeading(f"Item {part}.{section}", f"s{part}-{section}", 2, f"{part}.{section}")
+            )
+            blocks += [Paragraph(next(texts)) for _ in range(4)]
+    document = Document(DocumentInfo("Heads"), blocks)
+    out = _build(tmp_path, document, template="handout")
+    pdf = pdfium.PdfDocument(out)
+    toc = {item.get_title(): item.get_dest().get_index() for item in pdf.get_toc()}
+    headings = [(toc[h.label], h) for h in document.headings()]
+    for index, page in enumerate(pdf):
+        width, height = page.get_size()
+        top = height - 22 * 72 / 25.4  # the handout's margins are 20 mm, the minimum 16
+        head = _flat(page.get_textpage().get_text_bounded(0, top + 7, width, top + 19))
+        starting = [h for p, h in headings if p == index]
+        before = [h for p, h in headings if p < index]
+        part_before = [h for h in before if isinstance(h, PartHeading)]
+        item_before = [h for h in before if isinstance(h, SectionHeading)]
+        # the page belongs to what runs on from the page before, or to the first item it starts
+        allowed = []
+        if part_before and item_before:
+            allowed.append(f"{part_before[-1].label} {item_before[-1].label}")
+        if starting:
+            first = starting[0]
+            if isinstance(first, PartHeading):
+                allowed.append(first.label)
+                allowed.append(f"{first.label} {starting[1].label}" if len(starting) > 1 else first.label)
+            elif part_before:
+                allowed.append(f"{part_before[-1].label} {first.label}")
+        assert head in allowed, (index, head, allowed)
+
+
+def test_brief_blocks_are_bookmarked_and_linked_from_the_contents(tmp_path):
+    from briefer.ir.blocks import KeyMessages, QuestionAnswer, QuestionsAnswers
+
+    blocks = [
+        Contents(
+            (
+                ContentsEntry(1, "Objectives", "objectives"),
+                ContentsEntry(1, "Key messages", "key-messages"),
+                ContentsEntry(1, "If raised", "if-raised"),
+                ContentsEntry(1, "1. Part", "p1"),
+            )
+        ),
+        Note("Objectives", "Secure agreement.", "objectives", anchor="objectives"),
+        KeyMessages("Key messages", ("Remittances are private funds.",), anchor="key-messages"),
+        QuestionsAnswers("If raised", (QuestionAnswer("Q?", "A."),), anchor="if-raised"),
+        PartHeading("Part", "p1", "1"),
+        Paragraph("Text."),
+    ]
+    out = _build(tmp_path, Document(DocumentInfo("Brief"), blocks))
+    pdf = pdfium.PdfDocument(out)
+    outline = [(item.level, item.get_title(), item.get_dest().get_index()) for item in pdf.get_toc()]
+    assert [title for _, title, _ in outline] == [
+        "Contents",
+        "Objectives",
+        "Key messages",
+        "If raised",
+        "1. Part",
+    ]
+    assert all(page == 1 for _, title, page in outline if title != "Contents")
+    names = [name for name in re.findall(rb"/Dest\s*/(\S+)|/D\s*/(\S+)", out.read_bytes())]
+    assert names
+    page = pdf[0]
+    targets = 0
+    position, link = ctypes.c_int(0), pdfium_raw.FPDF_LINK()
+    while pdfium_raw.FPDFLink_Enumerate(page.raw, ctypes.byref(position), ctypes.byref(link)):
+        dest = pdfium_raw.FPDFLink_GetDest(pdf.raw, link)
+        assert pdfium_raw.FPDFDest_GetDestPageIndex(pdf.raw, dest) == 1
+        targets += 1
+    assert targets >= 4  # (the text and the page number of each entry)
+
+
+def test_handout_title_says_meeting_place_dates_and_issue(tmp_path):
+    from briefer.ir.blocks import Title
+
+    title = Title(
+        "Remittances",
+        "Handout",
+        "Global Forum on Migration and Development",
+        "Geneva",
+        "12-14 January 2027",
+        "Issued 3 December 2026",
+    )
+    pages = _pages(
+        _build(tmp_path, Document(DocumentInfo("R"), [title, Paragraph("Text.")]), template="handout")
+    )
+    assert (
+        "Remittances Handout Global Forum on Migration and Development Geneva, 12-14 January 2027 "
+        "Issued 3 December 2026 Text." in pages[0]
+    )
+
+
+def test_mirrored_margins_put_the_gutter_inside(tmp_path):
+    handout = _template("handout")
+    assert handout.mirror_margins and handout.gutter_mm > 0
+    document = sample_document(12, cover=False, contents=False, draft=False)
+    out = _build(tmp_path, document, template="handout")
+    pdf = pdfium.PdfDocument(out)
+    width = pdf[0].get_size()[0]
+    gutter = handout.gutter_mm * 72 / 25.4
+    edges = {}
+    for index, page in enumerate(pdf):
+        lines = [line for line in _lines_of(_chars(page)) if line[0].size == handout.body_size]
+        if lines:
+            edges[index + 1] = (min(line[0].left for line in lines), max(line[-1].right for line in lines))
+    odd = [edges[n] for n in edges if n % 2]
+    even = [edges[n] for n in edges if not n % 2]
+    assert odd and even
+    odd_left, odd_right = min(e[0] for e in odd), max(e[1] for e in odd)
+    even_left, even_right = min(e[0] for e in even), max(e[1] for e in even)
+    assert abs((odd_left - even_left) - gutter) < 1.5  # the inner margin is on the left of odd pages
+    assert abs((width - even_right) - (odd_left)) < 1.5  # and on the right of even ones
+    assert abs((width - odd_right) - even_left) < 1.5
+
+
+def test_cards_never_cut_a_paragraph_or_a_sentence_across_pages(tmp_path):
+    from tests.export.documents import _sample_paragraphs
+
+    cards = _template("speaking-notes")
+    assert cards.cards
+    paragraphs = _sample_paragraphs()[:12]
+    long = " ".join(paragraphs[:5])  # longer than a card: cut between sentences only
+    blocks: list = []
+    for index in range(0, 12, 3):
+        blocks.append(SectionHeading(f"Card {index}", f"c{index}"))
+        blocks += [Paragraph(text) for text in paragraphs[index : index + 3]]
+        blocks.append(SourceLine("Source: a meeting · para. 3"))
+        blocks.append(PageBreak())
+    blocks += [SectionHeading("Long card", "long"), Paragraph(long)]
+    pages = _pages(_build(tmp_path, Document(DocumentInfo("Cards"), blocks), template="speaking-notes"))
+    lowered = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")  # marks print raised
+    for text in paragraphs:
+        assert any(_flat(text).translate(lowered) in page for page in pages), text[:40]
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", _flat(long).translate(lowered))
+    for sentence in sentences:
+        assert any(sentence in page for page in pages), sentence[:60]
+
+
+def test_sources_annex_lists_excerpts_with_their_pages_and_never_breaks_a_word(tmp_path):
+    from itertools import cycle
+
+    from briefer.ir.blocks import SourceEntry, SourceExcerpt
+    from tests.export.documents import _sample_paragraphs
+
+    texts = cycle(_sample_paragraphs())
+    blocks: list = []
+    excerpts = []
+    for n in range(1, 13):
+        blocks.append(SectionHeading(f"Excerpt number {n}", f"e{n}", 2, f"1.{n}"))
+        blocks += [Paragraph(next(texts)) for _ in range(3)]
+        excerpts.append(SourceExcerpt(f"1.{n}. Excerpt number {n}", f"e{n}", f"lines {n * 10}-{n * 10 + 9}"))
+    name = "report_of_the_secretary-general_on_international_migration_and_development_2006/annex.txt"
+    blocks.append(PartHeading("Sources", "sources"))
+    blocks.append(
+        SourcesList(
+            (
+                SourceEntry(
+                    name,
+                    "Global Forum, Brussels, 9-11 July 2007",
+                    "A/61/515",
+                    "2007-07-09",
+                    8,
+                    tuple(excerpts[:8]),
+                ),
+                SourceEntry("other.txt", "Seminar, New York", "", "2009", 4, tuple(excerpts[8:])),
+            )
+        )
+    )
+    out = _build(tmp_path, Document(DocumentInfo("Annex"), blocks), template="briefing")
+    pdf = pdfium.PdfDocument(out)
+    toc = {item.get_title(): item.get_dest().get_index() + 1 for item in pdf.get_toc()}
+    annex = " ".join(_pages(out)[toc["Sources"] - 1 :])
+    for excerpt in excerpts:
+        match = re.search(re.escape(excerpt.label) + r" " + re.escape(excerpt.where) + r" (\d+)", annex)
+        assert match, excerpt.label
+        assert int(match.group(1)) == toc[excerpt.label], excerpt.label
+    # the file name: its lines end only where a space, slash, hyphen or underscore allows
+    pattern = "".join(re.escape(char) + r"(\s*\n)?" for char in name)
+    found = [
+        match for page in pdf for match in [re.search(pattern, page.get_textpage().get_text_range())] if match
+    ]
+    assert found, "the file name is not printed whole"
+    breaks = [
+        name[index]
+        for index, group in enumerate(found[0].groups())
+        if group is not None and index < len(name) - 1
+    ]
+    assert breaks, "the name fits on one line: the test needs a longer one"
+    assert all(char in " /-_" for char in breaks), breaks
