@@ -48,6 +48,9 @@ class ParsedSection:
     page_end: int | None
     themes: list[ThemeMatch] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    pages: list[int | None] = field(default_factory=list)  # each paragraph's first page (None unknown)
+    # Where the source lost text: (paragraph, offset, length), see `gaps`.
+    gaps: list[tuple[int, int, int]] = field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -124,6 +124,7 @@ def _page_edges(lines: list[Line], depth: int = 3) -> list[int]:
 
 # --- footnotes --------------------------------------------------------------------------
 
+_DECIMAL_END_RE = re.compile(r"\d\.\d+$")
 _FOOTNOTE_RE = re.compile(r"^(?P<number>[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\d{1,3})\s+(?P<text>[^\s\d.)].*)$")
 
 
@@ -173,7 +174,9 @@ def extract_footnotes(lines: list[Line]) -> tuple[list[Line], list[Footnote]]:
             if not nxt.text:
                 # A note set with blank lines between its lines runs on mid-sentence.
                 j = next_text_index(lines, i, limit=2)
-                if j is None or ends_sentence(parts[-1]) or lines[j].indent != first.indent:
+                # ("Roundtable 3.1" ends with a number, not with a sentence and a note mark)
+                ended = ends_sentence(parts[-1]) and not _DECIMAL_END_RE.search(parts[-1])
+                if j is None or ended or lines[j].indent != first.indent:
                     break
                 i, nxt = j, lines[j]
             if _FOOTNOTE_RE.match(nxt.text) or numbered_heading(nxt.text):

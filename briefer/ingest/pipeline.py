@@ -8,7 +8,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from briefer.errors import InputFileError, shown_path
+from briefer.ingest import clean
 from briefer.ingest.document import MeetingMetadata, Note, ParsedDocument, ParsedMeeting
+from briefer.ingest.gaps import Written, compact, mend_section
 from briefer.ingest.layout import lay_out
 from briefer.ingest.metadata import read_metadata, running_head_symbol, smart_title, title_page_units
 from briefer.ingest.places import Gazetteer, default_gazetteer
@@ -82,6 +84,7 @@ def parse_document(
     lexicon = lexicon or default_lexicon()
     gazetteer = gazetteer or default_gazetteer()
     raw = read_document(path)
+    written = _written_marks(raw)  # (before the layout cleans the PDF's lines in place)
     layout = _lay_out(raw)
     acronyms, names = document_acronyms(layout), document_names(layout)
     language = language_of(" ".join(u.text for u in layout.units if u.kind == "paragraph"))
@@ -110,6 +113,7 @@ def parse_document(
         if cover is not None:
             sections.insert(0, cover)
         for section in sections:
+            mend_section(section, lambda word: layout.vocabulary.count(word) > 1, written)
             section.heading = smart_title(section.heading, acronyms, language, names)
             section.title = smart_title(section.title, acronyms, language, names)
             section.path = [smart_title(p, acronyms, language, names) for p in section.path]
@@ -150,6 +154,22 @@ def parse_document(
         page_count=raw.page_count,
         meetings=meetings,
     )
+
+
+def _written_marks(raw: RawDocument) -> Written:
+    """Whether the source itself prints "[…]" in a given context (see `gaps.mend_section`):
+    an editor's mark in a quotation, not operator debris the ingest cut out. A Word file's
+    text holds no PDF debris: every mark in it is the document's own."""
+    if raw.word is not None:
+        return lambda context: True
+    if raw.pages is not None:
+        texts = [line.text for page in raw.pages for line in page.lines]
+    else:
+        texts = [line.text for line in raw.lines]
+    source = compact(clean.normalize_characters("".join(texts)))
+    if clean.DEBRIS_MARK not in source:
+        return lambda context: False
+    return lambda context: context in source
 
 
 def _symbol_from_running_heads(metadata: MeetingMetadata, running_heads: list[str]) -> None:

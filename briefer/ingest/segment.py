@@ -225,6 +225,7 @@ def build_sections(units: list[Unit], first_meeting: bool) -> list[ParsedSection
             current = _open(unit, 1, OPENING_TEXT, OPENING_TEXT, None, [], "body")
             sections.append(current)
         current.paragraphs.append(unit.text)
+        current.pages.append(unit.page_start)
         if unit.kind == "table" and unit.rows:
             current.tables.append(Table(len(current.paragraphs) - 1, unit.rows))
         if unit.number:
@@ -251,6 +252,7 @@ def _without_empty(sections: list[ParsedSection]) -> list[ParsedSection]:
             kept.append(section)
         else:
             kept[-1].paragraphs.append(section.heading)
+            kept[-1].pages.append(section.page_start)
             kept[-1].line_end = max(kept[-1].line_end, section.line_end)
             kept[-1].page_end = section.page_end or kept[-1].page_end
     # A chapter is kept while it has kept sub-sections: they carry it in their path.
@@ -304,6 +306,7 @@ def title_page(header: list[Unit]) -> ParsedSection | None:
     section.key = "(title page)"
     for unit in units:
         section.paragraphs.append(unit.text)
+        section.pages.append(unit.page_start)
         if unit.kind == "table" and unit.rows:
             section.tables.append(Table(len(section.paragraphs) - 1, unit.rows))
         section.line_end = max(section.line_end, unit.last_line)
