@@ -1712,7 +1712,7 @@ class _Story:
             max([pdfmetrics.stringWidth(_one_line(e.where), font, size) for e in excerpts] + [40.0])
             + 2 * pad
             + 1,
-            width * 0.32,
+            width * 0.38,
         )
         where_width = max(
             where_width, *(_widest_piece(e.where, font, size) + 2 * pad + 1 for e in excerpts), 0.0
@@ -1924,6 +1924,11 @@ def _merged_break(story: list[Flowable], flowable: Flowable) -> bool:
     return True
 
 
+def _plain_break(flowable: Flowable) -> bool:
+    """A page break of the blocks (not the cover's nor the contents', which change templates)."""
+    return type(flowable) is PageBreakIfNotEmpty and not flowable.nextTemplate
+
+
 def _alone(headings: list[Flowable]) -> list[Flowable]:
     """Headings with nothing after them to keep: still one flowable, so anchors stay on their page."""
     return [_Chain(headings[:-1], headings[-1], [])] if headings else []
@@ -1947,6 +1952,11 @@ def _join(items: list[tuple[Flowable, str, int]]) -> list[Flowable]:
             story.append(tag(_Chain(pending, flowable, []) if pending else flowable, index))
             pending = []
             can_take_tail = True
+        elif role == BREAK and pending and _plain_break(flowable):
+            # a page break right after a heading goes before it: the heading stays with its text
+            if not _merged_break(story, flowable):
+                story.append(tag(flowable, index))
+            can_take_tail = False
         elif role == TAIL and can_take_tail:
             last = story.pop()
             chain = last if isinstance(last, _Chain) else _Chain([], last, [])

@@ -974,3 +974,20 @@ def test_sources_annex_lists_excerpts_with_their_pages_and_never_breaks_a_word(t
     ]
     assert breaks, "the name fits on one line: the test needs a longer one"
     assert all(char in " /-_" for char in breaks), breaks
+
+
+def test_a_page_break_after_a_heading_goes_before_it(tmp_path):
+    """Cards: a part heading, then the page break between cards: the heading goes with the
+    card it introduces, never alone at the foot of the card before."""
+    blocks = [
+        SectionHeading("First card", "c1"),
+        Paragraph("Text of the first card."),
+        PartHeading("Part two", "p2", "2"),
+        PageBreak(),
+        SectionHeading("Second card", "c2"),
+        Paragraph("Text of the second card."),
+    ]
+    pages = _pages(_build(tmp_path, Document(DocumentInfo("Cards"), blocks), template="speaking-notes"))
+    assert len(pages) == 2
+    assert "Part two" not in _body(pages[0], 1, 2, "Cards")
+    assert _body(pages[1], 2, 2, "Cards").startswith("2. Part two Second card Text of the second card.")
