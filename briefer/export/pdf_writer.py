@@ -725,17 +725,31 @@ class _Box(Table):
 
     continued: Callable[[list[list[object]]], Table] | None = None
     head_rows = 0
+    continuation = False  # the part of a box after a page break: it starts the next page
+    page_height = 0.0  # on cards (no split inside a row), a box taller than this splits in rows anyway
+    in_row = 0  # the smallest piece of a row split over pages
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
         pieces = super().split(availWidth, availHeight)
+        if not self._fair(pieces):
+            pieces = []  # only the title would stay here
+        if not pieces:
+            # split inside a row instead, where allowed (on a card, only a box taller than a page)
+            allowed = self.splitInRow or (self.page_height and self._height > self.page_height)
+            if allowed and self.in_row:
+                self.splitInRow = self.in_row
+                pieces = self._splitRows(availHeight, doInRowSplit=True)
+            if not self._fair(pieces):
+                return []
         if len(pieces) < 2 or self.continued is None:
             return pieces
-        if len(pieces[0]._cellvalues) <= self.head_rows:
-            return []
         return [
             pieces[0],
             *(self.continued([list(row) for row in piece._cellvalues]) for piece in pieces[1:]),
         ]
+
+    def _fair(self, pieces: list[Flowable]) -> bool:
+        return len(pieces) < 2 or len(pieces[0]._cellvalues) > self.head_rows
 
 
 def _table_style(fonts: _Fonts, commands: list[tuple]) -> TableStyle:
@@ -966,6 +980,8 @@ class _NotesFrame(Frame):
         return self.footnotes.height([*self.page_notes, *numbers]) if self.footnotes else 0.0
 
     def add(self, flowable: Flowable, canv: Canvas, trySplit: int = 0) -> int:  # noqa: N803
+        if getattr(flowable, "continuation", False) and not self._atTop:
+            return 0  # a box's continuation starts a page: never a second "(continued)" under the first
         numbers = _notes_of(flowable)
         if not numbers:
             return super().add(flowable, canv, trySplit)
@@ -979,6 +995,8 @@ class _NotesFrame(Frame):
         return placed
 
     def split(self, flowable: Flowable, canv: Canvas) -> list[Flowable]:
+        if getattr(flowable, "continuation", False) and not self._atTop:
+            return []
         numbers = _notes_of(flowable)
         if not numbers:
             return super().split(flowable, canv)
@@ -1651,6 +1669,9 @@ class _Story:
         # a row (one paragraph) splits only into pieces of three lines or more; never on a card
         in_row = 0 if self.template.cards else round(self.template.body_size * 4)
         table = _Box(rows, colWidths=[self.page.frame_width], splitInRow=in_row)
+        table.in_row = round(self.template.body_size * 4)
+        table.continuation = continued
+        table.page_height = self.page.frame_height
         table.continued = lambda rest: self._box(title, [row[0] for row in rest], bar, continued=True)
         table.head_rows = 1 if rows and (continued or title.strip()) else 0
         table.setStyle(

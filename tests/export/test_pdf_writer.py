@@ -761,7 +761,11 @@ def test_a_box_split_over_pages_says_continued_and_a_question_keeps_its_answer(t
     )
     document = Document(
         DocumentInfo("Boxes"),
-        [KeyMessages("Lines to take", messages), QuestionsAnswers("If raised", pairs)],
+        [
+            KeyMessages("Lines to take", messages),
+            QuestionsAnswers("If raised", pairs),
+            Note("Drafting note", "A note longer than a page. " * 500),  # one row taller than a page
+        ],
     )
     pages = _pages(_build(tmp_path, document))
     assert len(pages) >= 5
@@ -769,6 +773,7 @@ def test_a_box_split_over_pages_says_continued_and_a_question_keeps_its_answer(t
     assert len(continued) >= 3
     assert any("Lines to take (continued) • Message" in page for page in pages)
     assert any("If raised (continued) Q Question" in page for page in pages)
+    assert all(page.count("(continued)") <= 1 for page in pages)  # a continuation starts its page
     for n in range(40):
         page = next(page for page in pages if f"Question {n}:" in page)
         after = page.split(f"Question {n}: will you fund the secretariat?", 1)[1]
