@@ -27,6 +27,7 @@ from typing import Any
 
 from briefer.atomic import partial_name
 from briefer.errors import LibraryError
+from briefer.ingest.gaps import debris_gaps
 from briefer.library import duplicates, spelling
 from briefer.library.models import MEETING_FIELDS, Meeting, Section, Table, ThemeTag
 from briefer.library.pieces import Piece
@@ -754,7 +755,18 @@ def section_from_row(data: str, edit: str | None, body: str) -> Section:
         note=changes.get("note", ""),
         ordinal=base["ordinal"],
         tables=[Table.from_json(table) for table in base.get("tables", [])],
+        gaps=stored_gaps(base, body),
+        paragraph_pages=list(base.get("paragraph_pages", [])),
     )
+
+
+def stored_gaps(base: dict, body: str) -> list[tuple[int, int, int]]:
+    """Where a section's source lost text. A section ingested before gaps were kept has only
+    its text's debris marks to show it (outside its tables): those are its gaps."""
+    if "gaps" in base:
+        return [(paragraph, offset, length) for paragraph, offset, length in base["gaps"]]
+    tables = {table["paragraph"] for table in base.get("tables", [])}
+    return [gap for gap in debris_gaps(body.split("\n\n")) if gap[0] not in tables]
 
 
 def meeting_from_record(record: dict, edit: dict | None) -> Meeting:

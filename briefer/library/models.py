@@ -149,4 +149,6 @@ class Section:
             "theme_evidence": {tag.id: list(tag.evidence) for tag in self.themes},
             "user_note": self.note,
             "tables": [table.to_json() for table in self.tables],
+            "gaps": [list(gap) for gap in self.gaps],
+            "paragraph_pages": list(self.paragraph_pages),
         }

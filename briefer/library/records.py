@@ -32,6 +32,7 @@ MAX_TABLE_ROWS = 20_000
 MAX_TABLE_COLUMNS = 200
 MAX_TABLE_CELLS = 200_000
 MAX_CELL_CHARS = 100_000
+MAX_GAPS = 100_000  # places a section's source lost text (a damaged report has a few dozen)
 
 
 def _iso_date(value: str) -> bool:
@@ -132,6 +133,13 @@ SECTION = _record(
     },
     {
         "key": _LINE,
+        # where the source lost text: [paragraph, offset, length] (`models.Section.gaps`)
+        "gaps": {
+            "type": "array",
+            "maxItems": MAX_GAPS,
+            "items": {"type": "array", "minItems": 3, "maxItems": 3, "items": _COUNT},
+        },
+        "paragraph_pages": {"type": "array", "items": {"type": "integer", "minimum": 1}},
         "tables": {
             "type": "array",
             "items": {
@@ -219,7 +227,7 @@ def table_problem(tables: dict[str, Any], schemas: dict[str, dict[str, Any]]) ->
                 return f"a record of its {name} is not as Briefer writes it: {_said(error)}"
         if name == "sections":
             for record in table.values():
-                problem = tables_problem(record)
+                problem = tables_problem(record) or gaps_problem(record)
                 if problem:
                     return f"{problem} (section {record['id']})"
     return None
@@ -241,6 +249,21 @@ def tables_problem(section: dict[str, Any]) -> str | None:
         return "a table is not one of the section's paragraphs"
     if any(sum(len(row) for row in table["rows"]) > MAX_TABLE_CELLS for table in tables):
         return f"a table has more than {MAX_TABLE_CELLS} cells"
+    return None
+
+
+def gaps_problem(section: dict[str, Any]) -> str | None:
+    """A section's gaps each in one of its paragraphs, within it; its paragraphs' pages one
+    a paragraph (or none known)."""
+    gaps, pages = section.get("gaps", []), section.get("paragraph_pages", [])
+    if not gaps and not pages:
+        return None
+    lengths = [len(paragraph) for paragraph in section["text"].split("\n\n")]
+    for paragraph, offset, length in gaps:
+        if paragraph >= len(lengths) or offset + length > lengths[paragraph]:
+            return "a gap is not in the section's text"
+    if pages and len(pages) != len(lengths):
+        return "the section's paragraph pages are not one a paragraph"
     return None
 
 

@@ -42,7 +42,7 @@ from tinydb.table import Table
 from briefer.atomic import fsync_folder, remove_leftovers
 from briefer.date_checks import check_date, check_range
 from briefer.errors import LibraryDamagedError, LibraryError, NotFoundError, RestoreNotice, UsageError
-from briefer.ingest.document import ParsedDocument
+from briefer.ingest.document import ParsedDocument, ParsedSection
 from briefer.ingest.themes import check_theme_ids
 from briefer.library.index import INDEX_FILE, SearchIndex, SearchResult, SectionFilter, remove_database
 from briefer.library.journal import ChangeJournal
@@ -771,6 +771,24 @@ class Library:
         return edit
 
 
+def _gaps_record(section: ParsedSection) -> list[list[int]]:
+    """Where the section's source lost text, as the record keeps it: each gap in its text."""
+    lengths = [len(paragraph) for paragraph in section.paragraphs]
+    return [
+        [paragraph, offset, length]
+        for paragraph, offset, length in section.gaps
+        if 0 <= paragraph < len(lengths) and 0 <= offset and offset + length <= lengths[paragraph]
+    ]
+
+
+def _pages_record(section: ParsedSection) -> list[int]:
+    """Each paragraph's first page: known for every paragraph, or [] (none said)."""
+    pages = section.pages
+    if len(pages) != len(section.paragraphs) or any(page is None or page < 1 for page in pages):
+        return []
+    return [int(page) for page in pages]
+
+
 def _records_of(data: dict[str, Any], table: str) -> list[dict[str, Any]]:
     return list(data.get(table, {}).values())
 
@@ -830,6 +848,8 @@ def _records(
                     "text": section.text,
                     "paragraph_numbers": list(section.paragraph_numbers),
                     "notes": [{"number": n.number, "text": n.text} for n in section.notes],
+                    "gaps": _gaps_record(section),
+                    "paragraph_pages": _pages_record(section),
                     "tables": [
                         {"paragraph": t.paragraph, "rows": [[str(cell) for cell in row] for row in t.rows]}
                         for t in section.tables
