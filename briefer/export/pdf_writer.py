@@ -29,6 +29,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.pathobject import PDFPathObject
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -1037,7 +1038,7 @@ class _Furniture:
         self.cover_marking = (
             _fit(_one_line(cover_marking), self.bold, marking_points, page.frame_width) or self.marking
         )
-        self._outline: list[tuple] | None = None
+        self._outline: tuple[PDFPathObject, float] | None = None
 
     def _place_frames(self, doc: _PackDoc) -> None:
         for frame in doc.pageTemplate.frames:
@@ -1049,6 +1050,8 @@ class _Furniture:
 
     def body(self, canv: Canvas, doc: _PackDoc) -> None:
         self._place_frames(doc)
+        if doc.measuring:
+            return  # the first pass is never saved: it only lays out
         self._markings(canv, self.marking)
         page = self.page
         left = page.left(doc.page)
@@ -1094,10 +1097,10 @@ class _Furniture:
         frame = doc.frame
         if isinstance(frame, _NotesFrame) and frame.page_notes and frame.footnotes and not doc.measuring:
             frame.footnotes.draw(canv, frame.page_notes, frame._x1, frame._y1)
-        self._watermark(canv)
+        self._watermark(canv, doc)
 
     def cover_end(self, canv: Canvas, doc: _PackDoc) -> None:
-        self._watermark(canv)
+        self._watermark(canv, doc)
 
     def _markings(self, canv: Canvas, marking: str) -> None:
         """The classification, centred at the top and the foot of the page."""
@@ -1111,35 +1114,38 @@ class _Furniture:
         canv.drawCentredString(page.width / 2, page.vertical - 32, marking)
         canv.restoreState()
 
-    def _watermark(self, canv: Canvas) -> None:
+    def _watermark(self, canv: Canvas, doc: _PackDoc) -> None:
         """DRAFT across the page, translucent, over everything drawn before it (tinted boxes
         too): drawn last, and as shapes, so it is no text to copy or search."""
         if not self.draft:
             return
-        word = "DRAFT"
-        advances = [pdfmetrics.stringWidth(char, self.bold, 1) for char in word]
-        if self._outline is None:
-            self._outline = word_outline(self.bold_file, word, advances)
+        if doc.measuring:
+            return  # the first pass is never saved
+        if self._outline is None:  # the letters' outlines, made into a path once for every page
+            word = "DRAFT"
+            advances = [pdfmetrics.stringWidth(char, self.bold, 1) for char in word]
+            path = PDFPathObject()
+            for command in word_outline(self.bold_file, word, advances):
+                kind = command[0]
+                if kind == "M":
+                    path.moveTo(*command[1])
+                elif kind == "L":
+                    path.lineTo(*command[1])
+                elif kind == "C":
+                    path.curveTo(*command[1], *command[2], *command[3])
+                else:
+                    path.close()
+            self._outline = (path, sum(advances))
+        path, advance = self._outline
         width, height = self.page.width, self.page.height
-        size = math.hypot(width, height) * 0.55 / sum(advances)
+        size = math.hypot(width, height) * 0.55 / advance
         canv.saveState()
         canv.setFillColor(WATERMARK)
         canv.setFillAlpha(WATERMARK_ALPHA)
         canv.translate(width / 2, height / 2)
         canv.rotate(math.degrees(math.atan2(height, width)))
         canv.scale(size, size)
-        canv.translate(-sum(advances) / 2, -0.36)
-        path = canv.beginPath()
-        for command in self._outline:
-            kind = command[0]
-            if kind == "M":
-                path.moveTo(*command[1])
-            elif kind == "L":
-                path.lineTo(*command[1])
-            elif kind == "C":
-                path.curveTo(*command[1], *command[2], *command[3])
-            else:
-                path.close()
+        canv.translate(-advance / 2, -0.36)
         canv.drawPath(path, stroke=0, fill=1, fillMode=1)  # non-zero winding, as TrueType outlines are
         canv.restoreState()
 
