@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from briefer.ir.blocks import MISSING_TEXT
 from briefer.ir.blocks import Table as TableBlock
 from briefer.library import Meeting, SearchResult, Section, Table
 from briefer.packs.wording import date_range, meeting_place, number_ranges, page_range
@@ -289,6 +290,8 @@ def _hit_html(section: Section, snippet: str, highlights: list[tuple[int, int]],
         last = end
     marked.append(e(snippet[last:]))
     extra = f" <small>· ≈ {similar} similar</small>" if similar else ""
+    if section.gaps:
+        extra += f' <small style="{_MISSING_FLAG_STYLE}">· ⚠ text missing in the source</small>'
     heading = section.heading if len(section.heading) <= 90 else section.heading[:88].rstrip() + "…"
     return f"<b>{e(heading)}</b>{extra}<br><small>{''.join(marked)}</small>"  # the full heading: tooltip
 
@@ -326,12 +329,48 @@ def _section_html(
     if similar:
         links = "<br>".join(f'<a href="section:{e(sid)}">{e(text)}</a>' for sid, text in similar)
         parts.append(f"<p><small><b>Nearly the same text elsewhere:</b><br>{links}</small></p>")
+    if section.gaps:
+        places = len(section.gaps)
+        parts.append(
+            f'<p style="{_MISSING_FLAG_STYLE}"><b>⚠ Text is missing in the source</b> '
+            f"({places} place{'s' if places > 1 else ''}, marked below): check the original before "
+            "quoting it; a pack prints the mark and its build lists the excerpt.</p>"
+        )
     parts.append("<hr>")
-    parts.extend(_table_html(p) if isinstance(p, Table) else f"<p>{e(p)}</p>" for p in section.paragraphs())
+    gaps: dict[int, list[tuple[int, int]]] = {}
+    for paragraph, offset, length in section.gaps:
+        gaps.setdefault(paragraph, []).append((offset, length))
+    parts.extend(
+        _table_html(p) if isinstance(p, Table) else f"<p>{_paragraph_html(p, gaps.get(index, []))}</p>"
+        for index, p in enumerate(section.paragraphs())
+    )
     if section.notes:
         parts.append("<hr>")
         parts.extend(f"<p><small>{e(n['number'])}. {e(n['text'])}</small></p>" for n in section.notes)
     return "\n".join(parts)
+
+
+_MISSING_STYLE = "background-color: #fbe3c4; color: #7a3e00; font-style: italic"
+_MISSING_FLAG_STYLE = "color: #9a4a00"
+
+
+def _paragraph_html(text: str, gaps: list[tuple[int, int]]) -> str:
+    """A paragraph's text escaped, each place the source lost text shown as the mark a pack
+    prints, tinted and in italics (the placeholder the ingest left there dropped)."""
+    e = html.escape
+    out, position = [], 0
+    for offset, length in sorted(gaps):
+        if offset < position or offset > len(text):
+            continue
+        before = text[position:offset]
+        out.append(e(before))
+        lead = " " if offset > 0 and not text[offset - 1].isspace() else ""
+        after = text[offset + length : offset + length + 1]
+        tail = " " if after and not after.isspace() and after not in ".,;:)" else ""
+        out.append(f'{lead}<span style="{_MISSING_STYLE}">{e(MISSING_TEXT)}</span>{tail}')
+        position = offset + length
+    out.append(e(text[position:]))
+    return "".join(out)
 
 
 def _table_html(table: Table) -> str:
