@@ -621,11 +621,14 @@ class _Chain(Flowable):
             room = middle_height - 1  # the middle fits but what follows does not: send its last lines down
         canv = getattr(self, "canv", None)  # (none inside a table's cell)
         pieces = self.middle.splitOn(canv, availWidth, room) if room > 0 else []
+        frame = getattr(self, "_frame", None)
+        if len(pieces) < 2 and isinstance(self.middle, _Sentences) and frame is not None and frame._atTop:
+            # a card's paragraph that fits a page, but not under its heading: cut between sentences
+            pieces = self.middle.at_sentences(availWidth, room) if room > 0 else []
         if len(pieces) >= 2:
             first = _Chain(self.before, pieces[0], []) if self.before else pieces[0]
             last = _Chain([], pieces[-1], self.after) if self.after else pieces[-1]
             return [first, *pieces[1:-1], last]
-        frame = getattr(self, "_frame", None)
         if frame is not None and frame._atTop:
             return self._parts()  # too big for any page as one: let the frame place the parts one by one
         return []
@@ -1278,9 +1281,13 @@ class _Sentences(Flowable):
         self.wrap(availWidth, availHeight)
         if self.height <= self.page_height:
             return []  # it fits on a page: it moves there whole
+        return self.at_sentences(availWidth, availHeight)
+
+    def at_sentences(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        """The most whole sentences that fit here, and the rest."""
         sentences = self._sentences()
         fits, over = 0, len(sentences)
-        while over - fits > 1:  # the most sentences that fit, found by halving
+        while over - fits > 1:  # found by halving
             middle = (fits + over) // 2
             if (
                 Paragraph(" ".join(sentences[:middle]), self.style).wrap(availWidth, availHeight)[1]
@@ -1290,6 +1297,8 @@ class _Sentences(Flowable):
             else:
                 over = middle
         if fits == 0:
+            if self.height <= self.page_height:
+                return []
             return self.paragraph.split(availWidth, availHeight)  # one sentence longer than a page
         return [
             Paragraph(" ".join(sentences[:fits]), self.style),

@@ -996,3 +996,29 @@ def test_a_page_break_after_a_heading_goes_before_it(tmp_path):
     assert len(pages) == 2
     assert "Part two" not in _body(pages[0], 1, 2, "Cards")
     assert _body(pages[1], 2, 2, "Cards").startswith("2. Part two Second card Text of the second card.")
+
+
+def test_a_card_heading_never_stands_alone_over_its_paragraph(tmp_path):
+    """A card whose paragraph fits a page but not under its heading: the paragraph is cut
+    between sentences, so the heading keeps its first lines."""
+    from tests.export.documents import _sample_paragraphs
+
+    text = _flat(" ".join(_sample_paragraphs()[:8]))
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)
+    blocks: list = []
+    for length in range(1700, 2000, 8):  # about a page at 17 pt, around the heading's height
+        chosen, size = [], 0
+        for sentence in sentences:
+            if size + len(sentence) > length:
+                break
+            chosen.append(sentence)
+            size += len(sentence) + 1
+        blocks += [
+            SectionHeading(f"Card of {length}", f"c{length}"),
+            Paragraph(" ".join(chosen)),
+            PageBreak(),
+        ]
+    pages = _pages(_build(tmp_path, Document(DocumentInfo("Cards"), blocks), template="speaking-notes"))
+    for number, page in enumerate(pages, start=1):
+        body = _body(page, number, len(pages), "Cards")
+        assert not re.fullmatch(r"Card of \d+", body), body
