@@ -582,6 +582,7 @@ def _exact_date(value: str) -> str:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from briefer.actions.build import build_pack
+    from briefer.actions.build_report import report_lines
 
     fmt = args.format or args.out.suffix.lower().lstrip(".")
     if fmt not in ("pdf", "docx"):
@@ -610,6 +611,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(f"  new since the last build: {len(new)} section(s): {', '.join(new)}")
     elif assembly.new_since_last_build is not None and pack.searches:
         print("  nothing new since the last build")
+    for line in report_lines(result.damaged):
+        print(line)
     return EXIT_OK
 
 

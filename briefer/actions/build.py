@@ -9,9 +9,10 @@ from __future__ import annotations
 import errno
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefer.actions.build_report import DamagedExcerpt, damaged_excerpts
 from briefer.actions.outputs import check_target
 from briefer.atomic import replacing
 from briefer.errors import BuildError, UsageError
@@ -34,6 +35,7 @@ class BuildResult:
     template: str
     pages: int | None  # known for PDF
     assembly: Assembly
+    damaged: list[DamagedExcerpt] = field(default_factory=list)  # printed with text missing in the source
 
 
 @dataclass(slots=True)
@@ -51,6 +53,7 @@ class PackBuild:
     record: bool = True
     assembly: Assembly | None = None
     pages: int | None = None
+    damaged: list[DamagedExcerpt] = field(default_factory=list)
 
     @classmethod
     def start(
@@ -73,6 +76,7 @@ class PackBuild:
 
     def assemble(self, library: Library) -> None:
         self.assembly = assemble(self.pack, library, self.template)
+        self.damaged = damaged_excerpts(self.assembly, library)
 
     def write(self, progress: Progress | None = None) -> None:
         assert self.assembly is not None, "assemble first"
@@ -93,7 +97,7 @@ class PackBuild:
     @property
     def result(self) -> BuildResult:
         assert self.assembly is not None, "assemble first"
-        return BuildResult(self.out, self.format, self.template.id, self.pages, self.assembly)
+        return BuildResult(self.out, self.format, self.template.id, self.pages, self.assembly, self.damaged)
 
 
 def build_pack(

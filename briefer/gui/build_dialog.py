@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from briefer.actions.build import PackBuild
+from briefer.actions.build_report import WHAT_TO_DO, DamagedExcerpt
 from briefer.errors import BrieferError
 from briefer.gui.errors import show_error
 from briefer.gui.pdf_preview import PdfPreview
@@ -399,6 +400,7 @@ class BuildDialog(QDialog):
                 if not count
                 else f"{count} section{'s' if count != 1 else ''} new since the last build"
             )
+        lines.extend(_damaged_lines(job.damaged))
         self.result_label.setText("<br>".join(lines))
         self.result_label.setToolTip(str(job.out))
         self.result_area.show()
@@ -472,6 +474,29 @@ class BuildDialog(QDialog):
         tells the main window. The preview's document is closed either way."""
         self.preview.clear()
         super().done(result)
+
+
+def _damaged_lines(damaged: list[DamagedExcerpt]) -> list[str]:
+    """The excerpts printed with text missing in the source, to drop or fix before printing."""
+    if not damaged:
+        return []
+
+    def e(text: str) -> str:
+        return html.escape(text, quote=False)
+
+    count = len(damaged)
+    lines = [
+        f'<span style="color: #9a4a00"><b>⚠ {count} excerpt{"s" if count != 1 else ""} printed with '
+        "text missing in the source</b></span> (marked “[text missing in the source]”); "
+        "check before printing:"
+    ]
+    lines.extend(
+        f"• <b>{e(d.heading)}</b> — {e(d.meeting)}; {e(d.where)}"
+        f" ({d.places} place{'s' if d.places != 1 else ''})"
+        for d in damaged
+    )
+    lines.append(f"<i>What to do:</i> {e(WHAT_TO_DO)}.")
+    return lines
 
 
 def _library(library: Library | None) -> Library:

@@ -269,3 +269,23 @@ def test_a_typed_extension_chooses_the_format(qtbot, make_dialog, library, out_d
     dialog.path_edit.setText(str(out_dir / "no-extension"))
     assert _build(qtbot, dialog)
     assert (out_dir / "no-extension.pdf").is_file()
+
+
+def test_the_result_lists_excerpts_with_text_missing(qtbot, make_dialog, library, out_dir) -> None:
+    """Excerpts printed with text missing in the source (issue 14): heading, meeting, where
+    and what to do, so that the officer can drop or fix them before printing."""
+    sections = library.sections()
+    damaged = next(s for s in sections if s.gaps and s.kind == "body")
+    whole = next(s for s in sections if not s.gaps and s.kind == "body")
+    pack = Pack("P", items=[PackItem.section(whole.id), PackItem.section(damaged.id)])
+    dialog = make_dialog(pack, out_dir / "p.docx", "docx")
+    assert _build(qtbot, dialog)
+    text = dialog.result_label.text()
+    assert "1 excerpt printed with text missing in the source" in text
+    assert damaged.heading in text and library.meeting(damaged.meeting_id).label in text
+    assert "What to do:" in text and "drop the excerpt" in text
+    assert whole.heading not in text
+
+    clean = make_dialog(Pack("C", items=[PackItem.section(whole.id)]), out_dir / "c.docx", "docx")
+    assert _build(qtbot, clean)
+    assert "text missing" not in clean.result_label.text()
