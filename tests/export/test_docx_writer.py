@@ -13,6 +13,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
+from lxml import etree
 
 from briefer.errors import UsageError
 from briefer.export.docx_writer import (
@@ -21,20 +22,27 @@ from briefer.export.docx_writer import (
     clean_text,
     write_docx,
 )
+from briefer.export.word_styles import marking_size
 from briefer.ir.blocks import (
+    MISSING_TEXT,
     Contents,
     Document,
     DocumentInfo,
     KeyMessages,
     Note,
+    PageBreak,
     Paragraph,
     PartHeading,
+    Run,
     SectionHeading,
+    SourceEntry,
     SourceLine,
     SourcesList,
+    Title,
 )
 from briefer.ir.templates import Template, load_template
 from tests.export.documents import ROOT, TRICKY, sample_document
+from tests.export.realistic import NOTES, realistic_document
 
 TEMPLATES = ROOT / "templates"
 
@@ -103,9 +111,11 @@ def test_headings_and_source_lines_use_the_templates_named_styles(tmp_path: Path
 
 
 def test_no_direct_formatting_in_body_runs(tmp_path: Path, briefing: Template) -> None:
-    word = build(tmp_path, sample_document(6), briefing)
-    body = word.element.body
-    assert not list(body.iter(qn("w:rPr"))), "runs must take their look from styles"
+    for document in (sample_document(6), realistic_document("briefing")):
+        word = build(tmp_path, document, briefing)
+        body = word.element.body
+        for rpr in body.iter(qn("w:rPr")):  # a character style at most (a footnote reference, lost text)
+            assert [child.tag for child in rpr] == [qn("w:rStyle")], "runs must take their look from styles"
 
 
 def test_contents_entries_equal_the_headings_in_order(tmp_path: Path, briefing: Template) -> None:
@@ -118,7 +128,7 @@ def test_contents_entries_equal_the_headings_in_order(tmp_path: Path, briefing: 
     assert [p.style.name for p in entries] == [f"toc {e.level}" for e in contents.entries]
     first = entries[0]._p
     assert first.xpath("./w:r/w:fldChar/@w:fldCharType")[:2] == ["begin", "separate"]
-    assert instructions(first)[0] == 'TOC \\o "1-3" \\h \\z \\u'
+    assert instructions(first)[0] == 'TOC \\o "1-3" \\h \\z \\u \\t "Brief Title,1"'
     assert entries[-1]._p.xpath("./w:r/w:fldChar/@w:fldCharType")[-1:] == ["end"]
     assert word.paragraphs[[p.text for p in word.paragraphs].index("Contents")].style.name == "TOC Heading"
 
@@ -268,25 +278,6 @@ def test_blocks_render_with_their_styles(tmp_path: Path, briefing: Template) -> 
     assert [p.style.name for p in word.paragraphs].count("Notes Line") == 6
     # Key messages are bulleted by their style's numbering.
     assert word.styles["Key Message"].element.xpath("./w:pPr/w:numPr/w:numId/@w:val")
-
-
-def test_sources_table_has_a_repeating_header_row(tmp_path: Path, briefing: Template) -> None:
-    document = sample_document(6)
-    sources = next(b for b in document.blocks if isinstance(b, SourcesList))
-    word = build(tmp_path, document, briefing)
-    table = next(t for t in word.tables if t.style.name == "Sources Table")
-    rows = [[c.text for c in row.cells] for row in table.rows]
-    assert rows[0] == ["Document", "Meeting", "Symbol", "Date", "Excerpts"]
-    assert rows[1] == [
-        "gfmd-2007.txt",
-        "Global Forum on Migration and Development, Brussels, 9–11 July 2007",
-        "A/61/515",
-        "2007-07-09",
-        "6",
-    ]
-    assert len(rows) == 1 + len(sources.entries)
-    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
-    assert {p.style.name for p in table.rows[0].cells[0].paragraphs} == {"Table Heading"}
 
 
 def test_page_breaks_for_new_parts_but_not_a_blank_first_page(tmp_path: Path, handout: Template) -> None:
@@ -556,3 +547,296 @@ def test_a_title_longer_than_word_allows_in_the_file_properties(tmp_path: Path, 
     assert title.strip().startswith(props.title[:-1])
     assert len(props.author) <= 255 and len(props.subject) <= 255
     assert title.strip() in header_xml(word.sections[0]) + "".join(p.text for p in word.paragraphs)
+
+
+# -- issue 14: footnotes, lost text, keeping together, print conventions ------------------
+
+W_NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+
+
+@pytest.fixture(scope="module")
+def speaking_notes() -> Template:
+    return load_template(TEMPLATES / "speaking-notes")
+
+
+def style_ids(word: docx.document.Document) -> dict[str, str]:
+    return {s.name: s.style_id for s in word.styles}
+
+
+def style_of(word: docx.document.Document, p) -> str:
+    style = p.find(qn("w:pPr"))
+    style = None if style is None else style.find(qn("w:pStyle"))
+    return "Normal" if style is None else word.styles.element.get_by_id(style.get(qn("w:val"))).name_val
+
+
+def test_notes_are_real_word_footnotes(tmp_path: Path, briefing: Template) -> None:
+    document = realistic_document("briefing")
+    word = build(tmp_path, document, briefing)
+    with zipfile.ZipFile(tmp_path / "pack.docx") as package:
+        footnotes = etree.fromstring(package.read("word/footnotes.xml"))
+        types = package.read("[Content_Types].xml").decode()
+        rels = package.read("word/_rels/document.xml.rels").decode()
+    assert 'PartName="/word/footnotes.xml"' in types and "wordprocessingml.footnotes+xml" in types
+    assert "relationships/footnotes" in rels and 'Target="footnotes.xml"' in rels
+    notes = footnotes.findall("w:footnote", W_NS)
+    special = [(n.get(qn("w:type")), n.get(qn("w:id"))) for n in notes if n.get(qn("w:type"))]
+    assert special == [("separator", "-1"), ("continuationSeparator", "0")]
+    texts = {n.get(qn("w:id")): "".join(n.itertext()).strip() for n in notes if n.get(qn("w:type")) is None}
+    body = word.element.body
+    references = body.xpath(".//w:footnoteReference/@w:id")
+    # every reference resolves to its own note, and every note is referred to once
+    assert references and sorted(references, key=int) == sorted(texts, key=int)
+    assert len(set(references)) == len(references)
+    expected = [
+        run.note
+        for block in document.blocks
+        if isinstance(block, Paragraph)
+        for run in block.runs
+        if run.kind == "note"
+    ]
+    assert [texts[r] for r in references] == expected
+    assert set(expected) <= set(NOTES)
+    # each note starts with its own number mark, and both marks are raised by their style
+    for note in notes:
+        if note.get(qn("w:type")) is None:
+            assert note.xpath(".//w:footnoteRef", namespaces=W_NS)
+    ids = style_ids(word)
+    for run in body.xpath(".//w:r[w:footnoteReference]"):
+        assert run.xpath("./w:rPr/w:rStyle/@w:val") == [ids["footnote reference"]]
+    assert word.styles["footnote reference"].font.superscript
+    assert word.settings.element.xpath("./w:footnotePr/w:footnote/@w:id") == ["-1", "0"]
+
+
+def test_a_marker_without_its_note_never_prints(tmp_path: Path, briefing: Template) -> None:
+    runs = (Run("Text"), Run(kind="note", note="  "), Run(" and more"), Run(kind="note", note="A real note."))
+    word = build(tmp_path, Document(DocumentInfo("T"), [Paragraph("Text and more", runs=runs)]), briefing)
+    assert word.element.body.xpath(".//w:footnoteReference/@w:id") == ["1"]
+    assert word.paragraphs[0].text == "Text and more"
+
+
+def test_a_style_base_with_its_own_footnotes_part(tmp_path: Path, briefing: Template) -> None:
+    """A base saved from Word holds a footnotes part already: the pack's replaces it."""
+    word = build(tmp_path, realistic_document("briefing"), briefing, "first.docx")
+    folder = tmp_path / "mine"
+    shutil.copytree(briefing.folder, folder)
+    shutil.copy(tmp_path / "first.docx", folder / "style.docx")
+    build(tmp_path, realistic_document("briefing"), load_template(folder), "second.docx")
+    with zipfile.ZipFile(tmp_path / "second.docx") as package:
+        names = package.namelist()
+        notes = etree.fromstring(package.read("word/footnotes.xml")).findall("w:footnote", W_NS)
+    assert names.count("word/footnotes.xml") == 1
+    assert len(notes) == 2 + len(word.element.body.xpath(".//w:footnoteReference"))
+
+
+def test_lost_text_prints_in_its_own_style(tmp_path: Path, briefing: Template) -> None:
+    runs = (Run("States might take to prevent te"), Run(kind="missing"), Run(" by representatives."))
+    block = Paragraph("States might take to prevent te" + MISSING_TEXT + " by representatives.", runs=runs)
+    word = build(tmp_path, Document(DocumentInfo("T"), [block, Paragraph("Clean.")]), briefing)
+    assert word.paragraphs[0].text == block.text
+    missing = [r for r in word.paragraphs[0].runs if r.style.name == "Missing Text"]
+    assert [r.text for r in missing] == [MISSING_TEXT]
+    style = word.styles["Missing Text"]
+    assert style.font.italic and str(style.font.color.rgb) == "595959"
+    assert style.element.xpath("./w:rPr/w:shd/@w:fill")  # shaded, not only grey
+    assert all(r.style.name != "Missing Text" for r in word.paragraphs[1].runs)
+
+
+def test_runs_follow_the_text_rules(tmp_path: Path, briefing: Template) -> None:
+    runs = (
+        Run("One  line\n\nSecond paragraph"),
+        Run(kind="note", note="Note one.\n\nIts second paragraph."),
+        Run("  ends. "),
+    )
+    word = build(tmp_path, Document(DocumentInfo("T"), [Paragraph("x", runs=runs)]), briefing)
+    assert [p.text for p in word.paragraphs] == ["One line", "Second paragraph ends."]
+    with zipfile.ZipFile(tmp_path / "pack.docx") as package:
+        note = etree.fromstring(package.read("word/footnotes.xml")).findall("w:footnote", W_NS)[-1]
+    assert ["".join(p.itertext()).strip() for p in note.findall("w:p", W_NS)] == [
+        "Note one.",
+        "Its second paragraph.",
+    ]
+
+
+def test_source_lines_and_notes_space_keep_with_their_excerpt(tmp_path: Path, handout: Template) -> None:
+    word = build(tmp_path, realistic_document("handout"), handout)
+    body = list(word.element.body)
+    sources = [i for i, p in enumerate(body) if p.tag == qn("w:p") and style_of(word, p) == "Source Line"]
+    assert len(sources) == 12
+    for index in sources:
+        before = body[index - 1]
+        assert before.xpath("./w:pPr/w:keepNext"), "the excerpt's last paragraph keeps with its source line"
+        if not before.xpath("./w:r") and body[index - 2].tag == qn("w:tbl"):  # a table ends the excerpt
+            last_row = body[index - 2].findall(qn("w:tr"))[-1]
+            assert all(p.xpath("./w:pPr/w:keepNext") for p in last_row.iter(qn("w:p")))
+        # the handout's notes space follows, and stays on the source line's page
+        assert body[index].xpath("./w:pPr/w:keepNext")
+        assert style_of(word, body[index + 1]) == "Note Title"
+        lines = body[index + 2 : index + 8]
+        assert [style_of(word, p) for p in lines] == ["Notes Line"] * 6
+        assert lines[-1].xpath("./w:pPr/w:keepNext/@w:val") == ["0"]  # not chained to what follows
+    table = next(t for t in word.tables if t.style.name == "Excerpt Table")
+    assert table._tbl.getnext().xpath("./w:pPr/w:keepNext")
+
+
+def test_a_question_keeps_with_its_answer(tmp_path: Path, briefing: Template) -> None:
+    word = build(tmp_path, realistic_document("briefing"), briefing)
+    paragraphs = word.paragraphs
+    for index, p in enumerate(paragraphs):
+        if p.style.name == "Question":
+            assert p._p.xpath("./w:pPr/w:keepNext") or word.styles["Question"].paragraph_format.keep_with_next
+            assert paragraphs[index + 1].style.name == "Answer"
+
+
+def test_mirrored_margins_and_gutter_for_the_handout(
+    tmp_path: Path, handout: Template, briefing: Template
+) -> None:
+    assert handout.mirror_margins and handout.gutter_mm == 8
+    word = build(tmp_path, realistic_document("handout"), handout)
+    assert word.settings.element.find(qn("w:mirrorMargins")) is not None
+    section = word.sections[-1]
+    assert section.gutter.mm == pytest.approx(8, abs=0.1)
+    assert section.left_margin.mm == section.right_margin.mm == pytest.approx(20, abs=0.1)
+    text_width = round((210 - 2 * 20 - 8) * 1440 / 25.4)
+    tab = word.styles["Notes Line"].element.xpath("./w:pPr/w:tabs/w:tab/@w:pos")[0]
+    assert abs(int(tab) - text_width) <= 3
+    word = build(tmp_path, realistic_document("briefing"), briefing, "briefing.docx")
+    assert word.settings.element.find(qn("w:mirrorMargins")) is None
+    assert all(s.gutter.mm == 0 for s in word.sections)
+
+
+def test_handout_title_says_the_meeting_and_date_of_issue(tmp_path: Path, handout: Template) -> None:
+    word = build(tmp_path, realistic_document("handout"), handout)
+    first = [(p.style.name, p.text) for p in word.paragraphs[:6]]
+    assert first == [
+        ("Title", "Global Forum 2027: remittances and migration data"),
+        ("Subtitle", "Handout"),
+        ("Title Meeting", "Global Forum on Migration and Development"),
+        ("Title Detail", "Genève, Switzerland"),
+        ("Title Detail", "12–14 January 2027"),
+        ("Title Detail", "Issued 3 December 2026"),
+    ]
+    bare = build(tmp_path, Document(DocumentInfo("T"), [Title("Only a title")]), handout, "bare.docx")
+    assert [p.text for p in bare.paragraphs] == ["Only a title"]
+
+
+def test_the_briefs_own_blocks_are_bookmarked_and_in_the_contents(tmp_path: Path, briefing: Template) -> None:
+    document = realistic_document("briefing")
+    word = build(tmp_path, document, briefing)
+    body = word.element.body
+    titled = [p for p in body.iter(qn("w:p")) if style_of(word, p) == "Brief Title"]
+    assert ["".join(p.xpath(".//w:t/text()")) for p in titled] == ["Objectives", "Key messages", "If raised"]
+    assert all(p.xpath("./w:bookmarkStart/@w:name") for p in titled)
+    # listed by Word's navigation pane and an updated contents list: an outline level
+    assert word.styles["Brief Title"].element.xpath("./w:pPr/w:outlineLvl/@w:val") == ["0"]
+    assert '\\t "Brief Title,1"' in instructions(body)[0]
+    names = set(body.xpath(".//w:bookmarkStart/@w:name"))
+    contents = toc_paragraphs(word)
+    assert [p.text for p in contents[:3]] == ["Objectives", "Key messages", "If raised"]
+    assert set(body.xpath(".//w:hyperlink/@w:anchor")) <= names
+    # the drafting note, which the contents does not list, keeps the plain title style
+    assert "Drafting note" in [
+        p.text for t in word.tables for p in t.cell(0, 0).paragraphs if p.style.name == "Note Title"
+    ]
+
+
+def test_sources_annex_lists_each_excerpt_with_its_page(tmp_path: Path, briefing: Template) -> None:
+    document = realistic_document("briefing")
+    word = build(tmp_path, document, briefing)
+    annex = next(b for b in document.blocks if isinstance(b, SourcesList))
+    found = [
+        (p.style.name, p)
+        for p in word.paragraphs
+        if p.style.name.startswith("Source ") and p.style.name != "Source Line"
+    ]
+    titles = [p.text for name, p in found if name == "Source Title"]
+    assert titles == [entry.meeting for entry in annex.entries]
+    details = [p.text.replace("\u200b", "") for name, p in found if name == "Source Detail"]
+    assert (
+        details[0]
+        == "A/61/515 · 9 July 2007 · gfmd-2007-brussels-report-of-the-proceedings-final-version.txt"
+    )
+    assert details[1] == "12 March 2009 · unitar-seminars.txt"
+    excerpts = [p for name, p in found if name == "Source Excerpt"]
+    listed = [x for entry in annex.entries for x in entry.excerpts]
+    assert [p.text.split("\t")[0] for p in excerpts] == [f"{x.label} ({x.where})" for x in listed]
+    bookmarks = {
+        start.get(qn("w:name")): "".join(start.getparent().xpath(".//w:t/text()"))
+        for start in word.element.body.iter(qn("w:bookmarkStart"))
+    }
+    for p, excerpt in zip(excerpts, listed, strict=True):
+        (instruction,) = instructions(p._p)
+        target = instruction.split()[1]
+        assert instruction == f"PAGEREF {target} \\h" and bookmarks[target] == excerpt.label
+    for name in ("Source Title", "Source Detail", "Source Excerpt"):
+        assert word.styles[name].element.xpath("./w:pPr/w:suppressAutoHyphens"), name
+    # a long file name breaks only after its separators; a short one is left as it is
+    long_name = details_raw = next(p.text for name, p in found if name == "Source Detail")
+    assert "\u200b" in details_raw
+    assert re.fullmatch(r"[^\u200b]*?((?<=[-_./])\u200b[^\u200b]*)*", long_name)
+    assert "\u200b" not in [p.text for name, p in found if name == "Source Detail"][1]
+
+
+def test_sources_annex_of_entries_without_excerpts(tmp_path: Path, briefing: Template) -> None:
+    document = Document(
+        DocumentInfo("T"), [SourcesList((SourceEntry("a.txt", "A meeting", "", "2007", 3),)), SourcesList(())]
+    )
+    word = build(tmp_path, document, briefing)
+    assert [(p.style.name, p.text) for p in word.paragraphs if p.text] == [
+        ("Source Title", "A meeting"),
+        ("Source Detail", "2007 · a.txt · 3 excerpts"),
+    ]
+
+
+def test_speaking_notes_on_cards(tmp_path: Path, speaking_notes: Template) -> None:
+    assert speaking_notes.cards and 16 <= speaking_notes.body_size <= 18
+    document = realistic_document("speaking-notes")
+    word = build(tmp_path, document, speaking_notes)
+    assert word.styles["Normal"].font.size.pt == speaking_notes.body_size
+    assert word.styles["Normal"].paragraph_format.keep_together  # never a paragraph split over two pages
+    starts = [p.text for p in word.paragraphs if p._p.xpath("./w:pPr/w:pageBreakBefore")]
+    cards = sum(isinstance(b, PageBreak) for b in document.blocks)
+    assert len(starts) == cards
+    boxes = word.element.body.xpath("./w:tbl")
+    assert len(boxes) >= 3  # a key message a card, each card's box after a page break
+    for tbl in boxes[1:4]:
+        assert tbl.getprevious().xpath("./w:pPr/w:pageBreakBefore")
+
+
+def test_marking_language_and_creation_date(tmp_path: Path) -> None:
+    for folder in sorted(TEMPLATES.iterdir()):
+        template = load_template(folder)
+        word = build(tmp_path, realistic_document("briefing"), template, f"{folder.name}.docx")
+        assert word.styles["Marking"].font.size.pt == marking_size(template.body_size) <= 12
+        defaults = word.styles.element.find(qn("w:docDefaults"))
+        assert defaults.xpath(".//w:rPr/w:lang/@w:val", namespaces=W_NS) == ["en-GB"]
+        assert word.settings.element.xpath("./w:themeFontLang/@w:val") == ["en-GB"]
+        props = word.core_properties
+        assert props.created.date().isoformat() == "2026-12-03" == props.modified.date().isoformat()
+
+
+def test_the_draft_watermark_is_in_front_of_the_text(tmp_path: Path, briefing: Template) -> None:
+    word = build(tmp_path, realistic_document("briefing", draft=True), briefing)
+    xml = header_xml(word.sections[-1])
+    style = re.search(r'id="PowerPlusWaterMarkObject\d+"[^>]*style="([^"]+)"', xml).group(1)
+    assert int(re.search(r"z-index:(-?\d+)", style).group(1)) > 0  # above the tinted boxes
+    assert re.search(r'<v:fill opacity="\.\d+"/>', xml)  # translucent: the text shows through
+
+
+def test_styles_added_to_an_older_style_base(
+    tmp_path: Path, briefing: Template, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A user's copy of a template from before issue 14 has none of its styles: the
+    writer adds them, so references are raised and lost text stands out."""
+    folder = tmp_path / "older"
+    shutil.copytree(briefing.folder, folder)
+    base = docx.Document(str(folder / "style.docx"))
+    for name in ("footnote text", "footnote reference", "Missing Text", "Brief Title", "Source Excerpt"):
+        style = base.styles[name].element
+        style.getparent().remove(style)
+    base.save(str(folder / "style.docx"))
+    with caplog.at_level(logging.WARNING):
+        word = build(tmp_path, realistic_document("briefing"), load_template(folder))
+    assert "no style" not in caplog.text
+    assert word.styles["footnote reference"].font.superscript
+    assert word.styles["Missing Text"].font.italic
+    assert word.styles["Brief Title"].base_style.name == "Note Title"
