@@ -1036,7 +1036,8 @@ class _Furniture:
         self.bold_file = font_file(fonts.heading, "Bold")
         self.marking_size = marking_points
         # fitted to their width once, not on every page
-        self.title = _fit(_one_line(info.title), self.font, 8, page.frame_width * 0.7)
+        self.title = _fit(_one_line(info.title), self.font, 8, page.frame_width)
+        self.head_title = _fit(_one_line(info.title), self.font, 8, page.frame_width * 0.3)
         self.marking = _fit(_one_line(info.marking), self.bold, marking_points, page.frame_width)
         self.cover_marking = (
             _fit(_one_line(cover_marking), self.bold, marking_points, page.frame_width) or self.marking
@@ -1067,33 +1068,28 @@ class _Furniture:
         canv.line(left, top + 7, right, top + 7)
         canv.line(left, bottom - 9, right, bottom - 9)
         canv.setFillColor(MUTED)
-        part, item = doc.running_head(doc.page)
-        if not part:  # before the first part: the item alone, or the pack's title
-            part, item = item or self.title, ""
+        # the running head: the part and item the page belongs to, the pack's title on the right
         width = page.frame_width
-        part_text = _fit(part, self.bold, 8, width * (0.48 if item else 1))
-        canv.setFont(self.bold, 8)
-        canv.drawString(left, top + 11, part_text)
-        if item:
-            used = pdfmetrics.stringWidth(part_text, self.bold, 8) + 12 if part_text else 0
-            canv.setFont(self.font, 8)
-            canv.drawRightString(right, top + 11, _fit(item, self.font, 8, width - used))
+        part, item = doc.running_head(doc.page)
+        if not part:  # before the first part: the item alone
+            part, item = item, ""
+        canv.setFont(self.font, 8)
+        if not part:
+            canv.drawString(left, top + 11, self.title)
+        else:
+            canv.drawRightString(right, top + 11, self.head_title)
+            room = width - pdfmetrics.stringWidth(self.head_title, self.font, 8) - 14
+            part_text = _fit(part, self.bold, 8, room * (0.55 if item else 1))
+            canv.setFont(self.bold, 8)
+            canv.drawString(left, top + 11, part_text)
+            if item:
+                used = pdfmetrics.stringWidth(part_text, self.bold, 8) + 9
+                canv.setFont(self.font, 8)
+                canv.drawString(left + used, top + 11, _fit(item, self.font, 8, room - used))
         number = doc.page - doc.cover_pages
         total = doc.printed_total or number  # the first pass does not know it yet; it is not saved
-        # the page number on the outer edge (the right, or the left of an even page printed both
-        # sides), the pack's title on the inner
-        outside_left = page.mirrored and doc.page % 2 == 0
-        canv.setFont(self.font, 8)
-        if outside_left:
-            canv.drawRightString(right, bottom - 20, self.title)
-        else:
-            canv.drawString(left, bottom - 20, self.title)
         canv.setFont(self.font, 8.5)
-        label = f"Page {number} of {total}"
-        if outside_left:
-            canv.drawString(left, bottom - 20, label)
-        else:
-            canv.drawRightString(right, bottom - 20, label)
+        canv.drawCentredString(left + width / 2, bottom - 20, f"Page {number} of {total}")
         canv.restoreState()
 
     def body_end(self, canv: Canvas, doc: _PackDoc) -> None:
