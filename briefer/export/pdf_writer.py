@@ -264,7 +264,7 @@ def _breakable(text: str, font: str, size: float, width: float) -> str:
     lines: list[str] = []
     line = ""
     for piece in pieces:
-        if line and pdfmetrics.stringWidth((line + piece).rstrip(), font, size) > width:
+        if line and pdfmetrics.stringWidth((line + piece).rstrip(), font, size) > width - 0.5:
             lines.append(line.rstrip())
             line = ""
         line += piece
@@ -1792,7 +1792,7 @@ class _Story:
         rows.append([head_cell, "", ""])
         for excerpt in entry.excerpts:
             key = self.keys.get(excerpt.anchor)
-            label = _breakable(excerpt.label, font, size, widths[0] - 2 * pad)
+            label = _breakable(excerpt.label, font, size, widths[0] - 2 * pad - size - 1)  # (indented)
             if key:
                 label = f'<a href="#{key}">{label}</a>'
             rows.append(

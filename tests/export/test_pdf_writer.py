@@ -944,6 +944,9 @@ def test_sources_annex_lists_excerpts_with_their_pages_and_never_breaks_a_word(t
         blocks.append(SectionHeading(f"Excerpt number {n}", f"e{n}", 2, f"1.{n}"))
         blocks += [Paragraph(next(texts)) for _ in range(3)]
         excerpts.append(SourceExcerpt(f"1.{n}. Excerpt number {n}", f"e{n}", f"lines {n * 10}-{n * 10 + 9}"))
+    long_label = "1.13. Migrants in society and the human rights of migrants and of their families"
+    blocks.append(SectionHeading(long_label[6:], "e13", 2, "1.13"))
+    excerpts.append(SourceExcerpt(long_label, "e13", "lines 262-280"))
     name = "report_of_the_secretary-general_on_international_migration_and_development_2006/annex.txt"
     blocks.append(PartHeading("Sources", "sources"))
     blocks.append(
@@ -969,6 +972,14 @@ def test_sources_annex_lists_excerpts_with_their_pages_and_never_breaks_a_word(t
         match = re.search(re.escape(excerpt.label) + r" " + re.escape(excerpt.where) + r" (\d+)", annex)
         assert match, excerpt.label
         assert int(match.group(1)) == toc[excerpt.label], excerpt.label
+    # a long label wraps at its own width (its cell is indented): no word left alone on a line
+    annex_lines = [
+        " ".join(line.split())
+        for page in pdf
+        for line in page.get_textpage().get_text_range().splitlines()
+        if line.strip()
+    ]
+    assert not [line for line in annex_lines if line in long_label.split()], annex_lines
     # the file name: its lines end only where a space, slash, hyphen or underscore allows
     pattern = "".join(re.escape(char) + r"(\s*\n)?" for char in name)
     found = [
