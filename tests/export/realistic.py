@@ -60,7 +60,7 @@ def _runs(text: str, index: int) -> tuple[Run, ...]:
         runs.append(Run(text))
     if index % 2 == 0:
         first = runs[0].text
-        stop = first.find(". ")
+        stop = first.find(". ", 40)  # after a sentence, not a paragraph number
         if stop > 0:
             runs[0:1] = [
                 Run(first[: stop + 1]),

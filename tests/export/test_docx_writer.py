@@ -33,6 +33,7 @@ from briefer.ir.blocks import (
     PageBreak,
     Paragraph,
     PartHeading,
+    QuestionsAnswers,
     Run,
     SectionHeading,
     SourceEntry,
@@ -840,3 +841,142 @@ def test_styles_added_to_an_older_style_base(
     assert word.styles["footnote reference"].font.superscript
     assert word.styles["Missing Text"].font.italic
     assert word.styles["Brief Title"].base_style.name == "Note Title"
+
+
+# -- issue 14 as LibreOffice prints it ----------------------------------------------------
+
+REALISTIC = [(t, size) for t in ("briefing", "handout", "speaking-notes") for size in ("A4", "Letter")]
+
+
+@pytest.fixture(scope="module")
+def realistic_pdfs(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[tuple[str, str], tuple[Document, list[str]]]:
+    """The realistic pack in every template and paper, written to Word, printed by
+    LibreOffice: each one's blocks and its pages' text."""
+    folder = tmp_path_factory.mktemp("realistic")
+    documents, files = {}, []
+    for name, size in REALISTIC:
+        document = realistic_document(name, size)
+        path = folder / f"{name}-{size}.docx"
+        write_docx(document, load_template(TEMPLATES / name), path)
+        documents[(name, size)] = document
+        files.append(path)
+    pdfs = convert(files, folder)
+    return {key: (documents[key], pdf_pages(pdf)) for key, pdf in zip(documents, pdfs, strict=True)}
+
+
+def body_lines(page: str) -> list[str]:
+    """A page's lines without the running head (marking, title) and foot (page, marking)."""
+    lines = [squash(line) for line in lines_of(page)]
+    start = 2 if lines[:1] == ["RESTRICTED"] else 0
+    if len(lines) >= 2 and lines[-2].startswith("Page "):
+        lines = lines[:-2]
+    return lines[start:]
+
+
+@needs_office
+@pytest.mark.slow
+@pytest.mark.parametrize(("template", "size"), REALISTIC)
+def test_libreoffice_prints_each_footnote_on_its_markers_page(
+    realistic_pdfs, template: str, size: str
+) -> None:
+    document, pages = realistic_pdfs[(template, size)]
+    # pdftotext sets a raised number apart by a space or not: compared without spaces
+    flat = [re.sub(r"\s+", "", "".join(body_lines(page))) for page in pages]
+    number = 0
+    for block in document.blocks:
+        if not isinstance(block, Paragraph):
+            continue
+        for before, run in zip(block.runs, block.runs[1:], strict=False):
+            if run.kind != "note":
+                continue
+            number += 1
+            note = re.sub(r"\s+", "", run.note)
+            holding = [i for i, page in enumerate(flat) if f"{number}{note}" in page]
+            assert len(holding) == 1, (number, run.note)
+            # the text the marker follows ends on that page (it may start on the page before)
+            page = holding[0]
+            before_marker = re.sub(r"\s+", "", before.text)[-25:]
+            assert before_marker[-8:] in flat[page], (number, before_marker)
+            assert before_marker in flat[page] or before_marker in flat[page - 1] + flat[page], before_marker
+    assert number >= 3
+
+
+@needs_office
+@pytest.mark.slow
+@pytest.mark.parametrize(("template", "size"), REALISTIC)
+def test_libreoffice_keeps_source_lines_notes_and_answers_with_what_they_belong_to(
+    realistic_pdfs, template: str, size: str
+) -> None:
+    document, pages = realistic_pdfs[(template, size)]
+    sources = [squash(b.text) for b in document.blocks if isinstance(b, SourceLine)]
+    questions = {
+        squash(p.question) for b in document.blocks if isinstance(b, QuestionsAnswers) for p in b.pairs
+    }
+    assert sources
+    for number, page in enumerate(pages, 1):
+        lines = body_lines(page)
+        if not lines:
+            continue
+        first = lines[0]
+        assert not any(source.startswith(first) for source in sources), (number, first)
+        assert first != "Notes", number  # a notes space never parted from its excerpt
+        assert lines[-1] not in questions, (number, lines[-1])
+    missing = sum(squash(page).count(MISSING_TEXT) for page in pages)
+    assert missing == sum(block.damaged for block in document.blocks if isinstance(block, Paragraph))
+
+
+@needs_office
+@pytest.mark.slow
+@pytest.mark.parametrize("size", ["A4", "Letter"])
+def test_libreoffice_prints_the_annexs_page_numbers(realistic_pdfs, size: str) -> None:
+    document, pages = realistic_pdfs[("briefing", size)]
+    annex = next(b for b in document.blocks if isinstance(b, SourcesList))
+    printed_on: dict[str, int] = {}
+    for page in pages[1:]:
+        lines = lines_of(page)
+        if "Contents" in lines[:3] or not lines[-2].startswith("Page "):
+            continue
+        number = int(lines[-2].split()[1])
+        for line in lines:
+            printed_on.setdefault(squash(line), number)
+    annex_page = next(page for page in pages if "Annex: Sources" in lines_of(page)[2:3])
+    listed = [squash(line) for line in lines_of(annex_page)]
+    for entry in annex.entries:
+        assert squash(entry.meeting) in listed
+        for excerpt in entry.excerpts:
+            line = next(line for line in listed if line.startswith(f"{excerpt.label} ("))
+            page = re.search(r"\.{3,} ?(\d+)$", line)
+            assert page, line
+            assert int(page.group(1)) == printed_on[squash(excerpt.label)], excerpt.label
+
+
+@needs_office
+@pytest.mark.slow
+@pytest.mark.parametrize("size", ["A4", "Letter"])
+def test_libreoffice_prints_speaking_notes_a_card_a_page(realistic_pdfs, size: str) -> None:
+    document, pages = realistic_pdfs[("speaking-notes", size)]
+    firsts = [body_lines(page)[0] for page in pages]
+    for block in document.blocks:
+        if isinstance(block, SectionHeading):
+            assert squash(block.label) in firsts, block.label  # each excerpt starts its card
+        if isinstance(block, KeyMessages):
+            assert squash(block.title) in firsts, block.title
+    assert len(pages) == 1 + sum(isinstance(b, PageBreak) for b in document.blocks)
+
+
+@needs_office
+@pytest.mark.slow
+def test_libreoffice_prints_the_handout_title_and_mirrors_its_margins(realistic_pdfs, tmp_path: Path) -> None:
+    _document, pages = realistic_pdfs[("handout", "A4")]
+    first = body_lines(pages[0])
+    assert first[:6] == [
+        "Global Forum 2027: remittances",
+        "and migration data",
+        "Handout",
+        "Global Forum on Migration and Development",
+        "Genève, Switzerland",
+        "12–14 January 2027",
+    ]
+    assert first[6] == "Issued 3 December 2026"
