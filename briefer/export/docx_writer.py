@@ -81,6 +81,9 @@ BOOKMARK_MAX = 40
 
 TABLE_CELL_MARGIN = 100  # twips left and right of a cell's text, as the bundled table styles have
 EXCERPT_TABLE_STYLE = "Excerpt Table"  # a table style of the style base; without it, a plain grid
+SOURCES_TABLE_STYLE = "Sources Table"
+EXCERPT_INDENT = 227  # twips: an excerpt's heading indented under its document's title
+SOURCES_COLUMNS = ("Excerpt", "In the source", "Page")  # the annex's header row, as the PDF's
 # A file name this long may not fit a line of the annex: it may break after a separator
 # (a zero-width space there), never inside a word.
 LONG_NAME = 40
@@ -285,7 +288,7 @@ class _DocxBuilder:
 
     def _fit_tabs(self) -> None:
         """Right tabs of the contents, header, footer and notes lines at the real text width."""
-        for name in ("toc 1", "toc 2", "toc 3", "header", "footer", "Notes Line", "Source Excerpt"):
+        for name in ("toc 1", "toc 2", "toc 3", "header", "footer", "Notes Line"):
             style_id = self.xml.style_ids.get(name.casefold())
             if style_id is None:
                 continue
@@ -551,29 +554,56 @@ class _DocxBuilder:
         self._bookmark_first(first, block.anchor)
 
     def _sources(self, block: SourcesList) -> None:
-        """The annex: each document by its title, then its symbol, date and file, then the
-        excerpts taken from it, each with where it is in the file and its page in the pack
-        (a PAGEREF to the excerpt heading's bookmark, which Word and LibreOffice compute when
-        they lay the pages out). Full-width lines, no hyphenation: no word breaks in two."""
+        """The annex, as the PDF prints it: one table, its header row (Excerpt, In the
+        source, Page) repeated on every page; for each document a row with its title and,
+        under it, its symbol, date and file; then a row for each excerpt taken from it: its
+        heading, where it is in the document and its page in the pack (a PAGEREF to the
+        heading's bookmark, which Word and LibreOffice compute as they lay out the pages).
+        No hyphenation, a long file name breaks only after a separator: no word breaks in two."""
+        if not block.entries:
+            return
+        excerpts = [excerpt for entry in block.entries for excerpt in entry.excerpts]
+        # "In the source" as wide as its longest text needs (within limits), "Page" for four
+        # digits; the heading takes the rest. Measured in characters, as the excerpt tables.
+        per_character = 11 * max(self.template.body_size - 2, 8)  # twips
+        margins = 2 * TABLE_CELL_MARGIN
+        where = max([len(_one_line(e.where)) for e in excerpts] + [len("In the source")]) * per_character
+        where = min(where + margins, round(self.text_width * 0.38)) / self.text_width
+        page = (5 * per_character + margins) / self.text_width
+        widths = [1 - where - page, where, page]
+        tbl = self.xml.table(SOURCES_TABLE_STYLE, widths)
+        for cell, title in zip(self.xml.row(tbl, widths, header=True), SOURCES_COLUMNS, strict=True):
+            p = self.xml.paragraph("Table Heading", title, cell)
+            if title == "Page":
+                self.xml.set_property(p, "w:jc", "right")
         for entry in block.entries:
+            cells = self.xml.row(tbl, widths)
+            for extra in cells[1:]:
+                extra.getparent().remove(extra)
+            cell = cells[0]
+            span = etree.SubElement(cell.find(qn("w:tcPr")), qn("w:gridSpan"))
+            span.set(W_VAL, str(len(widths)))
+            cell.find(qn("w:tcPr")).find(qn("w:tcW")).set(qn("w:w"), str(self.text_width))
             title = _one_line(entry.meeting) or _breakable(_one_line(entry.document))
-            self.xml.paragraph("Source Title", title)
-            details = [_one_line(entry.symbol), _one_line(entry.date)]
-            if _one_line(entry.meeting):
-                details.append(_breakable(_one_line(entry.document)))
+            self.xml.paragraph("Source Title", title, cell)
+            details = [_one_line(entry.symbol), _one_line(entry.date), _breakable(_one_line(entry.document))]
             if not entry.excerpts and entry.sections:
                 details.append(f"{entry.sections} excerpt{'s' if entry.sections != 1 else ''}")
-            detail = self.xml.paragraph("Source Detail", " · ".join(d for d in details if d))
+            detail = self.xml.paragraph("Source Detail", " · ".join(d for d in details if d), cell)
             if not entry.excerpts:
                 self.xml.set_property(detail, "w:keepNext", "0")
             for excerpt in entry.excerpts:
-                p = self.xml.paragraph("Source Excerpt")
-                where = _one_line(excerpt.where)
-                self.xml.text(p, _one_line(excerpt.label) + (f" ({where})" if where else ""))
+                label, where_cell, page_cell = self.xml.row(tbl, widths)
+                indented = self.xml.paragraph("Source Excerpt", _one_line(excerpt.label), label)
+                # under their document, as the PDF sets them
+                self.xml.set_property(indented, "w:ind").set(qn("w:left"), str(EXCERPT_INDENT))
+                self.xml.paragraph("Source Excerpt", _one_line(excerpt.where), where_cell)
+                p = self.xml.paragraph("Source Excerpt", "", page_cell)
+                self.xml.set_property(p, "w:jc", "right")
                 name = self.xml.bookmarks.get(excerpt.anchor)
                 if name is not None:
-                    self.xml.text(p, "\t")
                     self.xml.field(p, f" PAGEREF {name} \\h ", "")
+        self.xml.after_table()
 
     def _excerpt_table(self, block: Table) -> None:
         """A real Word table: the template's Excerpt Table style, else a plain grid; the header

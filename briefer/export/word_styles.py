@@ -79,8 +79,7 @@ def _style(
 
 
 def added_styles(body_font: str, heading_font: str, body_size: float, text_width: int) -> list[str]:
-    """The styles' XML, sized from the body size; `text_width` (twips) places the annex's
-    right tab (the writer refits it to the real paper). Fonts are our family names
+    """The styles' XML, sized from the body size; fonts are our family names
     ("LiberationSans")."""
     head = word_font_name(heading_font)
     small = max(body_size - 2, 8)
@@ -88,8 +87,7 @@ def added_styles(body_font: str, heading_font: str, body_size: float, text_width
     keep = "<w:keepNext/><w:keepLines/>"
     navy = f'<w:color w:val="{NAVY}"/>'
     grey = f'<w:color w:val="{GREY}"/>'
-    page_tab = f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{text_width}"/></w:tabs>'
-    del body_font  # the body font comes from Normal
+    del body_font, text_width  # the body font comes from Normal; no tab to place since the annex is a table
     return [
         _style(
             "footnote text",
@@ -158,11 +156,7 @@ def added_styles(body_font: str, heading_font: str, body_size: float, text_width
             "Source Excerpt",
             "SourceExcerpt",
             next_style="Source Excerpt",
-            ppr="<w:keepLines/>"
-            + NO_HYPHENS
-            + page_tab
-            + _spacing(0, 1)
-            + '<w:ind w:left="340"/>',
+            ppr="<w:keepLines/>" + NO_HYPHENS + _spacing(0, 0),
             rpr=_fonts(head) + _size(small),
         ),
     ]

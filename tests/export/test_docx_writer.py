@@ -744,47 +744,51 @@ def test_sources_annex_lists_each_excerpt_with_its_page(tmp_path: Path, briefing
     document = realistic_document("briefing")
     word = build(tmp_path, document, briefing)
     annex = next(b for b in document.blocks if isinstance(b, SourcesList))
-    found = [
-        (p.style.name, p)
-        for p in word.paragraphs
-        if p.style.name.startswith("Source ") and p.style.name != "Source Line"
-    ]
-    titles = [p.text for name, p in found if name == "Source Title"]
-    assert titles == [entry.meeting for entry in annex.entries]
-    details = [p.text.replace("\u200b", "") for name, p in found if name == "Source Detail"]
-    assert (
-        details[0]
-        == "A/61/515 · 9 July 2007 · gfmd-2007-brussels-report-of-the-proceedings-final-version.txt"
-    )
-    assert details[1] == "12 March 2009 · unitar-seminars.txt"
-    excerpts = [p for name, p in found if name == "Source Excerpt"]
-    listed = [x for entry in annex.entries for x in entry.excerpts]
-    assert [p.text.split("\t")[0] for p in excerpts] == [f"{x.label} ({x.where})" for x in listed]
+    (table,) = [t for t in word.tables if t.style.name == "Sources Table"]
+    assert [c.text for c in table.rows[0].cells] == ["Excerpt", "In the source", "Page"]
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # repeated on every page
+    rows = table.rows[1:]
+    expected = []
+    for entry in annex.entries:
+        detail = f"{entry.symbol + ' · ' if entry.symbol else ''}{entry.date} · {entry.document}"
+        expected.append([entry.meeting, detail])
+        expected += [[x.label, x.where, ""] for x in entry.excerpts]
+    found = []
+    for row in rows:
+        cells = row._tr.findall(qn("w:tc"))
+        if len(cells) == 1:  # a document: its title, then its symbol, date and file
+            assert cells[0].xpath("./w:tcPr/w:gridSpan/@w:val") == ["3"]
+            found.append([p.text.replace("\u200b", "") for p in row.cells[0].paragraphs])
+        else:
+            found.append([c.text for c in row.cells])
+    assert found == expected
     bookmarks = {
         start.get(qn("w:name")): "".join(start.getparent().xpath(".//w:t/text()"))
         for start in word.element.body.iter(qn("w:bookmarkStart"))
     }
-    for p, excerpt in zip(excerpts, listed, strict=True):
-        (instruction,) = instructions(p._p)
+    pages = [row.cells[2]._tc for row in rows if len(row._tr.findall(qn("w:tc"))) == 3]
+    listed = [x for entry in annex.entries for x in entry.excerpts]
+    for page, excerpt in zip(pages, listed, strict=True):
+        (instruction,) = instructions(page)
         target = instruction.split()[1]
         assert instruction == f"PAGEREF {target} \\h" and bookmarks[target] == excerpt.label
     for name in ("Source Title", "Source Detail", "Source Excerpt"):
         assert word.styles[name].element.xpath("./w:pPr/w:suppressAutoHyphens"), name
     # a long file name breaks only after its separators; a short one is left as it is
-    long_name = details_raw = next(p.text for name, p in found if name == "Source Detail")
-    assert "\u200b" in details_raw
-    assert re.fullmatch(r"[^\u200b]*?((?<=[-_./])\u200b[^\u200b]*)*", long_name)
-    assert "\u200b" not in [p.text for name, p in found if name == "Source Detail"][1]
+    details = [row.cells[0].paragraphs[1].text for row in rows if len(row._tr.findall(qn("w:tc"))) == 1]
+    long_name = details[0].rsplit(" · ", 1)[1]
+    assert "\u200b" in long_name and re.fullmatch(r"[^\u200b]+(?:(?<=[-_./])\u200b[^\u200b]+)+", long_name)
+    assert "\u200b" not in details[1]
 
 
 def test_sources_annex_of_entries_without_excerpts(tmp_path: Path, briefing: Template) -> None:
-    document = Document(
-        DocumentInfo("T"), [SourcesList((SourceEntry("a.txt", "A meeting", "", "2007", 3),)), SourcesList(())]
-    )
+    entries = (SourceEntry("a.txt", "A meeting", "", "2007", 3), SourceEntry("b.txt", "", "", "", 1))
+    document = Document(DocumentInfo("T"), [SourcesList(entries), SourcesList(())])
     word = build(tmp_path, document, briefing)
-    assert [(p.style.name, p.text) for p in word.paragraphs if p.text] == [
-        ("Source Title", "A meeting"),
-        ("Source Detail", "2007 · a.txt · 3 excerpts"),
+    assert len(word.tables) == 1
+    assert [[p.text for p in row.cells[0].paragraphs] for row in word.tables[0].rows[1:]] == [
+        ["A meeting", "2007 · a.txt · 3 excerpts"],
+        ["b.txt", "b.txt · 1 excerpt"],
     ]
 
 
@@ -943,13 +947,13 @@ def test_libreoffice_prints_the_annexs_page_numbers(realistic_pdfs, size: str) -
             printed_on.setdefault(squash(line), number)
     annex_page = next(page for page in pages if "Annex: Sources" in lines_of(page)[2:3])
     listed = [squash(line) for line in lines_of(annex_page)]
+    assert "Excerpt In the source Page" in listed
     for entry in annex.entries:
         assert squash(entry.meeting) in listed
         for excerpt in entry.excerpts:
-            line = next(line for line in listed if line.startswith(f"{excerpt.label} ("))
-            page = re.search(r"\.{3,} ?(\d+)$", line)
-            assert page, line
-            assert int(page.group(1)) == printed_on[squash(excerpt.label)], excerpt.label
+            line = next(line for line in listed if line.startswith(f"{excerpt.label} "))
+            assert line.startswith(f"{excerpt.label} {squash(excerpt.where)} "), line
+            assert int(line.rsplit(" ", 1)[1]) == printed_on[squash(excerpt.label)], excerpt.label
 
 
 @needs_office
