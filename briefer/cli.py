@@ -139,6 +139,16 @@ def _parser() -> argparse.ArgumentParser:
     pack_export.add_argument("pack_id", metavar="PACK_ID")
     pack_export.add_argument("file", type=Path, metavar="FILE")
     pack_export.add_argument("--replace", action="store_true", help="replace FILE if it exists")
+    pack_final = commands.add_parser(
+        "pack-final", help="mark a pack final (signed off: no DRAFT; the app asks before an edit)"
+    )
+    pack_final.add_argument("pack_id", metavar="PACK_ID")
+    pack_final.add_argument("--unlock", action="store_true", help="a draft again, to edit")
+    pack_builds = commands.add_parser(
+        "pack-builds", help="the builds made from a pack: which printout is current"
+    )
+    pack_builds.add_argument("pack_id", metavar="PACK_ID")
+    pack_builds.add_argument("--json", action="store_true")
     pack_copy = commands.add_parser("pack-copy", help="copy a pack (e.g. last session's) to start a new one")
     pack_copy.add_argument("pack_id", metavar="PACK_ID")
     pack_copy.add_argument("--title")
@@ -670,8 +680,41 @@ def _cmd_packs(args: argparse.Namespace) -> int:
         _print_json([p.to_json() for p in packs])
         return EXIT_OK
     for pack in packs:
-        print(f"{pack.id}  {len(pack.items):3} items  {pack.title}")
+        state = "final" if pack.final else "draft" if pack.draft else "     "
+        print(f"{pack.id}  {state}  {len(pack.items):3} items  {pack.title}")
     print(f"{len(packs)} pack(s)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_pack_final(args: argparse.Namespace) -> int:
+    from briefer.actions.packs import load_pack, save_pack
+
+    library = _open_library(args)
+    pack = load_pack(library, args.pack_id)
+    pack.final = not args.unlock
+    pack.draft = args.unlock
+    save_pack(library, pack)
+    print(f"{pack.id}: '{pack.title}' is {'a draft again' if args.unlock else 'final'}")
+    return EXIT_OK
+
+
+def _cmd_pack_builds(args: argparse.Namespace) -> int:
+    from briefer.actions.packs import load_pack
+
+    library = _open_library(args)
+    pack = load_pack(library, args.pack_id)
+    builds = library.builds(pack.id)
+    if args.json:
+        _print_json(builds)
+        return EXIT_OK
+    for build in builds:
+        state = "final" if build.get("final") else "draft"
+        pages = f"{build['pages']} pp." if build.get("pages") else ""
+        print(
+            f"{build['built_at'][:19]}  {state}  {build['template']:15} {build['format']:4} {pages:8} "
+            f"{build['sha256'][:12]}  {build['file']}"
+        )
+    print(f"{len(builds)} build(s) of '{pack.title}'", file=sys.stderr)
     return EXIT_OK
 
 
@@ -748,6 +791,8 @@ _COMMANDS = {
     "pack-import": _cmd_pack_import,
     "pack-export": _cmd_pack_export,
     "pack-copy": _cmd_pack_copy,
+    "pack-final": _cmd_pack_final,
+    "pack-builds": _cmd_pack_builds,
     "library-export": _cmd_library_export,
     "library-import": _cmd_library_import,
 }

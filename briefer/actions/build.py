@@ -7,6 +7,7 @@ one there stays as it was) and leaves the pack unchanged.
 from __future__ import annotations
 
 import errno
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -85,7 +86,15 @@ class PackBuild:
     def remember(self, library: Library) -> None:
         assert self.assembly is not None, "assemble first"
         if self.record:
-            library.record_build(self.pack.id, self.assembly.section_ids)
+            entry = {
+                "template": self.template.id,
+                "format": self.format,
+                "file": str(self.out.resolve())[:2000],  # (the records hold lines of 2,000 at most)
+                "sha256": file_sha256(self.out),
+                "pages": self.pages,
+                "final": self.pack.final,
+            }
+            library.record_build(self.pack.id, self.assembly.section_ids, entry)
         log.info(
             "built %s (%s, %s) with %d sections",
             self.out,
@@ -98,6 +107,15 @@ class PackBuild:
     def result(self) -> BuildResult:
         assert self.assembly is not None, "assemble first"
         return BuildResult(self.out, self.format, self.template.id, self.pages, self.assembly, self.damaged)
+
+
+def file_sha256(path: Path) -> str:
+    """The checksum a build is listed with: which printout is which."""
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def build_pack(

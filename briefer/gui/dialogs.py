@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -226,6 +228,47 @@ class CopyPackDialog(QDialog):
 
     def contents(self) -> bool:
         return self.with_contents.isChecked()
+
+
+class BuildsDialog(QDialog):
+    """The builds made from a pack, newest first: when, template, format, pages, whether the
+    pack was final, the checksum and the file, so an officer can tell which printout is
+    current (`sha256sum FILE` gives the same checksum)."""
+
+    COLUMNS = ("Built", "State", "Template", "Format", "Pages", "Checksum", "File")
+
+    def __init__(self, title: str, builds: list[dict], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Builds of “{title}”")
+        self.table = QTableWidget(len(builds), len(self.COLUMNS), self)
+        self.table.setAccessibleName("Builds of the pack")
+        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        for row, build in enumerate(reversed(builds)):
+            cells = (
+                build.get("built_at", "")[:16].replace("T", " "),
+                "final" if build.get("final") else "draft",
+                build.get("template", ""),
+                build.get("format", "").upper(),
+                str(build.get("pages") or ""),
+                build.get("sha256", "")[:16],
+                build.get("file", ""),
+            )
+            for column, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(build.get("sha256", "") if column == 5 else text)
+                self.table.setItem(row, column, cell)
+        self.table.resizeColumnsToContents()
+        empty = QLabel("Not built yet." if not builds else f"{len(builds)} build(s), newest first.", self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(empty)
+        layout.addWidget(self.table, 1)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close.rejected.connect(self.reject)
+        layout.addWidget(close)
+        self.resize(820, 360)
 
 
 GUIDE_IMAGE_WIDTH = 740  # screenshots scaled to the dialog's reading width

@@ -139,6 +139,19 @@ class MainWindow(QMainWindow):
             "Merge a colleague's library into yours",
         )
         self.build_action = self._action("&Build…", packs.build, "Ctrl+B", "Build the pack to Word or PDF")
+        self.final_action = self._action(
+            "Pack is &final",
+            packs.toggle_final,
+            None,
+            "Signed off: built without DRAFT, no edit until unlocked",
+        )
+        self.final_action.setCheckable(True)
+        self.builds_action = self._action(
+            "Builds of the &pack…",
+            packs.show_builds,
+            None,
+            "Which printout is current: every build, with its checksum",
+        )
         self.add_action = self._action(
             "Add &documents…",
             self.add_documents,
@@ -159,7 +172,7 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.import_pack_action, self.export_pack_action])
         file_menu.addActions([self.export_library_action, self.import_library_action])
         file_menu.addSeparator()
-        file_menu.addAction(self.build_action)
+        file_menu.addActions([self.build_action, self.final_action, self.builds_action])
         file_menu.addSeparator()
         file_menu.addActions([self.add_action, self.add_folder_action])
         file_menu.addSeparator()

@@ -32,6 +32,7 @@ COVER_FIELDS = (
     "date",
     "marking",
     "draft",
+    "final",
 )
 
 

@@ -82,8 +82,33 @@ class PackFiles(QObject):
     def update_title(self) -> None:
         if not isValid(self.pack_pane):  # the undo stack still signals while the window goes
             return
-        self.window.setWindowTitle(f"{self.pack_pane.pack().title}[*] — {APP_NAME}")
+        pack = self.pack_pane.pack()
+        final = " (final)" if pack.final else ""
+        self.window.setWindowTitle(f"{pack.title}{final}[*] — {APP_NAME}")
         self.window.setWindowModified(self.pack_pane.is_modified())
+        action = getattr(self.window, "final_action", None)  # (none while the window is made)
+        if action is not None:
+            action.setChecked(pack.final)
+
+    def toggle_final(self) -> None:
+        """Mark the pack final, or unlock it; save to keep it so."""
+        final = not self.pack_pane.pack().final
+        self.pack_pane.set_final(final)
+        self.window.statusBar().showMessage(
+            "The pack is final: save it, then build the copies to sign off"
+            if final
+            else "The pack can be edited again"
+        )
+
+    def show_builds(self) -> None:
+        from briefer.gui.dialogs import BuildsDialog
+
+        pack = self.pack_pane.pack()
+        self.window.run(
+            lambda library: library.builds(pack.id),
+            lambda builds: BuildsDialog(pack.title, builds, self.window).exec(),
+            "list the pack's builds",
+        )
 
     def then_if_discardable(self, then: Callable[[], None]) -> None:
         """Go on with `then` once the pack's changes are safe: saved first, or let go, as

@@ -19,10 +19,10 @@ import logging
 from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from briefer.errors import UsageError
-from briefer.gui.pack_commands import AddItemsCommand, SetBuildChoicesCommand
+from briefer.gui.pack_commands import AddItemsCommand, EditCoverCommand, SetBuildChoicesCommand
 from briefer.gui.pack_cover_form import CoverForm
 from briefer.gui.pack_item_editor import ItemEditor
 from briefer.gui.pack_outline_view import PackOutlineView
@@ -73,11 +73,15 @@ class PackPane(QWidget):
         self.cover.load()
         self.editor.load(None)
         self._update_estimate()
+        self._show_final_state()
         self.status.clear()
 
     def add_sections(self, infos: list[SectionInfo]) -> None:
         """Add sections after the current item (at the end of the current part when a part
         heading is current); sections already in the pack are not added again."""
+        if self.session.pack.final:
+            self.status.setText(FINAL_TEXT)
+            return
         present = set(self.session.pack.section_ids())
         fresh: list[SectionInfo] = []
         for info in infos:
@@ -93,6 +97,18 @@ class PackPane(QWidget):
             position = self.outline.insert_position()
             self.session.push(AddItemsCommand(self.session.document, items, position, text))
         self.status.setText(_added_message(fresh, skipped, infos))
+
+    def set_final(self, final: bool) -> None:
+        """Sign the pack off (printed without DRAFT; no edit until unlocked), or unlock it:
+        one undoable step."""
+        self.session.flush()
+        self.session.push(EditCoverCommand(self.session.document, "final", final, -1))
+
+    def _show_final_state(self) -> None:
+        final = self.session.pack.final
+        for part in (self.outline, self.editor, self.cover):
+            part.setEnabled(not final)
+        self.final_banner.setVisible(final)
 
     def pack(self) -> Pack:
         """A copy of the pack as edited, including what is being typed."""
@@ -148,6 +164,17 @@ class PackPane(QWidget):
         self.tabs.addTab(self.cover, "Cove&r")
         self.estimate_label = QLabel(self)
         self.estimate_label.setAccessibleName("Estimated length of the pack")
+        self.final_banner = QWidget(self)
+        banner = QHBoxLayout(self.final_banner)
+        banner.setContentsMargins(0, 0, 0, 0)
+        label = QLabel(FINAL_TEXT, self.final_banner)
+        label.setWordWrap(True)
+        self.unlock_button = QPushButton("&Unlock to edit", self.final_banner)
+        self.unlock_button.setAccessibleName("Unlock the final pack to edit it")
+        self.unlock_button.clicked.connect(lambda: self.set_final(False))
+        banner.addWidget(label, 1)
+        banner.addWidget(self.unlock_button)
+        self.final_banner.hide()
         self.status = QLabel(self)
         self.status.setAccessibleName("Pack status")
         self.status.setWordWrap(True)
@@ -155,6 +182,7 @@ class PackPane(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(6, 6, 6, 6)
         column.setSpacing(4)
+        column.addWidget(self.final_banner)
         column.addWidget(self.tabs, 1)
         column.addWidget(self.estimate_label)
         column.addWidget(self.status)
@@ -173,6 +201,7 @@ class PackPane(QWidget):
             self.editor.load(self.outline.current_id)
             self.cover.load()
         self._update_estimate()
+        self._show_final_state()
         self.pack_changed.emit()
 
     def _update_estimate(self) -> None:
@@ -193,6 +222,9 @@ class PackPane(QWidget):
             f"{result.words} words; pages as printed with {printed_with}, "
             "not counting sections that saved searches pull in at the build"
         )
+
+
+FINAL_TEXT = "Final: signed off, built without DRAFT. Unlock it to edit."
 
 
 def _added_message(fresh: list[SectionInfo], skipped: int, infos: list[SectionInfo]) -> str:

@@ -181,7 +181,15 @@ MEETING_EDIT = _record(
 )
 NOT_DUPLICATE = _record({"a": _ID, "b": _ID}, {"updated_at": _STAMP})
 PACK = _record({"id": _ID})  # its form is the packs module's (`Pack.from_json`)
-PACK_BUILD = _record({"pack_id": _ID, "section_ids": {"type": "array", "items": _ID}}, {"built_at": _STAMP})
+# One build of a pack, for the list of versions: which printout is current.
+BUILD_ENTRY = _record(
+    {"built_at": _STAMP, "template": _LINE, "format": _LINE, "file": _LINE, "sha256": _LINE},
+    {"pages": _MAYBE_COUNT, "final": {"type": "boolean"}},
+)
+PACK_BUILD = _record(
+    {"pack_id": _ID, "section_ids": {"type": "array", "items": _ID}},
+    {"built_at": _STAMP, "history": {"type": "array", "items": BUILD_ENTRY, "maxItems": 1000}},
+)
 META = _record(
     {},
     {

@@ -752,13 +752,27 @@ class Library:
             record = self._user.table("pack_builds").get(Query().pack_id == pack_id)
         return dict(record) if record else None
 
-    def record_build(self, pack_id: str, section_ids: list[str]) -> None:
+    def record_build(self, pack_id: str, section_ids: list[str], entry: dict[str, Any] | None = None) -> None:
+        """Remember a build: what it held (to tell what is new at the next one) and, with
+        `entry` (template, format, file, sha256, pages, final), a line in its list of
+        versions, newest last, the last BUILDS_KEPT kept."""
         with self._writing():
-            self._user.table("pack_builds").upsert(
-                {"pack_id": pack_id, "section_ids": section_ids, "built_at": _now()},
+            table = self._user.table("pack_builds")
+            old = table.get(Query().pack_id == pack_id) or {}
+            history = list(old.get("history", []))
+            now = _now()
+            if entry is not None:
+                history = [*history, {**entry, "built_at": now}][-BUILDS_KEPT:]
+            table.upsert(
+                {"pack_id": pack_id, "section_ids": section_ids, "built_at": now, "history": history},
                 Query().pack_id == pack_id,
             )
         self.index.set_stamp(**self._stamp())
+
+    def builds(self, pack_id: str) -> list[dict[str, Any]]:
+        """The pack's builds, oldest first: when, template, format, file, checksum, pages."""
+        record = self.last_build(pack_id)
+        return list(record.get("history", [])) if record else []
 
     def _section_edit(self, section_id: str) -> dict[str, Any]:
         edit = self._user.table("section_edits").get(Query().section_id == section_id)
@@ -769,6 +783,9 @@ class Library:
         edit.update(changes, section_id=section_id, updated_at=_now())
         self._user.table("section_edits").upsert(edit, Query().section_id == section_id)
         return edit
+
+
+BUILDS_KEPT = 200  # builds listed per pack: years of a pack's versions
 
 
 def _gaps_record(section: ParsedSection) -> list[list[int]]:

@@ -111,7 +111,7 @@ def assemble(pack: Pack, library: Library, template: Template | None = None) -> 
     info = DocumentInfo(
         title=pack.title,
         marking=pack.marking.strip(),
-        draft=pack.draft,
+        draft=pack.draft and not pack.final,
         page_size=pack.page_size,
         author=pack.author,
         subject=pack.meeting.name,
@@ -407,7 +407,7 @@ def _cover(pack: Pack) -> Cover:
         author=pack.author,
         date=long_date(pack.date),
         marking=pack.marking.strip(),
-        draft=pack.draft,
+        draft=pack.draft and not pack.final,
     )
 
 

@@ -34,7 +34,8 @@ WRITTEN_TITLES = {
     "qa": "If raised",
 }
 PACK_KEYS = (
-    "format version id title subtitle meeting delegation author date marking draft template page_size items searches"
+    "format version id title subtitle meeting delegation author date marking draft final template page_size "
+    "items searches"
 ).split()
 ITEM_KEYS = (
     "kind id section_id title text messages qa numbered audience paragraphs comment comment_audience"
@@ -149,6 +150,8 @@ class Pack:
     date: str | None = None  # the pack's date, printed on the cover; fixed so rebuilds match
     marking: str = ""
     draft: bool = True
+    # Signed off: printed without DRAFT, and the app asks for an explicit unlock before an edit.
+    final: bool = False
     template: str = "briefing"
     page_size: str = "A4"
     items: list[PackItem] = field(default_factory=list)
@@ -179,7 +182,7 @@ class Pack:
                 raise UsageError(range_error)
         if date is not None:
             copied.date = date
-        copied.draft = True
+        copied.draft, copied.final = True, False
         if not contents:
             copied.items = [
                 PackItem(item.kind, title=item.title, numbered=item.numbered, audience=item.audience)
@@ -212,6 +215,7 @@ class Pack:
             "date": self.date,
             "marking": self.marking,
             "draft": self.draft,
+            "final": self.final,
             "template": self.template,
             "page_size": self.page_size,
             "items": [_item_json(item) for item in self.items],
@@ -251,6 +255,7 @@ class Pack:
             date=reader.date(data, "date"),
             marking=reader.text(data, "marking"),
             draft=reader.flag(data, "draft", True),
+            final=reader.flag(data, "final", False),
             template=reader.text(data, "template") or "briefing",
             page_size=reader.choice(data, "page_size", PAGE_SIZES, "A4"),
             items=[_item(reader, raw, n) for n, raw in enumerate(reader.array(data, "items"), 1)],

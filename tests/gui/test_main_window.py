@@ -403,3 +403,39 @@ def test_duplicating_a_pack_asks_for_the_new_meeting_and_what_to_copy(
     assert [i.kind for i in copy.items] == ["objectives"] and copy.draft
     qtbot.waitUntil(lambda: window.worker._running == 0, timeout=5000)
     assert "GFMD 2028" in [p.title for p in list_packs(Library.open(library_copy))]  # saved
+
+
+def test_a_final_pack_is_locked_until_unlocked_and_its_builds_are_listed(
+    window, qtbot, monkeypatch, library_copy
+) -> None:
+    from briefer.gui import dialogs
+
+    window.add_to_pack(_ids(window)[:1])
+    qtbot.waitUntil(lambda: len(window.pack_pane.pack().items) == 1, timeout=5000)
+    pane = window.pack_pane
+    window.final_action.trigger()
+    assert pane.pack().final and window.final_action.isChecked()
+    assert not pane.outline.isEnabled() and not pane.cover.isEnabled() and pane.final_banner.isVisibleTo(pane)
+    assert "(final)" in window.windowTitle()
+    window.add_to_pack(_ids(window)[1:2])  # refused while final
+    qtbot.wait(200)
+    assert len(pane.pack().items) == 1 and "Unlock" in pane.status.text()
+    pane.undo_stack.undo()
+    assert not pane.pack().final and pane.outline.isEnabled()
+    pane.undo_stack.redo()
+    pane.unlock_button.click()
+    assert not pane.pack().final and not window.final_action.isChecked()
+
+    library = Library.open(library_copy)
+    entry = {"template": "handout", "format": "pdf", "file": "/tmp/h.pdf", "sha256": "ab" * 32, "pages": 4}
+    library.record_build(pane.pack().id, [], entry)
+    library.record_build(pane.pack().id, [], {**entry, "final": True, "file": "/tmp/final.pdf"})
+    shown = []
+    monkeypatch.setattr(dialogs.BuildsDialog, "exec", lambda dialog: shown.append(dialog) or 0)
+    window.builds_action.trigger()
+    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    table = shown[0].table
+    assert table.rowCount() == 2
+    assert [table.item(0, c).text() for c in (1, 2, 4, 6)] == ["final", "handout", "4", "/tmp/final.pdf"]
+    assert table.item(1, 1).text() == "draft"
+    pane.mark_saved()  # (no question when the test's window closes)

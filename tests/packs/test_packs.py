@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -429,3 +430,47 @@ def test_the_cli_copies_a_pack_for_a_new_meeting(library, capsys):
     assert copy.meeting.start_date == "2028-01-10" and copy.section_ids() == []
     assert main([*args, "--start", "2028-13-01"]) == 1
     assert "is no day of the calendar" in capsys.readouterr().err
+
+
+def test_a_final_pack_prints_no_draft_and_its_builds_are_listed_with_their_checksums(
+    library, tmp_path, capsys
+):
+    import hashlib
+
+    from briefer.cli import main
+
+    pack = save_pack(library, _pack(library))
+    assert assemble(pack, library).document.info.draft
+    lib = ["--library", str(library.folder)]
+    first = tmp_path / "draft.pdf"
+    assert main([*lib, "build", "--pack", pack.id, "--out", str(first)]) == 0
+    assert main([*lib, "pack-final", pack.id]) == 0
+    final = load_pack(library, pack.id)
+    assert final.final and not assemble(final, library).document.info.draft
+    assert not assemble(final, library, find_template("briefing")).document.blocks[0].draft  # the cover too
+    second = tmp_path / "final.docx"
+    assert main([*lib, "build", "--pack", pack.id, "--template", "handout", "--out", str(second)]) == 0
+    builds = library.builds(pack.id)
+    assert [(b["template"], b["format"], b["final"], Path(b["file"]).name) for b in builds] == [
+        ("briefing", "pdf", False, "draft.pdf"),
+        ("handout", "docx", True, "final.docx"),
+    ]
+    assert builds[1]["sha256"] == hashlib.sha256(second.read_bytes()).hexdigest()
+    assert builds[0]["pages"] > 1 and builds[0]["built_at"] <= builds[1]["built_at"]
+    capsys.readouterr()
+    assert main([*lib, "pack-builds", pack.id]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 2 and out[1].split()[1] == "final" and builds[1]["sha256"][:12] in out[1]
+    assert main([*lib, "pack-final", pack.id, "--unlock"]) == 0
+    assert load_pack(library, pack.id).draft and not load_pack(library, pack.id).final
+    copy = load_pack(library, pack.id).copy()
+    assert not copy.final
+
+
+def test_the_list_of_builds_keeps_the_newest(library):
+    from briefer.library import repository
+
+    for n in range(repository.BUILDS_KEPT + 3):
+        library.record_build("p1", [], {"template": "t", "format": "pdf", "file": f"f{n}", "sha256": "0"})
+    files = [b["file"] for b in library.builds("p1")]
+    assert len(files) == repository.BUILDS_KEPT and files[-1] == f"f{repository.BUILDS_KEPT + 2}"
