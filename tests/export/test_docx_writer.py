@@ -867,7 +867,7 @@ def realistic_pdfs(
         documents[(name, size)] = document
         files.append(path)
     pdfs = convert(files, folder)
-    return {key: (documents[key], pdf_pages(pdf)) for key, pdf in zip(documents, pdfs, strict=True)}
+    return {key: (documents[key], pdf_pages(pdf), pdf) for key, pdf in zip(documents, pdfs, strict=True)}
 
 
 def body_lines(page: str) -> list[str]:
@@ -885,7 +885,7 @@ def body_lines(page: str) -> list[str]:
 def test_libreoffice_prints_each_footnote_on_its_markers_page(
     realistic_pdfs, template: str, size: str
 ) -> None:
-    document, pages = realistic_pdfs[(template, size)]
+    document, pages, _pdf = realistic_pdfs[(template, size)]
     # pdftotext sets a raised number apart by a space or not: compared without spaces
     flat = [re.sub(r"\s+", "", "".join(body_lines(page))) for page in pages]
     number = 0
@@ -913,7 +913,7 @@ def test_libreoffice_prints_each_footnote_on_its_markers_page(
 def test_libreoffice_keeps_source_lines_notes_and_answers_with_what_they_belong_to(
     realistic_pdfs, template: str, size: str
 ) -> None:
-    document, pages = realistic_pdfs[(template, size)]
+    document, pages, _pdf = realistic_pdfs[(template, size)]
     sources = [squash(b.text) for b in document.blocks if isinstance(b, SourceLine)]
     questions = {
         squash(p.question) for b in document.blocks if isinstance(b, QuestionsAnswers) for p in b.pairs
@@ -935,7 +935,7 @@ def test_libreoffice_keeps_source_lines_notes_and_answers_with_what_they_belong_
 @pytest.mark.slow
 @pytest.mark.parametrize("size", ["A4", "Letter"])
 def test_libreoffice_prints_the_annexs_page_numbers(realistic_pdfs, size: str) -> None:
-    document, pages = realistic_pdfs[("briefing", size)]
+    document, pages, _pdf = realistic_pdfs[("briefing", size)]
     annex = next(b for b in document.blocks if isinstance(b, SourcesList))
     printed_on: dict[str, int] = {}
     for page in pages[1:]:
@@ -960,7 +960,7 @@ def test_libreoffice_prints_the_annexs_page_numbers(realistic_pdfs, size: str) -
 @pytest.mark.slow
 @pytest.mark.parametrize("size", ["A4", "Letter"])
 def test_libreoffice_prints_speaking_notes_a_card_a_page(realistic_pdfs, size: str) -> None:
-    document, pages = realistic_pdfs[("speaking-notes", size)]
+    document, pages, _pdf = realistic_pdfs[("speaking-notes", size)]
     firsts = [body_lines(page)[0] for page in pages]
     for block in document.blocks:
         if isinstance(block, SectionHeading):
@@ -973,7 +973,7 @@ def test_libreoffice_prints_speaking_notes_a_card_a_page(realistic_pdfs, size: s
 @needs_office
 @pytest.mark.slow
 def test_libreoffice_prints_the_handout_title_and_mirrors_its_margins(realistic_pdfs, tmp_path: Path) -> None:
-    _document, pages = realistic_pdfs[("handout", "A4")]
+    _document, pages, pdf = realistic_pdfs[("handout", "A4")]
     first = body_lines(pages[0])
     assert first[:6] == [
         "Global Forum 2027: remittances",
@@ -984,3 +984,25 @@ def test_libreoffice_prints_the_handout_title_and_mirrors_its_margins(realistic_
         "12–14 January 2027",
     ]
     assert first[6] == "Issued 3 December 2026"
+    # printed both sides: the text's left edge moves by the gutter from even to odd pages
+    lefts = []
+    for page in (2, 3):
+        command = ["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"]
+        boxes = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        lefts.append(min(float(x) for x in re.findall(r'<word xMin="([\d.]+)"', boxes)))
+    mm = 72 / 25.4
+    assert lefts == pytest.approx([20 * mm, (20 + 8) * mm], abs=1.5)  # outer margin, then inner with gutter
+
+
+@needs_office
+@pytest.mark.slow
+def test_libreoffice_bookmarks_the_briefs_own_blocks_first(realistic_pdfs) -> None:
+    """The navigation Word and LibreOffice build from outline levels, exported as the PDF's
+    bookmarks: the brief's objectives, key messages and if-raised come first."""
+    import pypdfium2 as pdfium
+
+    document, _pages, pdf = realistic_pdfs[("briefing", "A4")]
+    titles = [item.get_title() for item in pdfium.PdfDocument(pdf).get_toc()]
+    contents = next(b for b in document.blocks if isinstance(b, Contents))
+    assert titles[:3] == ["Objectives", "Key messages", "If raised"]
+    assert titles == [entry.text for entry in contents.entries]
