@@ -15,7 +15,16 @@ What a word processor shows without updating fields decides the choices here:
   list with page numbers.
 - "Page X of Y" counts from 1 after the cover: Y is a PAGEREF to a bookmark on the last
   paragraph, which both Word and LibreOffice compute at layout time. SECTIONPAGES would
-  be Word's own answer, but LibreOffice (7.4) prints its cached value instead.
+  be Word's own answer, but LibreOffice (7.4) prints its cached value instead. The
+  sources annex prints each excerpt's page the same way (a PAGEREF to its heading).
+- A paragraph's footnote references are real Word footnotes (`word_notes.py`); text lost
+  in the source prints as MISSING_TEXT in the "Missing Text" character style.
+- What must not be parted is kept together by keep-with-next, as LibreOffice honours it: an
+  excerpt's last paragraph with its source line, a source line with the notes space after
+  it, a question with its answer.
+- The brief's own blocks (objectives, key messages, if raised) title their box in the
+  "Brief Title" style, which has an outline level: Word's navigation pane, an updated
+  contents list and LibreOffice's PDF bookmarks list them as they list the headings.
 """
 
 from __future__ import annotations
