@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
 import unicodedata
 from collections import defaultdict
@@ -31,7 +30,7 @@ from briefer.ingest.gaps import debris_gaps
 from briefer.library import duplicates, spelling
 from briefer.library.models import MEETING_FIELDS, Meeting, Section, Table, ThemeTag
 from briefer.library.pieces import Piece
-from briefer.library.query import parse_query, word_stem
+from briefer.library.query import match_pattern, parse_query
 from briefer.library.search_sql import SectionFilter, filter_sql, fold, plain_match
 
 INDEX_FILE = "index.sqlite3"
@@ -604,7 +603,7 @@ class SearchIndex:
         duplicates = self._duplicates([row[0] for row in rows])
         hits = []
         for section_id, data, edit, body, score_value in rows:
-            text, highlights = _snippet(body, query.words)
+            text, highlights = _snippet(body, query.terms)
             hits.append(
                 Hit(
                     section_from_row(data, edit, body),
@@ -669,18 +668,16 @@ def _pair(a: str, b: str) -> list[tuple[str, str]]:
     return [(a, b), (b, a)]
 
 
-def _snippet(body: str, words: list[str], width: int = 240) -> tuple[str, list[tuple[int, int]]]:
-    """A short extract around the densest cluster of matched words, and where they are.
+def _snippet(
+    body: str, terms: list[tuple[tuple[str, ...], bool]], width: int = 240
+) -> tuple[str, list[tuple[int, int]]]:
+    """A short extract around the densest cluster of matched terms, and where they are.
 
     Made here rather than by FTS5's snippet(), which evaluates the whole query again for
-    every section of the page (tens of ms for a common word at 50,000 sections). Words
-    match as the index matches them, near enough for marking: any case, no accents, any
-    ending ("remittance" marks "remittances").
+    every section of the page (tens of ms for a common word at 50,000 sections). Terms
+    match as the index matches them, near enough for marking (`query.match_pattern`).
     """
-    stems = sorted({word_stem(fold(w).strip()) for w in words if fold(w).strip()}, key=len, reverse=True)
-    pattern = re.compile(rf"\b(?:{'|'.join(map(re.escape, stems))})\w*") if stems else None
-    folded = _fold_keep_length(body)
-    found = [(m.start(), m.end(), m.group()) for m in pattern.finditer(folded)] if pattern else []
+    found = matches(body, terms)
     start = 0
     if found:  # the window that holds the most different matched words
         best = max(
@@ -699,6 +696,14 @@ def _snippet(body: str, words: list[str], width: int = 240) -> tuple[str, list[t
         (s - start + len(prefix), e - start + len(prefix)) for s, e, _ in found if s >= start and e <= end
     ]
     return prefix + body[start:end] + suffix, spans
+
+
+def matches(text: str, terms: list[tuple[tuple[str, ...], bool]]) -> list[tuple[int, int, str]]:
+    """Where a query's terms are in `text`: (start, end, what matched, folded)."""
+    pattern = match_pattern(terms)
+    if pattern is None:
+        return []
+    return [(m.start(), m.end(), m.group()) for m in pattern.finditer(_fold_keep_length(text))]
 
 
 def _fold_keep_length(text: str) -> str:

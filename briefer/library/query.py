@@ -13,6 +13,7 @@ tokenizer (porter over unicode61, diacritics removed) takes care of that and of 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -34,7 +35,10 @@ def word_stem(word: str) -> str:
 class ParsedQuery:
     include: list[str] = field(default_factory=list)  # FTS5 terms, each quoted
     exclude: list[str] = field(default_factory=list)
-    words: list[str] = field(default_factory=list)  # what the user asked for, for highlighting
+    words: list[str] = field(default_factory=list)  # what the user asked for
+    # The same, as they match, for marking: each term's words (a phrase's in order) and
+    # whether the last is a prefix ("remit*").
+    terms: list[tuple[tuple[str, ...], bool]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -86,11 +90,44 @@ def parse_query(text: str) -> ParsedQuery:
         elif either:
             query.include[-1] = f"({query.include[-1].strip('()')} OR {term})"
             query.words.extend(parts)
+            query.terms.append((tuple(parts), prefix))
         else:
             query.include.append(term)
             query.words.extend(parts)
+            query.terms.append((tuple(parts), prefix))
         either = False
     return query
+
+
+# Endings the index's stemmer (porter) takes off, near enough for marking: "remittance"
+# marks "remittances", "migrat" "migration"; "in" marks "in", not "international".
+_ENDINGS = r"(?:s|es|ed|ing|ings|ion|ions|ation|ations|er|ers|ies|y|al|ally|ly|ment|ments|e)?"
+
+
+def match_pattern(terms: list[tuple[tuple[str, ...], bool]]) -> re.Pattern[str] | None:
+    """What a query's terms match in folded text (lower case, no accents; see
+    `index._fold_keep_length`): each word with the endings the index joins, a phrase's
+    words in order, a prefix with any ending. None for no terms."""
+    alternatives = []
+    for parts, prefix in terms:
+        words = []
+        for number, part in enumerate(parts):
+            folded = _fold(part)
+            if prefix and number == len(parts) - 1:
+                words.append(re.escape(folded) + r"\w*")
+            else:
+                stem = word_stem(folded) if len(folded) >= 4 else folded
+                words.append(re.escape(stem) + _ENDINGS if stem != folded else re.escape(folded) + _ENDINGS)
+        alternatives.append(r"\W+".join(words))
+    if not alternatives:
+        return None
+    alternatives.sort(key=len, reverse=True)  # a phrase before its own words
+    return re.compile(rf"\b(?:{'|'.join(alternatives)})\b")
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, as `index._fold_keep_length` reads the text."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
 
 
 def date_bound(value: str | None, end: bool) -> str | None:

@@ -399,3 +399,20 @@ def test_a_rebuild_sketching_in_a_helper_process_finds_the_same_groups(
 
     monkeypatch.setattr(duplicates, "ProcessPoolExecutor", no_pool)
     assert groups_after_rebuild() == here
+
+
+def test_highlights_mark_exactly_what_matched() -> None:
+    from briefer.library.index import matches
+    from briefer.library.query import parse_query
+
+    text = "Human rights in the International Convention; rights of migrants, migrating in groups."
+
+    def marked(query: str) -> list[str]:
+        return [text[s:e] for s, e, _ in matches(text, parse_query(query).terms)]
+
+    assert marked("rights in") == ["rights", "in", "rights", "in"]  # not "International"
+    assert marked('"rights in"') == ["rights in"]  # the phrase, not its words alone
+    assert marked("migrant") == ["migrants"]  # the endings the index joins
+    assert marked("migr*") == ["migrants", "migrating"]
+    assert marked("convention -smuggling") == ["Convention"]
+    assert marked("Côte") == [] and marked("") == []
