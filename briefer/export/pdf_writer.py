@@ -914,15 +914,22 @@ class _Page:
         )
 
 
+_NotePiece = tuple[Flowable, float]  # a note (a paragraph), or a piece of a long one, with its height
+
+
 class _Footnotes:
     """The document's footnotes by number (from 1, in the order their references stand), as
-    printed at the foot of a page: under a short rule, in smaller type."""
+    printed at the foot of a page: under a short rule, in smaller type. A note taller than
+    `share` of the page starts on its reference's page and goes on at the foot of the next."""
 
-    def __init__(self, style: ParagraphStyle, width: float) -> None:
+    SHARE = 0.45  # of the text's height, the most one note (or piece) takes on a page
+
+    def __init__(self, style: ParagraphStyle, width: float, page_height: float) -> None:
         self.style = style
         self.width = width
+        self.most = page_height * self.SHARE
         self.texts: list[str] = []  # markup, note n at n - 1
-        self._paragraphs: dict[int, tuple[Paragraph, float]] = {}
+        self._pieces: dict[int, list[_NotePiece]] = {}
         self.rule_space = style.fontSize * 1.6  # room for the rule above the notes
         self.gap = style.fontSize * 0.25  # between two notes
 
@@ -930,23 +937,32 @@ class _Footnotes:
         self.texts.append("<br/>".join(_paragraphs(note)) or "—")
         return len(self.texts)
 
-    def paragraph(self, number: int) -> tuple[Paragraph, float]:
-        found = self._paragraphs.get(number)
+    def pieces(self, number: int) -> list[_NotePiece]:
+        """The note as printed: whole, or in pieces of at most `most` points."""
+        found = self._pieces.get(number)
         if found is None:
             paragraph = Paragraph(f"<super>{number}</super>\u2002{self.texts[number - 1]}", self.style)
-            _, height = paragraph.wrap(self.width, 1e6)
-            found = self._paragraphs[number] = (paragraph, height)
+            found = []
+            while True:
+                _, height = paragraph.wrap(self.width, 1e6)
+                parts = paragraph.split(self.width, self.most) if height > self.most else []
+                if len(parts) < 2:
+                    found.append((paragraph, height))
+                    break
+                first, paragraph = parts
+                found.append((first, first.wrap(self.width, self.most)[1]))
+            self._pieces[number] = found
         return found
 
-    def height(self, numbers: Iterable[int]) -> float:
-        heights = [self.paragraph(n)[1] for n in numbers]
+    def height(self, pieces: Iterable[_NotePiece]) -> float:
+        heights = [height for _, height in pieces]
         if not heights:
             return 0.0
         return self.rule_space + sum(heights) + self.gap * (len(heights) - 1)
 
-    def draw(self, canv: Canvas, numbers: list[int], x: float, bottom: float) -> None:
+    def draw(self, canv: Canvas, pieces: list[_NotePiece], x: float, bottom: float) -> None:
         """The notes of a page, their rule on top, ending at `bottom`."""
-        top = bottom + self.height(numbers)
+        top = bottom + self.height(pieces)
         canv.saveState()
         canv.setStrokeColor(INK)
         canv.setLineWidth(0.5)
@@ -954,8 +970,7 @@ class _Footnotes:
         canv.line(x, rule_y, x + min(self.width / 3, 48 * mm), rule_y)
         canv.restoreState()
         y = top - self.rule_space
-        for number in numbers:
-            paragraph, height = self.paragraph(number)
+        for paragraph, height in pieces:
             paragraph.drawOn(canv, x, y - height)
             y -= height + self.gap
 
@@ -963,25 +978,35 @@ class _Footnotes:
 class _NotesFrame(Frame):
     """A frame that keeps room at its foot for the footnotes of what it holds: a flowable
     holding references goes in only if it and every note of the page fit together, so a
-    note always prints on its reference's page; a split paragraph's piece takes its own."""
+    note always prints (or, when very long, starts) on its reference's page; a split
+    paragraph's piece takes its own. What a long note leaves goes on at the next page's foot."""
 
     def __init__(self, *args: object, footnotes: _Footnotes | None = None, **kwargs: object) -> None:
         self.__dict__["footnotes"] = footnotes
-        self.__dict__["page_notes"] = []
+        self.__dict__["page_notes"] = []  # the numbers whose references are on this page
+        self.__dict__["notes"] = []  # what prints at this page's foot
+        self.__dict__["carry"] = []  # pieces of long notes for the next pages
         self.__dict__["reserved"] = 0.0
         super().__init__(*args, **kwargs)
 
     def _reset(self) -> None:
         super()._reset()
         self.page_notes = []
-        self._reserve(0.0)
+        self.notes = []
+        while self.carry and (
+            not self.notes or self.footnotes.height([*self.notes, self.carry[0]]) <= self.footnotes.most
+        ):
+            self.notes.append(self.carry.pop(0))
+        self._reserve(self.footnotes.height(self.notes) if self.footnotes else 0.0)
 
     def _reserve(self, height: float) -> None:
         self.reserved = height
         self._y1p = self._y1 + self._bottomPadding + height
 
     def _room_for(self, numbers: tuple[int, ...]) -> float:
-        return self.footnotes.height([*self.page_notes, *numbers]) if self.footnotes else 0.0
+        if not self.footnotes:
+            return 0.0
+        return self.footnotes.height([*self.notes, *(self.footnotes.pieces(n)[0] for n in numbers)])
 
     def add(self, flowable: Flowable, canv: Canvas, trySplit: int = 0) -> int:  # noqa: N803
         if getattr(flowable, "continuation", False) and not self._atTop:
@@ -994,6 +1019,10 @@ class _NotesFrame(Frame):
         placed = super().add(flowable, canv, trySplit)
         if placed:
             self.page_notes.extend(numbers)
+            for number in numbers:
+                first, *rest = self.footnotes.pieces(number)
+                self.notes.append(first)
+                self.carry.extend(rest)
         else:
             self._reserve(before)
         return placed
@@ -1020,6 +1049,15 @@ class _NotesFrame(Frame):
             return pieces
         finally:
             self._reserve(before)
+
+
+class _FlushNotes(ActionFlowable):
+    """At the end of the story: pages for what long notes still have to print."""
+
+    def apply(self, doc: BaseDocTemplate) -> None:
+        while isinstance(doc.frame, _NotesFrame) and doc.frame.carry:
+            doc.handle_pageBreak()
+            doc.clean_hanging()  # the next page begins now: it takes the pieces it has room for
 
 
 class _Furniture:
@@ -1094,8 +1132,8 @@ class _Furniture:
 
     def body_end(self, canv: Canvas, doc: _PackDoc) -> None:
         frame = doc.frame
-        if isinstance(frame, _NotesFrame) and frame.page_notes and frame.footnotes and not doc.measuring:
-            frame.footnotes.draw(canv, frame.page_notes, frame._x1, frame._y1)
+        if isinstance(frame, _NotesFrame) and frame.notes and frame.footnotes and not doc.measuring:
+            frame.footnotes.draw(canv, frame.notes, frame._x1, frame._y1)
         self._watermark(canv, doc)
 
     def cover_end(self, canv: Canvas, doc: _PackDoc) -> None:
@@ -1349,6 +1387,10 @@ class _PackDoc(BaseDocTemplate):
         self._state = ("", "")
         canv = self.canv
         canv.showOutline()
+        for template in self.pageTemplates:  # no piece of a long note left from the pass before
+            for frame in template.frames:
+                if isinstance(frame, _NotesFrame):
+                    frame.carry = []
         canv.setNamedCB(NOTE_CB, _no_callback)
         if self._created is not None:  # the pack's date, not the build's (nor reportlab's fixed 2000)
             stamp = canv._doc._timeStamp
@@ -1430,7 +1472,7 @@ class _Story:
         self.contents = _contents_entries(document, self.keys)
         self.listed = {entry.key: entry for entry in self.contents}
         self.items: list[tuple[Flowable, str, int]] = []
-        self.footnotes = _Footnotes(self.styles["footnote"], page.frame_width)
+        self.footnotes = _Footnotes(self.styles["footnote"], page.frame_width, page.frame_height)
         self.in_part = False  # a part heading has come: the brief's own blocks before any are in none
 
     def build(self) -> list[Flowable]:
@@ -1438,6 +1480,8 @@ class _Story:
             for flowable, role in self._block(block, first=index == 0):
                 self.items.append((flowable, role, index))
         story = _join(self.items)
+        if self.footnotes.texts:
+            story.append(_FlushNotes())
         return story or [Spacer(1, 1)]
 
     def _block(self, block: object, first: bool) -> list[tuple[Flowable, str]]:

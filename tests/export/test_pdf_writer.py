@@ -1036,3 +1036,25 @@ def test_a_card_heading_never_stands_alone_over_its_paragraph(tmp_path):
     for number, page in enumerate(pages, start=1):
         body = _body(page, number, len(pages), "Cards")
         assert not re.fullmatch(r"Card of \d+", body), body
+
+
+@pytest.mark.parametrize("after", [0, 30])
+def test_a_note_longer_than_a_page_starts_on_its_references_page_and_goes_on(tmp_path, after):
+    """No build fails on a very long note: it starts at the foot of its reference's page and
+    goes on at the foot of the next pages, whole; text after it (or none) flows as usual."""
+    from tests.export.documents import _sample_paragraphs
+
+    runs = (
+        Run("Text with a huge note"),
+        Run(kind="note", note="Very long note. " * 800),
+        Run(" and after it."),
+    )
+    blocks: list = [Paragraph("Text with a huge note and after it.", runs=runs)]
+    blocks += [Paragraph(text) for text in _sample_paragraphs()[:after]]
+    blocks.append(Paragraph("End of pack."))
+    pages = _pages(_build(tmp_path, Document(DocumentInfo("Big"), blocks)))
+    assert "Text with a huge note1 and after it." in pages[0]
+    assert re.search(r"1\s*Very long note", pages[0])  # the note starts on its reference's page
+    assert sum(page.count("Very") for page in pages) == 800
+    assert any("End of pack." in page for page in pages)
+    assert sum(1 for page in pages if "Very" in page) >= 3
