@@ -1,13 +1,19 @@
 """The PDF writer: renders a block document with reportlab platypus, from a template's settings.
 
-Layout takes two passes (reportlab's multiBuild): the first finds the page of every heading and the
-page count, the second prints them in the contents and in the footers, and only the second is saved.
-The contents table is given its entries up front, so both passes lay out the same pages.
+Layout takes two passes (reportlab's multiBuild): the first finds the page of every heading and
+the page count, the part and item each page belongs to (its running head) and the page of every
+excerpt (the sources annex); the second prints them, and only the second is saved. The contents
+table is given its entries up front, so both passes lay out the same pages.
 
-What must stay together is bound into `_Chain`s: a heading with the first lines it introduces, a source
-line (and a handout's notes space) with the last lines of its excerpt. Fonts are the bundled Liberation
-families, embedded as subsets. All user and library text goes through `_markup` or `_paragraphs`
-(controls dropped, `& < >` escaped) before reportlab sees it.
+What must stay together is bound into `_Chain`s: a heading with the first lines it introduces, a
+source line (and a handout's notes space) with the last lines of its excerpt, a question with its
+answer. Footnotes print at the foot of their reference's page: the body frame (`_NotesFrame`)
+takes a flowable only with room left for its notes, and knows which notes each piece of a split
+paragraph holds. The body is set to a measure of about 72 characters, justified and hyphenated
+(pyphen), no line's spaces past twice normal; the watermark is drawn last, as shapes. Fonts are
+the bundled Liberation families, embedded as subsets. All user and library text goes through
+`_markup`, `_paragraphs` or `_run_paragraphs` (controls dropped, `& < >` escaped) before
+reportlab sees it.
 """
 
 from __future__ import annotations
