@@ -1006,3 +1006,12 @@ def test_libreoffice_bookmarks_the_briefs_own_blocks_first(realistic_pdfs) -> No
     contents = next(b for b in document.blocks if isinstance(b, Contents))
     assert titles[:3] == ["Objectives", "Key messages", "If raised"]
     assert titles == [entry.text for entry in contents.entries]
+
+
+def test_a_pack_with_footnotes_builds_to_the_same_bytes(tmp_path: Path, handout: Template) -> None:
+    for name in ("a.docx", "b.docx"):
+        write_docx(realistic_document("handout"), handout, tmp_path / name)
+    with zipfile.ZipFile(tmp_path / "a.docx") as a, zipfile.ZipFile(tmp_path / "b.docx") as b:
+        assert "word/footnotes.xml" in a.namelist() and a.namelist() == b.namelist()
+        for name in a.namelist():
+            assert a.read(name) == b.read(name), name
