@@ -1081,7 +1081,6 @@ class _Furniture:
         self.marking_size = marking_points
         # fitted to their width once, not on every page
         self.title = _fit(_one_line(info.title), self.font, 8, page.frame_width)
-        self.head_title = _fit(_one_line(info.title), self.font, 8, page.frame_width * 0.3)
         self.marking = _fit(_one_line(info.marking), self.bold, marking_points, page.frame_width)
         self.cover_marking = (
             _fit(_one_line(cover_marking), self.bold, marking_points, page.frame_width) or self.marking
@@ -1112,7 +1111,7 @@ class _Furniture:
         canv.line(left, top + 7, right, top + 7)
         canv.line(left, bottom - 9, right, bottom - 9)
         canv.setFillColor(MUTED)
-        # the running head: the part and item the page belongs to, the pack's title on the right
+        # the running head: the part and item the page belongs to (the pack's title, before any)
         width = page.frame_width
         part, item = doc.running_head(doc.page)
         if not part:  # before the first part: the item alone
@@ -1121,19 +1120,28 @@ class _Furniture:
         if not part:
             canv.drawString(left, top + 11, self.title)
         else:
-            canv.drawRightString(right, top + 11, self.head_title)
-            room = width - pdfmetrics.stringWidth(self.head_title, self.font, 8) - 14
-            part_text = _fit(part, self.bold, 8, room * (0.55 if item else 1))
+            part_text = _fit(part, self.bold, 8, width * (0.5 if item else 1))
             canv.setFont(self.bold, 8)
             canv.drawString(left, top + 11, part_text)
             if item:
-                used = pdfmetrics.stringWidth(part_text, self.bold, 8) + 9
+                used = pdfmetrics.stringWidth(part_text, self.bold, 8) + 10
                 canv.setFont(self.font, 8)
-                canv.drawString(left + used, top + 11, _fit(item, self.font, 8, room - used))
+                canv.drawString(left + used, top + 11, _fit(item, self.font, 8, width - used))
+        # the foot: the page number on the outer edge (the left, or the right of an odd page
+        # printed both sides), the pack's title on the inner
         number = doc.page - doc.cover_pages
         total = doc.printed_total or number  # the first pass does not know it yet; it is not saved
+        label = f"Page {number} of {total}"
+        title = _fit(self.title, self.font, 8, width - pdfmetrics.stringWidth(label, self.font, 8.5) - 14)
+        outside_right = page.mirrored and doc.page % 2 == 1
         canv.setFont(self.font, 8.5)
-        canv.drawCentredString(left + width / 2, bottom - 20, f"Page {number} of {total}")
+        (canv.drawRightString if outside_right else canv.drawString)(
+            right if outside_right else left, bottom - 20, label
+        )
+        canv.setFont(self.font, 8)
+        (canv.drawString if outside_right else canv.drawRightString)(
+            left if outside_right else right, bottom - 20, title
+        )
         canv.restoreState()
 
     def body_end(self, canv: Canvas, doc: _PackDoc) -> None:
