@@ -669,7 +669,21 @@ class _DocxBuilder:
         self.xml.set_property(lines[-1] if lines else title, "w:keepNext", "0")  # not chained to what follows
 
     def _page_break(self, _block: PageBreak) -> None:
+        """A new page; right after a heading, the break goes before the heading (a card's
+        part heading never stands alone at the foot of the card before), as in the PDF."""
+        last = self.body[-1] if len(self.body) else None
+        if last is not None and last.tag == W_P and self._is_heading(last):
+            previous = last.getprevious()
+            at_top = previous is None or previous.find(f"{W_PPR}/{qn('w:sectPr')}") is not None
+            if not at_top:
+                self.xml.set_property(last, "w:pageBreakBefore")
+            return
         self.xml.page_break_pending = True
+
+    def _is_heading(self, p: etree._Element) -> bool:
+        style = p.find(f"{W_PPR}/{W_PSTYLE}")
+        headings = {self.xml.style_ids.get(f"heading {level}") for level in (1, 2, 3)} - {None}
+        return style is not None and style.get(W_VAL) in headings
 
     _handlers: dict[type, Callable[[_DocxBuilder, Block], None]] = {
         Cover: _cover,

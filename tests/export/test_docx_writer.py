@@ -962,9 +962,13 @@ def test_libreoffice_prints_the_annexs_page_numbers(realistic_pdfs, size: str) -
 def test_libreoffice_prints_speaking_notes_a_card_a_page(realistic_pdfs, size: str) -> None:
     document, pages, _pdf = realistic_pdfs[("speaking-notes", size)]
     firsts = [body_lines(page)[0] for page in pages]
+    seconds = [body_lines(page)[1:2] for page in pages]
     for block in document.blocks:
-        if isinstance(block, SectionHeading):
-            assert squash(block.label) in firsts, block.label  # each excerpt starts its card
+        if isinstance(block, PartHeading):
+            assert squash(block.label) in firsts, block.label  # on its first excerpt's card, at its top
+        if isinstance(block, SectionHeading):  # each excerpt starts its card, under its part's heading
+            place = next(i for i, page in enumerate(pages) if squash(block.label) in body_lines(page)[:2])
+            assert firsts[place] == squash(block.label) or seconds[place] == [squash(block.label)]
         if isinstance(block, KeyMessages):
             assert squash(block.title) in firsts, block.title
     assert len(pages) == 1 + sum(isinstance(b, PageBreak) for b in document.blocks)
@@ -1015,3 +1019,20 @@ def test_a_pack_with_footnotes_builds_to_the_same_bytes(tmp_path: Path, handout:
         assert "word/footnotes.xml" in a.namelist() and a.namelist() == b.namelist()
         for name in a.namelist():
             assert a.read(name) == b.read(name), name
+
+
+def test_a_page_break_after_a_heading_goes_before_it(tmp_path: Path, speaking_notes: Template) -> None:
+    """On cards a part heading comes just before the break of its first excerpt's card: it
+    moves to that card, as the PDF does, and is never left at the foot of the card before."""
+    blocks = [
+        Paragraph("A card."),
+        PartHeading("A part", "p1", "1"),
+        PageBreak(),
+        SectionHeading("Its first excerpt", "s1", 2, "1.1"),
+        Paragraph("Text."),
+    ]
+    word = build(tmp_path, Document(DocumentInfo("T"), blocks), speaking_notes)
+    breaks = [p.text for p in word.paragraphs if p._p.xpath("./w:pPr/w:pageBreakBefore")]
+    assert breaks == ["1. A part"]
+    word = build(tmp_path, Document(DocumentInfo("T"), blocks[1:]), speaking_notes, "top.docx")
+    assert not word.element.body.xpath(".//w:pageBreakBefore")  # no blank first page
