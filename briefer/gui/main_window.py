@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self.pack_pane.section_activated.connect(self.show_section)
         self.packs = PackFiles(self)
         self.pack_pane.pack_changed.connect(self.packs.update_title)
+        self.pack_pane.source_requested.connect(self.open_source)
         self.library_commands = LibraryCommands(self)
         self.results.rename_requested.connect(self.library_commands.rename_section)
         self.results.themes_requested.connect(self.library_commands.edit_themes)
@@ -312,6 +313,30 @@ class MainWindow(QMainWindow):
             lambda found: self.results.show_section(found[0], found[1], self.labels, found[2]),
             "show the section",
         )
+
+    def open_source(self, section_id: str) -> None:
+        """The report a section came from, open at its page or line."""
+        info = self.pack_pane.session.sections.get(section_id)
+
+        def shown(path: Path | None) -> None:
+            if path is None:
+                QMessageBox.information(
+                    self,
+                    "Report not found",
+                    "The report this section came from is no longer where it was added from, "
+                    "or has changed since. Add it to the library again to open it here.",
+                )
+                return
+            from briefer.gui.source_viewer import SourceViewer
+
+            viewer = SourceViewer(
+                path, info.citation if info else "", info and info.page, info and info.line, self
+            )
+            viewer.setModal(False)
+            viewer.show()
+            self.source_viewer = viewer  # kept while open
+
+        self.run(lambda library: library.original_file(section_id), shown, "open the report")
 
     # --- the pack (the commands on the whole pack are PackFiles's) ------------------------------
 

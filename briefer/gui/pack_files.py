@@ -26,6 +26,7 @@ from briefer.gui.pack_session import SectionInfo
 from briefer.library import Library
 from briefer.packs.estimate import section_words
 from briefer.packs.model import Pack
+from briefer.packs.wording import citation
 
 if TYPE_CHECKING:
     from briefer.gui.main_window import MainWindow
@@ -280,6 +281,9 @@ def section_infos(library: Library, section_ids: list[str]) -> dict[str, Section
                 p if isinstance(p, str) else "Table: " + " | ".join(p.rows[0] if p.rows else ())
                 for p in section.paragraphs()
             ),
+            citation=citation(section, meeting),
+            page=section.page_start,
+            line=section.line_start,
         )
     return infos
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QPushButton,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -55,6 +57,7 @@ class TextEdit(QPlainTextEdit):
 
 class ItemEditor(QStackedWidget):
     message = Signal(str)  # why an edit was not taken
+    source_requested = Signal(str)  # "open the report at its page": the section's id
 
     def __init__(self, session: PackSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -126,6 +129,16 @@ class ItemEditor(QStackedWidget):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Printed as:", self.section_title)
         self.section_internal = self._audience_box()
+        self.copy_citation_button = QPushButton("Copy &citation", self)
+        self.copy_citation_button.setAccessibleName("Copy a ready citation of the section")
+        self.copy_citation_button.clicked.connect(self._copy_citation)
+        self.open_source_button = QPushButton("Open the &source", self)
+        self.open_source_button.setAccessibleName("Open the report at the section's page")
+        self.open_source_button.clicked.connect(lambda: self.source_requested.emit(self._section_id()))
+        source_row = QHBoxLayout()
+        source_row.addWidget(self.copy_citation_button)
+        source_row.addWidget(self.open_source_button)
+        source_row.addStretch(1)
         self.paragraph_list = QListWidget(self)
         self.paragraph_list.setAccessibleName("Paragraphs printed")
         self.paragraph_list.setToolTip(
@@ -149,6 +162,7 @@ class ItemEditor(QStackedWidget):
         column.addWidget(self.section_heading)
         column.addWidget(self.section_meeting)
         column.addLayout(form)
+        column.addLayout(source_row)
         column.addWidget(self.section_internal)
         column.addWidget(QLabel("&Paragraphs printed:", self, buddy=self.paragraph_list))
         column.addWidget(self.paragraph_list, 1)
@@ -249,6 +263,8 @@ class ItemEditor(QStackedWidget):
             self.section_heading.setText(f"In the report: {info.heading}")
             when = f" · {info.date}" if info.date else ""
             self.section_meeting.setText(f"{info.meeting}{when} · {info.words} words")
+        self.copy_citation_button.setEnabled(bool(info and info.citation))
+        self.open_source_button.setEnabled(info is not None)
         own = printed_heading(info.heading, info.number, item.numbered) if info else ""
         self.section_title.setPlaceholderText(own or "The report's heading")
         _set_line(self.section_title, item.title)
@@ -323,6 +339,16 @@ class ItemEditor(QStackedWidget):
         self.session.push_edit(
             EditItemCommand(self.session.document, item.id, {"audience": audience}, "Set audience", -1)
         )
+
+    def _section_id(self) -> str:
+        item = self.session.item(self._item_id)
+        return (item.section_id or "") if item else ""
+
+    def _copy_citation(self) -> None:
+        info = self.session.sections.get(self._section_id())
+        if info and info.citation:
+            QGuiApplication.clipboard().setText(info.citation)
+            self.message.emit(f"Copied: {info.citation}")
 
     def _apply_paragraphs(self) -> None:
         item = self.session.item(self._item_id)

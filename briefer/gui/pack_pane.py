@@ -48,6 +48,7 @@ def pack_template(name: str) -> Template | None:
 class PackPane(QWidget):
     pack_changed = Signal()  # after any edit, undo or redo (not after set_pack)
     section_activated = Signal(str)  # a section item was selected or double-clicked: its id
+    source_requested = Signal(str)  # open the report a section came from: its id
 
     def __init__(
         self, parent: QWidget | None = None, templates: Callable[[str], Template | None] = pack_template
@@ -153,6 +154,7 @@ class PackPane(QWidget):
         self.outline.section_activated.connect(self.section_activated)
         self.outline.message.connect(self._say)
         self.editor.message.connect(self._say)
+        self.editor.source_requested.connect(self.source_requested)
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.outline)

@@ -34,6 +34,9 @@ class SectionInfo:
     words: int
     number: str | None = None  # the report's own number ("II."): dropped when the pack numbers it
     paragraphs: tuple[str, ...] = ()  # each paragraph's text (a table's first row), to choose from
+    citation: str = ""  # ready to paste ("IOM, International Dialogue on Migration 2009, …")
+    page: int | None = None  # where it starts in its report: a PDF's page…
+    line: int | None = None  # …or a text's line
 
 
 class PackUndoStack(QUndoStack):

@@ -64,6 +64,7 @@ class PdfPreview(QWidget):
         super().__init__(parent)
         self._document: pdfium.PdfDocument | None = None
         self._pages: list[_Page] = []
+        self._top_page: int | None = None  # asked for by show_page, kept there while laid out
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
         self.scroll.setAccessibleName("Preview of the built PDF")
@@ -90,6 +91,7 @@ class PdfPreview(QWidget):
         self._resize_timer.setInterval(RESIZE_DELAY_MS)
         self._resize_timer.timeout.connect(self._relayout)
         self.scroll.verticalScrollBar().valueChanged.connect(lambda _: self._schedule())
+        self.scroll.verticalScrollBar().actionTriggered.connect(self._scrolled_by_user)
 
     # --- public -------------------------------------------------------------------------------
 
@@ -124,9 +126,26 @@ class PdfPreview(QWidget):
         self.scroll.verticalScrollBar().setValue(0)
         self._schedule()
 
+    def show_page(self, index: int) -> None:
+        """Scroll page `index` (0-based) to the top of the view; it stays there as the
+        pages are laid out again, until the user scrolls."""
+        if 0 <= index < len(self._pages):
+            self._top_page = index
+            self._put_at_top_soon(index)
+
+    def _put_at_top_soon(self, index: int) -> None:
+        # Once the scroll area has taken the pages' new sizes.
+        QTimer.singleShot(0, lambda: self._put_at_top(index))
+
+    def _put_at_top(self, index: int) -> None:
+        if index < len(self._pages):
+            self.scroll.verticalScrollBar().setValue(self._pages[index].y() - MARGIN)
+        self._schedule()
+
     def clear(self) -> None:
         """Drop the pages and close the pdfium document."""
         self._render_timer.stop()
+        self._top_page = None
         for page in self._pages:
             self._column.removeWidget(page)
             page.deleteLater()
@@ -156,9 +175,18 @@ class PdfPreview(QWidget):
 
     def _relayout(self) -> None:
         width, dpi = self._page_width(), self.logicalDpiX()
+        anchor = self._top_page  # the page at the top stays at the top
+        top = self.scroll.verticalScrollBar().value()
+        if anchor is None and top > 0:
+            anchor = next((p.index for p in self._pages if p.y() + p.height() > top), None)
         for page in self._pages:
             page.set_width(width, dpi)
+        if anchor is not None:
+            self._put_at_top_soon(anchor)
         self._schedule()
+
+    def _scrolled_by_user(self, _action: int) -> None:
+        self._top_page = None
 
     def _schedule(self) -> None:
         """Render what is near the view; nothing while hidden (the geometry means nothing then)."""

@@ -473,6 +473,18 @@ class Library:
     def documents(self) -> list[dict[str, Any]]:
         return self.index.documents()
 
+    def original_file(self, section_id: str) -> Path | None:
+        """The report a section came from, to open at its page or line: the file it was
+        ingested from, else the copy an archive brought (`sources/`), as long as it is
+        the same file (its checksum); None when neither is found."""
+        document = self.index.document(self.meeting(self.section(section_id).meeting_id).document_id) or {}
+        name = Path(str(document.get("file", ""))).name
+        candidates = [document.get("path"), self.folder / "sources" / name if name else None]
+        for candidate in candidates:
+            if candidate and _same_file(Path(candidate), document.get("sha256")):
+                return Path(candidate)
+        return None
+
     def meetings(self) -> list[Meeting]:
         return sorted(self.index.meetings(), key=lambda m: (m.start_date or "9999", m.label))
 
@@ -783,6 +795,19 @@ class Library:
         edit.update(changes, section_id=section_id, updated_at=_now())
         self._user.table("section_edits").upsert(edit, Query().section_id == section_id)
         return edit
+
+
+def _same_file(path: Path, sha256: str | None) -> bool:
+    try:
+        if not path.is_file():
+            return False
+        digest = hashlib.sha256()
+        with path.open("rb") as file:
+            for block in iter(lambda: file.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return False
+    return digest.hexdigest() == sha256
 
 
 BUILDS_KEPT = 200  # builds listed per pack: years of a pack's versions

@@ -168,3 +168,20 @@ def file_lines(section: Section) -> str:
     """Where the excerpt is in its file: pages of a PDF, lines of a text."""
     pages = page_range(section.page_start, section.page_end)
     return pages or f"lines {section.line_start}{EN_DASH}{section.line_end}"
+
+
+def citation(section: Section, meeting: Meeting, printed: list[int] | None = None) -> str:
+    """A ready citation to paste: "IOM, International Dialogue on Migration 2009,
+    IC/2009/5, para. 3": who met, the meeting, its symbol, the paragraphs and pages, the
+    date when the title does not say the year."""
+    if printed is None:
+        printed = list(range(len(section.text.split("\n\n"))))
+    parts = [", ".join(meeting.organizers)] if meeting.organizers else []
+    parts.append(meeting_title(meeting, annex=False))
+    if meeting.symbol:
+        parts.append(meeting.symbol)
+    parts.extend(source_citation(section, printed))
+    year = (meeting.start_date or "")[:4]
+    if not year or year not in (meeting.title or ""):
+        parts.append(date_range(meeting.start_date, meeting.end_date) or "date not stated")
+    return ", ".join(part for part in parts if part)

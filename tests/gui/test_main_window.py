@@ -439,3 +439,25 @@ def test_a_final_pack_is_locked_until_unlocked_and_its_builds_are_listed(
     assert [table.item(0, c).text() for c in (1, 2, 4, 6)] == ["final", "handout", "4", "/tmp/final.pdf"]
     assert table.item(1, 1).text() == "draft"
     pane.mark_saved()  # (no question when the test's window closes)
+
+
+def test_an_excerpt_opens_its_report_at_its_line_and_copies_its_citation(window, qtbot) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+    from PySide6.QtGui import QGuiApplication
+
+    window.add_to_pack(_ids(window)[:1])
+    pane = window.pack_pane
+    qtbot.waitUntil(lambda: len(pane.pack().items) == 1, timeout=5000)
+    item = pane.pack().items[0]
+    flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    pane.outline.tree.selectionModel().setCurrentIndex(pane.outline.model.index_of(item.id), flags)
+    info = pane.session.sections[item.section_id]
+    pane.editor.copy_citation_button.click()
+    assert QGuiApplication.clipboard().text() == info.citation and info.citation
+    pane.editor.open_source_button.click()
+    qtbot.waitUntil(lambda: getattr(window, "source_viewer", None) is not None, timeout=5000)
+    viewer = window.source_viewer
+    qtbot.waitUntil(viewer.isVisible, timeout=5000)
+    assert viewer.text is not None and viewer.text.textCursor().blockNumber() == info.line - 1
+    viewer.close()
+    pane.mark_saved()

@@ -285,3 +285,26 @@ def test_kept_paragraphs_the_report_no_longer_has_print_it_whole():
     item.paragraphs = [7]
     paragraphs = _paragraphs(_blocks(NUMBERED, items=[item]))
     assert len(paragraphs) == 3 and OMITTED_TEXT not in [p.text for p in paragraphs]
+
+
+def test_a_ready_citation_names_who_met_the_meeting_its_symbol_and_what_is_cited():
+    from briefer.packs.wording import citation
+
+    iom = replace(
+        MEETING,
+        organizers=["IOM"],
+        title="International Dialogue on Migration 2009",
+        start_date="2009-04-28",
+        end_date=None,
+        symbol="IC/2009/5",
+    )
+    assert (
+        citation(NUMBERED, iom, [1])
+        == "IOM, International Dialogue on Migration 2009, IC/2009/5, para. 9, p. 5"
+    )
+    assert citation(NUMBERED, MEETING) == (
+        "GFMD, Global Forum on Migration and Development, A/61/515, paras. 8–10, pp. 4–6, 9–11 July 2007"
+    )  # the date, as the title has no year
+    assert citation(_section("s9", ["Text."], meeting=UNTITLED), UNTITLED) == (
+        "GFMD, Untitled meeting in notes.txt, date not stated"
+    )
