@@ -226,10 +226,11 @@ class _Layout:
 
     def _card(self) -> None:
         """Speaking notes on cards: what follows starts a page of its own."""
-        if self.template.cards and len(self.blocks) > 0 and not isinstance(self.blocks[-1], PageBreak):
-            self.blocks.append(PageBreak())
+        if self.template.cards and self.blocks and not isinstance(self.blocks[-1], PageBreak | PartHeading):
+            self.blocks.append(PageBreak())  # (a part heading goes on its first item's card)
 
     def part(self, title: str, numbered: bool, anchor: str | None = None, new_page: bool = False) -> None:
+        self._card()
         number = self.numbering.part(numbered)
         anchor = anchor or self._anchor()
         new_page = new_page or (self.template.part_new_page and bool(self.blocks))
@@ -257,6 +258,7 @@ class _Layout:
             self.excerpt(item, entry.section, entry.meeting)
         elif item.kind in ("notes", "objectives"):
             if item.text.strip():
+                self._card()
                 anchor = self.brief_block(item.display_title) if item.kind == "objectives" else ""
                 self.blocks.append(Note(item.display_title, item.text.strip(), item.kind, anchor))
         elif item.kind == "key_messages":
@@ -366,7 +368,16 @@ def _body_block(
 
 
 def _stripped(runs: list[Run]) -> list[Run]:
-    """The runs without the paragraph's leading and trailing blanks, nor empty text."""
+    """The runs without the paragraph's leading and trailing blanks, nor empty text, and
+    text lost in the source set apart by spaces ("prevent te [text missing in the source]")."""
+    for index, run in enumerate(runs):
+        if run.kind != "missing":
+            continue
+        before, after = runs[index - 1] if index else None, runs[index + 1] if index + 1 < len(runs) else None
+        if before is not None and before.kind == "text" and before.text and not before.text[-1].isspace():
+            runs[index - 1] = Run(before.text + " ")
+        if after is not None and after.kind == "text" and after.text and after.text[0].isalnum():
+            runs[index + 1] = Run(" " + after.text)
     if runs and runs[0].kind == "text":
         runs[0] = Run(runs[0].text.lstrip())
     if runs and runs[-1].kind == "text":

@@ -109,10 +109,12 @@ def test_text_lost_in_the_source_is_said_so_and_reported():
     )
     assembly = _blocks(cut, NUMBERED)
     first, second = _paragraphs(assembly)[:2]
-    assert first.runs == (Run("States might take to prevent te"), Run(kind="missing"))
+    assert first.runs == (Run("States might take to prevent te "), Run(kind="missing"))
     assert second.runs == (Run("(FID) "), Run(kind="missing"), Run(" by representatives of civil society."))
     assert second.text == f"(FID) {MISSING_TEXT} by representatives of civil society."
     assert "[…]" not in second.text
+    glued = _section("s7", ["A cut[…]word and more."], gaps=[(0, 5, 3)])
+    assert _paragraphs(_blocks(glued))[0].text == f"A cut {MISSING_TEXT} word and more."  # set apart
     assert assembly.damaged == ["s3"]  # the clean excerpt is not listed
 
 
@@ -211,7 +213,9 @@ def test_speaking_notes_put_each_key_message_and_excerpt_on_a_card():
         ("Data matters.",),
     ]
     assert all(len([b for b in c if isinstance(b, SectionHeading)]) <= 1 for c in cards)
-    assert any(isinstance(b, SectionHeading) for b in cards[-1])
+    (excerpt,) = [c for c in cards if any(isinstance(b, SectionHeading) for b in c)]
+    assert [type(b).__name__ for b in excerpt] == ["PartHeading", "SectionHeading", "Paragraph", "SourceLine"]
+    assert all(len(c) == 1 for c in cards if any(isinstance(b, Note | KeyMessages) for b in c))  # a card each
 
 
 @pytest.mark.parametrize(
