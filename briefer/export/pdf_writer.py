@@ -784,10 +784,12 @@ class _Contents(TableOfContents):
         self._ends: list[tuple[tuple[float, float], dict, str]] = []
         self._width = self._height = 0.0
         self._rows: list[_LeaderAfter] = []
+        self._wrapped_for: tuple[int, float] | None = None
         self._placed: list[tuple[_LeaderAfter, float, float]] = []
 
     def beforeBuild(self) -> None:
         self._found_before, self._found = self._found, {}
+        self._wrapped_for = None  # a new pass: new page numbers to lay out
         self._lastEntries = [
             (e.level, e.markup, self._found_before.get(e.key, 0), e.key) for e in self._wanted
         ]
@@ -804,6 +806,10 @@ class _Contents(TableOfContents):
         # rows again on every page, which grows with the square of the entries.
         self._width, self._height = availWidth, availHeight
         self.canv.setNamedCB(self.END, self._remember_end)
+        wanted = (id(self._lastEntries), availWidth)
+        if self._rows and self._wrapped_for == wanted:  # (split wraps it again: once a pass will do)
+            return self.width, self.height
+        self._wrapped_for = wanted
         self._rows = []
         entries = self._lastEntries
         for index, (level, text, page, key) in enumerate(entries):
