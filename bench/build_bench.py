@@ -96,8 +96,8 @@ def main() -> None:
         for size in args.sizes:
             pack = _pack(library, size)
             pdf, docx = work / f"pack-{size}.pdf", work / f"pack-{size}.docx"
-            pdf_time = _best_of(3, partial(build_pack, pack, library, "pdf", pdf, record=False))
-            docx_time = _best_of(3, partial(build_pack, pack, library, "docx", docx, record=False))
+            pdf_time = _best_of(3, partial(build_pack, pack, library, "pdf", pdf, record=False, replace=True))
+            docx_time = _best_of(3, partial(build_pack, pack, library, "docx", docx, record=False, replace=True))
             lo_time = lo_pages = None
             if has_soffice:
                 converted = work / "lo"

@@ -15,7 +15,7 @@ from briefer.ir.templates import Template
 from briefer.library.models import Section, Table
 from briefer.packs.model import Pack, PackItem
 
-WORDS_PER_PAGE = 450  # an A4 page of body text at 11 pt
+WORDS_PER_PAGE = 330  # an A4 page of body text at 11 pt, in a measure of about 72 characters
 BASE_SIZE = 11.0
 WORDS_PER_MINUTE = 200
 SECTION_SPACE = 40  # a section's heading and source line take the room of about 40 words
@@ -38,7 +38,7 @@ class Estimate:
 def estimate(pack: Pack, words_by_section: Mapping[str, int], template: Template | None = None) -> Estimate:
     """Words of the excerpts and of the user's own blocks; pages and reading minutes.
 
-    Assumptions: about 450 words fill an A4 page at 11 pt, and a page holds fewer words as
+    Assumptions: about 330 words fill an A4 page at 11 pt, and a page holds fewer words as
     the type grows (with the square of the size: fewer words a line, fewer lines a page);
     headings, source lines and ruled notes space take room as if they were words; a table
     counts as the words of its cells (`section_words`); the cover, the contents and the
