@@ -1805,7 +1805,10 @@ class _Story:
             + 1
         )
         where_width = min(
-            max([pdfmetrics.stringWidth(_one_line(e.where), font, size) for e in excerpts] + [40.0])
+            max(
+                [pdfmetrics.stringWidth(_one_line(e.where), font, size) for e in excerpts]
+                + [pdfmetrics.stringWidth("In the source", st["cell_head"].fontName, size)]  # its header
+            )
             + 2 * pad
             + 1,
             width * 0.38,

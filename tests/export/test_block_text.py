@@ -66,10 +66,15 @@ def test_every_block_type_is_compared() -> None:
 
 
 def _pdf_lines(path: Path) -> list[str]:
+    """The lines of the pages' text, inside the margins (the running head and the foot,
+    which name the part and item, the title and the page, are page furniture)."""
     pdf = pdfium.PdfDocument(path)
+    margin = find_template("briefing").margin_mm * 72 / 25.4
     found = []
     for page in pdf:
-        text = page.get_textpage().get_text_range().replace("\r\n", "\n")
+        width, height = page.get_size()
+        bounded = page.get_textpage().get_text_bounded(0, margin, width, height - margin)
+        text = bounded.replace("\r\n", "\n")
         for line in text.split("\n"):
             line = " ".join(line.split())
             for label in PDF_LABELS:
@@ -128,6 +133,7 @@ def test_the_rules_as_printed(tmp_path: Path) -> None:
         "An answer without its question.",
         "Still open?",
         "—",  # an answer still to write
-        "Document Meeting Symbol Date Excerpts",
-        "gfmd.txt GFMD, Brussels A/61/515 2007-07-09 3",  # and nothing for the empty list
+        "Excerpt In the source Page",
+        "GFMD, Brussels",  # a document by its title
+        "A/61/515 · 2007-07-09 · gfmd.txt · 3 excerpts",  # and nothing for the empty list
     ]
