@@ -194,6 +194,7 @@ def _one_line(text: str) -> str:
 # paragraph holds (`_notes_in_lines`), so the note goes to the foot of the marker's page.
 NOTE_CB = "briefer_note"
 _NOTE_LABEL = re.compile(rf'<onDraw name="{NOTE_CB}" label="(\d+)"/>')
+NBSP = "\u00a0"
 _NOTE_PLACE, _MISSING_PLACE = "\ue000", "\ue001"  # where a note or lost text stands, while the text is read
 
 
@@ -202,7 +203,8 @@ def _note_marker(number: int) -> str:
 
 
 def _missing_markup() -> str:
-    return f'<font color="{MISSING_INK}" backColor="{MISSING_SHADE}"><i>{escape(MISSING_TEXT)}</i></font>'
+    # One piece, never hyphenated ("miss-ing" would read as the report's own words).
+    return f'<nobr><font color="{MISSING_INK}" backColor="{MISSING_SHADE}"><i>{escape(MISSING_TEXT).replace(" ", NBSP)}</i></font></nobr>'
 
 
 def _run_paragraphs(runs: Iterable[Run], numbers: Iterable[int]) -> list[str]:
