@@ -39,6 +39,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -46,8 +47,9 @@ from lxml import etree
 
 from briefer.errors import UsageError
 from briefer.export.columns import column_widths, on_two_lines
+from briefer.export.measure import side_margins
 from briefer.export.word_notes import Footnotes
-from briefer.export.word_styles import added_styles
+from briefer.export.word_styles import added_styles, word_font_name
 from briefer.export.word_xml import W_P, W_PPR, W_PSTYLE, W_R, W_VAL, XML_SPACE, WordXml, clean_text
 from briefer.ir import text as text_rules
 from briefer.ir.blocks import (
@@ -207,11 +209,13 @@ class _DocxBuilder:
         self.cover_sect_pr: etree._Element | None = None
         self.watermarks = 0
         width, height = (round(points * 20) for points in PAPER_SIZES[document.info.page_size])  # twips
-        self.margin = round(template.margin_mm * TWIPS_PER_MM)
+        self.margin = round(template.margin_mm * TWIPS_PER_MM)  # top and bottom
         # Printed both sides: the inner margin (left on odd pages) takes the binding's gutter.
         self.gutter = round(template.gutter_mm * TWIPS_PER_MM) if template.mirror_margins else 0
+        # Left and right: what the measure (the PDF's, 65-80 characters a line) leaves.
+        self.side = round(side_margins(template, document.info.page_size)[1] * 20)
         self.page = (width, height)
-        self.text_width = width - 2 * self.margin - self.gutter
+        self.text_width = width - 2 * self.side - self.gutter
         anchors = [block.anchor for block in document.blocks if getattr(block, "anchor", "")]
         self._add_missing_styles()
         self.xml = WordXml(word, bookmark_names(anchors), self.text_width)
@@ -236,6 +240,8 @@ class _DocxBuilder:
         self.body.append(self.sect_pr)
         self._ask_word_to_update_fields()
         self._set_mirror_margins()
+        self._hyphenate()
+        self._font_fallbacks()
         self._page_furniture()
         self._properties()
 
@@ -254,8 +260,10 @@ class _DocxBuilder:
         size.set(qn("w:h"), str(self.page[1]))
         size.attrib.pop(qn("w:orient"), None)
         margins = _section_child(sect_pr, "w:pgMar")
-        for side in ("top", "right", "bottom", "left"):
+        for side in ("top", "bottom"):
             margins.set(qn(f"w:{side}"), str(self.margin))
+        for side in ("right", "left"):
+            margins.set(qn(f"w:{side}"), str(self.side))
         margins.set(qn("w:gutter"), str(self.gutter))
         for edge in ("header", "footer"):
             if margins.get(qn(f"w:{edge}")) is None:
@@ -274,6 +282,19 @@ class _DocxBuilder:
             earlier[-1].addnext(mirror)
         else:
             settings.insert(0, mirror)
+
+    def _hyphenate(self) -> None:
+        """Justified body text hyphenated, as in the PDF (no line loosely spaced); styles
+        that must not break a word (the annex) say so themselves."""
+        settings = self.word.settings.element
+        for old in settings.findall(qn("w:autoHyphenation")):
+            settings.remove(old)
+        hyphenate = etree.Element(qn("w:autoHyphenation"))
+        earlier = [child for child in settings if child.tag in _BEFORE_AUTO_HYPHENATION]
+        if earlier:
+            earlier[-1].addnext(hyphenate)
+        else:
+            settings.insert(0, hyphenate)
 
     def _add_missing_styles(self) -> None:
         """The styles issue 14 added, into a style base that lacks them (a user's copy of an
@@ -753,6 +774,33 @@ class _DocxBuilder:
 
     # -- file properties ---------------------------------------------------------------
 
+    def _font_fallbacks(self) -> None:
+        """Name, for a word processor without the bundled fonts, the ones of the same
+        metrics (Liberation Serif is Times New Roman's, Liberation Sans Arial's), so the
+        pack breaks its lines as designed wherever it is opened."""
+        part = next(
+            (rel.target_part for rel in self.word.part.rels.values() if rel.reltype == RT.FONT_TABLE), None
+        )
+        if part is None:
+            return
+        table = part.element if hasattr(part, "element") else parse_xml(part.blob)
+        for family in {self.template.body_font, self.template.heading_font}:
+            alternative = METRIC_TWINS.get(family)
+            if alternative is None:
+                continue
+            name = word_font_name(family)
+            font = next((f for f in table.findall(qn("w:font")) if f.get(qn("w:name")) == name), None)
+            if font is None:
+                font = etree.SubElement(table, qn("w:font"))
+                font.set(qn("w:name"), name)
+            for old in font.findall(qn("w:altName")):
+                font.remove(old)
+            alt = etree.Element(qn("w:altName"))
+            alt.set(W_VAL, alternative)
+            font.insert(0, alt)
+        if not hasattr(part, "element"):
+            part._blob = etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)
+
     def _properties(self) -> None:
         info = self.document.info
         props = self.word.core_properties
@@ -769,27 +817,34 @@ class _DocxBuilder:
         props.modified = when
 
 
-_BEFORE_UPDATE_FIELDS = {
-    qn(f"w:{tag}")
-    for tag in (
-        "writeProtection view zoom removePersonalInformation removeDateAndTime doNotDisplayPageBoundaries "
-        "displayBackgroundShape printPostScriptOverText printFractionalCharacterWidth printFormsData "
-        "embedTrueTypeFonts embedSystemFonts saveSubsetFonts saveFormsData mirrorMargins alignBordersAndEdges "
-        "bordersDoNotSurroundHeader bordersDoNotSurroundFooter gutterAtTop hideSpellingErrors "
-        "hideGrammaticalErrors activeWritingStyle proofState formsDesign attachedTemplate linkStyles "
-        "stylePaneFormatFilter stylePaneSortMethod documentType mailMerge revisionView trackRevisions "
-        "doNotTrackMoves doNotTrackFormatting documentProtection autoFormatOverride styleLockTheme "
-        "styleLockQFSet defaultTabStop autoHyphenation consecutiveHyphenLimit hyphenationZone "
-        "doNotHyphenateCaps showEnvelope summaryLength clickAndTypeStyle defaultTableStyle "
-        "evenAndOddHeaders bookFoldRevPrinting bookFoldPrinting bookFoldPrintingSheets "
-        "drawingGridHorizontalSpacing drawingGridVerticalSpacing displayHorizontalDrawingGridEvery "
-        "displayVerticalDrawingGridEvery doNotUseMarginsForDrawingGridOrigin drawingGridHorizontalOrigin "
-        "drawingGridVerticalOrigin doNotShadeFormData noPunctuationKerning characterSpacingControl "
-        "printTwoOnOne strictFirstAndLastChars noLineBreaksAfter noLineBreaksBefore savePreviewPicture "
-        "doNotValidateAgainstSchema saveInvalidXml ignoreMixedContent alwaysShowPlaceholderText "
-        "doNotDemarcateInvalidXml saveXmlDataOnly useXSLTWhenSaving saveThroughXslt showXMLTags "
-        "alwaysMergeEmptyNamespace"
-    ).split()
+# A bundled family -> the common font of the same metrics.
+METRIC_TWINS = {
+    "LiberationSerif": "Times New Roman",
+    "LiberationSans": "Arial",
+    "LiberationMono": "Courier New",
+}
+_SETTINGS_ORDER = (
+    "writeProtection view zoom removePersonalInformation removeDateAndTime doNotDisplayPageBoundaries "
+    "displayBackgroundShape printPostScriptOverText printFractionalCharacterWidth printFormsData "
+    "embedTrueTypeFonts embedSystemFonts saveSubsetFonts saveFormsData mirrorMargins alignBordersAndEdges "
+    "bordersDoNotSurroundHeader bordersDoNotSurroundFooter gutterAtTop hideSpellingErrors "
+    "hideGrammaticalErrors activeWritingStyle proofState formsDesign attachedTemplate linkStyles "
+    "stylePaneFormatFilter stylePaneSortMethod documentType mailMerge revisionView trackRevisions "
+    "doNotTrackMoves doNotTrackFormatting documentProtection autoFormatOverride styleLockTheme "
+    "styleLockQFSet defaultTabStop autoHyphenation consecutiveHyphenLimit hyphenationZone "
+    "doNotHyphenateCaps showEnvelope summaryLength clickAndTypeStyle defaultTableStyle "
+    "evenAndOddHeaders bookFoldRevPrinting bookFoldPrinting bookFoldPrintingSheets "
+    "drawingGridHorizontalSpacing drawingGridVerticalSpacing displayHorizontalDrawingGridEvery "
+    "displayVerticalDrawingGridEvery doNotUseMarginsForDrawingGridOrigin drawingGridHorizontalOrigin "
+    "drawingGridVerticalOrigin doNotShadeFormData noPunctuationKerning characterSpacingControl "
+    "printTwoOnOne strictFirstAndLastChars noLineBreaksAfter noLineBreaksBefore savePreviewPicture "
+    "doNotValidateAgainstSchema saveInvalidXml ignoreMixedContent alwaysShowPlaceholderText "
+    "doNotDemarcateInvalidXml saveXmlDataOnly useXSLTWhenSaving saveThroughXslt showXMLTags "
+    "alwaysMergeEmptyNamespace"
+).split()  # w:settings' children in their schema order, as far as updateFields
+_BEFORE_UPDATE_FIELDS = {qn(f"w:{tag}") for tag in _SETTINGS_ORDER}
+_BEFORE_AUTO_HYPHENATION = {
+    qn(f"w:{tag}") for tag in _SETTINGS_ORDER[: _SETTINGS_ORDER.index("autoHyphenation")]
 }
 _BEFORE_MIRROR_MARGINS = {
     qn(f"w:{tag}")

@@ -24,7 +24,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -33,7 +33,6 @@ from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.pathobject import PDFPathObject
 from reportlab.platypus import (
@@ -59,6 +58,7 @@ from reportlab.platypus.tableofcontents import TableOfContents, drawPageNumbers
 import briefer
 from briefer.export.columns import column_widths, on_two_lines
 from briefer.export.glyph_outlines import word_outline
+from briefer.export.measure import register_family, side_margins
 from briefer.export.word_styles import marking_size  # one size for the marking, Word and PDF
 from briefer.ir import text as text_rules
 from briefer.ir.blocks import (
@@ -102,44 +102,14 @@ MISSING_INK = "#595959"  # "[text missing in the source]": grey italic on a grey
 MISSING_SHADE = "#E4E4E4"
 LANGUAGE = "en"  # the packs' text: the PDF's /Lang, and the hyphenation patterns below
 HYPHENATION = "en_GB"  # UN English
-# The body's measure: LINE_CHARACTERS of the sample below, which sets lines of 65-80 characters
-# (72 on average) in running text, the rest of the width going to the margins; and no
-# justified line's spaces stretched past twice normal (the rest of such a line left at its end).
-LINE_CHARACTERS = 75
+# No justified line's spaces stretched past twice normal (the rest of such a line left at
+# its end); the measure itself is `measure.py`'s.
 MAX_WORD_SPACE = 1.95  # times a normal space
-# Representative English text: its average character width sets the measure.
-_MEASURE_SAMPLE = (
-    "The Secretary-General notes that remittances sent by migrant workers to their countries "
-    "of origin, estimated at over 300 billion dollars in 2006, remain private funds; States "
-    "might take measures to reduce transfer costs and improve access to financial services."
-)
 
 # Header and footer sit in the top and bottom margins; they need this much room.
 MIN_VERTICAL_MARGIN = 16 * mm
 NOTES_LINE_GAP = 8 * mm  # ruled lines a hand can write between
 CELL_PADDING = 4  # points left and right of a table cell's text
-
-
-# --- fonts -------------------------------------------------------------------------------------------
-
-_FACES = {"": "Regular", "-Bold": "Bold", "-Italic": "Italic", "-BoldItalic": "BoldItalic"}
-
-
-@cache
-def _register_family(family: str) -> str:
-    """Registers a bundled TTF family (four faces; the template checked it is bundled)
-    once per process; returns its name."""
-    files = {suffix: font_file(family, face) for suffix, face in _FACES.items()}
-    for suffix, path in files.items():
-        pdfmetrics.registerFont(TTFont(family + suffix, str(path)))
-    pdfmetrics.registerFontFamily(
-        family,
-        normal=family,
-        bold=f"{family}-Bold",
-        italic=f"{family}-Italic",
-        boldItalic=f"{family}-BoldItalic",
-    )
-    return family
 
 
 # --- text --------------------------------------------------------------------------------------------
@@ -2078,22 +2048,17 @@ def _join(items: list[tuple[Flowable, str, int]]) -> list[Flowable]:
 # --- entry point -------------------------------------------------------------------------------------
 
 
-def _measure(template: Template, fonts: _Fonts) -> float:
-    """The width of LINE_CHARACTERS characters of body text."""
-    sample = pdfmetrics.stringWidth(_MEASURE_SAMPLE, fonts.body, template.body_size)
-    return LINE_CHARACTERS * sample / len(_MEASURE_SAMPLE)
-
-
-def _page(info: DocumentInfo, template: Template, fonts: _Fonts) -> _Page:
+def _page(info: DocumentInfo, template: Template) -> _Page:
     width, height = PAPER_SIZES[info.page_size]
-    margin = template.margin_mm * mm
-    gutter = template.gutter_mm * mm if template.mirror_margins else 0.0
-    room = width - 2 * margin - gutter
-    # What the measure leaves goes to the margins, evenly: the gutter stays the one difference.
-    spare = max(0.0, room - _measure(template, fonts))
-    inner = margin + gutter + spare / 2
-    outer = margin + spare / 2
-    return _Page(width, height, inner, outer, max(margin, MIN_VERTICAL_MARGIN), template.mirror_margins)
+    inner, outer = side_margins(template, info.page_size)
+    return _Page(
+        width,
+        height,
+        inner,
+        outer,
+        max(template.margin_mm * mm, MIN_VERTICAL_MARGIN),
+        template.mirror_margins,
+    )
 
 
 def _pack_date(value: str | None) -> tuple[int, int, int] | None:
@@ -2107,8 +2072,8 @@ def _pack_date(value: str | None) -> tuple[int, int, int] | None:
 
 def write_pdf(document: Document, template: Template, out: Path, progress: Progress | None = None) -> int:
     """Renders the document to `out` (a PDF) with the template's settings; returns the page count."""
-    fonts = _Fonts(_register_family(template.body_font), _register_family(template.heading_font))
-    page = _page(document.info, template, fonts)
+    fonts = _Fonts(register_family(template.body_font), register_family(template.heading_font))
+    page = _page(document.info, template)
     builder = _Story(document, template, page, fonts)
     story = builder.build()
     has_cover = bool(document.blocks) and isinstance(document.blocks[0], Cover)

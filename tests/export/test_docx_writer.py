@@ -22,6 +22,7 @@ from briefer.export.docx_writer import (
     clean_text,
     write_docx,
 )
+from briefer.export.measure import side_margins
 from briefer.export.word_styles import marking_size
 from briefer.ir.blocks import (
     MISSING_TEXT,
@@ -224,10 +225,12 @@ def test_page_size_and_margins(
     for section in word.sections:
         assert section.page_width.mm == pytest.approx(width, abs=0.1)
         assert section.page_height.mm == pytest.approx(height, abs=0.1)
-        assert section.left_margin.mm == pytest.approx(briefing.margin_mm, abs=0.1)
+        side = side_margins(briefing, size)[1] / 72 * 25.4  # the PDF's measure: what it leaves
+        assert section.left_margin.mm == section.right_margin.mm == pytest.approx(side, abs=0.1)
+        assert side > briefing.margin_mm
         assert section.top_margin.mm == pytest.approx(briefing.margin_mm, abs=0.1)
     # Right tabs (contents page numbers, notes lines) sit at the right margin of this paper.
-    text_width = round((width - 2 * briefing.margin_mm) * 1440 / 25.4)
+    text_width = round((width - 2 * side) * 1440 / 25.4)
     tab = word.styles["toc 1"].element.xpath("./w:pPr/w:tabs/w:tab/@w:pos")[0]
     assert abs(int(tab) - text_width) <= 3
 
@@ -377,7 +380,9 @@ def test_a_style_base_without_page_settings(tmp_path: Path, briefing: Template) 
     base.save(str(folder / "style.docx"))
     word = build(tmp_path, sample_document(1, page_size="Letter"), load_template(folder))
     assert [round(s.page_width.mm, 1) for s in word.sections] == [215.9, 215.9]
-    assert word.sections[-1].left_margin.mm == pytest.approx(briefing.margin_mm, abs=0.1)
+    assert word.sections[-1].left_margin.mm == pytest.approx(
+        side_margins(briefing, "Letter")[1] / 72 * 25.4, abs=0.1
+    )
 
 
 def test_empty_document_and_headings_without_contents(tmp_path: Path, briefing: Template) -> None:
@@ -480,7 +485,7 @@ def test_libreoffice_shows_the_contents_entries(office: dict[str, Path]) -> None
     contents = lines_of(pdf_pages(office["final"])[1])
     assert contents[2] == "Contents"
     expected = [squash(h.label) for h in sample_document(12).headings()]
-    assert [squash(line) for line in contents[3:-2]] == expected
+    assert squash(" ".join(contents[3:-2])) == " ".join(expected)  # (long entries on two lines)
 
 
 @needs_office
@@ -533,8 +538,8 @@ def test_libreoffice_handout_starts_with_the_first_part(office: dict[str, Path])
     assert first[:3] == ["RESTRICTED", "Briefing pack: remittances & <costs>", "Objectives and key messages"]
     assert first[-2:] == [f"Page 1 of {len(pages)}", "RESTRICTED"]
     starts = [lines_of(page)[2] for page in pages]
-    assert "1. Part 1: Côte d’Ivoire & <Ελλάδα> “quoted” —" in starts  # each part on a new page
-    assert "2. Part 2: Migration and development" in starts
+    assert any(s.startswith("1. Part 1: Côte d’Ivoire") for s in starts)  # each part on a new page
+    assert any(s.startswith("2. Part 2: Migration") for s in starts)
 
 
 def test_a_title_longer_than_word_allows_in_the_file_properties(tmp_path: Path, briefing: Template) -> None:
@@ -696,8 +701,9 @@ def test_mirrored_margins_and_gutter_for_the_handout(
     assert word.settings.element.find(qn("w:mirrorMargins")) is not None
     section = word.sections[-1]
     assert section.gutter.mm == pytest.approx(8, abs=0.1)
-    assert section.left_margin.mm == section.right_margin.mm == pytest.approx(20, abs=0.1)
-    text_width = round((210 - 2 * 20 - 8) * 1440 / 25.4)
+    side = side_margins(handout, "A4")[1] / 72 * 25.4
+    assert section.left_margin.mm == section.right_margin.mm == pytest.approx(side, abs=0.1)
+    text_width = round((210 - 2 * side - 8) * 1440 / 25.4)
     tab = word.styles["Notes Line"].element.xpath("./w:pPr/w:tabs/w:tab/@w:pos")[0]
     assert abs(int(tab) - text_width) <= 3
     word = build(tmp_path, realistic_document("briefing"), briefing, "briefing.docx")
@@ -937,6 +943,10 @@ def test_libreoffice_keeps_source_lines_notes_and_answers_with_what_they_belong_
 def test_libreoffice_prints_the_annexs_page_numbers(realistic_pdfs, size: str) -> None:
     document, pages, _pdf = realistic_pdfs[("briefing", size)]
     annex = next(b for b in document.blocks if isinstance(b, SourcesList))
+
+    def start(text: str) -> str:  # a heading's first words: on its first line at any measure
+        return " ".join(squash(text).split()[:3])
+
     printed_on: dict[str, int] = {}
     for page in pages[1:]:
         lines = lines_of(page)
@@ -944,16 +954,16 @@ def test_libreoffice_prints_the_annexs_page_numbers(realistic_pdfs, size: str) -
             continue
         number = int(lines[-2].split()[1])
         for line in lines:
-            printed_on.setdefault(squash(line), number)
+            printed_on.setdefault(start(line), number)
     annex_page = next(page for page in pages if "Annex: Sources" in lines_of(page)[2:3])
     listed = [squash(line) for line in lines_of(annex_page)]
     assert "Excerpt In the source Page" in listed
     for entry in annex.entries:
-        assert squash(entry.meeting) in listed
+        assert squash(entry.meeting) in squash(" ".join(listed))
         for excerpt in entry.excerpts:
-            line = next(line for line in listed if line.startswith(f"{excerpt.label} "))
-            assert line.startswith(f"{excerpt.label} {squash(excerpt.where)} "), line
-            assert int(line.rsplit(" ", 1)[1]) == printed_on[squash(excerpt.label)], excerpt.label
+            line = next(line for line in listed if line.startswith(f"{start(excerpt.label)} "))
+            assert squash(excerpt.where).split()[0] in line, line  # the row: excerpt, where, page
+            assert int(line.rsplit(" ", 1)[1]) == printed_on[start(excerpt.label)], excerpt.label
 
 
 @needs_office
@@ -978,16 +988,11 @@ def test_libreoffice_prints_speaking_notes_a_card_a_page(realistic_pdfs, size: s
 @pytest.mark.slow
 def test_libreoffice_prints_the_handout_title_and_mirrors_its_margins(realistic_pdfs, tmp_path: Path) -> None:
     _document, pages, pdf = realistic_pdfs[("handout", "A4")]
-    first = body_lines(pages[0])
-    assert first[:6] == [
-        "Global Forum 2027: remittances",
-        "and migration data",
-        "Handout",
-        "Global Forum on Migration and Development",
-        "Genève, Switzerland",
-        "12–14 January 2027",
-    ]
-    assert first[6] == "Issued 3 December 2026"
+    first = squash(" ".join(body_lines(pages[0])))
+    assert first.startswith(
+        "Global Forum 2027: remittances and migration data Handout Global Forum on Migration and "
+        "Development Genève, Switzerland 12–14 January 2027 Issued 3 December 2026"
+    )
     # printed both sides: the text's left edge moves by the gutter from even to odd pages
     lefts = []
     for page in (2, 3):
@@ -995,7 +1000,8 @@ def test_libreoffice_prints_the_handout_title_and_mirrors_its_margins(realistic_
         boxes = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         lefts.append(min(float(x) for x in re.findall(r'<word xMin="([\d.]+)"', boxes)))
     mm = 72 / 25.4
-    assert lefts == pytest.approx([20 * mm, (20 + 8) * mm], abs=1.5)  # outer margin, then inner with gutter
+    side = side_margins(load_template(TEMPLATES / "handout"), "A4")[1] / mm
+    assert lefts == pytest.approx([side * mm, (side + 8) * mm], abs=1.5)  # outer, then inner with gutter
 
 
 @needs_office
@@ -1036,3 +1042,21 @@ def test_a_page_break_after_a_heading_goes_before_it(tmp_path: Path, speaking_no
     assert breaks == ["1. A part"]
     word = build(tmp_path, Document(DocumentInfo("T"), blocks[1:]), speaking_notes, "top.docx")
     assert not word.element.body.xpath(".//w:pageBreakBefore")  # no blank first page
+
+
+def test_word_is_told_the_fonts_of_the_same_metrics_and_hyphenates(
+    tmp_path: Path, briefing: Template
+) -> None:
+    build(tmp_path, sample_document(2), briefing)
+    with zipfile.ZipFile(tmp_path / "pack.docx") as package:
+        fonts = etree.fromstring(package.read("word/fontTable.xml"))
+        settings = etree.fromstring(package.read("word/settings.xml"))
+    alternatives = {
+        f.get(qn("w:name")): f.find(qn("w:altName")).get(qn("w:val"))
+        for f in fonts.findall(qn("w:font"))
+        if f.find(qn("w:altName")) is not None
+    }
+    assert (
+        alternatives["Liberation Serif"] == "Times New Roman" and alternatives["Liberation Sans"] == "Arial"
+    )
+    assert settings.find(qn("w:autoHyphenation")) is not None
