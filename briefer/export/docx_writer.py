@@ -750,6 +750,12 @@ class _DocxBuilder:
         if marking:
             first = self.xml.paragraph("Marking", marking, hdr)
         title_p = self.xml.paragraph("header", title, hdr)
+        # The part and item the page belongs to, as board books print them: Word finds them
+        # page by page (STYLEREF); a word processor that cannot leaves the line empty.
+        where = self.xml.paragraph("header", "", hdr)
+        self.xml.field(where, f' STYLEREF "{PART_STYLE}" ', "")
+        self.xml.text(where, "   ")
+        self.xml.field(where, f' STYLEREF "{ITEM_STYLE}" ', "")
         if draft:
             self._watermark(first if first is not None else title_p)
 
@@ -817,6 +823,7 @@ class _DocxBuilder:
         props.modified = when
 
 
+PART_STYLE, ITEM_STYLE = "Heading 1", "Heading 2"  # what a page's running head names
 # A bundled family -> the common font of the same metrics.
 METRIC_TWINS = {
     "LiberationSerif": "Times New Roman",
