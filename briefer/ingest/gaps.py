@@ -206,7 +206,7 @@ def _cut_short(text: str, following: str | None, knows: Knows) -> bool:
     if not text or _CUT in text[-1:] or text.endswith(DEBRIS_MARK) or "\n" in text:
         return False
     if _TITLE_END_RE.search(text):
-        return following is None or not _letter_first(following)  # "Ms." and then nothing
+        return True  # "Ms." and no name after it (a name going on was joined to it)
     if _COMPLETE_END_RE.search(text) or not text[-1].islower():
         return False
     last = _LAST_WORD_RE.search(text)

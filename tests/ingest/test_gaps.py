@@ -278,3 +278,15 @@ def test_a_pdfs_paragraphs_know_their_first_page(tmp_path: Path) -> None:
     [section] = [s for s in _sections(document) if s.heading == "I. Introduction"]
     assert len(section.pages) == len(section.paragraphs) >= 8
     assert section.pages[0] == 1 and section.pages[-1] == 2 and section.pages == sorted(section.pages)
+
+
+def test_a_lone_ms_before_a_new_sentence_is_a_gap() -> None:
+    section = _section(
+        paragraphs=[
+            "The presentations of three panellists introduced the issue of migration and security. Ms.",
+            "The general discussion focused on the validity of available statistics on trafficking.",
+        ]
+    )
+    mend_section(section)
+    assert len(section.paragraphs) == 2
+    assert section.gaps == [(0, len(section.paragraphs[0]), 0)]
