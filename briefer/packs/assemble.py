@@ -287,7 +287,8 @@ class _Layout:
                 if len(messages) > 1
                 else item.display_title
             )
-            self.blocks.append(KeyMessages(title, (message,), anchor if number == 1 else ""))
+            # each card its own anchor (the running head, a bookmark); the contents list the first
+            self.blocks.append(KeyMessages(title, (message,), anchor if number == 1 else self._anchor()))
 
     def excerpt(self, item: PackItem, section: Section, meeting: Meeting) -> None:
         title = item.title or printed_heading(section.heading, section.number, item.numbered)

@@ -85,10 +85,9 @@ def meeting_place(meeting: Meeting) -> str:
 
 def meeting_citation(meeting: Meeting) -> str:
     """ "Global Forum on Migration and Development (Brussels, Belgium, 9–11 July 2007)"."""
-    details = ", ".join(
-        part for part in (meeting_place(meeting), date_range(meeting.start_date, meeting.end_date)) if part
-    )
-    return f"{meeting.label} ({details})" if details else meeting.label
+    when = date_range(meeting.start_date, meeting.end_date) or "date not stated"
+    details = ", ".join(part for part in (meeting_place(meeting), when) if part)
+    return f"{meeting.title or 'Untitled meeting (the report gives no title)'} ({details})"
 
 
 def meeting_title(meeting: Meeting, annex: bool = True) -> str:

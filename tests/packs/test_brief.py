@@ -312,3 +312,10 @@ def test_a_ready_citation_names_who_met_the_meeting_its_symbol_and_what_is_cited
     assert citation(_section("s9", ["Text."], meeting=UNTITLED), UNTITLED) == (
         "GFMD, Untitled meeting in notes.txt, date not stated"
     )
+
+
+def test_the_annex_names_an_untitled_undated_meeting_in_words():
+    document = _blocks(_section("s8", ["Text."], meeting=UNTITLED)).document
+    (entry,) = next(b for b in document.blocks if isinstance(b, SourcesList)).entries
+    assert entry.meeting == "Untitled meeting (the report gives no title) (Brussels, Belgium, date not stated)"
+    assert entry.document == "notes.txt" and "line" not in entry.meeting
