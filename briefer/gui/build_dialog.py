@@ -4,6 +4,11 @@ Three steps, each off the main thread: assemble the pack on the serial library w
 write the file on the CPU worker (the library stays usable meanwhile), remember the build
 on the library worker (so that the next build can say what is new). Results and errors
 come back on the main thread; the dialog stays movable and resizable throughout.
+
+A build never replaces a file without asking: when the file exists, the user chooses to
+replace it or to keep both (this build then takes a free name, "name (2).pdf"). The name
+proposed is the pack's title, template and date ("GFMD-2027-briefing-handout-2026-12-03.pdf"),
+and it follows the template and format chosen until the user types a name of their own.
 """
 
 from __future__ import annotations
@@ -12,10 +17,10 @@ import html
 import logging
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -38,8 +43,9 @@ from PySide6.QtWidgets import (
 
 from briefer.actions.build import PackBuild
 from briefer.actions.build_report import WHAT_TO_DO, DamagedExcerpt
-from briefer.errors import BrieferError
+from briefer.errors import BrieferError, shown_path
 from briefer.gui.errors import show_error
+from briefer.gui.opening import open_externally
 from briefer.gui.pdf_preview import PdfPreview
 from briefer.gui.tasks import CpuWorker, ProgressReporter, SerialWorker
 from briefer.ir.templates import Template, available_templates
@@ -84,6 +90,8 @@ class BuildDialog(QDialog):
         self.result_path: Path | None = None
         self.result_pages: int | None = None
         self.error_box: QMessageBox | None = None  # the last error shown
+        self.replace_box: QMessageBox | None = None  # the last "replace, or keep both?" asked
+        self._proposed_name = ""  # the file name last proposed; another is the user's own
         self._job: PackBuild | None = None
         self._templates: dict[str, Template] = available_templates()
         self.reporter = ProgressReporter(self)
@@ -123,8 +131,16 @@ class BuildDialog(QDialog):
         try:
             if not self.path_edit.text().strip():
                 raise BrieferError("choose where to save the file (Browse…)")
-            job = PackBuild.start(  # (replacing a file the user chose: issue 15 asks first)
-                self._pack_to_build(), self.chosen_format, self.output_path, record=self.record, replace=True
+            replace = self._replace_or_keep_both()
+            if replace is None:
+                return False  # the user thought again: nothing built, nothing replaced
+            job = PackBuild.start(
+                self._pack_to_build(),
+                self.chosen_format,
+                self.output_path,
+                record=self.record,
+                library_folder=self._library_folder(),  # whose files only the library writes
+                replace=replace,
             )
         except BrieferError as error:
             self._show_error(error)
@@ -137,6 +153,48 @@ class BuildDialog(QDialog):
         getter = self.library_getter
         self.library_worker.submit(lambda: _assemble(job, getter()), self._assembled, self._failed)
         return True
+
+    def _library_folder(self) -> Path | None:
+        library = self.library_getter()
+        return library.folder if library is not None else None
+
+    def _replace_or_keep_both(self) -> bool | None:
+        """Whether the build may replace the chosen file: False when there is none (or the
+        user keeps both, and the build takes a free name), True when the user said to
+        replace it, None when they cancelled."""
+        out = self.output_path
+        if out.is_dir() or not (out.exists() or out.is_symlink()):
+            return False  # (a folder: the check that follows says so)
+        other = free_name(out)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Replace the file?",
+            f"“{shown_path(out.name)}” already exists in {shown_path(out.parent)}.",
+            QMessageBox.StandardButton.Cancel,
+            self if self.isVisible() else self.parentWidget(),
+        )
+        box.setInformativeText(
+            "Replace it, and lose what it holds now"
+            + (" (changes made to it in Word too)" if out.suffix.lower() == ".docx" else "")
+            + f", or keep both: this build is then saved as “{shown_path(other.name)}”."
+        )
+        replace = box.addButton("&Replace", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("&Keep both", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(keep)  # Enter keeps the file; replacing it takes a choice
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        self.replace_box = box
+        box.exec()
+        if box.clickedButton() is replace:
+            return True
+        if box.clickedButton() is keep:
+            if (
+                self.path_edit.text().strip()
+                and Path(self.path_edit.text().strip()).name == self._proposed_name
+            ):
+                self._proposed_name = other.name  # still the proposal: it follows the choices
+            self.path_edit.setText(str(other))
+            return False
+        return None
 
     def _pack_to_build(self) -> Pack:
         """A copy with the chosen template and paper, and the same id (the build is recorded
@@ -184,6 +242,10 @@ class BuildDialog(QDialog):
         self.path_edit = QLineEdit(self)
         self.path_edit.setAccessibleName("Save as")
         self.path_edit.editingFinished.connect(self._follow_typed_extension)
+        self.path_edit.setToolTip(
+            "The name proposed follows the template and format until you type your own; "
+            "an existing file is never replaced without asking"
+        )
         self.path_edit.setMinimumWidth(440)
         self.browse_button = QPushButton("B&rowse…", self)
         self.browse_button.setAccessibleName("Browse for the file to save")
@@ -257,6 +319,7 @@ class BuildDialog(QDialog):
         self.open_file_button = QPushButton("Open &file", area)
         self.open_file_button.setAccessibleName("Open the built file")
         self.open_file_button.clicked.connect(lambda: self._open(self.result_path))
+        self.open_file_button.setToolTip("Open the file in the program this computer has for it")
         self.open_folder_button = QPushButton("Open f&older", area)
         self.open_folder_button.setAccessibleName("Open the folder of the built file")
         self.open_folder_button.clicked.connect(
@@ -283,8 +346,8 @@ class BuildDialog(QDialog):
         self._template_changed()
         page_size = str(self.settings.value(PAGE_SIZE_KEY, "") or self.pack.page_size)
         self.page_size_combo.setCurrentIndex(max(self.page_size_combo.findText(page_size), 0))
-        self.path_edit.setText(str(self._default_folder() / f"{file_stem(self.pack.title)}.{fmt}"))
-        self._format_changed()
+        self._proposed_name = self._proposal()
+        self.path_edit.setText(str(self._default_folder() / self._proposed_name))
 
     def _remember_choices(self) -> None:
         self.settings.setValue(FORMAT_KEY, self.chosen_format)
@@ -314,11 +377,28 @@ class BuildDialog(QDialog):
         else:
             self._format_changed()
 
-    def _format_changed(self, *_args) -> None:
-        """The file name's extension follows the format."""
+    def _proposal(self) -> str:
+        return proposed_name(self.pack.title, self.chosen_template, self.pack.date, self.chosen_format)
+
+    def _follow_the_proposal(self) -> bool:
+        """A name still the one proposed (or none) becomes the one proposed for the choices
+        now made, in the same folder; False when the name is the user's own."""
+        if not hasattr(self, "path_edit"):
+            return True  # (setting up: the name comes after the choices)
         text = self.path_edit.text().strip()
-        if not text:
+        if text and Path(text).name != self._proposed_name:
+            return False
+        folder = Path(text).parent if text else self._default_folder()
+        self._proposed_name = self._proposal()
+        self.path_edit.setText(str(folder / self._proposed_name))
+        return True
+
+    def _format_changed(self, *_args) -> None:
+        """The file name follows the format: the name proposed for it, or the user's own
+        with its extension."""
+        if self._follow_the_proposal():
             return
+        text = self.path_edit.text().strip()
         path = Path(text)
         suffix = f".{self.chosen_format}"
         if path.suffix.lower() in (".pdf", ".docx"):
@@ -331,6 +411,7 @@ class BuildDialog(QDialog):
         template = self._templates.get(self.chosen_template)
         self.template_note.setText(template.description if template else "")
         self.template_note.setVisible(bool(template and template.description))
+        self._follow_the_proposal()
 
     def _browse(self) -> None:
         fmt = self.chosen_format
@@ -464,8 +545,9 @@ class BuildDialog(QDialog):
         self.error_box = show_error(parent, error, "building the pack", title="Build failed")
 
     def _open(self, path: Path | None) -> None:
+        """Open the file (or its folder); when no program would, say so and offer the folder."""
         if path is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            open_externally(path, self)
 
     # --- Qt overrides -------------------------------------------------------------------------
 
@@ -517,3 +599,28 @@ def file_stem(title: str) -> str:
     stem = re.sub(r"[^\w\s.,()'-]+", " ", title, flags=re.UNICODE)
     stem = re.sub(r"\s+", " ", stem).strip(" .")
     return stem[:80].rstrip(" .") or "Briefing pack"
+
+
+def proposed_name(
+    title: str, template: str, pack_date: str | None, fmt: str, today: date | None = None
+) -> str:
+    """The name a build proposes: the pack's title, template and date (the pack's, else
+    today), e.g. "GFMD-2027-briefing-handout-2026-12-03.pdf"; a template the title already
+    ends with is not said twice ("GFMD-2027-briefing-2026-12-03.pdf")."""
+    words = re.sub(r"[^\w]+", "-", file_stem(title), flags=re.UNICODE).strip("-_")
+    template_words = re.sub(r"[^\w]+", "-", template).strip("-_")
+    if template_words and not words.lower().endswith(template_words.lower()):
+        words = f"{words}-{template_words}"
+    day = pack_date or (today or date.today()).isoformat()
+    return f"{words}-{day}.{fmt}"
+
+
+def free_name(path: Path) -> Path:
+    """The first of "name (2).ext", "name (3).ext"… in the same folder that no file has."""
+    stem = re.sub(r" \(\d+\)$", "", path.stem)  # "name (2)" kept again: "name (3)", not "name (2) (2)"
+    number = 2
+    while True:
+        candidate = path.with_name(f"{stem} ({number}){path.suffix}")
+        if not (candidate.exists() or candidate.is_symlink()):
+            return candidate
+        number += 1

@@ -4,6 +4,7 @@ file back, remember the choices, show errors, keep the main thread free."""
 from __future__ import annotations
 
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,16 +12,18 @@ import pytest
 pytest.importorskip("pytestqt")
 
 import pypdfium2 as pdfium  # noqa: E402
-from PySide6.QtCore import QSettings, Qt, QTimer  # noqa: E402
-from PySide6.QtWidgets import QPushButton  # noqa: E402
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl  # noqa: E402
+from PySide6.QtGui import QDesktopServices  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton  # noqa: E402
 
 from briefer.actions import build as build_actions  # noqa: E402
-from briefer.gui.build_dialog import BuildDialog, file_stem  # noqa: E402
+from briefer.gui.build_dialog import BuildDialog, file_stem, free_name, proposed_name  # noqa: E402
 from briefer.gui.tasks import CpuWorker, SerialWorker  # noqa: E402
 from briefer.library import Library  # noqa: E402
 from briefer.packs.model import Pack, PackItem  # noqa: E402
 
 BUILD_TIMEOUT = 60_000
+TODAY = date.today().isoformat()
 
 
 @pytest.fixture
@@ -75,6 +78,32 @@ def _build(qtbot, dialog: BuildDialog) -> bool:
     return blocker.args[0]
 
 
+def _answer(button: str) -> list[str]:
+    """Click `button` ("Replace", "Keep both", "Cancel", "Show the folder") in the next
+    message box that opens within 5 s, as the user would; the list gets the box's title,
+    text and informative text (stays empty when no box opened)."""
+    seen: list[str] = []
+    deadline = time.monotonic() + 5
+
+    def click() -> None:
+        boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+        if not boxes:
+            if time.monotonic() < deadline:
+                QTimer.singleShot(20, click)  # not open yet
+            return
+        box = boxes[-1]
+        seen.extend([box.windowTitle(), box.text(), box.informativeText()])
+        for candidate in box.buttons():
+            if candidate.text().replace("&", "") == button:
+                candidate.click()
+                return
+        seen.append(f"no button {button!r}")
+        box.reject()
+
+    QTimer.singleShot(0, click)
+    return seen
+
+
 def test_builds_a_pdf_and_previews_its_pages(qtbot, make_dialog, library, out_dir) -> None:
     out = out_dir / "pack.pdf"
     dialog = make_dialog(_pack(library), out, "pdf")
@@ -118,10 +147,13 @@ def test_a_rebuild_says_what_is_new(qtbot, make_dialog, library, out_dir) -> Non
     assert _build(qtbot, dialog)
     assert "new since" not in dialog.result_label.text()  # never built before
     pack.items.append(PackItem.section(library.sections()[5].id))
-    assert _build(qtbot, dialog)
+    answered = _answer("Replace")
+    assert _build(qtbot, dialog) and answered
     assert "1 section new since the last build" in dialog.result_label.text()
-    assert _build(qtbot, dialog)
+    answered = _answer("Replace")
+    assert _build(qtbot, dialog) and answered
     assert "Nothing new since the last build" in dialog.result_label.text()
+    assert [f.name for f in out_dir.iterdir()] == ["pack.pdf"]
 
 
 def test_the_choices_are_remembered(qtbot, make_dialog, library, out_dir) -> None:
@@ -136,9 +168,9 @@ def test_the_choices_are_remembered(qtbot, make_dialog, library, out_dir) -> Non
     again = make_dialog(_pack(library, title="Geneva: 3/4 <May>"))
     assert again.chosen_format == "docx" and again.docx_button.isChecked()
     assert again.chosen_template == "handout" and again.chosen_page_size == "Letter"
-    assert again.output_path == out_dir / "Geneva 3 4 May.docx"
+    assert again.output_path == out_dir / f"Geneva-3-4-May-handout-{TODAY}.docx"
     again.pdf_button.setChecked(True)
-    assert again.output_path == out_dir / "Geneva 3 4 May.pdf"
+    assert again.output_path == out_dir / f"Geneva-3-4-May-handout-{TODAY}.pdf"
 
 
 def test_a_new_dialog_starts_from_the_packs_template_and_paper(qtbot, make_dialog, library) -> None:
@@ -146,7 +178,9 @@ def test_a_new_dialog_starts_from_the_packs_template_and_paper(qtbot, make_dialo
     pack.template, pack.page_size = "speaking-notes", "Letter"
     dialog = make_dialog(pack)
     assert dialog.chosen_template == "speaking-notes" and dialog.chosen_page_size == "Letter"
-    assert dialog.chosen_format == "pdf" and dialog.output_path.name == "Test pack.pdf"
+    assert (
+        dialog.chosen_format == "pdf" and dialog.output_path.name == f"Test-pack-speaking-notes-{TODAY}.pdf"
+    )
     tips = [
         dialog.template_combo.itemData(i, Qt.ItemDataRole.ToolTipRole)
         for i in range(dialog.template_combo.count())
@@ -289,3 +323,173 @@ def test_the_result_lists_excerpts_with_text_missing(qtbot, make_dialog, library
     clean = make_dialog(Pack("C", items=[PackItem.section(whole.id)]), out_dir / "c.docx", "docx")
     assert _build(qtbot, clean)
     assert "text missing" not in clean.result_label.text()
+
+
+# --- issue 15: never replace a file without asking; a name proposed from title, template, date
+
+
+def _word_text(path: Path) -> str:
+    from docx import Document
+
+    return "\n".join(p.text for p in Document(str(path)).paragraphs)
+
+
+def _edited_in_word(path: Path) -> bytes:
+    """The officer's edits to a built file, as Word would keep them: another file there."""
+    from docx import Document
+
+    document = Document(str(path))
+    document.add_paragraph("MY EDITS MADE IN WORD")
+    document.save(str(path))
+    return path.read_bytes()
+
+
+def test_switching_the_template_proposes_another_name_and_never_replaces_silently(
+    qtbot, make_dialog, library, out_dir, settings
+) -> None:
+    """What happened to the new user: briefing.docx built, edited in Word, the handout built
+    with the same name: their edits were gone. Now the handout gets its own name, and a
+    name that exists is asked about."""
+    settings.setValue("build/folder", str(out_dir))
+    pack = _pack(library, title="GFMD 2027 briefing")
+    pack.date = "2026-12-03"
+    dialog = make_dialog(pack, fmt="docx")
+    dialog.template_combo.setCurrentIndex(dialog.template_combo.findData("briefing"))
+    briefing = out_dir / "GFMD-2027-briefing-2026-12-03.docx"
+    assert dialog.output_path == briefing  # the pack's title, template and date
+    assert _build(qtbot, dialog)
+    edited = _edited_in_word(briefing)
+
+    dialog.template_combo.setCurrentIndex(dialog.template_combo.findData("handout"))
+    handout = out_dir / "GFMD-2027-briefing-handout-2026-12-03.docx"
+    assert dialog.path_edit.text() == str(handout)  # the name follows the template
+    dialog.pdf_button.setChecked(True)
+    assert dialog.output_path == handout.with_suffix(".pdf")  # and the format
+    dialog.docx_button.setChecked(True)
+    assert _build(qtbot, dialog) and dialog.replace_box is None  # a new name: nothing to ask
+    assert briefing.read_bytes() == edited and handout.is_file()
+
+    dialog.template_combo.setCurrentIndex(dialog.template_combo.findData("briefing"))
+    assert dialog.output_path == briefing  # exists: the build asks
+    answered = _answer("Cancel")
+    assert not dialog.start_build() and not dialog.building
+    assert answered[0] == "Replace the file?"
+    assert "“GFMD-2027-briefing-2026-12-03.docx” already exists" in answered[1]
+    assert "changes made to it in Word" in answered[2]
+    assert "“GFMD-2027-briefing-2026-12-03 (2).docx”" in answered[2]
+    assert briefing.read_bytes() == edited and dialog.output_path == briefing
+    assert sorted(f.name for f in out_dir.iterdir()) == sorted([briefing.name, handout.name])
+
+
+def test_keep_both_builds_under_a_new_name(qtbot, make_dialog, library, out_dir) -> None:
+    out = out_dir / "pack.docx"
+    dialog = make_dialog(_pack(library), out, "docx")
+    assert _build(qtbot, dialog)
+    edited = _edited_in_word(out)
+    (out_dir / "pack (2).docx").write_bytes(b"an older copy kept before")
+
+    answered = _answer("Keep both")
+    assert _build(qtbot, dialog)
+    assert "“pack (3).docx”" in answered[2]  # never a name that exists
+    assert out.read_bytes() == edited  # the edits in Word are still there
+    assert (out_dir / "pack (2).docx").read_bytes() == b"an older copy kept before"
+    assert dialog.result_path == out_dir / "pack (3).docx" == dialog.output_path
+    assert "MY EDITS" not in _word_text(out_dir / "pack (3).docx")
+    assert "pack (3).docx" in dialog.result_label.text()
+
+
+def test_replace_is_only_on_the_users_word(qtbot, make_dialog, library, out_dir) -> None:
+    out = out_dir / "pack.docx"
+    dialog = make_dialog(_pack(library), out, "docx")
+    assert _build(qtbot, dialog)
+    _edited_in_word(out)
+    answered = _answer("Replace")
+    assert _build(qtbot, dialog) and answered
+    assert "MY EDITS" not in _word_text(out)  # replaced, as the user said
+    assert [f.name for f in out_dir.iterdir()] == ["pack.docx"]
+    box = dialog.replace_box
+    assert box is not None and box.defaultButton().text() == "&Keep both"  # Enter keeps the file
+
+
+def test_a_name_of_the_users_own_stays_when_the_choices_change(qtbot, make_dialog, library, out_dir) -> None:
+    dialog = make_dialog(_pack(library), fmt="pdf")
+    assert dialog.output_path.name == f"Test-pack-briefing-{TODAY}.pdf"
+    dialog.path_edit.setText(str(out_dir / f"Test-pack-briefing-{TODAY}.pdf"))  # another folder only
+    dialog.template_combo.setCurrentIndex(dialog.template_combo.findData("handout"))
+    assert dialog.output_path == out_dir / f"Test-pack-handout-{TODAY}.pdf"  # still the proposal
+    dialog.path_edit.selectAll()
+    qtbot.keyClicks(dialog.path_edit, str(out_dir / "for the minister.pdf"))  # a name of their own
+    dialog.template_combo.setCurrentIndex(dialog.template_combo.findData("speaking-notes"))
+    dialog.docx_button.setChecked(True)
+    assert dialog.output_path == out_dir / "for the minister.docx"  # only the extension follows
+
+
+def test_proposed_names() -> None:
+    assert proposed_name("GFMD 2027 briefing", "handout", "2026-12-03", "pdf") == (
+        "GFMD-2027-briefing-handout-2026-12-03.pdf"
+    )
+    assert proposed_name("GFMD 2027 briefing", "briefing", "2026-12-03", "docx") == (
+        "GFMD-2027-briefing-2026-12-03.docx"
+    )
+    assert proposed_name(
+        "Côte d’Ivoire: Abidjan (2025)", "speaking-notes", None, "pdf", date(2026, 1, 5)
+    ) == ("Côte-d-Ivoire-Abidjan-2025-speaking-notes-2026-01-05.pdf")
+
+
+def test_free_names(tmp_path: Path) -> None:
+    (tmp_path / "a.pdf").write_bytes(b"")
+    assert free_name(tmp_path / "a.pdf") == tmp_path / "a (2).pdf"
+    (tmp_path / "a (2).pdf").write_bytes(b"")
+    assert free_name(tmp_path / "a.pdf") == tmp_path / "a (3).pdf"
+    assert free_name(tmp_path / "a (2).pdf") == tmp_path / "a (3).pdf"
+
+
+# --- issue 15: Open file says so when no program opens the file, and offers the folder
+
+
+@pytest.fixture
+def opened(monkeypatch) -> list[str]:
+    """The files and folders handed to the system; only folders open (no viewer installed)."""
+    urls: list[str] = []
+
+    def open_url(url: QUrl) -> bool:
+        urls.append(url.toLocalFile())
+        return Path(url.toLocalFile()).is_dir()
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", open_url)
+    return urls
+
+
+def test_open_file_without_a_viewer_says_so_and_offers_the_folder(
+    qtbot, make_dialog, library, out_dir, opened
+) -> None:
+    out = out_dir / "pack.docx"
+    dialog = make_dialog(_pack(library), out, "docx")
+    assert _build(qtbot, dialog)
+    answered = _answer("Show the folder")
+    qtbot.mouseClick(dialog.open_file_button, Qt.MouseButton.LeftButton)
+    assert answered and answered[0] == "No program to open the file"
+    assert "pack.docx" in answered[1]
+    assert opened == [str(out), str(out_dir)]  # the file, then (on the user's word) its folder
+
+    opened.clear()
+    qtbot.mouseClick(dialog.open_folder_button, Qt.MouseButton.LeftButton)
+    assert opened == [str(out_dir)]  # a folder opens: nothing to say
+
+
+def test_open_file_with_a_viewer_just_opens_it(qtbot, make_dialog, library, out_dir, monkeypatch) -> None:
+    urls: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: urls.append(url.toLocalFile()) or True)
+    dialog = make_dialog(_pack(library), out_dir / "pack.docx", "docx")
+    assert _build(qtbot, dialog)
+    qtbot.mouseClick(dialog.open_file_button, Qt.MouseButton.LeftButton)
+    assert urls == [str(out_dir / "pack.docx")]
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+
+
+def test_a_file_inside_the_library_folder_is_refused(qtbot, make_dialog, library) -> None:
+    out = library.folder / "pack.pdf"
+    dialog = make_dialog(_pack(library), out, "pdf")
+    assert not dialog.start_build()
+    assert "inside the library folder" in dialog.error_box.text()
+    assert not out.exists() and not dialog.building
