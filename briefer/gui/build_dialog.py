@@ -416,7 +416,11 @@ class BuildDialog(QDialog):
     def _browse(self) -> None:
         fmt = self.chosen_format
         chosen, _ = QFileDialog.getSaveFileName(
-            self, "Save the pack as", self.path_edit.text(), f"{FORMAT_NAMES[fmt]} (*.{fmt})"
+            self,
+            "Save the pack as",
+            self.path_edit.text(),
+            f"{FORMAT_NAMES[fmt]} (*.{fmt})",
+            options=QFileDialog.Option.DontConfirmOverwrite,  # Build asks: replace, or keep both
         )
         if chosen:
             self.path_edit.setText(chosen)

@@ -493,3 +493,30 @@ def test_a_file_inside_the_library_folder_is_refused(qtbot, make_dialog, library
     assert not dialog.start_build()
     assert "inside the library folder" in dialog.error_box.text()
     assert not out.exists() and not dialog.building
+
+
+def test_a_file_chosen_with_browse_is_asked_about_once_at_build(
+    qtbot, make_dialog, library, out_dir, monkeypatch
+) -> None:
+    """The save dialog does not ask its own "replace?" (Build asks, with "keep both"), and a
+    name chosen there is the user's own: it stays when the template changes."""
+    from PySide6.QtWidgets import QFileDialog
+
+    existing = out_dir / "chosen.pdf"
+    existing.write_bytes(b"%PDF- the officer's copy")
+    asked: list[object] = []
+
+    def save_file_name(*args, **kwargs):
+        asked.append(kwargs.get("options"))
+        return str(existing), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_file_name)
+    dialog = make_dialog(_pack(library), fmt="pdf")
+    qtbot.mouseClick(dialog.browse_button, Qt.MouseButton.LeftButton)
+    assert asked == [QFileDialog.Option.DontConfirmOverwrite]
+    dialog.template_combo.setCurrentIndex(dialog.template_combo.findData("handout"))
+    assert dialog.output_path == existing
+    answered = _answer("Keep both")
+    assert _build(qtbot, dialog) and answered[0] == "Replace the file?"
+    assert existing.read_bytes() == b"%PDF- the officer's copy"
+    assert dialog.result_path == out_dir / "chosen (2).pdf"
