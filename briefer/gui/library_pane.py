@@ -122,6 +122,30 @@ class LibraryPane(QWidget):
             query=self.search.text().strip() or None,
         )
 
+    def has_filters(self, selection: SectionFilter) -> bool:
+        return bool(selection.themes or selection.meeting_ids or selection.date_from or selection.date_to)
+
+    def search_for(self, text: str) -> None:
+        """Search for `text` now (a "Did you mean …?" clicked)."""
+        self.search.blockSignals(True)
+        self.search.setText(text)
+        self.search.blockSignals(False)
+        self._now()
+
+    def clear_filter(self, name: str) -> None:
+        """Clear one filter ("themes", "meetings", "dates", "query"), or "all", and search."""
+        if name == "all":
+            self.clear()
+            return
+        if name in ("themes", "meetings"):
+            getattr(self, name).clear_ticks()
+        edits = {"dates": (self.date_from, self.date_to), "query": (self.search,)}.get(name, ())
+        for edit in edits:
+            edit.blockSignals(True)
+            edit.clear()
+            edit.blockSignals(False)
+        self._now()
+
     def clear(self) -> None:
         for widget in (self.themes, self.meetings):
             widget.clear_ticks()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +30,13 @@ from briefer.gui.dialogs import UserGuideDialog
 from briefer.gui.errors import show_error
 from briefer.gui.library_commands import LibraryCommands
 from briefer.gui.library_pane import LibraryPane
-from briefer.gui.pack_files import PackFiles
+from briefer.gui.pack_files import PackFiles, section_infos
 from briefer.gui.pack_pane import PackPane
-from briefer.gui.results_pane import ResultsPane
+from briefer.gui.results_pane import FEW, ResultsPane, SearchAdvice
 from briefer.gui.tasks import CpuWorker, ProgressReporter, SerialWorker
 from briefer.ingest.themes import Lexicon, default_lexicon
-from briefer.library import Library, SearchResult
+from briefer.library import Library, SearchResult, SectionFilter
+from briefer.library.query import parse_query
 from briefer.packs.model import Pack
 
 log = logging.getLogger(__name__)
@@ -87,6 +89,13 @@ class MainWindow(QMainWindow):
         self.results.themes_requested.connect(self.library_commands.edit_themes)
         self.results.meeting_requested.connect(self.library_commands.edit_meeting)
         self.results.note_saved.connect(self.library_commands.save_note)
+        self.results.search_requested.connect(self.library_pane.search_for)
+        self.results.clear_requested.connect(self.library_pane.clear_filter)
+        self.results.add_documents_requested.connect(self.add_documents)
+        self.results.samples_requested.connect(self.load_samples)
+        outline = self.pack_pane.outline
+        outline.sections_dropped.connect(self.add_dropped)
+        outline.model.modelReset.connect(self._mark_in_pack)  # the pack's items changed
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("main-splitter")
@@ -202,6 +211,28 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addActions([self.find_action, self.add_to_pack_action, self.clear_action])
 
+        view_menu = self.menuBar().addMenu("&View")
+        self.next_pane_action = self._action(
+            "&Next pane", lambda: self.focus_pane(1), "Ctrl+Tab", "Library, results, pack (also F6)"
+        )
+        self.next_pane_action.setShortcuts([QKeySequence("Ctrl+Tab"), QKeySequence("F6")])
+        self.previous_pane_action = self._action("&Previous pane", lambda: self.focus_pane(-1), None)
+        self.previous_pane_action.setShortcuts(
+            [QKeySequence("Ctrl+Shift+Tab"), QKeySequence("Ctrl+Shift+Backtab"), QKeySequence("Shift+F6")]
+        )
+        for text, target, key_ in (
+            ("&Library pane", lambda: self._focus_search(), "Alt+1"),
+            ("&Results", lambda: self.focus_pane_at(1), "Alt+2"),
+            ("Pac&k outline", lambda: self.focus_pane_at(2), "Alt+3"),
+            ("Reading &pane", lambda: self.results.reader.setFocus(), "Alt+4"),
+        ):
+            view_menu.addAction(self._action(text, target, key_))
+        view_menu.addSeparator()
+        view_menu.addActions([self.next_pane_action, self.previous_pane_action])
+        for action in (self.next_pane_action, self.previous_pane_action):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
+
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("&User guide", self.show_guide, key.HelpContents))
         help_menu.addAction(self._action("Open the &log folder", self._open_log_folder))
@@ -281,18 +312,27 @@ class MainWindow(QMainWindow):
 
     def refresh_results(self) -> None:
         selection = self.library_pane.selection()
+        has_filters = self.library_pane.has_filters(selection)
         self._search_generation += 1
         generation = self._search_generation
+
+        def work(library: Library) -> tuple[SearchResult, SearchAdvice]:
+            result = library.search(selection, limit=RESULT_LIMIT)
+            return result, advise(library, selection, result, has_filters)
+
         self.run(
-            lambda library: library.search(selection, limit=RESULT_LIMIT),
-            lambda result: self._results_ready(generation, result),
+            work,
+            lambda found: self._results_ready(generation, selection, *found),
             "search the library",
         )
 
-    def _results_ready(self, generation: int, result: SearchResult) -> None:
+    def _results_ready(
+        self, generation: int, selection: SectionFilter, result: SearchResult, advice: SearchAdvice
+    ) -> None:
         if generation != self._search_generation:
             return  # the user has typed more since: a newer search is on its way
-        self.results.show_result(result, self.meetings, self.labels)
+        terms = parse_query(selection.query or "").terms
+        self.results.show_result(result, self.meetings, self.labels, advice, terms)
         self.library_pane.show_counts(result.theme_counts, result.meeting_counts)
         self.statusBar().showMessage(
             f"{result.total} sections match · {len(self.meetings)} meetings · library {self.library_dir}"
@@ -343,6 +383,21 @@ class MainWindow(QMainWindow):
     def add_to_pack(self, section_ids: list[str]) -> None:
         self.packs.add_to_pack(section_ids)
 
+    def add_dropped(self, section_ids: list[str], position: int) -> None:
+        """Results dropped on the outline: added where they were dropped."""
+        outline = self.pack_pane.outline
+        self.run(
+            lambda library: list(section_infos(library, section_ids).values()),
+            lambda infos: outline.add_at(position, lambda: self.pack_pane.add_sections(infos)),
+            "add to the pack",
+        )
+
+    def _mark_in_pack(self) -> None:
+        items = self.pack_pane.session.items
+        self.results.set_in_pack(
+            {item.section_id for item in items if item.kind == "section" and item.section_id}
+        )
+
     def open_pack_id(self, pack_id: str) -> None:
         self.packs.open_pack_id(pack_id)
 
@@ -359,6 +414,10 @@ class MainWindow(QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, "Add every report in a folder", str(Path.home()))
         if folder:
             self.ingest([Path(folder)])
+
+    def load_samples(self) -> None:
+        """The sample reports shipped with Briefer, into this library (an empty one's first step)."""
+        self.ingest(sorted(paths.sample_sources_dir().glob("*.txt")))
 
     def ingest(self, inputs: list[Path]) -> None:
         from briefer.gui.import_dialog import ImportController
@@ -380,6 +439,27 @@ class MainWindow(QMainWindow):
             self.ingest(inputs)
 
     # --- help and the rest ------------------------------------------------------------------------
+
+    def _panes(self) -> list:
+        return [self.library_pane, self.results, self.pack_pane]
+
+    def focus_pane_at(self, number: int) -> None:
+        """The keyboard's way into a pane: its first field or list."""
+        if number == 0:
+            self._focus_search()
+        elif number == 1:
+            self.results.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            if not self.results.table.currentIndex().isValid() and self.results.table.rowCount():
+                self.results.table.selectRow(0)
+        else:
+            self.pack_pane.outline.tree.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_pane(self, step: int) -> None:
+        """Ctrl+Tab, F6: the next pane (Ctrl+Shift+Tab, Shift+F6: the one before)."""
+        focused = self.focusWidget()
+        panes = self._panes()
+        current = next((n for n, pane in enumerate(panes) if focused and pane.isAncestorOf(focused)), -1)
+        self.focus_pane_at((current + step) % len(panes))
 
     def _focus_search(self) -> None:
         self.library_pane.search.setFocus()
@@ -436,3 +516,33 @@ class MainWindow(QMainWindow):
         self.worker.wait()
         self.cpu_worker.wait()
         super().closeEvent(event)
+
+
+def advise(
+    library: Library, selection: SectionFilter, result: SearchResult, has_filters: bool
+) -> SearchAdvice:
+    """On the library worker: what to say beside few or no results. An empty library says
+    so; few results with a query look for a corrected query; no results count the matches
+    with each filter cleared in turn, so the hint names the one that left them out."""
+    advice = SearchAdvice(has_query=bool(selection.query), has_filters=has_filters)
+    if result.total == 0 and library.is_empty():
+        advice.empty_library = True
+        return advice
+    if selection.query and result.total < FEW:
+        advice.suggestion = library.suggest(selection.query)
+    if result.total:
+        return advice
+    cleared = {
+        "themes": replace(selection, themes=[]) if selection.themes else None,
+        "meetings": replace(selection, meeting_ids=[]) if selection.meeting_ids else None,
+        "dates": replace(selection, date_from=None, date_to=None)
+        if selection.date_from or selection.date_to
+        else None,
+        "query": replace(selection, query=None) if selection.query and has_filters else None,
+    }
+    for name, wider in cleared.items():
+        if wider is not None:
+            advice.without[name] = library.search(wider, limit=0).total
+    if selection.query and has_filters:
+        advice.words_alone = library.search(SectionFilter(query=selection.query), limit=0).total
+    return advice

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from briefer.gui.pack_session import SectionInfo
 
 MIME_TYPE = "application/x-briefer-pack-item-ids"
+SECTION_MIME = "application/x-briefer-section-ids"  # rows dragged from the results
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
 KIND_LABELS = {
@@ -55,6 +56,7 @@ def _label(number: str, text: str) -> str:
 
 class PackOutlineModel(QAbstractItemModel):
     move_requested = Signal(list, int)  # item ids, position in the item list before the move
+    sections_dropped = Signal(list, int)  # section ids from the results, where in the item list
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -255,13 +257,13 @@ class PackOutlineModel(QAbstractItemModel):
         return base
 
     def supportedDropActions(self) -> Qt.DropAction:  # noqa: N802
-        return Qt.DropAction.MoveAction
+        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
 
     def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802
         return Qt.DropAction.MoveAction
 
     def mimeTypes(self) -> list[str]:  # noqa: N802
-        return [MIME_TYPE]
+        return [MIME_TYPE, SECTION_MIME]
 
     def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # noqa: N802
         """The dragged items' ids in pack order; a part heading brings its items along."""
@@ -275,12 +277,21 @@ class PackOutlineModel(QAbstractItemModel):
     def canDropMimeData(
         self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: QModelIndex
     ) -> bool:  # noqa: N802
+        if data.hasFormat(SECTION_MIME):
+            return bool(self.dropped_sections(data)) and self._raw_drop_position(row, parent) is not None
         return self.drop_position(data, row, parent) is not None
 
     def dropMimeData(
         self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: QModelIndex
     ) -> bool:  # noqa: N802
         if action == Qt.DropAction.IgnoreAction:
+            return True
+        if data.hasFormat(SECTION_MIME):  # results dropped: added there (by the main window)
+            position = self._raw_drop_position(row, parent)
+            ids = self.dropped_sections(data)
+            if position is None or not ids:
+                return False
+            self.sections_dropped.emit(ids, position)
             return True
         position = self.drop_position(data, row, parent)
         if position is None:
@@ -298,6 +309,14 @@ class PackOutlineModel(QAbstractItemModel):
         known = {item.id for item in self._items}
         raw = bytes(data.data(MIME_TYPE).data()).decode("utf-8")
         return [item_id for item_id in raw.split("\n") if item_id in known]
+
+    @staticmethod
+    def dropped_sections(data: QMimeData) -> list[str]:
+        """The section ids of results dragged here."""
+        if not data.hasFormat(SECTION_MIME):
+            return []
+        raw = bytes(data.data(SECTION_MIME).data()).decode("utf-8")
+        return [section_id for section_id in raw.split("\n") if section_id]
 
     def drop_position(self, data: QMimeData, row: int, parent: QModelIndex) -> int | None:
         """Where in the item list a drop at (row, parent) puts the dragged items, or None

@@ -30,7 +30,7 @@ from briefer.gui.pack_commands import (
     RemoveItemsCommand,
     SetNumberedCommand,
 )
-from briefer.gui.pack_outline import ITEM_ID_ROLE, KIND_LABELS, PackOutlineModel
+from briefer.gui.pack_outline import ITEM_ID_ROLE, KIND_LABELS, MIME_TYPE, SECTION_MIME, PackOutlineModel
 from briefer.gui.pack_session import PackSession, count
 from briefer.packs import outline
 from briefer.packs.model import PackItem
@@ -43,14 +43,17 @@ class PackOutlineView(QWidget):
     section_activated = Signal(str)  # a section item was selected or double-clicked: its id
     item_added = Signal(str)  # the kind of the item just added from the Add menu, to edit it
     message = Signal(str)  # what an action did, or why it did nothing
+    sections_dropped = Signal(list, int)  # results dropped here: section ids, position in the items
 
     def __init__(self, session: PackSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self._current_id: str | None = None
         self._collapsed: set[str] = set()
+        self._drop_position: int | None = None  # while dropped sections are added
         self.model = PackOutlineModel(self)
         self.model.move_requested.connect(self._move)
+        self.model.sections_dropped.connect(self.sections_dropped)
         self._build_actions()
         self._build_ui()
         self.show_items()
@@ -80,7 +83,18 @@ class PackOutlineView(QWidget):
         self.model.refresh()
 
     def insert_position(self) -> int:
+        if self._drop_position is not None:
+            return min(self._drop_position, len(self.session.items))
         return outline.insert_position(self.session.items, self._current_id)
+
+    def add_at(self, position: int, add: Callable[[], None]) -> None:
+        """Run `add` (which adds items at `insert_position()`) with the items going to
+        `position` instead: where results were dropped."""
+        self._drop_position = position
+        try:
+            add()
+        finally:
+            self._drop_position = None
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -161,9 +175,12 @@ class PackOutlineView(QWidget):
         self.tree.setAccessibleName("Pack outline")
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        # Items move within the outline; results come in from the results table (copied).
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.tree.setDropIndicatorShown(True)
+        self.tree.setTabKeyNavigation(False)
+        self.tree.viewport().installEventFilter(self)
         self.tree.setExpandsOnDoubleClick(False)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
@@ -201,6 +218,12 @@ class PackOutlineView(QWidget):
         """The outline's keys also when the window is not the active one (Qt dispatches
         shortcuts to the active window only; a key sent to the outline still means them)."""
         kind = event.type()
+        if watched is self.tree.viewport() and kind in (
+            QEvent.Type.DragEnter,
+            QEvent.Type.DragMove,
+            QEvent.Type.Drop,
+        ):
+            return self._filter_drag(event)
         if watched is self.tree and kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
             pressed = QKeySequence(event.keyCombination())
             for action in self._outline_keys:
@@ -211,6 +234,19 @@ class PackOutlineView(QWidget):
                         action.trigger()
                     return kind == QEvent.Type.KeyPress
         return super().eventFilter(watched, event)
+
+    def _filter_drag(self, event) -> bool:
+        """Pack items move only within this outline; results dropped from elsewhere are
+        copied in. Anything else is refused. False: the view goes on with the drag."""
+        data = event.mimeData()
+        if data.hasFormat(SECTION_MIME) and event.source() is not self.tree:
+            if event.possibleActions() & Qt.DropAction.CopyAction:
+                event.setDropAction(Qt.DropAction.CopyAction)
+                return False
+        elif data.hasFormat(MIME_TYPE) and event.source() is self.tree:
+            return False
+        event.ignore()
+        return True
 
     def _context_menu(self, point) -> None:
         menu = QMenu(self)

@@ -105,7 +105,8 @@ def test_search_ranks_marks_and_reads(window, qtbot, library_copy) -> None:
     qtbot.waitUntil(lambda: "consular matricula" in window.results.reader.toPlainText(), timeout=5000)
     assert "Source: gcim-regional-hearing-americas-2005.txt" in window.results.reader.toPlainText()
     _search(window, qtbot, "zzzz-no-such-word")
-    assert table.rowCount() == 0 and "No section matches" in window.results.reader.toPlainText()
+    assert table.rowCount() == 0 and "No section" in window.results.notice_text.text()
+    assert window.results.notice.isVisible()
 
 
 def test_add_to_pack_undo_save_and_reopen(window, qtbot, library_copy) -> None:
