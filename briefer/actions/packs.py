@@ -11,8 +11,9 @@ from briefer.actions.outputs import check_target
 from briefer.atomic import replacing
 from briefer.errors import NotFoundError, UsageError
 from briefer.library.repository import Library
+from briefer.library.search_sql import SectionFilter
 from briefer.packs.importing import packs_to_add, stored, without_ids
-from briefer.packs.model import MeetingDetails, Pack
+from briefer.packs.model import MeetingDetails, Pack, SavedSearch
 
 PACK_SUFFIX = ".briefer-pack.json"
 PACK_FILE_LIMIT = 20_000_000  # bytes; a real pack file is a few kilobytes
@@ -134,3 +135,20 @@ def _same_content(library: Library, pack: Pack) -> Pack:
             return candidate
     wanted = without_ids(pack.to_json())
     return next((p for p in packs if without_ids(p.to_json()) == wanted), pack)
+
+
+def saved_search(selection: SectionFilter, label: str = "") -> SavedSearch:
+    """The search a user has on screen, to keep in a pack: it pulls its matches in at every
+    build. Refused when it has no rule (it would pull in the whole library)."""
+    search = SavedSearch(
+        label=label.strip() or selection.query or "Saved search",
+        themes=list(selection.themes),
+        all_themes=selection.all_themes,
+        meetings=list(selection.meeting_ids or ([selection.meeting_id] if selection.meeting_id else [])),
+        date_from=selection.date_from,
+        date_to=selection.date_to,
+        query=selection.query or "",
+    )
+    if not (search.themes or search.meetings or search.query or search.date_from or search.date_to):
+        raise UsageError("choose themes, meetings, dates or words to search for first: a saved search needs a rule")
+    return search

@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from briefer.packs.model import QA, Pack, PackItem
+from briefer.packs.model import QA, Pack, PackItem, SavedSearch
 from briefer.packs.outline import moved
 
 EDIT_ITEM_ID = 1001  # consecutive edits of the same fields of one item merge into one undo step
@@ -76,6 +76,38 @@ class AddItemsCommand(QUndoCommand):
         del self.document.items[self.position : self.position + len(self.new_items)]
         before = self.document.items[self.position - 1 : self.position] if self.position else []
         self.document.on_change(True, [item.id for item in before])
+
+
+class SavedSearchCommand(QUndoCommand):
+    """Adds a saved search to the pack (`search`), or removes one (`remove_id`)."""
+
+    def __init__(
+        self, document: PackDocument, search: SavedSearch | None = None, remove_id: str = ""
+    ) -> None:
+        super().__init__("Add saved search" if search is not None else "Remove saved search")
+        self.document = document
+        searches = document.pack.searches
+        self.place = (
+            len(searches)
+            if search is not None
+            else next((n for n, s in enumerate(searches) if s.id == remove_id), -1)
+        )
+        self.search = search if search is not None else (searches[self.place] if self.place >= 0 else None)
+        self.adding = search is not None
+        self.setObsolete(self.search is None)
+
+    def redo(self) -> None:
+        self._apply(self.adding)
+
+    def undo(self) -> None:
+        self._apply(not self.adding)
+
+    def _apply(self, add: bool) -> None:
+        if add:
+            self.document.pack.searches.insert(self.place, self.search)
+        else:
+            self.document.pack.searches.remove(self.search)
+        self.document.on_change(False, [])
 
 
 class RemoveItemsCommand(QUndoCommand):

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QMessageBox
 from shiboken6 import isValid
 
 from briefer import APP_NAME
-from briefer.actions.packs import export_pack, import_pack, list_packs, load_pack, save_pack
-from briefer.errors import NotFoundError
+from briefer.actions.packs import export_pack, import_pack, list_packs, load_pack, save_pack, saved_search
+from briefer.errors import NotFoundError, UsageError
 from briefer.gui.dialogs import OpenPackDialog
 from briefer.gui.pack_session import SectionInfo
 from briefer.library import Library
@@ -43,6 +43,7 @@ class PackFiles(QObject):
         self.settings = window.settings
         self.recent_menu: QMenu | None = None
         self.build_dialog = None  # the last build dialog opened
+        self.pack_pane.searches_changed.connect(self.count_searches)
 
     def set_recent_menu(self, menu: QMenu) -> None:
         """The File menu's Open recent: filled now and after each save."""
@@ -66,6 +67,7 @@ class PackFiles(QObject):
         missing = [sid for sid in pack.section_ids() if sid not in infos]
         self.pack_pane.set_pack(pack, infos)
         self.update_title()
+        self.count_searches()
         if missing:
             self.window.statusBar().showMessage(
                 f"{len(missing)} section(s) of this pack are no longer in the library; building will say which"
@@ -100,6 +102,37 @@ class PackFiles(QObject):
             if final
             else "The pack can be edited again"
         )
+
+    def add_current_search(self) -> None:
+        """Keep the search on screen (words, themes, meetings, dates) in the pack."""
+        try:
+            search = saved_search(self.window.library_pane.selection())
+        except UsageError as error:
+            self.window.statusBar().showMessage(str(error))
+            return
+        self.pack_pane.add_search(search)
+
+    def count_searches(self) -> None:
+        """What the pack's saved searches pull in, and what is new since its last build."""
+        pack = self.pack_pane.pack()
+        if not pack.searches:
+            return
+
+        def work(library: Library) -> dict[str, tuple[int, int | None]]:
+            from briefer.packs.assemble import assemble  # (not at start-up)
+
+            try:
+                assembly = assemble(pack, library)
+            except (UsageError, NotFoundError):  # an empty pack, a section gone: nothing to count
+                return {}
+            new = None if assembly.new_since_last_build is None else set(assembly.new_since_last_build)
+            counts = {}
+            for search in pack.searches:
+                pulled = assembly.pulled.get(search.label, [])
+                counts[search.id] = (len(pulled), None if new is None else len(new & set(pulled)))
+            return counts
+
+        self.window.run(work, self.pack_pane.show_search_counts, "count the saved searches")
 
     def show_builds(self) -> None:
         from briefer.gui.dialogs import BuildsDialog

@@ -19,17 +19,31 @@ import logging
 from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from briefer.errors import UsageError
-from briefer.gui.pack_commands import AddItemsCommand, EditCoverCommand, SetBuildChoicesCommand
+from briefer.gui.pack_commands import (
+    AddItemsCommand,
+    EditCoverCommand,
+    SavedSearchCommand,
+    SetBuildChoicesCommand,
+)
 from briefer.gui.pack_cover_form import CoverForm
 from briefer.gui.pack_item_editor import ItemEditor
 from briefer.gui.pack_outline_view import PackOutlineView
 from briefer.gui.pack_session import PackSession, SectionInfo, count, muted
 from briefer.ir.templates import Template, find_template
 from briefer.packs.estimate import estimate
-from briefer.packs.model import Pack, PackItem
+from briefer.packs.model import Pack, PackItem, SavedSearch
 
 __all__ = ["PackPane", "SectionInfo", "pack_template"]
 
@@ -49,6 +63,7 @@ class PackPane(QWidget):
     pack_changed = Signal()  # after any edit, undo or redo (not after set_pack)
     section_activated = Signal(str)  # a section item was selected or double-clicked: its id
     source_requested = Signal(str)  # open the report a section came from: its id
+    searches_changed = Signal()  # a saved search added or removed: count what they pull in
 
     def __init__(
         self, parent: QWidget | None = None, templates: Callable[[str], Template | None] = pack_template
@@ -75,6 +90,8 @@ class PackPane(QWidget):
         self.editor.load(None)
         self._update_estimate()
         self._show_final_state()
+        self._search_counts = {}
+        self._show_searches()
         self.status.clear()
 
     def add_sections(self, infos: list[SectionInfo]) -> None:
@@ -98,6 +115,43 @@ class PackPane(QWidget):
             position = self.outline.insert_position()
             self.session.push(AddItemsCommand(self.session.document, items, position, text))
         self.status.setText(_added_message(fresh, skipped, infos))
+
+    def add_search(self, search: SavedSearch) -> None:
+        """Keep a search in the pack: it pulls its matches in at every build (undoable)."""
+        if self.session.pack.final:
+            self.status.setText(FINAL_TEXT)
+            return
+        self.session.push(SavedSearchCommand(self.session.document, search))
+        self.status.setText(f"Saved search “{search.label}” added: it pulls in its matches at every build.")
+        self.searches_changed.emit()
+
+    def remove_search(self) -> None:
+        row = self.searches.currentRow()
+        searches = self.session.pack.searches
+        if 0 <= row < len(searches) and not self.session.pack.final:
+            self.session.push(SavedSearchCommand(self.session.document, remove_id=searches[row].id))
+            self.searches_changed.emit()
+
+    def show_search_counts(self, counts: dict[str, tuple[int, int | None]]) -> None:
+        """What each saved search pulls in (by search id): sections, and how many are new
+        since the last build (None: never built)."""
+        self._search_counts = counts
+        self._show_searches()
+
+    def _show_searches(self) -> None:
+        searches = self.session.pack.searches
+        self.searches.clear()
+        for search in searches:
+            found = self._search_counts.get(search.id)
+            if found is None:
+                what = "counted when the library answers"
+            else:
+                pulled, new = found
+                what = count(pulled, "section")
+                if new:
+                    what += f", {new} new since the last build"
+            self.searches.addItem(f"{search.label}: {what}")
+        self.searches_box.setVisible(bool(searches))
 
     def set_final(self, final: bool) -> None:
         """Sign the pack off (printed without DRAFT; no edit until unlocked), or unlock it:
@@ -161,7 +215,27 @@ class PackPane(QWidget):
         self.splitter.addWidget(self.editor)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.tabs.addTab(self.splitter, "&Outline")
+        self.searches_box = QWidget(self)
+        self.searches = QListWidget(self.searches_box)
+        self.searches.setAccessibleName("Saved searches of the pack")
+        self.searches.setToolTip("Searches kept in the pack: at every build they pull in what they find")
+        self.searches.setMaximumHeight(90)
+        remove = QPushButton("Remove search", self.searches_box)
+        remove.setAccessibleName("Remove the selected saved search")
+        remove.clicked.connect(self.remove_search)
+        box = QVBoxLayout(self.searches_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(QLabel("Saved searches (pulled in at every build):", self.searches_box))
+        box.addWidget(self.searches)
+        box.addWidget(remove, 0, Qt.AlignmentFlag.AlignLeft)
+        self.searches_box.hide()
+        self._search_counts: dict[str, tuple[int, int | None]] = {}
+        outline_tab = QWidget(self)
+        column_tab = QVBoxLayout(outline_tab)
+        column_tab.setContentsMargins(0, 0, 0, 0)
+        column_tab.addWidget(self.splitter, 1)
+        column_tab.addWidget(self.searches_box)
+        self.tabs.addTab(outline_tab, "&Outline")
         self.cover = CoverForm(self.session, self)
         self.tabs.addTab(self.cover, "Cove&r")
         self.estimate_label = QLabel(self)
@@ -204,6 +278,7 @@ class PackPane(QWidget):
             self.cover.load()
         self._update_estimate()
         self._show_final_state()
+        self._show_searches()
         self.pack_changed.emit()
 
     def _update_estimate(self) -> None:
