@@ -206,10 +206,18 @@ class MainWindow(QMainWindow):
             "Ctrl+Shift+A",
             "Add the selected sections to the pack",
         )
+        self.add_search_action = self._action(
+            "Add the &search to the pack",
+            self.packs.add_current_search,
+            "Ctrl+Shift+K",
+            "Keep this search in the pack: at every build it pulls in what it finds",
+        )
         self.clear_action = self._action("&Clear filters", self.library_pane.clear, "Ctrl+Shift+L")
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addSeparator()
-        edit_menu.addActions([self.find_action, self.add_to_pack_action, self.clear_action])
+        edit_menu.addActions(
+            [self.find_action, self.add_to_pack_action, self.add_search_action, self.clear_action]
+        )
 
         view_menu = self.menuBar().addMenu("&View")
         self.next_pane_action = self._action(

@@ -35,7 +35,7 @@ def test_the_search_on_screen_is_kept_in_the_pack_with_what_it_pulls_in(window, 
     assert not pane.searches_box.isVisibleTo(pane)
     with qtbot.waitSignal(window.results_shown, timeout=10000):
         window.library_pane.search.setText("remittance costs")
-    window.packs.add_current_search()
+    window.add_search_action.trigger()  # Edit > Add the search to the pack (Ctrl+Shift+K)
     (search,) = pane.pack().searches
     assert search.query == "remittance costs" and search.label == "remittance costs"
     qtbot.waitUntil(lambda: "section" in "".join(_rows(pane)), timeout=10000)
