@@ -10,6 +10,7 @@ name, and the library when it opens, remove those of processes no longer running
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -119,3 +120,12 @@ def _process_alive(pid: int) -> bool:
     except OSError:  # PermissionError included: another user's process
         return True
     return True
+
+
+def file_sha256(path: Path) -> str:
+    """A file's SHA-256, read a megabyte at a time. OSError when it cannot be read."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

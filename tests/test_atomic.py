@@ -68,3 +68,13 @@ def test_a_leftover_older_than_the_process_now_holding_its_pid_is_removed(tmp_pa
     finally:
         process.kill()
         process.wait()
+
+
+def test_a_files_checksum_is_its_sha256(tmp_path) -> None:
+    import hashlib
+
+    from briefer.atomic import file_sha256
+
+    path = tmp_path / "big.bin"
+    path.write_bytes(b"x" * (3 << 20) + b"end")  # more than one block
+    assert file_sha256(path) == hashlib.sha256(path.read_bytes()).hexdigest()

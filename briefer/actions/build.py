@@ -7,7 +7,6 @@ one there stays as it was) and leaves the pack unchanged.
 from __future__ import annotations
 
 import errno
-import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from pathlib import Path
 
 from briefer.actions.build_report import DamagedExcerpt, damaged_excerpts
 from briefer.actions.outputs import check_target
-from briefer.atomic import replacing
+from briefer.atomic import file_sha256, replacing
 from briefer.errors import BuildError, UsageError
 from briefer.ir.blocks import Document
 from briefer.ir.templates import Template, find_template
@@ -107,15 +106,6 @@ class PackBuild:
     def result(self) -> BuildResult:
         assert self.assembly is not None, "assemble first"
         return BuildResult(self.out, self.format, self.template.id, self.pages, self.assembly, self.damaged)
-
-
-def file_sha256(path: Path) -> str:
-    """The checksum a build is listed with: which printout is which."""
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def build_pack(

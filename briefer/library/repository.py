@@ -39,7 +39,7 @@ from typing import Any, cast
 from tinydb import Query, TinyDB
 from tinydb.table import Table
 
-from briefer.atomic import fsync_folder, remove_leftovers
+from briefer.atomic import file_sha256, fsync_folder, remove_leftovers
 from briefer.date_checks import check_date, check_range
 from briefer.errors import LibraryDamagedError, LibraryError, NotFoundError, RestoreNotice, UsageError
 from briefer.ingest.document import ParsedDocument, ParsedSection
@@ -799,15 +799,9 @@ class Library:
 
 def _same_file(path: Path, sha256: str | None) -> bool:
     try:
-        if not path.is_file():
-            return False
-        digest = hashlib.sha256()
-        with path.open("rb") as file:
-            for block in iter(lambda: file.read(1 << 20), b""):
-                digest.update(block)
+        return path.is_file() and file_sha256(path) == sha256
     except OSError:
         return False
-    return digest.hexdigest() == sha256
 
 
 BUILDS_KEPT = 200  # builds listed per pack: years of a pack's versions
