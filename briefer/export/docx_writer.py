@@ -271,30 +271,26 @@ class _DocxBuilder:
 
     def _set_mirror_margins(self) -> None:
         """Printed both sides (a template setting): inner and outer margins, not left and right."""
-        settings = self.word.settings.element
-        for old in settings.findall(qn("w:mirrorMargins")):
-            settings.remove(old)
-        if not self.template.mirror_margins:
-            return
-        mirror = etree.Element(qn("w:mirrorMargins"))
-        earlier = [child for child in settings if child.tag in _BEFORE_MIRROR_MARGINS]
-        if earlier:
-            earlier[-1].addnext(mirror)
-        else:
-            settings.insert(0, mirror)
+        self._set_setting("w:mirrorMargins", _BEFORE_MIRROR_MARGINS, self.template.mirror_margins)
 
     def _hyphenate(self) -> None:
         """Justified body text hyphenated, as in the PDF (no line loosely spaced); styles
         that must not break a word (the annex) say so themselves."""
+        self._set_setting("w:autoHyphenation", _BEFORE_AUTO_HYPHENATION, True)
+
+    def _set_setting(self, tag: str, earlier_tags: set[str], on: bool) -> None:
+        """A flag of the document's settings, on or off, at its place in their sequence."""
         settings = self.word.settings.element
-        for old in settings.findall(qn("w:autoHyphenation")):
+        for old in settings.findall(qn(tag)):
             settings.remove(old)
-        hyphenate = etree.Element(qn("w:autoHyphenation"))
-        earlier = [child for child in settings if child.tag in _BEFORE_AUTO_HYPHENATION]
+        if not on:
+            return
+        flag = etree.Element(qn(tag))
+        earlier = [child for child in settings if child.tag in earlier_tags]
         if earlier:
-            earlier[-1].addnext(hyphenate)
+            earlier[-1].addnext(flag)
         else:
-            settings.insert(0, hyphenate)
+            settings.insert(0, flag)
 
     def _add_missing_styles(self) -> None:
         """The styles issue 14 added, into a style base that lacks them (a user's copy of an

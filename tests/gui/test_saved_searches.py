@@ -10,20 +10,13 @@ import pytest
 pytest.importorskip("pytestqt")
 
 from briefer.actions.packs import list_packs  # noqa: E402
-from briefer.gui.main_window import MainWindow  # noqa: E402
-from briefer.library import Library, SectionFilter  # noqa: E402
+from briefer.library import Library  # noqa: E402
+from tests.gui.test_main_window import _open  # noqa: E402
 
 
 @pytest.fixture
 def window(qtbot, library_copy: Path):
-    window = MainWindow(library_copy, fill_with_samples=False)
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.results_shown, timeout=20000):
-        window.show()
-    qtbot.waitUntil(
-        lambda: window.pack_pane.pack() is not None and window.worker._running == 0, timeout=10000
-    )
-    return window
+    return _open(qtbot, library_copy)
 
 
 def _rows(pane) -> list[str]:
