@@ -25,7 +25,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
-from briefer.export.word_styles import added_styles, marking_size
+from briefer.export.word_styles import added_styles, marking_size, style_xml
 
 ROOT = Path(__file__).resolve().parents[1]
 NAVY = "1F3864"
@@ -38,10 +38,6 @@ BULLET_ABSTRACT_ID = 90  # above the ids python-docx's blank document uses
 BULLET_NUM_ID = 90
 TWIPS_PER_MM = 1440 / 25.4
 A4 = (11906, 16838)
-# Word's own style names (stored in lower case where Word does): Word and LibreOffice map
-# them to their built-in styles, e.g. "toc 1" to LibreOffice's "Contents 1".
-BUILT_IN = {"Normal", "heading 1", "heading 2", "heading 3", "Title", "Subtitle", "TOC Heading"}
-BUILT_IN |= {"toc 1", "toc 2", "toc 3", "Quote", "header", "footer"}
 
 
 @dataclass(frozen=True)
@@ -99,42 +95,6 @@ def size(points: float) -> str:
 def spacing(before: float = 0, after: float = 0, line: int | None = None) -> str:
     line_attrs = f' w:line="{line}" w:lineRule="auto"' if line else ""
     return f'<w:spacing w:before="{twips(before)}" w:after="{twips(after)}"{line_attrs}/>'
-
-
-def style_xml(
-    name: str,
-    style_id: str,
-    *,
-    kind: str = "paragraph",
-    based_on: str | None = "Normal",
-    next_style: str | None = None,
-    ppr: str = "",
-    rpr: str = "",
-    extra: str = "",
-    priority: int | None = None,
-    quick: bool = True,
-) -> str:
-    custom = "0" if name in BUILT_IN else "1"
-    default = ' w:default="1"' if name == "Normal" else ""  # the style of paragraphs that name none
-    parts = [
-        f'<w:style {nsdecls("w")} w:type="{kind}"{default} w:customStyle="{custom}" w:styleId="{style_id}">'
-    ]
-    parts.append(f'<w:name w:val="{name}"/>')
-    if based_on:
-        parts.append(f'<w:basedOn w:val="{based_on}"/>')
-    if next_style:
-        parts.append(f'<w:next w:val="{next_style}"/>')
-    if priority is not None:
-        parts.append(f'<w:uiPriority w:val="{priority}"/>')
-    if quick:
-        parts.append("<w:qFormat/>")
-    if ppr:
-        parts.append(f"<w:pPr>{ppr}</w:pPr>")
-    if rpr:
-        parts.append(f"<w:rPr>{rpr}</w:rPr>")
-    parts.append(extra)
-    parts.append("</w:style>")
-    return "".join(parts)
 
 
 def paragraph_styles(s: Settings) -> list[str]:

@@ -18,7 +18,12 @@ LIGHT_GREY = "BFBFBF"
 MISSING_SHADE = "E4E4E4"  # a light grey behind "[text missing in the source]"
 # Word's own names (lower case where Word's are): Word and LibreOffice map them to their
 # built-in footnote styles.
-BUILT_IN = {"footnote text", "footnote reference"}
+# Word's own style names (customStyle 0; stored in lower case where Word does): Word and
+# LibreOffice map them to their built-in styles, e.g. "toc 1" to LibreOffice's "Contents 1".
+BUILT_IN = {
+    "Normal", "heading 1", "heading 2", "heading 3", "Title", "Subtitle", "TOC Heading",
+    "toc 1", "toc 2", "toc 3", "Quote", "header", "footer", "footnote text", "footnote reference",
+}  # fmt: skip
 NO_HYPHENS = "<w:suppressAutoHyphens/>"
 
 
@@ -47,7 +52,7 @@ def _spacing(before: float, after: float, line: int = 240) -> str:
     return f'<w:spacing w:before="{round(before * 20)}" w:after="{round(after * 20)}" w:line="{line}" w:lineRule="auto"/>'
 
 
-def _style(
+def style_xml(
     name: str,
     style_id: str,
     *,
@@ -56,11 +61,17 @@ def _style(
     next_style: str | None = None,
     ppr: str = "",
     rpr: str = "",
+    extra: str = "",
     priority: int | None = None,
     quick: bool = True,
 ) -> str:
+    """One style's XML: the one builder for the templates' styles (scripts/make_template_styles.py)
+    and those the writer adds to an older base."""
     custom = "0" if name in BUILT_IN else "1"
-    parts = [f'<w:style {nsdecls("w")} w:type="{kind}" w:customStyle="{custom}" w:styleId="{style_id}">']
+    default = ' w:default="1"' if name == "Normal" else ""  # the style of paragraphs that name none
+    parts = [
+        f'<w:style {nsdecls("w")} w:type="{kind}"{default} w:customStyle="{custom}" w:styleId="{style_id}">'
+    ]
     parts.append(f'<w:name w:val="{name}"/>')
     if based_on:
         parts.append(f'<w:basedOn w:val="{based_on}"/>')
@@ -74,6 +85,7 @@ def _style(
         parts.append(f"<w:pPr>{ppr}</w:pPr>")
     if rpr:
         parts.append(f"<w:rPr>{rpr}</w:rPr>")
+    parts.append(extra)
     parts.append("</w:style>")
     return "".join(parts)
 
@@ -89,7 +101,7 @@ def added_styles(body_font: str, heading_font: str, body_size: float, text_width
     grey = f'<w:color w:val="{GREY}"/>'
     del body_font, text_width  # the body font comes from Normal; no tab to place since the annex is a table
     return [
-        _style(
+        style_xml(
             "footnote text",
             "FootnoteText",
             next_style="footnote text",
@@ -98,7 +110,7 @@ def added_styles(body_font: str, heading_font: str, body_size: float, text_width
             priority=99,
             quick=False,
         ),
-        _style(
+        style_xml(
             "footnote reference",
             "FootnoteReference",
             kind="character",
@@ -107,7 +119,7 @@ def added_styles(body_font: str, heading_font: str, body_size: float, text_width
             priority=99,
             quick=False,
         ),
-        _style(
+        style_xml(
             "Missing Text",
             "MissingText",
             kind="character",
@@ -117,42 +129,42 @@ def added_styles(body_font: str, heading_font: str, body_size: float, text_width
         # The title of an objectives, key messages or if-raised block that the contents
         # lists: a Note Title with an outline level, so that Word's navigation pane and an
         # updated contents list show it as they show the headings.
-        _style(
+        style_xml(
             "Brief Title",
             "BriefTitle",
             based_on="NoteTitle",
             next_style="Note",
             ppr=keep + '<w:outlineLvl w:val="0"/>',
         ),
-        _style(
+        style_xml(
             "Title Meeting",
             "TitleMeeting",
             next_style="Title Detail",
             ppr="<w:keepNext/>" + _spacing(0, 3),
             rpr=_fonts(head) + "<w:b/><w:bCs/>" + navy + _size(body_size + 1),
         ),
-        _style(
+        style_xml(
             "Title Detail",
             "TitleDetail",
             next_style="Normal",
             ppr="<w:keepNext/>" + _spacing(0, 2),
             rpr=_fonts(head) + '<w:color w:val="404040"/>' + _size(body_size),
         ),
-        _style(
+        style_xml(
             "Source Title",
             "SourceTitle",
             next_style="Source Detail",
             ppr=keep + NO_HYPHENS + _spacing(8, 1),
             rpr=_fonts(head) + "<w:b/><w:bCs/>" + navy + _size(small + 0.5),
         ),
-        _style(
+        style_xml(
             "Source Detail",
             "SourceDetail",
             next_style="Source Excerpt",
             ppr=keep + NO_HYPHENS + _spacing(0, 2),
             rpr=_fonts(head) + grey + _size(small),
         ),
-        _style(
+        style_xml(
             "Source Excerpt",
             "SourceExcerpt",
             next_style="Source Excerpt",
