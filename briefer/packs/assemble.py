@@ -296,7 +296,8 @@ class _Layout:
         self.meeting_of[heading.anchor] = meeting
         paragraphs = section.paragraphs()
         printed = [i for i, p in enumerate(paragraphs) if isinstance(p, SectionTable) or p.strip()]
-        kept = [i for i in printed if i in set(item.paragraphs)]
+        chosen = set(item.paragraphs)
+        kept = [i for i in printed if i in chosen]
         printed = kept or printed  # (none of those chosen left, the report re-read: all)
         if self.template.condensed:  # the first paragraph, be it a table
             printed = printed[:1]
@@ -346,7 +347,7 @@ def _body_block(
         return Table(paragraph.rows, header=paragraph.header)
     marks: list[tuple[int, int, Run | None]] = [(o, o + n, Run(kind="missing")) for o, n in gaps]
     for match in _REFERENCE.finditer(paragraph):
-        if _UNIT.search(paragraph[: match.start()]):
+        if _UNIT.search(paragraph, 0, match.start()):  # (no copy of the text before it)
             continue
         note = notes.get(match.group().translate(_DIGITS))
         marks.append((match.start(), match.end(), Run(kind="note", note=note) if note else None))

@@ -15,30 +15,12 @@ from PySide6.QtCore import QPoint, QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QDragEnterEvent, QDropEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from briefer.gui.main_window import MainWindow  # noqa: E402
-
-ID_ROLE = Qt.ItemDataRole.UserRole
-
-
-def _open(qtbot, folder: Path) -> MainWindow:
-    window = MainWindow(folder, fill_with_samples=False)
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.results_shown, timeout=20000):
-        window.show()
-    qtbot.waitUntil(
-        lambda: window.pack_pane.pack() is not None and window.worker._running == 0, timeout=10000
-    )
-    return window
+from tests.gui.test_main_window import ID_ROLE, _open, _search  # noqa: E402
 
 
 @pytest.fixture
 def window(qtbot, library_copy: Path):
     return _open(qtbot, library_copy)
-
-
-def _search(window, qtbot, text: str) -> None:
-    with qtbot.waitSignal(window.results_shown, timeout=10000):
-        window.library_pane.search.setText(text)
 
 
 def _idle(window, qtbot) -> None:
